@@ -1,0 +1,108 @@
+"""Probe and decode recordings; every failure becomes AudioDecodeError naming the file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import soundfile as sf
+
+from asr.types import AudioInfo, DecodedAudio
+from inspector.errors import AudioDecodeError
+
+# Containers libsndfile does not read; these are decoded by ffmpeg through librosa/audioread.
+FFMPEG_ONLY_SUFFIXES = {".m4a", ".aac", ".amr", ".wma", ".mp4", ".3gp", ".webm"}
+
+
+def probe(path: Path) -> AudioInfo:
+    """Read a recording's header (format, rate, channels, length) without decoding it."""
+    path = Path(path)
+    _check_file(path)
+    try:
+        info = sf.info(str(path))
+    except (sf.LibsndfileError, RuntimeError) as exc:
+        return _probe_fallback(path, exc)
+    if info.frames <= 0 or info.samplerate <= 0:
+        raise AudioDecodeError(path, "the recording holds no audio frames")
+    return AudioInfo(
+        format=str(info.format),
+        subtype=str(info.subtype),
+        sample_rate_hz=int(info.samplerate),
+        channels=int(info.channels),
+        duration_s=float(info.frames) / float(info.samplerate),
+        frames=int(info.frames),
+    )
+
+
+def decode(path: Path) -> DecodedAudio:
+    """Decode a whole recording to float32 samples shaped (channels, frames)."""
+    path = Path(path)
+    info = probe(path)
+    try:
+        data, rate = sf.read(str(path), dtype="float32", always_2d=True)
+    except (sf.LibsndfileError, RuntimeError) as exc:
+        return _decode_fallback(path, info, exc)
+    if data.shape[0] == 0:
+        raise AudioDecodeError(path, "the recording holds no audio frames")
+    if not np.isfinite(data).all():
+        raise AudioDecodeError(path, "the recording holds invalid (non-finite) samples")
+    return DecodedAudio(samples=np.ascontiguousarray(data.T), sample_rate_hz=int(rate), info=info)
+
+
+def _check_file(path: Path) -> None:
+    if not path.exists():
+        raise AudioDecodeError(path, "file not found")
+    if not path.is_file():
+        raise AudioDecodeError(path, "not a regular file")
+    if path.stat().st_size == 0:
+        raise AudioDecodeError(path, "empty file (0 bytes)")
+
+
+def _librosa_load(path: Path) -> tuple[np.ndarray, int]:
+    import warnings
+
+    import librosa
+
+    with warnings.catch_warnings():
+        # librosa warns when it falls back to audioread; the failure, if any, is what matters.
+        warnings.simplefilter("ignore")
+        samples, rate = librosa.load(str(path), sr=None, mono=False)
+    samples = np.atleast_2d(np.asarray(samples, dtype=np.float32))
+    return samples, int(rate)
+
+
+def _probe_fallback(path: Path, first_error: Exception) -> AudioInfo:
+    samples, rate = _decode_other(path, first_error)
+    return AudioInfo(
+        format=path.suffix.lstrip(".").upper() or "UNKNOWN",
+        subtype="decoded",
+        sample_rate_hz=rate,
+        channels=int(samples.shape[0]),
+        duration_s=samples.shape[1] / float(rate),
+        frames=int(samples.shape[1]),
+    )
+
+
+def _decode_fallback(path: Path, info: AudioInfo, first_error: Exception) -> DecodedAudio:
+    samples, rate = _decode_other(path, first_error)
+    return DecodedAudio(samples=samples, sample_rate_hz=rate, info=info)
+
+
+def _decode_other(path: Path, first_error: Exception) -> tuple[np.ndarray, int]:
+    """Formats libsndfile cannot read (AAC, AMR...) go through librosa/audioread/ffmpeg."""
+    if path.suffix.lower() not in FFMPEG_ONLY_SUFFIXES:
+        raise AudioDecodeError(path, f"not a readable audio file ({_reason(first_error)})")
+    try:
+        samples, rate = _librosa_load(path)
+    except Exception as exc:  # audioread raises many unrelated types; all mean "cannot decode"
+        reason = _reason(first_error)
+        raise AudioDecodeError(path, f"not a readable audio file ({reason})") from exc
+    if samples.size == 0:
+        raise AudioDecodeError(path, "the recording holds no audio frames")
+    return samples, rate
+
+
+def _reason(exc: Exception) -> str:
+    text = str(exc).strip().splitlines()[-1] if str(exc).strip() else type(exc).__name__
+    # libsndfile prefixes messages with the path; the error already names the file.
+    return text.split(": ", 1)[-1] if text.startswith("Error opening") else text

@@ -1,0 +1,103 @@
+"""The Transcriber protocol and the engines that need no model."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
+
+from asr.types import DecodedAudio, Role, Segment, Transcript
+from inspector.errors import TranscriptionError
+
+
+@dataclass(frozen=True)
+class TranscribeOptions:
+    """How to transcribe one call."""
+
+    language: str = "zh"
+    agent_channel: str = "left"
+    initial_prompt: str = ""
+    hotwords: tuple[str, ...] = ()
+    #: sha256 of the recording, so an engine may look up a known transcript.
+    audio_sha256: str = ""
+
+
+class Transcriber(Protocol):
+    """Anything that turns decoded audio into a role-attributed transcript."""
+
+    name: str
+
+    def transcribe(self, audio: DecodedAudio, options: TranscribeOptions) -> Transcript: ...
+
+
+class NullTranscriber:
+    """Produces no text at all: for pipeline benchmarks and metadata-only runs."""
+
+    name = "none"
+
+    def transcribe(self, audio: DecodedAudio, options: TranscribeOptions) -> Transcript:
+        return Transcript(segments=(), language=options.language, engine=self.name)
+
+
+def segments_from_json(items: list[dict], source: str) -> tuple[Segment, ...]:
+    """Parse `[{"role", "start", "end", "text", ...}]` into segments, naming bad entries."""
+    out: list[Segment] = []
+    for index, item in enumerate(items):
+        try:
+            role = Role(item.get("role", "unknown"))
+            start, end = float(item["start"]), float(item["end"])
+            text = str(item["text"])
+        except (KeyError, TypeError, ValueError) as exc:
+            raise TranscriptionError(f"{source}: segment {index}: {exc!r}") from exc
+        if end < start:
+            raise TranscriptionError(f"{source}: segment {index}: end {end} before start {start}")
+        out.append(
+            Segment(
+                start_s=start,
+                end_s=end,
+                role=role,
+                text=text,
+                confidence=float(item.get("confidence", 1.0)),
+                channel=item.get("channel"),
+            )
+        )
+    return tuple(sorted(out, key=lambda s: (s.start_s, s.end_s)))
+
+
+class FixtureTranscriber:
+    """Serves the ground-truth transcripts that sit beside fixture recordings.
+
+    A recording `x.wav` is known when `x.json` lies next to it with a `segments` list; lookup is
+    by the recording's sha256, so renamed or re-ingested copies still match. Unknown recordings
+    get an empty transcript with a note, never invented text.
+    """
+
+    name = "fixture"
+
+    def __init__(self, directories: list[Path]) -> None:
+        self._by_sha: dict[str, Path] = {}
+        for directory in directories:
+            for truth in sorted(Path(directory).glob("**/*.json")):
+                for audio in truth.parent.glob(truth.stem + ".*"):
+                    if audio.suffix != ".json" and audio.is_file():
+                        digest = hashlib.sha256(audio.read_bytes()).hexdigest()
+                        self._by_sha[digest] = truth
+
+    def transcribe(self, audio: DecodedAudio, options: TranscribeOptions) -> Transcript:
+        truth = self._by_sha.get(options.audio_sha256)
+        if truth is None:
+            return Transcript(
+                segments=(),
+                language=options.language,
+                engine=self.name,
+                notes=("no fixture transcript for this recording",),
+            )
+        data = json.loads(truth.read_text(encoding="utf-8"))
+        return Transcript(
+            segments=segments_from_json(data.get("segments", []), str(truth)),
+            language=options.language,
+            engine=self.name,
+            role_method="fixture",
+        )

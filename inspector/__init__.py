@@ -1,0 +1,1 @@
+"""Hotline Inspector: settings, database, pipeline and CLI."""

@@ -1,0 +1,197 @@
+"""The `inspector` command: one click group, thin commands over library functions."""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from pathlib import Path
+
+import click
+
+from inspector import jobs
+from inspector.database import make_engine, make_session_factory, upgrade
+from inspector.errors import InspectorError
+from inspector.settings import Settings, as_dict, ensure_instance_secrets, load_settings
+
+log = logging.getLogger("inspector")
+
+
+def _settings(ctx: click.Context, **overrides: object) -> Settings:
+    """Settings from the group options, prepared for use (secrets, data dir, schema)."""
+    import os
+
+    settings = load_settings(ctx.obj["config"], os.environ, **overrides)
+    logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(message)s")
+    logging.getLogger("alembic").setLevel(logging.WARNING)
+    settings = ensure_instance_secrets(settings)
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    engine = make_engine(settings.database)
+    upgrade(engine)
+    engine.dispose()
+    return settings
+
+
+def _sessions(settings: Settings):  # type: ignore[no-untyped-def]
+    return make_session_factory(make_engine(settings.database))
+
+
+class _Group(click.Group):
+    def invoke(self, ctx: click.Context) -> object:
+        try:
+            return super().invoke(ctx)
+        except InspectorError as exc:
+            raise click.ClickException(str(exc)) from exc
+
+
+@click.group(cls=_Group)
+@click.option(
+    "--config",
+    "config",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="TOML settings file (also INSPECTOR_CONFIG).",
+)
+@click.pass_context
+def main(ctx: click.Context, config: str | None) -> None:
+    """Hotline Inspector: quality inspection and satisfaction for call recordings."""
+    ctx.ensure_object(dict)
+    ctx.obj["config"] = config
+
+
+@main.command("init")
+@click.pass_context
+def init_cmd(ctx: click.Context) -> None:
+    """Create the data directory, its secrets and the database schema."""
+    settings = _settings(ctx)
+    click.echo(f"data directory {settings.data_dir.resolve()} ready; database at head")
+
+
+@main.command("config")
+@click.pass_context
+def config_cmd(ctx: click.Context) -> None:
+    """Print the effective settings (secrets masked)."""
+    import os
+
+    settings = load_settings(ctx.obj["config"], os.environ)
+    click.echo(json.dumps(as_dict(settings), indent=2, ensure_ascii=False, default=str))
+
+
+@main.command("ingest")
+@click.argument("path", type=click.Path(path_type=Path))
+@click.pass_context
+def ingest_cmd(ctx: click.Context, path: Path) -> None:
+    """Ingest a folder of recordings, a manifest (.csv/.jsonl) or one recording."""
+    from inspector.ingest import ingest
+
+    settings = _settings(ctx)
+    report = ingest(_sessions(settings), settings, path)
+    for error in report.errors:
+        click.echo(f"error: {error}", err=True)
+    click.echo(report.summary())
+
+
+@main.command("work")
+@click.option("--workers", type=int, default=None, help="Worker processes (default: setting).")
+@click.option("--burst", is_flag=True, help="Exit when the queue is empty.")
+@click.pass_context
+def work_cmd(ctx: click.Context, workers: int | None, burst: bool) -> None:
+    """Process queued calls with N worker processes."""
+    from inspector.worker import run_workers
+
+    settings = _settings(ctx)
+    progress = run_workers(settings, workers=workers or settings.workers, burst=burst)
+    click.echo(f"processed {progress.finished} calls in {progress.elapsed_s:.1f} s")
+
+
+def _print_status(settings: Settings) -> None:
+    with _sessions(settings)() as session:
+        counts = jobs.counts(session)
+        failures = jobs.failures(session)
+    click.echo("  ".join(f"{name}: {n}" for name, n in counts.items()))
+    for call_id, version, stage, error in failures:
+        click.echo(f"failed {call_id} v{version} [{stage}]: {error}")
+
+
+@main.command("status")
+@click.pass_context
+def status_cmd(ctx: click.Context) -> None:
+    """Counts by state and the failures with their reasons."""
+    _print_status(_settings(ctx))
+
+
+@main.command("retry")
+@click.argument("call_ids", nargs=-1)
+@click.pass_context
+def retry_cmd(ctx: click.Context, call_ids: tuple[str, ...]) -> None:
+    """Queue failed calls again (all, or the call ids given)."""
+    settings = _settings(ctx)
+    with _sessions(settings).begin() as session:
+        n = jobs.retry(session, list(call_ids) or None)
+    click.echo(f"{n} calls queued again")
+
+
+@main.command("export")
+@click.option("--format", "fmt", type=click.Choice(["jsonl", "csv"]), default="jsonl")
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Output file (default: standard output).",
+)
+@click.pass_context
+def export_cmd(ctx: click.Context, fmt: str, out: Path | None) -> None:
+    """Export one record per call: metadata, transcript, metrics and score."""
+    from inspector.export import write_export
+
+    settings = _settings(ctx)
+    with _sessions(settings)() as session:
+        if out is None:
+            n = write_export(session, sys.stdout, fmt)
+        else:
+            out.parent.mkdir(parents=True, exist_ok=True)
+            # BOM so that Excel opens Chinese CSV correctly.
+            encoding = "utf-8-sig" if fmt == "csv" else "utf-8"
+            with out.open("w", encoding=encoding, newline="") as fh:
+                n = write_export(session, fh, fmt)
+    click.echo(f"exported {n} calls" + (f" to {out}" if out else ""), err=True)
+
+
+def _serve(settings: Settings) -> None:
+    from web import create_app
+
+    app = create_app(settings)
+    click.echo(f"Review UI on http://{settings.host}:{settings.port}/  (Ctrl+C to stop)")
+    app.run(host=settings.host, port=settings.port, debug=False, use_reloader=False)
+
+
+@main.command("serve")
+@click.option("--host", default=None)
+@click.option("--port", type=int, default=None)
+@click.pass_context
+def serve_cmd(ctx: click.Context, host: str | None, port: int | None) -> None:
+    """Serve the review UI."""
+    _serve(_settings(ctx, host=host, port=port))
+
+
+@main.command("demo")
+@click.option("--workers", type=int, default=None)
+@click.option("--serve/--no-serve", default=True, help="Serve the UI at the end (default).")
+@click.option("--port", type=int, default=None)
+@click.pass_context
+def demo_cmd(ctx: click.Context, workers: int | None, serve: bool, port: int | None) -> None:
+    """Ingest the bundled fixture recordings, process them and serve the review UI."""
+    from inspector.ingest import ingest
+    from inspector.worker import run_workers
+
+    settings = _settings(ctx, port=port)
+    manifest = settings.fixture_dir / "manifest.csv"
+    source = manifest if manifest.exists() else settings.fixture_dir
+    report = ingest(_sessions(settings), settings, source)
+    for error in report.errors:
+        click.echo(f"error: {error}", err=True)
+    click.echo(f"ingest {source}: {report.summary()}")
+    run_workers(settings, workers=workers or settings.workers, burst=True)
+    _print_status(settings)
+    if serve:
+        _serve(settings)

@@ -1,0 +1,134 @@
+"""The stages a call passes through, behind one small interface each issue plugs into."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
+
+from asr import audio
+from asr.transcriber import (
+    FixtureTranscriber,
+    NullTranscriber,
+    TranscribeOptions,
+    Transcriber,
+)
+from asr.types import DecodedAudio, Transcript
+from inspector.errors import AudioDecodeError, ConfigError
+from inspector.jobs import CallInfo
+from inspector.settings import Settings
+from scoring.metrics import measure
+from scoring.types import CallResult, Metrics
+
+
+@dataclass
+class CallWork:
+    """The working state of one call as it moves through the stages."""
+
+    call: CallInfo
+    audio: DecodedAudio | None = None
+    transcript: Transcript | None = None
+    metrics: Metrics | None = None
+    result: CallResult | None = None
+
+
+class Stage(Protocol):
+    name: str
+
+    def run(self, work: CallWork) -> None: ...
+
+
+class Scorer(Protocol):
+    """Scores a measured transcript against a scorecard (filled by the scoring engine)."""
+
+    def score(self, work: CallWork) -> CallResult | None: ...
+
+
+class DecodeStage:
+    name = "decode"
+
+    def run(self, work: CallWork) -> None:
+        if not work.call.audio_path:
+            raise AudioDecodeError(work.call.call_id, "no stored audio for this call")
+        work.audio = audio.decode(Path(work.call.audio_path))
+
+
+class TranscribeStage:
+    name = "transcribe"
+
+    def __init__(self, transcriber: Transcriber, settings: Settings) -> None:
+        self.transcriber = transcriber
+        self.settings = settings
+
+    def run(self, work: CallWork) -> None:
+        assert work.audio is not None, "decode runs before transcribe"
+        options = TranscribeOptions(
+            language=self.settings.asr_language,
+            agent_channel=work.call.agent_channel or self.settings.agent_channel,
+            audio_sha256=work.call.audio_sha256,
+        )
+        work.transcript = self.transcriber.transcribe(work.audio, options)
+
+
+class MeasureStage:
+    name = "measure"
+
+    def run(self, work: CallWork) -> None:
+        assert work.transcript is not None, "transcribe runs before measure"
+        duration = work.audio.duration_s if work.audio is not None else (work.call.duration_s or 0)
+        work.metrics = measure(work.transcript, duration)
+
+
+class ScoreStage:
+    name = "score"
+
+    def __init__(self, scorer: Scorer | None) -> None:
+        self.scorer = scorer
+
+    def run(self, work: CallWork) -> None:
+        work.result = self.scorer.score(work) if self.scorer is not None else None
+
+
+class NoopStage:
+    """Does nothing: the benchmark configuration that measures the spine alone."""
+
+    name = "noop"
+
+    def run(self, work: CallWork) -> None:
+        return None
+
+
+@dataclass
+class Pipeline:
+    stages: Sequence[Stage]
+
+    def process(self, call: CallInfo, on_stage: Callable[[str], None] | None = None) -> CallWork:
+        work = CallWork(call=call)
+        for stage in self.stages:
+            if on_stage is not None:
+                on_stage(stage.name)
+            stage.run(work)
+        return work
+
+
+def build_transcriber(settings: Settings) -> Transcriber:
+    """The engine named by settings, loaded once per worker process."""
+    if settings.asr_engine == "none":
+        return NullTranscriber()
+    if settings.asr_engine == "fixture":
+        return FixtureTranscriber([settings.fixture_dir])
+    raise ConfigError(f"setting 'asr_engine': engine {settings.asr_engine!r} is not available")
+
+
+def build_pipeline(settings: Settings) -> Pipeline:
+    if settings.pipeline == "noop":
+        return Pipeline([NoopStage()])
+    return Pipeline(
+        [
+            DecodeStage(),
+            TranscribeStage(build_transcriber(settings), settings),
+            MeasureStage(),
+            ScoreStage(None),
+        ]
+    )

@@ -1,0 +1,114 @@
+"""Write a processed call's results to the database, replacing any earlier ones."""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any
+
+from sqlalchemy import delete
+from sqlalchemy.orm import Session
+
+from inspector.models import (
+    CallFlag,
+    CallMetrics,
+    ItemResultRow,
+    ScoreResult,
+    TranscriptSegment,
+)
+from inspector.pipeline import CallWork
+from scoring.types import CallResult, Evidence, Metrics
+
+
+def evidence_json(evidence: tuple[Evidence, ...]) -> list[dict[str, Any]]:
+    return [
+        {"start": e.start_s, "end": e.end_s, "role": e.role, "text": e.text, "match": e.match}
+        for e in evidence
+    ]
+
+
+def metrics_json(metrics: Metrics) -> dict[str, Any]:
+    data = dataclasses.asdict(metrics)
+    data["longest_silence_s"] = metrics.longest_silence_s
+    data["overlap_s"] = round(metrics.overlap_s, 3)
+    return data
+
+
+def clear_results(session: Session, call_pk: int) -> None:
+    """Remove every stored result of a call (a re-run writes them afresh, never twice)."""
+    for model in (TranscriptSegment, CallMetrics, ScoreResult, CallFlag):
+        session.execute(delete(model).where(model.call_pk == call_pk))
+
+
+def write_results(session: Session, work: CallWork) -> None:
+    call_pk = work.call.pk
+    clear_results(session, call_pk)
+    if work.transcript is not None:
+        session.add_all(
+            TranscriptSegment(
+                call_pk=call_pk,
+                idx=i,
+                role=str(seg.role),
+                channel=seg.channel,
+                start_s=round(seg.start_s, 3),
+                end_s=round(seg.end_s, 3),
+                text=seg.text,
+                confidence=seg.confidence,
+                avg_logprob=seg.avg_logprob,
+                no_speech_prob=seg.no_speech_prob,
+                words=[dataclasses.asdict(w) for w in seg.words] or None,
+            )
+            for i, seg in enumerate(work.transcript.segments)
+        )
+    if work.metrics is not None:
+        m = work.metrics
+        session.add(
+            CallMetrics(
+                call_pk=call_pk,
+                duration_s=m.duration_s,
+                talk_s=m.talk_s,
+                non_talk_s=m.non_talk_s,
+                agent_talk_ratio=m.roles["agent"].talk_ratio if "agent" in m.roles else None,
+                customer_talk_ratio=(
+                    m.roles["customer"].talk_ratio if "customer" in m.roles else None
+                ),
+                longest_silence_s=m.longest_silence_s,
+                overlap_count=len(m.overlaps),
+                overlap_s=round(m.overlap_s, 3),
+                agent_rate_cpm=m.roles["agent"].speech_rate_cpm if "agent" in m.roles else None,
+                customer_rate_cpm=(
+                    m.roles["customer"].speech_rate_cpm if "customer" in m.roles else None
+                ),
+                data=metrics_json(m),
+            )
+        )
+    if work.result is not None:
+        _write_score(session, call_pk, work.result)
+
+
+def _write_score(session: Session, call_pk: int, result: CallResult) -> None:
+    row = ScoreResult(
+        call_pk=call_pk,
+        scorecard=result.scorecard,
+        scorecard_version=result.scorecard_version,
+        score=result.score,
+        fatal=result.fatal,
+        needs_review=result.needs_review,
+        final_score=result.score,
+    )
+    row.items = [
+        ItemResultRow(
+            item_id=item.id,
+            title=item.title,
+            status=str(item.status),
+            deduction=item.deduction,
+            fatal=item.fatal,
+            needs_review=item.needs_review,
+            evidence=evidence_json(item.evidence),
+        )
+        for item in result.items
+    ]
+    session.add(row)
+    session.add_all(
+        CallFlag(call_pk=call_pk, flag=flag.id, evidence=evidence_json(flag.evidence))
+        for flag in result.flags
+    )

@@ -1,0 +1,235 @@
+"""One frozen Settings object: defaults, then a TOML file, then INSPECTOR_* variables."""
+
+from __future__ import annotations
+
+import dataclasses
+import secrets
+import tomllib
+import types
+import typing
+from collections.abc import Mapping
+from dataclasses import dataclass, fields
+from pathlib import Path
+from typing import Any, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from inspector.errors import ConfigError
+
+ENV_PREFIX = "INSPECTOR_"
+SECRETS_FILE = "instance.toml"
+SECRET_FIELDS = ("secret_key", "customer_hash_salt")
+
+Environment = Literal["development", "production"]
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Every knob of the product; build it with `load_settings`."""
+
+    env: Environment = "development"
+    data_dir: Path = Path("var")
+    database_url: str = ""
+    secret_key: str = ""
+    customer_hash_salt: str = ""
+    log_level: str = "INFO"
+    #: Time zone of naive timestamps in manifests and survey files.
+    timezone: str = "Asia/Shanghai"
+    # pipeline
+    pipeline: Literal["default", "noop"] = "default"
+    workers: int = 1
+    lease_s: float = 300.0
+    max_attempts: int = 3
+    poll_interval_s: float = 1.0
+    # ingest
+    audio_extensions: tuple[str, ...] = (
+        ".wav",
+        ".mp3",
+        ".flac",
+        ".ogg",
+        ".m4a",
+        ".aac",
+        ".amr",
+        ".opus",
+        ".wma",
+        ".au",
+    )
+    copy_audio: bool = True
+    # asr
+    asr_engine: Literal["faster-whisper", "openai-whisper", "fixture", "none"] = "fixture"
+    asr_model_path: str = ""
+    #: Recordings with ground-truth transcripts beside them (the "fixture" engine reads these).
+    fixture_dir: Path = Path("fixtures/calls")
+    asr_language: str = "zh"
+    agent_channel: Literal["left", "right", "auto"] = "left"
+    # scoring
+    scorecard: str = "telecom_hotline"
+    # web
+    host: str = "127.0.0.1"
+    port: int = 5000
+
+    @property
+    def database(self) -> str:
+        """The SQLAlchemy URL; the embedded default is a SQLite file in the data directory."""
+        return self.database_url or f"sqlite:///{(self.data_dir / 'inspector.db').resolve()}"
+
+    @property
+    def audio_dir(self) -> Path:
+        return self.data_dir / "audio"
+
+    @property
+    def exports_dir(self) -> Path:
+        return self.data_dir / "exports"
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    @property
+    def heartbeat_s(self) -> float:
+        return max(self.lease_s / 3.0, 0.05)
+
+
+def _coerce(name: str, annotation: Any, value: Any, source: str) -> Any:
+    """Turn a TOML or environment value into the field's type, or raise ConfigError."""
+    origin = typing.get_origin(annotation)
+    try:
+        if annotation is Path:
+            return Path(str(value))
+        if annotation is bool:
+            if isinstance(value, bool):
+                return value
+            text = str(value).strip().lower()
+            if text in {"1", "true", "yes", "on"}:
+                return True
+            if text in {"0", "false", "no", "off"}:
+                return False
+            raise ValueError(f"not a boolean: {value!r}")
+        if annotation is int:
+            if isinstance(value, bool):
+                raise ValueError("not an integer")
+            return int(value)
+        if annotation is float:
+            return float(value)
+        if origin is Literal:
+            allowed = typing.get_args(annotation)
+            if value not in allowed:
+                raise ValueError(f"{value!r} is not one of {', '.join(map(str, allowed))}")
+            return value
+        if origin is tuple:
+            items = value.split(",") if isinstance(value, str) else list(value)
+            return tuple(str(item).strip() for item in items if str(item).strip())
+        if annotation is str or isinstance(annotation, types.UnionType):
+            return str(value)
+    except (TypeError, ValueError) as exc:
+        raise ConfigError(f"{source}: setting {name!r}: {exc}") from exc
+    raise ConfigError(f"{source}: setting {name!r} has an unsupported type")
+
+
+def _layer(values: Mapping[str, Any], source: str) -> dict[str, Any]:
+    hints = typing.get_type_hints(Settings)
+    known = {f.name for f in fields(Settings)}
+    out: dict[str, Any] = {}
+    for key, value in values.items():
+        if key not in known:
+            raise ConfigError(f"{source}: unknown setting {key!r}")
+        out[key] = _coerce(key, hints[key], value, source)
+    return out
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as fh:
+            data = tomllib.load(fh)
+    except FileNotFoundError as exc:
+        raise ConfigError(f"{path}: configuration file not found") from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: invalid TOML: {exc}") from exc
+    # Allow either a flat file or one with an [inspector] table.
+    return dict(data.get("inspector", data))
+
+
+def load_settings(
+    config_file: str | Path | None = None,
+    environ: Mapping[str, str] | None = None,
+    **overrides: Any,
+) -> Settings:
+    """Build Settings from defaults, an optional TOML file, INSPECTOR_* variables, overrides.
+
+    The config file may also be named by INSPECTOR_CONFIG. In development, secrets missing from
+    every layer come from `<data_dir>/instance.toml` (see `ensure_instance_secrets`); in
+    production a missing secret is an error.
+    """
+    environ = {} if environ is None else environ
+    values: dict[str, Any] = {}
+    config_file = config_file or environ.get(ENV_PREFIX + "CONFIG")
+    if config_file:
+        values.update(_layer(_read_toml(Path(config_file)), str(config_file)))
+    env_values = {
+        key[len(ENV_PREFIX) :].lower(): value
+        for key, value in environ.items()
+        if key.startswith(ENV_PREFIX) and key != ENV_PREFIX + "CONFIG"
+    }
+    values.update(_layer(env_values, "environment"))
+    values.update(_layer({k: v for k, v in overrides.items() if v is not None}, "overrides"))
+    settings = Settings(**values)
+    missing = [name for name in SECRET_FIELDS if not getattr(settings, name)]
+    if missing:
+        instance = settings.data_dir / SECRETS_FILE
+        if instance.exists():
+            stored = _layer(_read_toml(instance), str(instance))
+            settings = dataclasses.replace(
+                settings, **{k: stored[k] for k in missing if stored.get(k)}
+            )
+    _validate(settings)
+    return settings
+
+
+def _validate(settings: Settings) -> None:
+    if settings.env == "production":
+        for name in SECRET_FIELDS:
+            if not getattr(settings, name):
+                raise ConfigError(
+                    f"setting {name!r} is required in production "
+                    f"(set {ENV_PREFIX}{name.upper()} or put it in the config file)"
+                )
+    try:
+        ZoneInfo(settings.timezone)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise ConfigError(f"setting 'timezone': unknown time zone {settings.timezone!r}") from exc
+    if settings.workers < 1:
+        raise ConfigError(f"setting 'workers' must be at least 1, got {settings.workers}")
+    if settings.max_attempts < 1:
+        raise ConfigError(f"setting 'max_attempts' must be at least 1, got {settings.max_attempts}")
+    if settings.lease_s <= 0:
+        raise ConfigError(f"setting 'lease_s' must be positive, got {settings.lease_s}")
+
+
+def ensure_instance_secrets(settings: Settings) -> Settings:
+    """In development, create random secrets once in the data directory and use them."""
+    missing = [name for name in SECRET_FIELDS if not getattr(settings, name)]
+    if not missing:
+        return settings
+    if settings.env == "production":
+        raise ConfigError(f"settings {', '.join(missing)} are required in production")
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    instance = settings.data_dir / SECRETS_FILE
+    stored = _read_toml(instance) if instance.exists() else {}
+    for name in missing:
+        stored.setdefault(name, secrets.token_hex(32))
+    lines = ["# Generated secrets of this development instance; keep this file private."]
+    lines += [f'{key} = "{value}"' for key, value in sorted(stored.items())]
+    instance.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    instance.chmod(0o600)
+    return dataclasses.replace(settings, **{name: stored[name] for name in missing})
+
+
+def as_dict(settings: Settings) -> dict[str, Any]:
+    """Settings as plain values, secrets masked (for `inspector config`)."""
+    out: dict[str, Any] = {}
+    for f in fields(settings):
+        value = getattr(settings, f.name)
+        if f.name in SECRET_FIELDS:
+            value = "***" if value else ""
+        out[f.name] = str(value) if isinstance(value, Path) else value
+    out["database"] = settings.database
+    return out

@@ -1,0 +1,1 @@
+"""Scoring: conversation metrics, scorecards and the rule engine (pure; no database)."""

@@ -1,0 +1,1 @@
+"""Post-call satisfaction surveys: import, join to calls, indices (pure functions)."""

@@ -1,0 +1,56 @@
+"""Test factories: settings, databases, synthetic recordings."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import soundfile as sf
+
+from inspector.settings import Settings, load_settings
+
+
+def make_settings(tmp_path: Path, **overrides: Any) -> Settings:
+    values: dict[str, Any] = {
+        "data_dir": tmp_path / "var",
+        "secret_key": "test-secret",
+        "customer_hash_salt": "test-salt",
+        "asr_engine": "none",
+        "lease_s": 30.0,
+        "poll_interval_s": 0.1,
+        "fixture_dir": tmp_path / "fixtures",
+    }
+    values.update(overrides)
+    return load_settings(None, {}, **values)
+
+
+def make_wav(
+    path: Path,
+    *,
+    seconds: float = 2.0,
+    channels: int = 2,
+    rate_hz: int = 8000,
+    seed: int = 0,
+    subtype: str = "ULAW",
+    fmt: str | None = None,
+) -> Path:
+    """A short recording whose content depends on `seed` (distinct seeds, distinct checksums)."""
+    rng = np.random.default_rng(seed)
+    t = np.arange(int(seconds * rate_hz)) / rate_hz
+    tracks = [
+        0.2 * np.sin(2 * np.pi * (200 + 50 * c + seed) * t) + 0.01 * rng.standard_normal(t.size)
+        for c in range(channels)
+    ]
+    data = np.stack(tracks, axis=1).astype(np.float32)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    sf.write(str(path), data, rate_hz, subtype=subtype, format=fmt)
+    return path
+
+
+def make_truth(wav: Path, segments: list[dict[str, Any]]) -> Path:
+    """A ground-truth transcript beside a recording, as the fixture transcriber reads it."""
+    truth = wav.with_suffix(".json")
+    truth.write_text(json.dumps({"segments": segments}, ensure_ascii=False), encoding="utf-8")
+    return truth

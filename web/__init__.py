@@ -1,0 +1,30 @@
+"""The review UI: a Flask application factory with one blueprint per user area."""
+
+from __future__ import annotations
+
+from flask import Flask
+from sqlalchemy.orm import Session, sessionmaker
+
+from inspector.database import make_engine, make_session_factory
+from inspector.settings import Settings
+
+
+def create_app(settings: Settings, session_factory: sessionmaker[Session] | None = None) -> Flask:
+    """Bind settings and the database and register blueprints; no migrations, no I/O."""
+    app = Flask(__name__)
+    if not settings.secret_key:
+        raise ValueError("create_app needs settings with a secret_key")
+    app.config.update(
+        SECRET_KEY=settings.secret_key,
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+    )
+    if session_factory is None:
+        session_factory = make_session_factory(make_engine(settings.database))
+    app.extensions["inspector.settings"] = settings
+    app.extensions["inspector.sessions"] = session_factory
+
+    from web.review import bp as review_bp
+
+    app.register_blueprint(review_bp)
+    return app
