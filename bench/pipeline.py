@@ -24,8 +24,9 @@ def _recordings(folder: Path, n: int) -> None:
     t = np.arange(4000) / 8000
     for i in range(n):
         tone = 0.1 * np.sin(2 * np.pi * (100 + i) * t)
-        sf.write(str(folder / f"call{i:05d}.wav"), np.stack([tone, tone[::-1]], 1), 8000,
-                 subtype="ULAW")
+        sf.write(
+            str(folder / f"call{i:05d}.wav"), np.stack([tone, tone[::-1]], 1), 8000, subtype="ULAW"
+        )
 
 
 def run(calls: int, workers: int) -> dict[str, float]:
@@ -33,8 +34,13 @@ def run(calls: int, workers: int) -> dict[str, float]:
         root = Path(tmp)
         _recordings(root / "rec", calls)
         settings = load_settings(
-            None, {}, data_dir=root / "var", secret_key="bench", customer_hash_salt="bench",
-            pipeline="noop", log_level="WARNING",
+            None,
+            {},
+            data_dir=root / "var",
+            secret_key="bench",
+            customer_hash_salt="bench",
+            pipeline="noop",
+            log_level="WARNING",
         )
         engine = make_engine(settings.database)
         upgrade(engine)
@@ -56,12 +62,15 @@ def main() -> None:
     parser.add_argument("--calls", type=int, default=200)
     parser.add_argument("--workers", type=int, nargs="+", default=[1, 2])
     args = parser.parse_args()
-    print(f"{'workers':>7} {'calls':>6} {'ingest s':>9} {'ingest/s':>9} {'work s':>7} {'calls/s':>8}")
+    print(
+        f"{'workers':>7} {'calls':>6} {'ingest s':>9} {'ingest/s':>9} {'work s':>7} {'calls/s':>8}"
+    )
     for workers in args.workers:
         r = run(args.calls, workers)
+        ingest_rate, work_rate = args.calls / r["ingest_s"], args.calls / r["work_s"]
         print(
-            f"{workers:>7} {args.calls:>6} {r['ingest_s']:>9.2f} {args.calls / r['ingest_s']:>9.1f} "
-            f"{r['work_s']:>7.2f} {args.calls / r['work_s']:>8.1f}"
+            f"{workers:>7} {args.calls:>6} {r['ingest_s']:>9.2f} {ingest_rate:>9.1f} "
+            f"{r['work_s']:>7.2f} {work_rate:>8.1f}"
         )
 
 
