@@ -17,6 +17,7 @@ setup() {
         "$VENV/bin/python" -m pip install --quiet --upgrade pip
         # torch is pinned in pyproject.toml; the CPU build is what a worker without a GPU needs.
         "$VENV/bin/python" -m pip install --quiet -e ".[test]"
+        "$VENV/bin/python" -m pip install --quiet --no-deps openai-whisper==20250625
         echo "$want" > "$stamp"
     fi
 }

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from asr.types import DecodedAudio, Role, Segment, Transcript
 from inspector.errors import TranscriptionError
+
+if TYPE_CHECKING:
+    from asr.call import ChannelEngine
 
 
 @dataclass(frozen=True)
@@ -101,3 +104,23 @@ class FixtureTranscriber:
             engine=self.name,
             role_method="fixture",
         )
+
+
+class WhisperTranscriber:
+    """A Whisper engine (loaded once) wrapped with channel handling, roles and the guard."""
+
+    def __init__(self, engine: ChannelEngine, defaults: TranscribeOptions | None = None) -> None:
+        self.engine = engine
+        self.name = engine.name
+        self.defaults = defaults
+
+    def transcribe(self, audio: DecodedAudio, options: TranscribeOptions) -> Transcript:
+        from asr.call import transcribe_call
+
+        if self.defaults is not None:
+            options = replace(
+                options,
+                initial_prompt=options.initial_prompt or self.defaults.initial_prompt,
+                hotwords=options.hotwords or self.defaults.hotwords,
+            )
+        return transcribe_call(self.engine, audio, options)

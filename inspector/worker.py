@@ -21,7 +21,7 @@ from inspector import jobs
 from inspector.database import make_engine, make_session_factory
 from inspector.errors import InspectorError
 from inspector.models import Call, Job, JobStatus, utcnow
-from inspector.pipeline import Pipeline, build_pipeline
+from inspector.pipeline import Pipeline, build_pipeline, prepare_models
 from inspector.results import write_results
 from inspector.settings import Settings
 
@@ -197,6 +197,7 @@ def run_workers(
     pipeline_factory: PipelineFactory = build_pipeline,
 ) -> Progress:
     """Start N worker processes, show progress until they exit (burst) or are interrupted."""
+    prepare_models(settings)  # once, before the workers start, so they never race on it
     engine = make_engine(settings.database)
     session_factory = make_session_factory(engine)
     since, t0 = utcnow(), time.monotonic()

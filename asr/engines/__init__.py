@@ -1,0 +1,1 @@
+"""Whisper engines behind the ChannelEngine protocol."""

@@ -1,0 +1,65 @@
+"""Transcript text helpers: simplified Chinese, and the filters that drop invented text."""
+
+from __future__ import annotations
+
+import re
+import zlib
+from functools import lru_cache
+
+# Phrases Whisper is known to invent on silence, music or noise (subtitle credits and the like).
+HALLUCINATION_PATTERNS = tuple(
+    re.compile(p)
+    for p in (
+        r"字幕(由|制作|提供|志愿者)",
+        r"(请|欢迎)?(不吝)?(点赞|订阅|转发|打赏)",
+        r"(感谢|谢谢)(大家|各位)?(观看|收看|收听)",
+        r"明镜与点点",
+        r"优优独播剧场",
+        r"amara\.org",
+        r"^\W*(嗯|啊|哦|呃)?\W*$",
+        r"(?i)thank(s| you) for watching",
+        r"(?i)subtitles? by",
+    )
+)
+DEFAULT_PROMPT_ZH = "以下是普通话客服电话录音的转写，使用简体中文。"
+
+
+@lru_cache(maxsize=1)
+def _t2s():  # type: ignore[no-untyped-def]
+    import opencc
+
+    return opencc.OpenCC("t2s")
+
+
+def to_simplified(text: str) -> str:
+    """Traditional -> simplified Chinese (Whisper sometimes answers Mandarin in traditional)."""
+    return _t2s().convert(text) if text else text
+
+
+def compression_ratio(text: str) -> float:
+    data = text.encode("utf-8")
+    return len(data) / max(len(zlib.compress(data)), 1)
+
+
+def looks_invented(text: str) -> bool:
+    """Known hallucination phrases and empty or filler-only output."""
+    stripped = text.strip()
+    if not stripped:
+        return True
+    return any(p.search(stripped) for p in HALLUCINATION_PATTERNS)
+
+
+def has_runaway_repetition(text: str, min_unit: int = 2, min_repeats: int = 4) -> bool:
+    """True when a short unit repeats back to back (谢谢谢谢谢谢谢谢...), a decoder loop."""
+    compact = re.sub(r"[\s，。！？、,.!?]", "", text)
+    for size in range(min_unit, 9):
+        if re.search(rf"(.{{{size}}})\1{{{min_repeats - 1},}}", compact):
+            return True
+    return bool(re.search(r"(.)\1{7,}", compact))
+
+
+def build_prompt(base: str, hotwords: tuple[str, ...]) -> str:
+    """The initial prompt: a simplified-Chinese instruction plus the telecom glossary."""
+    if not hotwords:
+        return base
+    return f"{base}常用词：{'、'.join(hotwords)}。"
