@@ -16,7 +16,13 @@ import numpy as np
 
 from asr.diarize import SAMPLE_RATE_HZ, split_speakers
 from asr.roles import pick_agent
-from asr.text import compression_ratio, has_runaway_repetition, looks_invented, to_simplified
+from asr.text import (
+    compression_ratio,
+    has_runaway_repetition,
+    looks_invented,
+    loop_start,
+    to_simplified,
+)
 from asr.transcriber import TranscribeOptions
 from asr.types import DecodedAudio, Role, Segment, Transcript, Word
 
@@ -105,7 +111,63 @@ def split_on_pauses(segment: Segment, max_gap_s: float) -> list[Segment]:
     ]
 
 
-def _clean(segments: Sequence[Segment], guard: GuardOptions, max_gap_s: float) -> list[Segment]:
+def trim_loop(segment: Segment) -> Segment:
+    """Cut a decoder loop (射射射射...) off a segment, keeping what came before it."""
+    cut = loop_start(segment.text)
+    if cut is None:
+        return segment
+    if not segment.words:
+        return replace(segment, text=segment.text[:cut])
+    kept: list[Word] = []
+    length = 0
+    for word in segment.words:
+        if length + len(word.text) > cut and kept:
+            break
+        kept.append(word)
+        length += len(word.text)
+    return replace(
+        segment,
+        end_s=kept[-1].end_s,
+        text="".join(w.text for w in kept).strip(),
+        confidence=float(np.mean([w.probability for w in kept])),
+        words=tuple(kept),
+    )
+
+
+def _shift(segment: Segment, offset_s: float) -> Segment:
+    return replace(
+        segment,
+        start_s=segment.start_s + offset_s,
+        end_s=segment.end_s + offset_s,
+        words=tuple(
+            replace(w, start_s=w.start_s + offset_s, end_s=w.end_s + offset_s)
+            for w in segment.words
+        ),
+    )
+
+
+def _recover_loops(
+    engine: ChannelEngine, samples: np.ndarray, raw: list[Segment], options: TranscribeOptions
+) -> list[Segment]:
+    """A decoder loop swallows the speech after it: cut the loop and transcribe the rest again."""
+    out: list[Segment] = []
+    for seg in raw:
+        trimmed = trim_loop(replace(seg, text=to_simplified(seg.text)))
+        if trimmed.end_s >= seg.end_s - 0.5:
+            out.append(seg)
+            continue
+        out.append(trimmed)
+        start = int(trimmed.end_s * SAMPLE_RATE_HZ)
+        end = int(seg.end_s * SAMPLE_RATE_HZ)
+        again = engine.transcribe_channel(samples[start:end], options)
+        # one retry only: a second loop in the retry is trimmed, not chased
+        out.extend(trim_loop(_shift(s, trimmed.end_s)) for s in again)
+    return out
+
+
+def _clean(
+    segments: Sequence[Segment], guard: GuardOptions, max_gap_s: float, dropped: list[str]
+) -> list[Segment]:
     out: list[Segment] = []
     for seg in segments:
         seg = replace(
@@ -113,10 +175,25 @@ def _clean(segments: Sequence[Segment], guard: GuardOptions, max_gap_s: float) -
             text=to_simplified(seg.text.strip()),
             words=tuple(replace(w, text=to_simplified(w.text)) for w in seg.words),
         )
+        seg = trim_loop(seg)
         if not keep(seg, guard):
+            if seg.text.strip():
+                dropped.append(f"{seg.start_s:.1f}-{seg.end_s:.1f} s")
             continue
         out.extend(s for s in split_on_pauses(seg, max_gap_s) if s.text)
     return _dedupe_repeats(out)
+
+
+def _transcribe_samples(
+    engine: ChannelEngine,
+    samples: np.ndarray,
+    options: TranscribeOptions,
+    guard: GuardOptions,
+    max_gap_s: float,
+    dropped: list[str],
+) -> list[Segment]:
+    raw = _recover_loops(engine, samples, engine.transcribe_channel(samples, options), options)
+    return _clean(raw, guard, max_gap_s, dropped)
 
 
 def transcribe_call(
@@ -136,11 +213,12 @@ def _stereo(
     engine: ChannelEngine, audio: DecodedAudio, options: TranscribeOptions, guard: GuardOptions
 ) -> Transcript:
     per_channel: list[list[Segment]] = []
+    dropped: list[str] = []
     for channel in range(2):
         samples = resample_16k(audio.samples[channel], audio.sample_rate_hz)
-        raw = engine.transcribe_channel(samples, options)
-        per_channel.append([replace(s, channel=channel) for s in _clean(raw, guard, 1.0)])
-    notes: list[str] = []
+        segs = _transcribe_samples(engine, samples, options, guard, 1.0, dropped)
+        per_channel.append([replace(s, channel=channel) for s in segs])
+    notes: list[str] = [f"dropped unreliable segment {d}" for d in dropped]
     if options.agent_channel == "auto":
         agent_ch, confidence = pick_agent([[s.text for s in segs] for segs in per_channel])
         method = "auto_content"
@@ -167,7 +245,8 @@ def _mono(
     engine: ChannelEngine, audio: DecodedAudio, options: TranscribeOptions, guard: GuardOptions
 ) -> Transcript:
     samples = resample_16k(audio.samples[0], audio.sample_rate_hz)
-    segments = _clean(engine.transcribe_channel(samples, options), guard, 0.5)
+    dropped: list[str] = []
+    segments = _transcribe_samples(engine, samples, options, guard, 0.5, dropped)
     split = split_speakers(samples, [(s.start_s, s.end_s) for s in segments])
     speakers = [
         [s.text for s, lab in zip(segments, split.labels, strict=True) if lab == k] for k in (0, 1)
@@ -187,5 +266,6 @@ def _mono(
         notes=(
             f"mono: two speakers by timbre (separation {split.separation}), "
             f"agent by content (confidence {content_conf})",
+            *(f"dropped unreliable segment {d}" for d in dropped),
         ),
     )

@@ -58,8 +58,39 @@ def has_runaway_repetition(text: str, min_unit: int = 2, min_repeats: int = 4) -
     return bool(re.search(r"(.)\1{7,}", compact))
 
 
+_LOOP = re.compile(r"(.{2,8}?)\1{3,}|(.)\2{7,}")
+
+
+def loop_start(text: str) -> int | None:
+    """Index just after the first unit of a runaway repetition, or None when there is none."""
+    match = _LOOP.search(text)
+    if match is None:
+        return None
+    unit = match.group(1) or match.group(2)
+    return match.start() + len(unit)
+
+
 def build_prompt(base: str, hotwords: tuple[str, ...]) -> str:
     """The initial prompt: a simplified-Chinese instruction plus the telecom glossary."""
     if not hotwords:
         return base
     return f"{base}常用词：{'、'.join(hotwords)}。"
+
+
+_DIGITS = str.maketrans("0123456789幺两", "零一二三四五六七八九一二")
+_PUNCT = re.compile(r"[\s\W_]+", re.UNICODE)
+
+
+def normalize_for_cer(text: str) -> str:
+    """Simplified, no punctuation or spaces, digits as Hanzi (1 / 幺 -> 一), lower case."""
+    return _PUNCT.sub("", to_simplified(text).translate(_DIGITS)).lower()
+
+
+def cer(reference: str, hypothesis: str) -> float:
+    """Character error rate of a hypothesis against a reference, after normalisation."""
+    from rapidfuzz.distance import Levenshtein
+
+    ref, hyp = normalize_for_cer(reference), normalize_for_cer(hypothesis)
+    if not ref:
+        return 0.0 if not hyp else 1.0
+    return Levenshtein.distance(ref, hyp) / len(ref)

@@ -11,6 +11,11 @@ import soundfile as sf
 
 from inspector.settings import Settings, load_settings
 
+REPO = Path(__file__).resolve().parents[1]
+FIXTURE_CALLS = REPO / "fixtures" / "calls"
+#: Prepared models are shared by every test (assembled once per machine).
+MODEL_CACHE = REPO / ".cache" / "models"
+
 
 def make_settings(tmp_path: Path, **overrides: Any) -> Settings:
     values: dict[str, Any] = {
@@ -21,6 +26,7 @@ def make_settings(tmp_path: Path, **overrides: Any) -> Settings:
         "lease_s": 30.0,
         "poll_interval_s": 0.1,
         "fixture_dir": tmp_path / "fixtures",
+        "model_cache": str(MODEL_CACHE),
     }
     values.update(overrides)
     return load_settings(None, {}, **values)
