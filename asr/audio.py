@@ -24,14 +24,48 @@ def probe(path: Path) -> AudioInfo:
         return _probe_fallback(path, exc)
     if info.frames <= 0 or info.samplerate <= 0:
         raise AudioDecodeError(path, "the recording holds no audio frames")
+    duration_s = float(info.frames) / float(info.samplerate)
+    declared = _declared_wav_bytes(path) if info.format == "WAV" else None
+    warning = ""
+    if declared is not None:
+        bytes_per_s = declared[1]
+        if bytes_per_s and declared[0] / bytes_per_s > duration_s + 0.05:
+            warning = (
+                f"truncated: the header declares {declared[0] / bytes_per_s:.1f} s, "
+                f"the file holds {duration_s:.1f} s"
+            )
     return AudioInfo(
         format=str(info.format),
         subtype=str(info.subtype),
         sample_rate_hz=int(info.samplerate),
         channels=int(info.channels),
-        duration_s=float(info.frames) / float(info.samplerate),
+        duration_s=duration_s,
         frames=int(info.frames),
+        warning=warning,
     )
+
+
+def _declared_wav_bytes(path: Path) -> tuple[int, int] | None:
+    """(data bytes the RIFF header declares, bytes per second), or None if unreadable."""
+    import struct
+
+    with path.open("rb") as fh:
+        if fh.read(12)[8:12] != b"WAVE":
+            return None
+        byte_rate = 0
+        while True:
+            header = fh.read(8)
+            if len(header) < 8:
+                return None
+            chunk, size = header[:4], struct.unpack("<I", header[4:])[0]
+            if chunk == b"fmt ":
+                fmt = fh.read(size)
+                byte_rate = struct.unpack("<I", fmt[8:12])[0] if len(fmt) >= 12 else 0
+                fh.seek(size % 2, 1)
+            elif chunk == b"data":
+                return size, byte_rate
+            else:
+                fh.seek(size + size % 2, 1)
 
 
 def decode(path: Path) -> DecodedAudio:

@@ -24,6 +24,8 @@ class AudioInfo:
     channels: int
     duration_s: float
     frames: int
+    #: Set when the file is shorter than its header says (a recording cut off mid-write).
+    warning: str = ""
 
 
 @dataclass(frozen=True, eq=False)

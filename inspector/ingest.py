@@ -127,6 +127,9 @@ def ingest_file(
         call.channel_layout = {1: "mono", 2: "stereo"}.get(info.channels, "multi")
         call.duration_s = round(info.duration_s, 3)
         call.audio_path = str(_store_audio(settings, path, sha))
+        if info.warning:
+            call.extra = {**call.extra, "audio_warning": info.warning}
+            log.warning("%s: %s", path, info.warning)
     if previous:
         for old in session.scalars(select(Call).where(Call.call_id == call_id)):
             old.is_current = False

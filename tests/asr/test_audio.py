@@ -59,3 +59,14 @@ def test_missing_and_directory(tmp_path: Path) -> None:
         probe(tmp_path / "missing.wav")
     with pytest.raises(AudioDecodeError, match="not a regular file"):
         probe(tmp_path)
+
+
+def test_truncated_wav_decodes_what_is_there_with_a_warning(tmp_path: Path) -> None:
+    whole = make_wav(tmp_path / "whole.wav", seconds=4.0, subtype="PCM_16")
+    cut = tmp_path / "cut.wav"
+    cut.write_bytes(whole.read_bytes()[: 44 + 8000 * 2 * 2])  # header + 1 s of stereo PCM16
+    info = probe(cut)
+    assert abs(info.duration_s - 1.0) < 0.01
+    assert info.warning == "truncated: the header declares 4.0 s, the file holds 1.0 s"
+    assert probe(whole).warning == ""
+    assert decode(cut).samples.shape == (2, 8000)

@@ -75,9 +75,12 @@ def test_broken_files_fail_alone_with_a_reason(
     (folder / "doc.docx").write_bytes(b"PK\x03\x04")
     good = make_wav(tmp_path / "tmp.wav", seed=4, subtype="PCM_16").read_bytes()
     (folder / "truncated.wav").write_bytes(good[:40])  # header cut inside
+    (folder / "cut_short.wav").write_bytes(good[: len(good) // 2])  # data cut: still usable
     report = ingest(sessions, settings, folder)
-    assert report.added == ["good"]
+    assert sorted(report.added) == ["cut_short", "good"]
     assert sorted(report.failed) == ["doc", "empty", "text", "truncated"]
+    cut = next(c for c in _calls(sessions) if c.call_id == "cut_short")
+    assert cut.extra["audio_warning"].startswith("truncated: the header declares 2.0 s")
     jobs = _jobs(sessions)
     assert jobs["good"].status == JobStatus.QUEUED
     assert "empty file (0 bytes)" in jobs["empty"].error
