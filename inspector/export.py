@@ -73,18 +73,11 @@ def call_record(call: Call) -> dict[str, Any]:
         "status": call.job.status if call.job else None,
         "error": call.job.error if call.job else None,
         "metadata": {
-            "agent_id": call.agent_id,
-            "agent_name": call.agent_name,
-            "team": call.team,
-            "skill_queue": call.skill_queue,
-            "direction": call.direction,
-            "started_at": call.started_at.isoformat() if call.started_at else None,
-            "duration_s": call.duration_s,
+            **call.metadata_dict(),
             "customer_number_hash": call.customer_number_hash,
             "channel_layout": call.channel_layout,
             "sample_rate_hz": call.sample_rate_hz,
             "audio_sha256": call.audio_sha256,
-            **(call.extra or {}),
         },
         "segments": [
             {

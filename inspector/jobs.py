@@ -51,16 +51,6 @@ def _claimable(now: datetime) -> ColumnElement[bool]:
 
 
 def _call_info(call: Call) -> CallInfo:
-    metadata = {
-        "agent_id": call.agent_id,
-        "agent_name": call.agent_name,
-        "team": call.team,
-        "skill_queue": call.skill_queue,
-        "direction": call.direction,
-        "started_at": call.started_at.isoformat() if call.started_at else None,
-        "duration_s": call.duration_s,
-        **(call.extra or {}),
-    }
     return CallInfo(
         pk=call.id,
         call_id=call.call_id,
@@ -71,7 +61,7 @@ def _call_info(call: Call) -> CallInfo:
         sample_rate_hz=call.sample_rate_hz,
         duration_s=call.duration_s,
         agent_channel=(call.extra or {}).get("agent_channel"),
-        metadata=metadata,
+        metadata=call.metadata_dict(),
     )
 
 

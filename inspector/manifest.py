@@ -75,20 +75,14 @@ def _row(number: int, raw: Mapping[str, Any], base: Path, tz: ZoneInfo, where: s
                 f"{where}: row {number}: field 'started_at': {values['started_at']!r} "
                 "is not a date-time (use ISO 8601, e.g. 2026-11-02T09:15:00+08:00)"
             ) from exc
-    if "direction" in values:
-        values["direction"] = values["direction"].lower()
-        if values["direction"] not in DIRECTIONS:
-            raise ManifestError(
-                f"{where}: row {number}: field 'direction': {values['direction']!r} is not "
-                "inbound or outbound"
-            )
-    if "agent_channel" in values:
-        values["agent_channel"] = values["agent_channel"].lower()
-        if values["agent_channel"] not in CHANNELS:
-            raise ManifestError(
-                f"{where}: row {number}: field 'agent_channel': {values['agent_channel']!r} is not "
-                "left, right or auto"
-            )
+    for name, allowed in (("direction", DIRECTIONS), ("agent_channel", CHANNELS)):
+        if name in values:
+            values[name] = values[name].lower()
+            if values[name] not in allowed:
+                raise ManifestError(
+                    f"{where}: row {number}: field {name!r}: {values[name]!r} is not one of "
+                    f"{', '.join(sorted(allowed))}"
+                )
     extra = {k: v for k, v in lowered.items() if v not in (None, "")}
     return ManifestRow(row=number, extra=extra, **values)
 

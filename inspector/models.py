@@ -100,6 +100,19 @@ class Call(Base):
     extra: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     ingested_at: Mapped[datetime] = mapped_column(default=utcnow)
 
+    def metadata_dict(self) -> dict[str, Any]:
+        """The call's metadata as scoring and exports see it (manifest extras included)."""
+        return {
+            "agent_id": self.agent_id,
+            "agent_name": self.agent_name,
+            "team": self.team,
+            "skill_queue": self.skill_queue,
+            "direction": self.direction,
+            "started_at": self.started_at.isoformat() if self.started_at else None,
+            "duration_s": self.duration_s,
+            **(self.extra or {}),
+        }
+
     job: Mapped[Job] = relationship(back_populates="call", uselist=False, passive_deletes=True)
     segments: Mapped[list[TranscriptSegment]] = relationship(
         order_by="TranscriptSegment.start_s", passive_deletes=True
