@@ -130,6 +130,42 @@ def models_prepare_cmd(ctx: click.Context, engines: tuple[str, ...]) -> None:
             click.echo(f"{name}: {path}")
 
 
+@main.command("score")
+@click.option(
+    "--transcripts",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    required=True,
+    help="JSONL: one call per line (call_id, segments, metadata).",
+)
+@click.option("--scorecard", default=None, help="Built-in name or a YAML path (default: setting).")
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Output JSONL (default: standard output).",
+)
+@click.pass_context
+def score_cmd(
+    ctx: click.Context, transcripts: Path, scorecard: str | None, out: Path | None
+) -> None:
+    """Score transcripts from anywhere (another ASR, a hand edit) against a scorecard."""
+    import os
+
+    from scoring.batch import score_file
+
+    settings = load_settings(ctx.obj["config"], os.environ)
+    card = scorecard or settings.scorecard
+    if out is None:
+        report = score_file(transcripts, card, sys.stdout)
+    else:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        with out.open("w", encoding="utf-8") as fh:
+            report = score_file(transcripts, card, fh)
+    for error in report.errors:
+        click.echo(f"error: {error}", err=True)
+    click.echo(f"scored {report.scored} calls, {len(report.errors)} bad lines", err=True)
+
+
 def _print_status(settings: Settings) -> None:
     with _sessions(settings)() as session:
         counts = jobs.counts(session)

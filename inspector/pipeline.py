@@ -19,7 +19,9 @@ from asr.types import DecodedAudio, Transcript
 from inspector.errors import AudioDecodeError, ConfigError
 from inspector.jobs import CallInfo
 from inspector.settings import Settings
+from scoring.engine import evaluate
 from scoring.metrics import measure
+from scoring.scorecard import Scorecard, load_scorecard
 from scoring.types import CallResult, Metrics
 
 
@@ -89,6 +91,18 @@ class ScoreStage:
 
     def run(self, work: CallWork) -> None:
         work.result = self.scorer.score(work) if self.scorer is not None else None
+
+
+class ScorecardScorer:
+    """Scores each call with one scorecard, loaded once per worker."""
+
+    def __init__(self, scorecard: Scorecard) -> None:
+        self.scorecard = scorecard
+
+    def score(self, work: CallWork) -> CallResult | None:
+        if work.transcript is None or work.metrics is None:
+            return None
+        return evaluate(work.transcript, work.metrics, self.scorecard, work.call.metadata)
 
 
 class NoopStage:
@@ -175,6 +189,6 @@ def build_pipeline(settings: Settings) -> Pipeline:
             DecodeStage(),
             TranscribeStage(build_transcriber(settings), settings),
             MeasureStage(),
-            ScoreStage(None),
+            ScoreStage(ScorecardScorer(load_scorecard(settings.scorecard))),
         ]
     )

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-from typing import Any
 
 from sqlalchemy import delete
 from sqlalchemy.orm import Session
@@ -16,21 +15,8 @@ from inspector.models import (
     TranscriptSegment,
 )
 from inspector.pipeline import CallWork
-from scoring.types import CallResult, Evidence, Metrics
-
-
-def evidence_json(evidence: tuple[Evidence, ...]) -> list[dict[str, Any]]:
-    return [
-        {"start": e.start_s, "end": e.end_s, "role": e.role, "text": e.text, "match": e.match}
-        for e in evidence
-    ]
-
-
-def metrics_json(metrics: Metrics) -> dict[str, Any]:
-    data = dataclasses.asdict(metrics)
-    data["longest_silence_s"] = metrics.longest_silence_s
-    data["overlap_s"] = round(metrics.overlap_s, 3)
-    return data
+from scoring.io import evidence_json, metrics_json
+from scoring.types import CallResult
 
 
 def clear_results(session: Session, call_pk: int) -> None:

@@ -64,6 +64,10 @@ def test_ingest_work_status_export(env: dict[str, str], tmp_path: Path) -> None:
         == (call1["segments"][0])
     )
     assert call1["metrics"]["roles"]["agent"]["turns"] == 1
+    result = call1["result"]
+    assert result["scorecard"] == "telecom_hotline" and 0 <= result["score"] <= 100
+    statuses = {i["id"]: i["status"] for i in result["items"]}
+    assert statuses["greeting"] == "passed" and statuses["closing"] == "failed"
     assert records["call2"]["segments"] == []  # an unknown recording gets no invented text
     assert records["broken"]["status"] == "failed"
 

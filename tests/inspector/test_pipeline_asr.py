@@ -31,8 +31,12 @@ def test_worker_transcribes_with_one_model_load(settings, sessions, tmp_path, mo
         original(self, *args, **kwargs)
 
     monkeypatch.setattr(faster.FasterWhisperEngine, "__init__", counting_init)
-    stats = run_worker(dataclasses.replace(settings, asr_engine="faster-whisper",
-                                           asr_device="cpu", asr_cpu_threads=2), burst=True)
+    stats = run_worker(
+        dataclasses.replace(
+            settings, asr_engine="faster-whisper", asr_device="cpu", asr_cpu_threads=2
+        ),
+        burst=True,
+    )
     assert stats.done == 3 and len(loads) == 1
     with sessions() as session:
         assert set(session.scalars(select(Job.status))) == {JobStatus.DONE}

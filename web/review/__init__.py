@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 
 from inspector import jobs
-from inspector.models import Call, Job
+from inspector.models import Call, Job, ScoreResult
 
 bp = Blueprint("review", __name__, template_folder="../templates")
 
@@ -34,7 +34,12 @@ def index() -> str:
             select(Call)
             .join(Job, Job.call_pk == Call.id)
             .where(Call.is_current.is_(True))
-            .options(selectinload(Call.job), selectinload(Call.metrics))
+            .options(
+                selectinload(Call.job),
+                selectinload(Call.metrics),
+                selectinload(Call.score_results),
+                selectinload(Call.flags),
+            )
             .order_by(Call.started_at.desc().nulls_last(), Call.id.desc())
         )
         if status:
@@ -63,8 +68,10 @@ def call_page(pk: int) -> str:
                 selectinload(Call.segments),
                 selectinload(Call.metrics),
                 selectinload(Call.flags),
+                selectinload(Call.score_results).selectinload(ScoreResult.items),
             )
         )
         if call is None:
             abort(404)
-    return render_template("review/call.html", call=call)
+    result = max(call.score_results, key=lambda r: r.id, default=None)
+    return render_template("review/call.html", call=call, result=result)

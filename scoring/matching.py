@@ -1,0 +1,59 @@
+"""Text matching that survives ASR slips: exact, and pinyin-fuzzy (取消 heard as 启销)."""
+
+from __future__ import annotations
+
+import unicodedata
+from functools import cache, lru_cache
+
+from pypinyin.constants import PINYIN_DICT
+from rapidfuzz import fuzz
+
+from asr.text import normalize_for_cer
+
+
+@lru_cache(maxsize=50000)
+def normalize(text: str) -> str:
+    """Simplified, no punctuation or spaces, digits as Hanzi (matching ignores formatting)."""
+    return normalize_for_cer(text)
+
+
+@cache
+def _syllable(char: str) -> str:
+    """Toneless pinyin of a character's first reading (a table lookup, no segmentation)."""
+    readings = PINYIN_DICT.get(ord(char))
+    if not readings:
+        return char
+    first = readings.split(",")[0]
+    return "".join(c for c in unicodedata.normalize("NFD", first) if not unicodedata.combining(c))
+
+
+@lru_cache(maxsize=20000)
+def spell(text: str) -> tuple[str, ...]:
+    """Toneless pinyin syllables of each character (non-Hanzi characters kept as they are)."""
+    return tuple(_syllable(c) for c in text)
+
+
+def find_exact(text: str, phrase: str) -> str | None:
+    norm, target = normalize(text), normalize(phrase)
+    return phrase if target and target in norm else None
+
+
+def find_pinyin(text: str, phrase: str, threshold: float) -> str | None:
+    """The span of `text` that sounds like `phrase` (pinyin similarity >= threshold, 0-100)."""
+    norm, target = normalize(text), normalize(phrase)
+    if not target or len(norm) < len(target):
+        return None
+    if target in norm:
+        return target
+    want = " ".join(spell(target))
+    spelled = spell(norm)
+    # cheap reject first: no alignment of the phrase's sound anywhere in the sentence is close
+    if fuzz.partial_ratio(want, " ".join(spelled)) < threshold:
+        return None
+    size = len(target)
+    best, best_at = 0.0, -1
+    for i in range(len(spelled) - size + 1):
+        score = fuzz.ratio(want, " ".join(spelled[i : i + size]))
+        if score > best:
+            best, best_at = score, i
+    return norm[best_at : best_at + size] if best >= threshold else None

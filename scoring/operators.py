@@ -1,0 +1,222 @@
+"""Rule operators: small registered functions from (call, params) to a Hit with evidence.
+
+Each operator validates its parameters when a scorecard loads (`check`) so that a bad scorecard
+fails up front with the file, item and field, never in the middle of a batch.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from asr.types import Segment
+from scoring.conditions import CallView, Hit, evidence_of
+from scoring.matching import find_exact, find_pinyin, normalize
+from scoring.types import Evidence
+
+Params = dict[str, Any]
+ROLES = ("agent", "customer", "any")
+
+
+@dataclass(frozen=True)
+class Operator:
+    run: Callable[[CallView, Params], Hit]
+    #: required and optional parameter names
+    required: tuple[str, ...]
+    optional: tuple[str, ...] = ()
+
+
+REGISTRY: dict[str, Operator] = {}
+
+
+def operator(name: str, required: Iterable[str] = (), optional: Iterable[str] = ()):  # type: ignore[no-untyped-def]
+    def register(fn: Callable[[CallView, Params], Hit]) -> Callable[[CallView, Params], Hit]:
+        REGISTRY[name] = Operator(fn, tuple(required), tuple(optional))
+        return fn
+
+    return register
+
+
+# --- selecting the segments a rule looks at -------------------------------------------------
+
+WINDOW_KEYS = ("first_s", "last_s", "first_turns", "last_turns")
+
+
+def select(view: CallView, role: str = "any", window: Params | None = None) -> list[Segment]:
+    """Segments of a role inside a window (first/last N seconds, first/last N turns of the role)."""
+    segs = [s for s in view.segments if role == "any" or str(s.role) == role]
+    window = window or {}
+    if "first_s" in window:
+        segs = [s for s in segs if s.start_s < float(window["first_s"])]
+    if "last_s" in window:
+        end = max((s.end_s for s in view.segments), default=0.0)
+        segs = [s for s in segs if s.end_s > end - float(window["last_s"])]
+    if "first_turns" in window:
+        segs = segs[: int(window["first_turns"])]
+    if "last_turns" in window:
+        segs = segs[-int(window["last_turns"]) :]
+    return segs
+
+
+def _find(text: str, phrase: str, pinyin: float | None) -> str | None:
+    return find_pinyin(text, phrase, pinyin) if pinyin else find_exact(text, phrase)
+
+
+def _excluded(text: str, exclude: list[str]) -> bool:
+    return any(find_exact(text, e) for e in exclude)
+
+
+@operator(
+    "keyword", required=("words",), optional=("mode", "n", "role", "window", "pinyin", "exclude")
+)
+def keyword(view: CallView, p: Params) -> Hit:
+    """any / all / at least N / none of a list of phrases, by role and window, exact or pinyin."""
+    words: list[str] = p["words"]
+    exclude: list[str] = p.get("exclude", [])
+    pinyin = p.get("pinyin")
+    evidence: list[Evidence] = []
+    found: set[str] = set()
+    for seg in select(view, p.get("role", "any"), p.get("window")):
+        if _excluded(seg.text, exclude):
+            continue
+        for word in words:
+            match = _find(seg.text, word, pinyin)
+            if match:
+                found.add(word)
+                evidence.append(evidence_of(seg, match))
+    mode = p.get("mode", "any")
+    if mode == "none":
+        return Hit(not found, 0 if found else 1, tuple(evidence))
+    needed = {"any": 1, "all": len(words), "atleast": int(p.get("n", 1))}[mode]
+    return Hit(len(found) >= needed, len(evidence), tuple(evidence))
+
+
+@operator("regex", required=("pattern",), optional=("exclude", "role", "window"))
+def regex(view: CallView, p: Params) -> Hit:
+    """A regular expression over normalised text, with an exclusion pattern."""
+    pattern, exclude = re.compile(p["pattern"]), p.get("exclude")
+    evidence = []
+    for seg in select(view, p.get("role", "any"), p.get("window")):
+        text = normalize(seg.text)
+        if exclude and re.search(exclude, text):
+            continue
+        evidence += [evidence_of(seg, m.group(0)) for m in pattern.finditer(text)]
+    return Hit(bool(evidence), len(evidence), tuple(evidence))
+
+
+@operator(
+    "silence", required=("min_ms",), optional=("exclude_announced", "announce", "announce_within_s")
+)
+def silence(view: CallView, p: Params) -> Hit:
+    """Silences between turns of at least min_ms, optionally not counting announced holds."""
+    min_s = float(p["min_ms"]) / 1000.0
+    announce = p.get("announce", [])
+    within = float(p.get("announce_within_s", 30))
+    evidence = []
+    for gap in view.metrics.silences:
+        if gap.duration_s < min_s or gap.before_role == "start" or gap.after_role == "end":
+            continue
+        if p.get("exclude_announced") and any(
+            str(s.role) == "agent"
+            and gap.start_s - within <= s.end_s <= gap.start_s + 0.5
+            and any(find_exact(s.text, a) for a in announce)
+            for s in view.segments
+        ):
+            continue
+        evidence.append(
+            Evidence(
+                gap.start_s,
+                gap.end_s,
+                "silence",
+                f"静音 {gap.duration_s:.1f} 秒",
+                f"{gap.duration_s:.1f}s",
+            )
+        )
+    return Hit(bool(evidence), len(evidence), tuple(evidence))
+
+
+@operator("overlap", required=(), optional=("interrupter", "min_s", "count"))
+def overlap(view: CallView, p: Params) -> Hit:
+    """Talking over: matched when at least `count` overlaps of min_s by the interrupter."""
+    who, min_s = p.get("interrupter", "agent"), float(p.get("min_s", 0.5))
+    hits = [
+        o
+        for o in view.metrics.overlaps
+        if o.duration_s >= min_s and (who == "any" or o.interrupter == who)
+    ]
+    evidence = tuple(
+        Evidence(
+            o.start_s,
+            o.start_s + o.duration_s,
+            o.interrupter,
+            f"{o.interrupter} 抢话 {o.duration_s:.1f} 秒",
+            f"{o.duration_s:.1f}s",
+        )
+        for o in hits
+    )
+    return Hit(len(hits) >= int(p.get("count", 1)), len(hits), evidence)
+
+
+@operator("speech_rate", required=("min", "max"), optional=("role",))
+def speech_rate(view: CallView, p: Params) -> Hit:
+    """Matched when a role's rate (字/分钟 over its own talk time) is outside [min, max]."""
+    role = p.get("role", "agent")
+    rate = view.metrics.roles[role].speech_rate_cpm if role in view.metrics.roles else None
+    if rate is None or float(p["min"]) <= rate <= float(p["max"]):
+        return Hit.none()
+    own = [s for s in view.segments if str(s.role) == role]
+    span = Evidence(own[0].start_s, own[-1].end_s, role, f"语速 {rate:.0f} 字/分钟", f"{rate:.0f}")
+    return Hit(True, 1, (span,))
+
+
+@operator("repeat", required=("n",), optional=("role", "min_chars"))
+def repeat(view: CallView, p: Params) -> Hit:
+    """Matched when a role says the same sentence n times or more."""
+    seen: dict[str, list[Segment]] = {}
+    for seg in select(view, p.get("role", "agent")):
+        text = normalize(seg.text)
+        if len(text) >= int(p.get("min_chars", 4)):
+            seen.setdefault(text, []).append(seg)
+    repeated = [segs for segs in seen.values() if len(segs) >= int(p["n"])]
+    evidence = tuple(evidence_of(s, "repeat") for segs in repeated for s in segs)
+    return Hit(bool(repeated), len(repeated), evidence)
+
+
+@operator("metadata", required=("field",), optional=("equals", "in", "min", "max"))
+def metadata(view: CallView, p: Params) -> Hit:
+    """A call metadata field (duration_s, skill_queue, direction, any manifest column)."""
+    value = view.metadata.get(p["field"])
+    if value is None:
+        return Hit.none()
+    ok = True
+    if "equals" in p:
+        ok &= str(value) == str(p["equals"])
+    if "in" in p:
+        ok &= str(value) in {str(v) for v in p["in"]}
+    if "min" in p:
+        ok &= float(value) >= float(p["min"])
+    if "max" in p:
+        ok &= float(value) <= float(p["max"])
+    return Hit(ok, int(ok))
+
+
+@operator("asr_confidence", optional=("max_mean", "min_dropped", "role"))
+def asr_confidence(view: CallView, p: Params) -> Hit:
+    """Low recognition confidence: a role's mean segment confidence, or segments ASR dropped."""
+    segs = select(view, p.get("role", "any"))
+    dropped = sum(1 for n in view.transcript.notes if n.startswith("dropped unreliable segment"))
+    mean = sum(s.confidence for s in segs) / len(segs) if segs else 1.0
+    low_mean = "max_mean" in p and mean < float(p["max_mean"])
+    many_dropped = "min_dropped" in p and dropped >= int(p["min_dropped"])
+    if not (low_mean or many_dropped):
+        return Hit.none()
+    worst = sorted(segs, key=lambda s: s.confidence)[:3]
+    evidence = tuple(evidence_of(s, f"confidence {s.confidence:.2f}") for s in worst)
+    notes = tuple(
+        Evidence(0.0, 0.0, "asr", n, "dropped")
+        for n in view.transcript.notes
+        if n.startswith("dropped unreliable segment")
+    )
+    return Hit(True, max(dropped, 1), evidence + notes)

@@ -1,0 +1,262 @@
+"""Scorecards (质检方案) as YAML: sections of items with points, deductions and conditions.
+
+Validated when loaded; every error names the file, the item and the field.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from inspector.errors import ScorecardError
+from scoring.operators import REGISTRY, ROLES, WINDOW_KEYS
+
+BUILTIN_DIR = Path(__file__).with_name("scorecards")
+SEVERITIES = ("low", "medium", "high", "critical")
+
+
+@dataclass(frozen=True)
+class Op:
+    name: str
+    params: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class All:
+    children: tuple[Condition, ...]
+
+
+@dataclass(frozen=True)
+class AnyOf:
+    children: tuple[Condition, ...]
+
+
+@dataclass(frozen=True)
+class Not:
+    child: Condition
+
+
+@dataclass(frozen=True)
+class Order:
+    """`first` holds before `then` (and, with within_turns, no more than N turns before)."""
+
+    first: Condition
+    then: Condition
+    within_turns: int | None = None
+
+
+Condition = Op | All | AnyOf | Not | Order
+
+
+@dataclass(frozen=True)
+class AppliesTo:
+    skill_queues: tuple[str, ...] = ()
+    directions: tuple[str, ...] = ()
+    min_duration_s: float = 0.0
+
+
+@dataclass(frozen=True)
+class Item:
+    id: str
+    title: str
+    section: str
+    points: float
+    deduction: float
+    cap: float
+    severity: str
+    fatal: bool
+    review: bool
+    applies_to: AppliesTo
+    applies_when: Condition | None
+    fail_when: Condition | None
+    pass_when: Condition | None
+
+
+@dataclass(frozen=True)
+class FlagRule:
+    id: str
+    title: str
+    when: Condition
+
+
+@dataclass(frozen=True)
+class Scorecard:
+    name: str
+    version: str
+    base: float
+    items: tuple[Item, ...]
+    flags: tuple[FlagRule, ...] = field(default_factory=tuple)
+
+
+class _Ctx:
+    def __init__(self, source: str, where: str) -> None:
+        self.source, self.where = source, where
+
+    def error(self, field_name: str, message: str) -> ScorecardError:
+        return ScorecardError(f"{self.source}: {self.where}: field '{field_name}': {message}")
+
+
+def parse_condition(raw: Any, ctx: _Ctx, path: str) -> Condition:
+    if not isinstance(raw, dict) or len(raw) != 1:
+        raise ctx.error(
+            path,
+            "a condition is a mapping with one key: all, any, not, order or "
+            f"an operator ({', '.join(sorted(REGISTRY))})",
+        )
+    ((key, value),) = raw.items()
+    if key in ("all", "any"):
+        if not isinstance(value, list) or not value:
+            raise ctx.error(f"{path}.{key}", "needs a non-empty list of conditions")
+        children = tuple(parse_condition(c, ctx, f"{path}.{key}[{i}]") for i, c in enumerate(value))
+        return All(children) if key == "all" else AnyOf(children)
+    if key == "not":
+        return Not(parse_condition(value, ctx, f"{path}.not"))
+    if key == "order":
+        if not isinstance(value, dict) or not {"first", "then"} <= set(value):
+            raise ctx.error(f"{path}.order", "needs 'first' and 'then' conditions")
+        within = value.get("within_turns")
+        return Order(
+            parse_condition(value["first"], ctx, f"{path}.order.first"),
+            parse_condition(value["then"], ctx, f"{path}.order.then"),
+            int(within) if within is not None else None,
+        )
+    if key not in REGISTRY:
+        raise ctx.error(path, f"unknown operator {key!r} (known: {', '.join(sorted(REGISTRY))})")
+    return Op(key, _check_params(key, value, ctx, f"{path}.{key}"))
+
+
+def _check_params(name: str, params: Any, ctx: _Ctx, path: str) -> dict[str, Any]:
+    op = REGISTRY[name]
+    if not isinstance(params, dict):
+        raise ctx.error(path, "operator parameters must be a mapping")
+    for required in op.required:
+        if required not in params:
+            raise ctx.error(f"{path}.{required}", "missing")
+    for key in params:
+        if key not in op.required + op.optional:
+            raise ctx.error(
+                f"{path}.{key}",
+                f"unknown parameter (allowed: {', '.join(op.required + op.optional)})",
+            )
+    if "role" in params and params["role"] not in ROLES:
+        raise ctx.error(f"{path}.role", f"{params['role']!r} is not one of {', '.join(ROLES)}")
+    if "window" in params:
+        window = params["window"]
+        if not isinstance(window, dict) or not set(window) <= set(WINDOW_KEYS):
+            raise ctx.error(f"{path}.window", f"use only {', '.join(WINDOW_KEYS)}")
+    if name == "keyword":
+        words = params["words"]
+        if not isinstance(words, list) or not words or not all(isinstance(w, str) for w in words):
+            raise ctx.error(f"{path}.words", "needs a non-empty list of phrases")
+        if params.get("mode", "any") not in ("any", "all", "atleast", "none"):
+            raise ctx.error(f"{path}.mode", f"{params['mode']!r} is not any, all, atleast or none")
+    if name == "regex":
+        import re
+
+        for key in ("pattern", "exclude"):
+            if key in params:
+                try:
+                    re.compile(params[key])
+                except re.error as exc:
+                    raise ctx.error(f"{path}.{key}", f"invalid regular expression: {exc}") from exc
+    return dict(params)
+
+
+def _number(raw: dict[str, Any], key: str, default: float, ctx: _Ctx) -> float:
+    value = raw.get(key, default)
+    if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
+        raise ctx.error(key, f"must be a non-negative number, got {value!r}")
+    return float(value)
+
+
+def _item(raw: Any, section: str, source: str, index: int) -> Item:
+    if not isinstance(raw, dict) or "id" not in raw:
+        raise ScorecardError(f"{source}: section {section!r} item {index}: field 'id': missing")
+    ctx = _Ctx(source, f"item {raw['id']!r}")
+    conditions = [k for k in ("fail_when", "pass_when") if k in raw]
+    if len(conditions) != 1:
+        raise ctx.error("fail_when", "an item needs exactly one of fail_when or pass_when")
+    severity = raw.get("severity", "medium")
+    if severity not in SEVERITIES:
+        raise ctx.error("severity", f"{severity!r} is not one of {', '.join(SEVERITIES)}")
+    applies = raw.get("applies_to") or {}
+    deduction = _number(raw, "deduction", _number(raw, "points", 0, ctx), ctx)
+    return Item(
+        id=str(raw["id"]),
+        title=str(raw.get("title", raw["id"])),
+        section=section,
+        points=_number(raw, "points", 0, ctx),
+        deduction=deduction,
+        cap=_number(raw, "cap", max(_number(raw, "points", 0, ctx), deduction), ctx),
+        severity=severity,
+        fatal=bool(raw.get("fatal", False)),
+        review=bool(raw.get("review", False)),
+        applies_to=AppliesTo(
+            skill_queues=tuple(applies.get("skill_queues", ())),
+            directions=tuple(applies.get("directions", ())),
+            min_duration_s=float(applies.get("min_duration_s", 0)),
+        ),
+        applies_when=(
+            parse_condition(raw["applies_when"], ctx, "applies_when")
+            if "applies_when" in raw
+            else None
+        ),
+        fail_when=parse_condition(raw["fail_when"], ctx, "fail_when")
+        if "fail_when" in raw
+        else None,
+        pass_when=parse_condition(raw["pass_when"], ctx, "pass_when")
+        if "pass_when" in raw
+        else None,
+    )
+
+
+def parse_scorecard(data: Any, source: str) -> Scorecard:
+    if not isinstance(data, dict):
+        raise ScorecardError(f"{source}: a scorecard is a mapping")
+    for key in ("name", "sections"):
+        if key not in data:
+            raise ScorecardError(f"{source}: field {key!r}: missing")
+    items: list[Item] = []
+    for section in data["sections"]:
+        title = str(section.get("title", ""))
+        for index, raw in enumerate(section.get("items", [])):
+            items.append(_item(raw, title, source, index))
+    ids = [i.id for i in items]
+    duplicates = sorted({i for i in ids if ids.count(i) > 1})
+    if duplicates:
+        raise ScorecardError(f"{source}: item ids must be unique: {', '.join(duplicates)}")
+    flags = tuple(
+        FlagRule(
+            str(f["id"]),
+            str(f.get("title", f["id"])),
+            parse_condition(f.get("when"), _Ctx(source, f"flag {f.get('id')!r}"), "when"),
+        )
+        for f in data.get("flags", [])
+    )
+    digest = hashlib.sha256(yaml.safe_dump(data, allow_unicode=True, sort_keys=True).encode())
+    version = str(data.get("version", "")) or digest.hexdigest()[:12]
+    return Scorecard(
+        str(data["name"]),
+        f"{version}+{digest.hexdigest()[:8]}",
+        float(data.get("base", 100)),
+        tuple(items),
+        flags,
+    )
+
+
+def load_scorecard(name_or_path: str | Path) -> Scorecard:
+    """A built-in scorecard by name (telecom_hotline) or a YAML file by path."""
+    path = Path(name_or_path)
+    if not path.suffix:
+        path = BUILTIN_DIR / f"{name_or_path}.yaml"
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except FileNotFoundError as exc:
+        raise ScorecardError(f"{path}: scorecard not found") from exc
+    except yaml.YAMLError as exc:
+        raise ScorecardError(f"{path}: invalid YAML: {exc}") from exc
+    return parse_scorecard(data, str(path))

@@ -1,0 +1,29 @@
+"""Build call views from (start, end, role, text) tuples."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from asr.types import Role, Segment, Transcript
+from scoring.conditions import CallView
+from scoring.metrics import measure
+
+
+def make_transcript(
+    *turns: tuple[float, float, str, str], confidence: float = 1.0, notes: tuple[str, ...] = ()
+) -> Transcript:
+    return Transcript(
+        segments=tuple(Segment(s, e, Role(r), t, confidence) for s, e, r, t in turns),
+        notes=notes,
+    )
+
+
+def make_view(
+    *turns: tuple[float, float, str, str],
+    duration_s: float | None = None,
+    metadata: dict[str, Any] | None = None,
+    **kwargs: Any,
+) -> CallView:
+    transcript = make_transcript(*turns, **kwargs)
+    end = max((e for _, e, _, _ in turns), default=0.0)
+    return CallView(transcript, measure(transcript, duration_s or end + 1.0), metadata or {})

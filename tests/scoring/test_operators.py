@@ -1,0 +1,141 @@
+from __future__ import annotations
+
+import pytest
+
+from scoring.engine import check
+from scoring.scorecard import _Ctx, parse_condition
+from tests.scoring.factories import make_view
+
+CALL = make_view(
+    (0.5, 4.0, "agent", "您好，工号幺零零幺很高兴为您服务，请问有什么可以帮您？"),
+    (4.5, 7.0, "customer", "我想查一下话费，你们乱扣费！"),
+    (7.5, 10.0, "agent", "非常抱歉，请您提供一下基础姓名和身份证厚思维。"),  # ASR homophones
+    (10.5, 12.0, "customer", "我叫刘洋，后四位是三五七二。"),
+    (12.5, 14.0, "agent", "好的请您稍等。"),
+    (26.0, 30.0, "agent", "感谢您的耐心等待，您本月话费一百二十八元。"),
+    (29.4, 31.0, "customer", "哦好的。"),
+    (31.5, 34.0, "agent", "请问还有其他可以帮您的吗？感谢您的来电，再见。"),
+)
+
+
+def run(raw: dict, view=CALL):  # type: ignore[no-untyped-def]
+    return check(parse_condition(raw, _Ctx("test", "item"), "when"), view)
+
+
+@pytest.mark.parametrize(
+    ("condition", "matched", "count"),
+    [
+        ({"keyword": {"words": ["您好"], "role": "agent"}}, True, 1),
+        ({"keyword": {"words": ["您好"], "role": "customer"}}, False, 0),
+        ({"keyword": {"words": ["再见"], "role": "agent", "window": {"first_turns": 2}}}, False, 0),
+        ({"keyword": {"words": ["再见"], "role": "agent", "window": {"last_turns": 1}}}, True, 1),
+        ({"keyword": {"words": ["您好"], "window": {"first_s": 0.4}}}, False, 0),
+        ({"keyword": {"words": ["再见"], "window": {"last_s": 3}}}, True, 1),
+        ({"keyword": {"words": ["您好", "再见"], "mode": "all"}}, True, 2),
+        ({"keyword": {"words": ["您好", "投诉"], "mode": "all"}}, False, 2 - 1),
+        ({"keyword": {"words": ["您好", "再见", "投诉"], "mode": "atleast", "n": 2}}, True, 2),
+        ({"keyword": {"words": ["投诉", "销户"], "mode": "none"}}, True, 1),
+        ({"keyword": {"words": ["机主姓名"], "role": "agent"}}, False, 0),
+        ({"keyword": {"words": ["机主姓名"], "role": "agent", "pinyin": 80}}, True, 1),
+        ({"keyword": {"words": ["身份证后四位"], "pinyin": 85}}, True, 1),
+        ({"keyword": {"words": ["取消"], "pinyin": 85}}, False, 0),
+        ({"keyword": {"words": ["乱扣费"], "exclude": ["查一下"]}}, False, 0),
+        ({"keyword": {"words": ["工号一零零一"]}}, True, 1),  # 幺 and digits normalise
+        ({"regex": {"pattern": "一[零一二三四五六七八九]{2}", "role": "agent"}}, True, 1),
+        ({"regex": {"pattern": "话费", "exclude": "本月"}}, True, 1),
+        ({"silence": {"min_ms": 10000}}, True, 1),
+        ({"silence": {"min_ms": 13000}}, False, 0),
+        ({"silence": {"min_ms": 10000, "exclude_announced": True, "announce": ["稍等"]}}, False, 0),
+        ({"overlap": {"interrupter": "customer", "min_s": 0.5}}, True, 1),
+        ({"overlap": {"interrupter": "agent", "min_s": 0.5}}, False, 0),
+        ({"overlap": {"interrupter": "customer", "min_s": 0.5, "count": 2}}, False, 1),
+        ({"speech_rate": {"role": "agent", "min": 150, "max": 450}}, False, 0),  # 386 字/分钟
+        ({"speech_rate": {"role": "agent", "min": 400, "max": 600}}, True, 1),
+        ({"repeat": {"n": 2, "role": "agent"}}, False, 0),
+        ({"metadata": {"field": "skill_queue", "equals": "billing"}}, False, 0),
+        ({"not": {"keyword": {"words": ["投诉"]}}}, True, 1),
+        ({"any": [{"keyword": {"words": ["投诉"]}}, {"keyword": {"words": ["稍等"]}}]}, True, 1),
+        ({"all": [{"keyword": {"words": ["稍等"]}}, {"keyword": {"words": ["话费"]}}]}, True, 1),
+        ({"all": [{"keyword": {"words": ["稍等"]}}, {"keyword": {"words": ["销户"]}}]}, False, 0),
+    ],
+)
+def test_operator_table(condition: dict, matched: bool, count: int) -> None:
+    hit = run(condition)
+    assert (hit.matched, hit.count) == (matched, count)
+    absent = "not" in condition or condition.get("keyword", {}).get("mode") == "none"
+    if matched and not absent:
+        assert hit.evidence, "a match carries evidence"
+
+
+def test_evidence_names_time_role_text_and_match() -> None:
+    hit = run({"keyword": {"words": ["机主姓名"], "role": "agent", "pinyin": 80}})
+    (ev,) = hit.evidence
+    assert (ev.start_s, ev.end_s, ev.role) == (7.5, 10.0, "agent")
+    assert ev.text.startswith("非常抱歉") and ev.match == "基础姓名"
+
+
+@pytest.mark.parametrize(
+    ("order", "matched"),
+    [
+        (
+            {
+                "first": {"keyword": {"words": ["身份证"]}},
+                "then": {"keyword": {"words": ["本月话费"]}},
+            },
+            True,
+        ),
+        (
+            {
+                "first": {"keyword": {"words": ["本月话费"]}},
+                "then": {"keyword": {"words": ["身份证"]}},
+            },
+            False,
+        ),
+        (
+            {
+                "first": {"keyword": {"words": ["乱扣费"]}},
+                "then": {"keyword": {"words": ["抱歉"]}},
+                "within_turns": 1,
+            },
+            True,
+        ),
+        (
+            {
+                "first": {"keyword": {"words": ["您好"]}},
+                "then": {"keyword": {"words": ["抱歉"]}},
+                "within_turns": 1,
+            },
+            False,
+        ),
+        (
+            {"first": {"keyword": {"words": ["销户"]}}, "then": {"keyword": {"words": ["抱歉"]}}},
+            False,
+        ),
+    ],
+)
+def test_order(order: dict, matched: bool) -> None:
+    assert run({"order": order}).matched is matched
+
+
+def test_repeat_and_metadata_hits() -> None:
+    view = make_view(
+        (0, 2, "agent", "请您提供机主姓名"),
+        (3, 4, "customer", "什么？"),
+        (5, 7, "agent", "请您提供机主姓名"),
+        (8, 9, "customer", "啊？"),
+        (10, 12, "agent", "请您提供机主姓名"),
+        metadata={"skill_queue": "billing", "duration_s": 300},
+    )
+    assert run({"repeat": {"n": 3}}, view).matched
+    assert not run({"repeat": {"n": 4}}, view).matched
+    assert run({"metadata": {"field": "skill_queue", "in": ["billing", "broadband"]}}, view).matched
+    assert run({"metadata": {"field": "duration_s", "min": 120}}, view).matched
+    assert not run({"metadata": {"field": "duration_s", "max": 120}}, view).matched
+
+
+def test_asr_confidence() -> None:
+    low = make_view((0, 2, "customer", "嗯嗯"), confidence=0.3)
+    assert run({"asr_confidence": {"max_mean": 0.55}}, low).matched
+    assert not run({"asr_confidence": {"max_mean": 0.55}}).matched
+    dropped = make_view((0, 2, "agent", "您好"), notes=("dropped unreliable segment 3.0-9.0 s",))
+    assert run({"asr_confidence": {"min_dropped": 1}}, dropped).matched

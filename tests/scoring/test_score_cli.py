@@ -1,0 +1,48 @@
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from inspector.cli import main
+from tests.factories import REPO
+
+LABELLED = REPO / "fixtures" / "transcripts" / "labelled.jsonl"
+
+
+def test_score_command_scores_good_lines_and_reports_bad_ones(tmp_path: Path) -> None:
+    lines = LABELLED.read_text("utf-8").splitlines()[:3]
+    lines.insert(1, "{broken json")
+    lines.insert(2, json.dumps({"call_id": "x", "segments": [{"role": "agent", "start": 1}]}))
+    source = tmp_path / "in.jsonl"
+    source.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    result = CliRunner().invoke(
+        main,
+        ["score", "--transcripts", str(source), "--out", str(out)],
+        env={"INSPECTOR_DATA_DIR": str(tmp_path / "var")},
+    )
+    assert result.exit_code == 0, result.output
+    assert "line 2: invalid JSON" in result.output
+    assert "line 3: segment 0" in result.output
+    assert "scored 3 calls, 2 bad lines" in result.output
+    records = [json.loads(x) for x in out.read_text("utf-8").splitlines()]
+    assert [r["call_id"] for r in records] == [json.loads(lines[i])["call_id"] for i in (0, 3, 4)]
+    first = records[0]
+    assert set(first) >= {"call_id", "scorecard", "score", "fatal", "items", "flags", "metrics"}
+    item = first["items"][0]
+    assert set(item) >= {"id", "status", "deduction", "evidence"}
+    assert item["status"] in ("passed", "failed", "not_applicable")
+
+
+def test_score_command_refuses_a_bad_scorecard(tmp_path: Path) -> None:
+    card = tmp_path / "card.yaml"
+    card.write_text("name: x\nsections:\n  - items:\n      - id: a\n        points: 2\n")
+    result = CliRunner().invoke(
+        main,
+        ["score", "--transcripts", str(LABELLED), "--scorecard", str(card)],
+        env={"INSPECTOR_DATA_DIR": str(tmp_path / "var")},
+    )
+    assert result.exit_code == 1
+    assert "card.yaml: item 'a': field 'fail_when'" in result.output

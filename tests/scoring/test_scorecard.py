@@ -1,0 +1,116 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from inspector.errors import ScorecardError
+from scoring.scorecard import load_scorecard, parse_scorecard
+
+DEFAULT_ITEMS = [
+    "greeting",
+    "agent_id_stated",
+    "identity_verification",
+    "hold_etiquette",
+    "dead_air",
+    "interruption",
+    "speech_rate",
+    "forbidden_phrase",
+    "deflection",
+    "empathy",
+    "commitment",
+    "further_help",
+    "survey_invitation",
+    "closing",
+    "score_solicitation",
+    "privacy_disclosure",
+]
+
+
+def test_default_scorecard_keeps_its_public_item_ids() -> None:
+    card = load_scorecard("telecom_hotline")
+    assert [i.id for i in card.items] == DEFAULT_ITEMS
+    assert [f.id for f in card.flags] == [
+        "complaint_risk",
+        "churn_risk",
+        "customer_anger",
+        "low_asr_confidence",
+    ]
+    fatal = {i.id for i in card.items if i.fatal}
+    assert fatal == {"forbidden_phrase", "score_solicitation"}
+    assert card.version.startswith("1+")
+
+
+def _card(item: dict) -> dict:
+    return {"name": "t", "sections": [{"title": "s", "items": [item]}]}
+
+
+@pytest.mark.parametrize(
+    ("item", "message"),
+    [
+        ({"id": "a", "points": 5}, "item 'a': field 'fail_when': an item needs exactly one"),
+        (
+            {"id": "a", "points": -1, "fail_when": {"keyword": {"words": ["x"]}}},
+            "item 'a': field 'points': must be a non-negative number",
+        ),
+        (
+            {"id": "a", "fail_when": {"keywrd": {"words": ["x"]}}},
+            "item 'a': field 'fail_when': unknown operator 'keywrd'",
+        ),
+        (
+            {"id": "a", "fail_when": {"keyword": {}}},
+            "item 'a': field 'fail_when.keyword.words': missing",
+        ),
+        (
+            {"id": "a", "fail_when": {"keyword": {"words": ["x"], "colour": 1}}},
+            "item 'a': field 'fail_when.keyword.colour': unknown parameter",
+        ),
+        (
+            {"id": "a", "fail_when": {"keyword": {"words": ["x"], "role": "boss"}}},
+            "field 'fail_when.keyword.role': 'boss' is not one of",
+        ),
+        (
+            {"id": "a", "fail_when": {"regex": {"pattern": "("}}},
+            "field 'fail_when.regex.pattern': invalid regular expression",
+        ),
+        ({"id": "a", "fail_when": {"all": []}}, "field 'fail_when.all': needs a non-empty list"),
+        (
+            {"id": "a", "fail_when": {"keyword": {"words": ["x"], "window": {"first_min": 1}}}},
+            "field 'fail_when.keyword.window'",
+        ),
+        (
+            {"id": "a", "severity": "huge", "fail_when": {"keyword": {"words": ["x"]}}},
+            "field 'severity': 'huge'",
+        ),
+        ({"points": 1}, "item 0: field 'id': missing"),
+    ],
+)
+def test_bad_scorecards_name_file_item_and_field(item: dict, message: str) -> None:
+    with pytest.raises(ScorecardError) as caught:
+        parse_scorecard(_card(item), "cards/mine.yaml")
+    assert str(caught.value).startswith("cards/mine.yaml: ")
+    assert message in str(caught.value)
+
+
+def test_duplicate_ids_and_missing_files(tmp_path: Path) -> None:
+    item = {"id": "a", "fail_when": {"keyword": {"words": ["x"]}}}
+    with pytest.raises(ScorecardError, match="item ids must be unique: a"):
+        parse_scorecard({"name": "t", "sections": [{"items": [item, item]}]}, "x.yaml")
+    with pytest.raises(ScorecardError, match="scorecard not found"):
+        load_scorecard(tmp_path / "nope.yaml")
+    broken = tmp_path / "broken.yaml"
+    broken.write_text("name: [unclosed")
+    with pytest.raises(ScorecardError, match="broken.yaml: invalid YAML"):
+        load_scorecard(broken)
+
+
+def test_editing_a_scorecard_changes_its_version(tmp_path: Path) -> None:
+    data = yaml.safe_load(
+        load_scorecard.__globals__["BUILTIN_DIR"]
+        .joinpath("telecom_hotline.yaml")
+        .read_text(encoding="utf-8")
+    )
+    before = parse_scorecard(data, "a.yaml").version
+    data["sections"][0]["items"][0]["points"] = 6
+    assert parse_scorecard(data, "a.yaml").version != before
