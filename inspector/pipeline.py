@@ -15,10 +15,11 @@ from asr.transcriber import (
     Transcriber,
     WhisperTranscriber,
 )
-from asr.types import DecodedAudio, Transcript
+from asr.types import DecodedAudio, Role, Transcript
 from inspector.errors import AudioDecodeError, ConfigError
 from inspector.jobs import CallInfo
 from inspector.settings import Settings
+from scoring.audio_metrics import measure_stereo
 from scoring.engine import evaluate
 from scoring.metrics import measure
 from scoring.scorecard import Scorecard, load_scorecard
@@ -79,8 +80,22 @@ class MeasureStage:
 
     def run(self, work: CallWork) -> None:
         assert work.transcript is not None, "transcribe runs before measure"
-        duration = work.audio.duration_s if work.audio is not None else (work.call.duration_s or 0)
+        audio = work.audio
+        if audio is not None and audio.channels >= 2:
+            # each party on its own channel: voice activity gives overlap and silence exactly
+            work.metrics = measure_stereo(audio, work.transcript, _agent_channel(work))
+            return
+        duration = audio.duration_s if audio is not None else (work.call.duration_s or 0)
         work.metrics = measure(work.transcript, duration)
+
+
+def _agent_channel(work: CallWork) -> int:
+    """The agent's channel as transcription decided it (channel map or content)."""
+    assert work.transcript is not None
+    channels = [s.channel for s in work.transcript.segments if s.role == Role.AGENT]
+    if channels and channels[0] is not None:
+        return int(channels[0])
+    return 1 if work.call.agent_channel == "right" else 0
 
 
 class ScoreStage:
