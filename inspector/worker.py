@@ -152,6 +152,7 @@ def _child_main(
     logging.basicConfig(
         level=settings.log_level, format="%(asctime)s %(processName)s %(levelname)s %(message)s"
     )
+    logging.getLogger("faster_whisper").setLevel(logging.WARNING)
     run_worker(settings, burst=burst, index=index, pipeline_factory=pipeline_factory)
 
 

@@ -220,3 +220,22 @@ def asr_confidence(view: CallView, p: Params) -> Hit:
         if n.startswith("dropped unreliable segment")
     )
     return Hit(True, max(dropped, 1), evidence + notes)
+
+
+@operator("similar", required=("examples",), optional=("threshold", "role", "window"))
+def similar(view: CallView, p: Params) -> Hit:
+    """Semantic similarity to example sentences (m3e-small embeddings, cosine >= threshold)."""
+    from scoring.embeddings import example_vectors, shared_encoder
+
+    segs = select(view, p.get("role", "any"), p.get("window"))
+    if not segs:
+        return Hit.none()
+    examples = tuple(p["examples"])
+    sims = shared_encoder().encode([s.text for s in segs]) @ example_vectors(examples).T
+    threshold = float(p.get("threshold", 0.8))
+    evidence = tuple(
+        evidence_of(seg, f"≈ {examples[int(row.argmax())]} ({row.max():.2f})")
+        for seg, row in zip(segs, sims, strict=True)
+        if row.max() >= threshold
+    )
+    return Hit(bool(evidence), len(evidence), evidence)
