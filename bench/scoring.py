@@ -17,7 +17,6 @@ from scoring import evaluate, load_scorecard  # noqa: E402
 from scoring.io import parse_line  # noqa: E402
 from scoring.matching import normalize, spell  # noqa: E402
 from scoring.metrics import measure  # noqa: E402
-from scoring.scorecard import parse_scorecard  # noqa: E402
 
 
 def main() -> None:
