@@ -66,6 +66,8 @@ class Segment:
     avg_logprob: float | None = None
     no_speech_prob: float | None = None
     words: tuple[Word, ...] = ()
+    #: -1 (negative) .. 1 (positive), set by the sentiment stage when it has run
+    sentiment: float | None = None
 
     @property
     def duration_s(self) -> float:

@@ -11,6 +11,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
+
 from asr.types import Segment
 from scoring.conditions import CallView, Hit, evidence_of
 from scoring.matching import find_exact, find_pinyin, normalize
@@ -239,3 +241,40 @@ def similar(view: CallView, p: Params) -> Hit:
         if row.max() >= threshold
     )
     return Hit(bool(evidence), len(evidence), evidence)
+
+
+@operator("sentiment", optional=("role", "below", "above", "where", "end_share", "drop"))
+def sentiment(view: CallView, p: Params) -> Hit:
+    """A role's per-turn sentiment (-1..1): anywhere, at the end (last share), or its trend.
+
+    `where: anywhere|end` matches turns below/above a threshold; `where: trend` matches when the
+    mean of the last share of the call is lower than the first share's by at least `drop`.
+    Turns without a score (no sentiment stage ran) never match.
+    """
+    role = p.get("role", "customer")
+    scored = [s for s in select(view, role) if s.sentiment is not None]
+    if not scored:
+        return Hit.none()
+    where = p.get("where", "anywhere")
+    share = float(p.get("end_share", 0.2))
+    end = max(s.end_s for s in view.segments)
+    if where == "trend":
+        head = [s for s in scored if s.start_s < end * share]
+        tail = [s for s in scored if s.end_s > end * (1 - share)]
+        if not head or not tail:
+            return Hit.none()
+        change = np.mean([s.sentiment for s in tail]) - np.mean([s.sentiment for s in head])
+        if change > -float(p.get("drop", 0.3)):
+            return Hit.none()
+        worst = min(tail, key=lambda s: s.sentiment)
+        return Hit(True, 1, (evidence_of(worst, f"trend {change:+.2f}"),))
+    if where == "end":
+        scored = [s for s in scored if s.end_s > end * (1 - share)]
+    hits = [
+        s
+        for s in scored
+        if ("below" in p and s.sentiment < float(p["below"]))
+        or ("above" in p and s.sentiment > float(p["above"]))
+    ]
+    evidence = tuple(evidence_of(s, f"sentiment {s.sentiment:+.2f}") for s in hits)
+    return Hit(bool(hits), len(hits), evidence)

@@ -148,6 +148,8 @@ def _check_params(name: str, params: Any, ctx: _Ctx, path: str) -> dict[str, Any
         window = params["window"]
         if not isinstance(window, dict) or not set(window) <= set(WINDOW_KEYS):
             raise ctx.error(f"{path}.window", f"use only {', '.join(WINDOW_KEYS)}")
+    if name == "sentiment" and params.get("where", "anywhere") not in ("anywhere", "end", "trend"):
+        raise ctx.error(f"{path}.where", f"{params['where']!r} is not anywhere, end or trend")
     if name == "keyword":
         words = params["words"]
         if not isinstance(words, list) or not words or not all(isinstance(w, str) for w in words):

@@ -139,3 +139,42 @@ def test_asr_confidence() -> None:
     assert not run({"asr_confidence": {"max_mean": 0.55}}).matched
     dropped = make_view((0, 2, "agent", "您好"), notes=("dropped unreliable segment 3.0-9.0 s",))
     assert run({"asr_confidence": {"min_dropped": 1}}, dropped).matched
+
+
+def _scored_view(scores: list[float]):  # type: ignore[no-untyped-def]
+    import dataclasses
+
+    view = make_view(
+        *[
+            (i * 10.0, i * 10.0 + 5, "customer" if i % 2 else "agent", f"第{i}句")
+            for i in range(len(scores))
+        ]
+    )
+    segments = tuple(
+        dataclasses.replace(s, sentiment=score)
+        for s, score in zip(view.segments, scores, strict=True)
+    )
+    return dataclasses.replace(
+        view, transcript=dataclasses.replace(view.transcript, segments=segments)
+    )
+
+
+@pytest.mark.parametrize(
+    ("scores", "params", "matched"),
+    [
+        ([0.1, -0.8, 0.2, 0.5], {"below": -0.5}, True),
+        ([0.1, -0.4, 0.2, 0.5], {"below": -0.5}, False),
+        ([0.1, -0.8, 0.2, 0.5], {"below": -0.5, "where": "end"}, False),
+        ([0.1, 0.2, 0.2, -0.7], {"below": -0.5, "where": "end"}, True),
+        ([0.1, 0.9, 0.2, 0.8], {"above": 0.7, "where": "end"}, True),
+        ([0.0, 0.6, 0.0, -0.5], {"where": "trend", "drop": 0.3, "end_share": 0.4}, True),
+        ([0.0, -0.5, 0.0, 0.6], {"where": "trend", "drop": 0.3, "end_share": 0.4}, False),
+        ([0.0, -0.9, 0.0, -0.9], {"below": -0.5, "role": "agent"}, False),
+    ],
+)
+def test_sentiment(scores: list[float], params: dict, matched: bool) -> None:
+    assert run({"sentiment": params}, _scored_view(scores)).matched is matched
+
+
+def test_sentiment_without_scores_never_matches() -> None:
+    assert not run({"sentiment": {"below": 0.9}}).matched
