@@ -43,13 +43,19 @@ def operator(name: str, required: Iterable[str] = (), optional: Iterable[str] = 
 
 # --- selecting the segments a rule looks at -------------------------------------------------
 
-WINDOW_KEYS = ("first_s", "last_s", "first_turns", "last_turns")
+WINDOW_KEYS = ("first_s", "last_s", "first_turns", "last_turns", "after")
 
 
 def select(view: CallView, role: str = "any", window: Params | None = None) -> list[Segment]:
-    """Segments of a role inside a window (first/last N seconds, first/last N turns of the role)."""
+    """Segments of a role inside a window: first/last N seconds, first/last N turns of the role,
+    or `after` an anchor sentence (any role) containing one of the given phrases."""
     segs = [s for s in view.segments if role == "any" or str(s.role) == role]
     window = window or {}
+    if "after" in window:
+        anchor = next(
+            (s for s in view.segments if any(find_exact(s.text, a) for a in window["after"])), None
+        )
+        segs = [s for s in segs if anchor is not None and s.start_s > anchor.start_s]
     if "first_s" in window:
         segs = [s for s in segs if s.start_s < float(window["first_s"])]
     if "last_s" in window:
@@ -70,17 +76,32 @@ def _excluded(text: str, exclude: list[str]) -> bool:
     return any(find_exact(text, e) for e in exclude)
 
 
+def _groups(segs: list[Segment], across: int) -> list[Segment]:
+    """Each segment alone, or each run of `across` consecutive ones joined (a phrase may be
+    split over turns when ASR cuts a sentence)."""
+    if across <= 1:
+        return segs
+    return [
+        Segment(g[0].start_s, g[-1].end_s, g[0].role, "".join(x.text for x in g))
+        for g in (segs[i : i + across] for i in range(max(len(segs) - across + 1, 1)))
+    ]
+
+
 @operator(
-    "keyword", required=("words",), optional=("mode", "n", "role", "window", "pinyin", "exclude")
+    "keyword",
+    required=("words",),
+    optional=("mode", "n", "role", "window", "pinyin", "exclude", "across_turns"),
 )
 def keyword(view: CallView, p: Params) -> Hit:
-    """any / all / at least N / none of a list of phrases, by role and window, exact or pinyin."""
+    """any / all / at least N / none of a list of phrases, by role and window, exact or pinyin,
+    per sentence or across a window of consecutive turns."""
     words: list[str] = p["words"]
     exclude: list[str] = p.get("exclude", [])
     pinyin = p.get("pinyin")
     evidence: list[Evidence] = []
     found: set[str] = set()
-    for seg in select(view, p.get("role", "any"), p.get("window")):
+    segments = select(view, p.get("role", "any"), p.get("window"))
+    for seg in _groups(segments, int(p.get("across_turns", 1))):
         if _excluded(seg.text, exclude):
             continue
         for word in words:
@@ -109,7 +130,9 @@ def regex(view: CallView, p: Params) -> Hit:
 
 
 @operator(
-    "silence", required=("min_ms",), optional=("exclude_announced", "announce", "announce_within_s")
+    "silence",
+    required=("min_ms",),
+    optional=("exclude_announced", "announce", "announce_within_s", "before_role"),
 )
 def silence(view: CallView, p: Params) -> Hit:
     """Silences between turns of at least min_ms, optionally not counting announced holds."""
@@ -120,6 +143,8 @@ def silence(view: CallView, p: Params) -> Hit:
     for gap in view.metrics.silences:
         if gap.duration_s < min_s or gap.before_role == "start" or gap.after_role == "end":
             continue
+        if "before_role" in p and gap.after_role != p["before_role"]:
+            continue  # e.g. only the agent's slow answers: silences the agent ends
         if p.get("exclude_announced") and any(
             str(s.role) == "agent"
             and gap.start_s - within <= s.end_s <= gap.start_s + 0.5
@@ -139,9 +164,10 @@ def silence(view: CallView, p: Params) -> Hit:
     return Hit(bool(evidence), len(evidence), tuple(evidence))
 
 
-@operator("overlap", required=(), optional=("interrupter", "min_s", "count"))
+@operator("overlap", required=(), optional=("interrupter", "min_s", "count", "total_s"))
 def overlap(view: CallView, p: Params) -> Hit:
-    """Talking over: matched when at least `count` overlaps of min_s by the interrupter."""
+    """Talking over: at least `count` overlaps of min_s by the interrupter, or (with total_s)
+    at least that many seconds of them in all."""
     who, min_s = p.get("interrupter", "agent"), float(p.get("min_s", 0.5))
     hits = [
         o
@@ -158,6 +184,8 @@ def overlap(view: CallView, p: Params) -> Hit:
         )
         for o in hits
     )
+    if "total_s" in p:
+        return Hit(sum(o.duration_s for o in hits) >= float(p["total_s"]), len(hits), evidence)
     return Hit(len(hits) >= int(p.get("count", 1)), len(hits), evidence)
 
 

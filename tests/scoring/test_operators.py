@@ -178,3 +178,25 @@ def test_sentiment(scores: list[float], params: dict, matched: bool) -> None:
 
 def test_sentiment_without_scores_never_matches() -> None:
     assert not run({"sentiment": {"below": 0.9}}).matched
+
+
+@pytest.mark.parametrize(
+    ("condition", "matched"),
+    [
+        # after an anchor sentence: only what follows 请您稍等 counts
+        ({"keyword": {"words": ["感谢您的耐心等待"], "window": {"after": ["请您稍等"]}}}, True),
+        ({"keyword": {"words": ["您好"], "window": {"after": ["请您稍等"]}}}, False),
+        ({"keyword": {"words": ["您好"], "window": {"after": ["没有这句话"]}}}, False),
+        # a phrase split over two turns is found across turns, not per sentence
+        ({"keyword": {"words": ["稍等感谢您"], "role": "agent"}}, False),
+        ({"keyword": {"words": ["稍等感谢您"], "role": "agent", "across_turns": 2}}, True),
+        # silence by role: the 12 s gap is ended by the agent, not the customer
+        ({"silence": {"min_ms": 10000, "before_role": "agent"}}, True),
+        ({"silence": {"min_ms": 10000, "before_role": "customer"}}, False),
+        # overlap seconds over a limit
+        ({"overlap": {"interrupter": "customer", "min_s": 0.1, "total_s": 0.5}}, True),
+        ({"overlap": {"interrupter": "customer", "min_s": 0.1, "total_s": 1.0}}, False),
+    ],
+)
+def test_windows_across_turns_and_limits(condition: dict, matched: bool) -> None:
+    assert run(condition).matched is matched
