@@ -17,6 +17,7 @@ from scoring import evaluate, load_scorecard  # noqa: E402
 from scoring.io import parse_line  # noqa: E402
 from scoring.matching import normalize, spell  # noqa: E402
 from scoring.metrics import measure  # noqa: E402
+from scoring.scorecard import parse_scorecard  # noqa: E402
 
 
 def main() -> None:
@@ -39,6 +40,37 @@ def main() -> None:
             evaluate(p.transcript, m, card, p.metadata)
         wall = time.perf_counter() - t0
         rows.append((label, args.calls, wall, args.calls / wall))
+    # similar-to-examples is reported apart: it runs the m3e-small encoder on every agent turn
+    similar_card = parse_scorecard(
+        {
+            "name": "similar",
+            "sections": [
+                {
+                    "items": [
+                        {
+                            "id": "transfer",
+                            "points": 5,
+                            "fail_when": {
+                                "similar": {
+                                    "examples": ["我现在为您转接专席", "我帮您转到相关部门处理"],
+                                    "role": "agent",
+                                }
+                            },
+                        }
+                    ]
+                }
+            ],
+        },
+        "bench",
+    )
+    n_similar = min(args.calls, 320)
+    evaluate(parsed[0].transcript, metrics[0], similar_card, {})  # load the encoder first
+    t0 = time.perf_counter()
+    for i in range(n_similar):
+        p = parsed[i % len(parsed)]
+        evaluate(p.transcript, metrics[i % len(parsed)], similar_card, p.metadata)
+    wall = time.perf_counter() - t0
+    rows.append(("similar-to-examples", n_similar, wall, n_similar / wall))
     print(
         f"scorecard {card.name} ({len(card.items)} items, {len(card.flags)} flags), "
         f"{segments:.1f} segments per call, one process"
