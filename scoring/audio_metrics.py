@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 
 from asr.types import DecodedAudio, Transcript
-from scoring.metrics import merge_intervals, spoken_units
+from scoring.metrics import merge_intervals, role_metrics, spoken_units
 from scoring.types import Metrics, Overlap, RoleMetrics, Silence
 
 FRAME_S = 0.02
@@ -39,12 +39,7 @@ def voice_activity(samples: np.ndarray, rate_hz: int) -> list[tuple[float, float
         elif not on and start is not None:
             intervals.append((start * FRAME_S, i * FRAME_S))
             start = None
-    bridged: list[tuple[float, float]] = []
-    for s, e in intervals:
-        if bridged and s - bridged[-1][1] <= BRIDGE_S:
-            bridged[-1] = (bridged[-1][0], e)
-        else:
-            bridged.append((s, e))
+    bridged = merge_intervals(intervals, gap_s=BRIDGE_S)
     return [(round(s, 3), round(e, 3)) for s, e in bridged if e - s >= MIN_SPEECH_S]
 
 
@@ -63,13 +58,7 @@ TURN_BRIDGE_S = 1.0
 
 def _turns(intervals: list[tuple[float, float]]) -> list[tuple[float, float]]:
     """Talk spurts joined across short pauses: a sentence's commas do not start a new turn."""
-    out: list[tuple[float, float]] = []
-    for s, e in intervals:
-        if out and s - out[-1][1] <= TURN_BRIDGE_S:
-            out[-1] = (out[-1][0], e)
-        else:
-            out.append((s, e))
-    return out
+    return merge_intervals(intervals, gap_s=TURN_BRIDGE_S)
 
 
 def _turn_start(turns: list[tuple[float, float]], at: float) -> float:
@@ -109,13 +98,7 @@ def measure_stereo(
         talk = sum(e - s for s, e in intervals)
         chars = sum(spoken_units(s.text) for s in transcript.segments if str(s.role) == role)
         turns = sum(1 for s in transcript.segments if str(s.role) == role)
-        roles[role] = RoleMetrics(
-            talk_s=round(talk, 3),
-            talk_ratio=round(talk / duration, 4) if duration else 0.0,
-            turns=turns,
-            chars=chars,
-            speech_rate_cpm=round(chars / (talk / 60.0), 1) if talk > 0 and chars else None,
-        )
+        roles[role] = role_metrics(talk, duration, turns, chars)
         level = _loudness(audio.samples[channel_of[role]], intervals, rate)
         if level["mean_dbfs"] is not None:
             loudness[f"{role}_mean"] = level["mean_dbfs"]

@@ -12,11 +12,13 @@ _NON_SPEECH = re.compile(r"[\s\W_]+", re.UNICODE)
 _LATIN_WORD = re.compile(r"[A-Za-z]+(?:'[A-Za-z]+)?")
 
 
-def merge_intervals(intervals: Iterable[tuple[float, float]]) -> list[tuple[float, float]]:
-    """Union of intervals, sorted and non-overlapping."""
+def merge_intervals(
+    intervals: Iterable[tuple[float, float]], gap_s: float = 0.0
+) -> list[tuple[float, float]]:
+    """Union of intervals, sorted; with gap_s, also bridging pauses up to that long."""
     merged: list[tuple[float, float]] = []
     for start, end in sorted(intervals):
-        if merged and start <= merged[-1][1]:
+        if merged and start <= merged[-1][1] + gap_s:
             merged[-1] = (merged[-1][0], max(merged[-1][1], end))
         else:
             merged.append((start, end))
@@ -58,6 +60,17 @@ def _overlaps(segments: Sequence[Segment], min_s: float) -> list[Overlap]:
     return sorted(out, key=lambda o: o.start_s)
 
 
+def role_metrics(talk_s: float, duration_s: float, turns: int, chars: int) -> RoleMetrics:
+    """Talk time, its share of the call, turns and rate (字/分钟 over the role's own talk time)."""
+    return RoleMetrics(
+        talk_s=round(talk_s, 3),
+        talk_ratio=round(talk_s / duration_s, 4) if duration_s else 0.0,
+        turns=turns,
+        chars=chars,
+        speech_rate_cpm=round(chars / (talk_s / 60.0), 1) if talk_s > 0 and chars else None,
+    )
+
+
 def measure(
     transcript: Transcript,
     duration_s: float,
@@ -75,13 +88,7 @@ def measure(
         own = [s for s in segments if s.role == role]
         role_talk = sum(e - s for s, e in merge_intervals((x.start_s, x.end_s) for x in own))
         chars = sum(spoken_units(s.text) for s in own)
-        roles[str(role)] = RoleMetrics(
-            talk_s=round(role_talk, 3),
-            talk_ratio=round(role_talk / duration_s, 4) if duration_s else 0.0,
-            turns=len(own),
-            chars=chars,
-            speech_rate_cpm=round(chars / (role_talk / 60.0), 1) if role_talk > 0 else None,
-        )
+        roles[str(role)] = role_metrics(role_talk, duration_s, len(own), chars)
     return Metrics(
         duration_s=round(duration_s, 3),
         talk_s=round(talk_s, 3),
