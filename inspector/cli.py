@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import sys
 from pathlib import Path
 
 import click
+from sqlalchemy.orm import Session, sessionmaker
 
 from inspector import jobs
 from inspector.database import make_engine, make_session_factory, upgrade
@@ -19,8 +21,6 @@ log = logging.getLogger("inspector")
 
 def _settings(ctx: click.Context, **overrides: object) -> Settings:
     """Settings from the group options, prepared for use (secrets, data dir, schema)."""
-    import os
-
     settings = load_settings(ctx.obj["config"], os.environ, **overrides)
     logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(message)s")
     logging.getLogger("alembic").setLevel(logging.WARNING)
@@ -32,7 +32,7 @@ def _settings(ctx: click.Context, **overrides: object) -> Settings:
     return settings
 
 
-def _sessions(settings: Settings):  # type: ignore[no-untyped-def]
+def _sessions(settings: Settings) -> sessionmaker[Session]:
     return make_session_factory(make_engine(settings.database))
 
 
@@ -71,8 +71,6 @@ def init_cmd(ctx: click.Context) -> None:
 @click.pass_context
 def config_cmd(ctx: click.Context) -> None:
     """Print the effective settings (secrets masked)."""
-    import os
-
     settings = load_settings(ctx.obj["config"], os.environ)
     click.echo(json.dumps(as_dict(settings), indent=2, ensure_ascii=False, default=str))
 
@@ -149,8 +147,6 @@ def score_cmd(
     ctx: click.Context, transcripts: Path, scorecard: str | None, out: Path | None
 ) -> None:
     """Score transcripts from anywhere (another ASR, a hand edit) against a scorecard."""
-    import os
-
     from scoring.batch import score_file
 
     settings = load_settings(ctx.obj["config"], os.environ)
