@@ -166,7 +166,10 @@ def _recover_loops(
 
 
 def _clean(
-    segments: Sequence[Segment], guard: GuardOptions, max_gap_s: float, dropped: list[str]
+    segments: Sequence[Segment],
+    guard: GuardOptions,
+    max_gap_s: float,
+    dropped: list[tuple[float, float]],
 ) -> list[Segment]:
     out: list[Segment] = []
     for seg in segments:
@@ -178,7 +181,7 @@ def _clean(
         seg = trim_loop(seg)
         if not keep(seg, guard):
             if seg.text.strip():
-                dropped.append(f"{seg.start_s:.1f}-{seg.end_s:.1f} s")
+                dropped.append((round(seg.start_s, 2), round(seg.end_s, 2)))
             continue
         out.extend(s for s in split_on_pauses(seg, max_gap_s) if s.text)
     return _dedupe_repeats(out)
@@ -190,7 +193,7 @@ def _transcribe_samples(
     options: TranscribeOptions,
     guard: GuardOptions,
     max_gap_s: float,
-    dropped: list[str],
+    dropped: list[tuple[float, float]],
 ) -> list[Segment]:
     raw = _recover_loops(engine, samples, engine.transcribe_channel(samples, options), options)
     return _clean(raw, guard, max_gap_s, dropped)
@@ -213,12 +216,12 @@ def _stereo(
     engine: ChannelEngine, audio: DecodedAudio, options: TranscribeOptions, guard: GuardOptions
 ) -> Transcript:
     per_channel: list[list[Segment]] = []
-    dropped: list[str] = []
+    dropped: list[tuple[float, float]] = []
     for channel in range(2):
         samples = resample_16k(audio.samples[channel], audio.sample_rate_hz)
         segs = _transcribe_samples(engine, samples, options, guard, 1.0, dropped)
         per_channel.append([replace(s, channel=channel) for s in segs])
-    notes: list[str] = [f"dropped unreliable segment {d}" for d in dropped]
+    notes: list[str] = [f"dropped unreliable segment {s:.1f}-{e:.1f} s" for s, e in dropped]
     if options.agent_channel == "auto":
         agent_ch, confidence = pick_agent([[s.text for s in segs] for segs in per_channel])
         method = "auto_content"
@@ -238,6 +241,7 @@ def _stereo(
         role_method=method,
         role_confidence=confidence,
         notes=tuple(notes),
+        dropped=tuple(sorted(dropped)),
     )
 
 
@@ -245,7 +249,7 @@ def _mono(
     engine: ChannelEngine, audio: DecodedAudio, options: TranscribeOptions, guard: GuardOptions
 ) -> Transcript:
     samples = resample_16k(audio.samples[0], audio.sample_rate_hz)
-    dropped: list[str] = []
+    dropped: list[tuple[float, float]] = []
     segments = _transcribe_samples(engine, samples, options, guard, 0.5, dropped)
     split = split_speakers(samples, [(s.start_s, s.end_s) for s in segments])
     speakers = [
@@ -266,6 +270,7 @@ def _mono(
         notes=(
             f"mono: two speakers by timbre (separation {split.separation}), "
             f"agent by content (confidence {content_conf})",
-            *(f"dropped unreliable segment {d}" for d in dropped),
+            *(f"dropped unreliable segment {s:.1f}-{e:.1f} s" for s, e in dropped),
         ),
+        dropped=tuple(sorted(dropped)),
     )

@@ -84,6 +84,8 @@ class Transcript:
     role_method: str = "channel_map"
     role_confidence: float = 1.0
     notes: tuple[str, ...] = field(default_factory=tuple)
+    #: (start_s, end_s) of speech the hallucination guard dropped as unreliable
+    dropped: tuple[tuple[float, float], ...] = ()
 
     def by_role(self, role: Role) -> tuple[Segment, ...]:
         return tuple(s for s in self.segments if s.role == role)

@@ -232,24 +232,26 @@ def metadata(view: CallView, p: Params) -> Hit:
     return Hit(ok, int(ok))
 
 
-@operator("asr_confidence", optional=("max_mean", "min_dropped", "role"))
+@operator("asr_confidence", optional=("max_mean", "min_dropped_s", "role"))
 def asr_confidence(view: CallView, p: Params) -> Hit:
-    """Low recognition confidence: a role's mean segment confidence, or segments ASR dropped."""
-    segs = select(view, p.get("role", "any"))
-    dropped = sum(1 for n in view.transcript.notes if n.startswith("dropped unreliable segment"))
-    mean = sum(s.confidence for s in segs) / len(segs) if segs else 1.0
-    low_mean = "max_mean" in p and mean < float(p["max_mean"])
-    many_dropped = "min_dropped" in p and dropped >= int(p["min_dropped"])
-    if not (low_mean or many_dropped):
+    """Low recognition confidence: a role's mean segment confidence below max_mean (each role
+    on its own when role is any), or at least min_dropped_s seconds of speech ASR dropped."""
+    roles = ("agent", "customer") if p.get("role", "any") == "any" else (p["role"],)
+    low: list[Segment] = []
+    for role in roles:
+        segs = select(view, role)
+        mean = sum(s.confidence for s in segs) / len(segs) if segs else 1.0
+        if "max_mean" in p and mean < float(p["max_mean"]):
+            low += sorted(segs, key=lambda s: s.confidence)[:3]
+    spans = view.transcript.dropped
+    dropped_s = sum(e - s for s, e in spans)
+    many_dropped = "min_dropped_s" in p and dropped_s >= float(p["min_dropped_s"])
+    if not (low or many_dropped):
         return Hit.none()
-    worst = sorted(segs, key=lambda s: s.confidence)[:3]
-    evidence = tuple(evidence_of(s, f"confidence {s.confidence:.2f}") for s in worst)
-    notes = tuple(
-        Evidence(0.0, 0.0, "asr", n, "dropped")
-        for n in view.transcript.notes
-        if n.startswith("dropped unreliable segment")
-    )
-    return Hit(True, max(dropped, 1), evidence + notes)
+    evidence = tuple(evidence_of(s, f"confidence {s.confidence:.2f}") for s in low)
+    if many_dropped:
+        evidence += tuple(Evidence(s, e, "asr", "未识别（已丢弃）", "dropped") for s, e in spans)
+    return Hit(True, len(evidence), evidence)
 
 
 @operator("similar", required=("examples",), optional=("threshold", "role", "window"))

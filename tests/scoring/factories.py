@@ -10,11 +10,15 @@ from scoring.metrics import measure
 
 
 def make_transcript(
-    *turns: tuple[float, float, str, str], confidence: float = 1.0, notes: tuple[str, ...] = ()
+    *turns: tuple[float, float, str, str],
+    confidence: float = 1.0,
+    notes: tuple[str, ...] = (),
+    dropped: tuple[tuple[float, float], ...] = (),
 ) -> Transcript:
     return Transcript(
         segments=tuple(Segment(s, e, Role(r), t, confidence) for s, e, r, t in turns),
         notes=notes,
+        dropped=dropped,
     )
 
 

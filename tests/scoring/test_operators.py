@@ -136,9 +136,15 @@ def test_repeat_and_metadata_hits() -> None:
 def test_asr_confidence() -> None:
     low = make_view((0, 2, "customer", "嗯嗯"), confidence=0.3)
     assert run({"asr_confidence": {"max_mean": 0.55}}, low).matched
+    assert run({"asr_confidence": {"max_mean": 0.55, "role": "customer"}}, low).matched
+    assert not run({"asr_confidence": {"max_mean": 0.55, "role": "agent"}}, low).matched
     assert not run({"asr_confidence": {"max_mean": 0.55}}).matched
-    dropped = make_view((0, 2, "agent", "您好"), notes=("dropped unreliable segment 3.0-9.0 s",))
-    assert run({"asr_confidence": {"min_dropped": 1}}, dropped).matched
+    long_drop = make_view((0, 2, "agent", "您好"), dropped=((3.0, 9.0),))
+    short_drop = make_view((0, 2, "agent", "您好"), dropped=((3.0, 3.4), (5.0, 5.5)))
+    assert run({"asr_confidence": {"min_dropped_s": 3}}, long_drop).matched
+    assert not run({"asr_confidence": {"min_dropped_s": 3}}, short_drop).matched
+    hit = run({"asr_confidence": {"min_dropped_s": 3}}, long_drop)
+    assert [(e.start_s, e.end_s, e.match) for e in hit.evidence] == [(3.0, 9.0, "dropped")]
 
 
 def _scored_view(scores: list[float]):  # type: ignore[no-untyped-def]
