@@ -162,6 +162,32 @@ def score_cmd(
     click.echo(f"scored {report.scored} calls, {len(report.errors)} bad lines", err=True)
 
 
+@main.group("surveys")
+def surveys_group() -> None:
+    """Post-call satisfaction surveys."""
+
+
+@surveys_group.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--profile",
+    required=True,
+    help="Column mapping: a built-in name (ivr_3level, sms_10point) or a YAML path.",
+)
+@click.pass_context
+def surveys_import_cmd(ctx: click.Context, file: Path, profile: str) -> None:
+    """Import a CSV/XLSX survey export and join each response to its call."""
+    from inspector.surveys_store import import_surveys
+
+    settings = _settings(ctx)
+    report = import_surveys(_sessions(settings), settings, file, profile)
+    for error in report.errors[:20]:
+        click.echo(f"error: {file}: {error}", err=True)
+    if report.error_file:
+        click.echo(f"all bad rows written to {report.error_file}", err=True)
+    click.echo(report.summary())
+
+
 def _print_status(settings: Settings) -> None:
     with _sessions(settings)() as session:
         counts = jobs.counts(session)
@@ -250,6 +276,14 @@ def demo_cmd(ctx: click.Context, workers: int | None, serve: bool, port: int | N
         click.echo(f"error: {error}", err=True)
     click.echo(f"ingest {source}: {report.summary()}")
     run_workers(settings, workers=workers or settings.workers, burst=True)
+    from inspector.surveys_store import import_surveys
+
+    surveys = settings.fixture_dir.parent / "surveys"
+    for profile in ("ivr_3level", "sms_10point"):
+        export = surveys / f"{profile}.csv"
+        if export.exists():
+            report = import_surveys(_sessions(settings), settings, export, profile)
+            click.echo(f"surveys {export.name}: {report.summary()}")
     _print_status(settings)
     if serve:
         _serve(settings)

@@ -87,6 +87,12 @@ class Settings:
     agent_channel: Literal["left", "right", "auto"] = "left"
     # scoring
     scorecard: str = "telecom_hotline"
+    # surveys
+    #: a survey without a call id joins the customer's nearest earlier call within this window
+    survey_join_window_h: float = 24.0
+    #: 满意率 counts only 满意 (strict) or 满意 + 基本满意 (loose)
+    survey_strict: bool = False
+    survey_min_sample: int = 30
     # web
     host: str = "127.0.0.1"
     port: int = 5000
