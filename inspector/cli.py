@@ -188,6 +188,47 @@ def surveys_import_cmd(ctx: click.Context, file: Path, profile: str) -> None:
     click.echo(report.summary())
 
 
+@surveys_group.command("export")
+@click.option(
+    "--by",
+    "groupings",
+    multiple=True,
+    default=("agent",),
+    type=click.Choice(["agent", "team", "queue", "overall"]),
+    help="Grouping (repeat for several: one sheet each).",
+)
+@click.option("--period", type=click.Choice(["day", "week", "month", "all"]), default="week")
+@click.option("--from", "start", default=None, help="First day (YYYY-MM-DD), centre time zone.")
+@click.option("--to", "end", default=None, help="Day after the last (YYYY-MM-DD).")
+@click.option("--format", "fmt", type=click.Choice(["csv", "xlsx"]), default="xlsx")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None)
+@click.pass_context
+def surveys_export_cmd(
+    ctx: click.Context,
+    groupings: tuple[str, ...],
+    period: str,
+    start: str | None,
+    end: str | None,
+    fmt: str,
+    out: Path | None,
+) -> None:
+    """Export satisfaction indices (参评率, 满意率, 不满意率, CSAT, NPS) with 95 % intervals."""
+    from inspector.manifest import parse_timestamp
+    from inspector.surveys_report import export
+
+    settings = _settings(ctx)
+    try:
+        since = parse_timestamp(start, settings.tz) if start else None
+        until = parse_timestamp(end, settings.tz) if end else None
+    except ValueError as exc:
+        raise click.BadParameter(f"{exc}: use YYYY-MM-DD", param_hint="--from/--to") from exc
+    out = out or settings.exports_dir / f"satisfaction_{'_'.join(groupings)}_{period}.{fmt}"
+    with _sessions(settings)() as session:
+        tables = export(session, settings, list(groupings), period, out, fmt, since, until)
+    rows = sum(len(t) for t in tables.values())
+    click.echo(f"wrote {rows} rows ({', '.join(groupings)} by {period}) to {out}")
+
+
 def _print_status(settings: Settings) -> None:
     with _sessions(settings)() as session:
         counts = jobs.counts(session)

@@ -249,6 +249,8 @@ class SurveyResponse(Base):
     scale: Mapped[str | None] = mapped_column(String(16))
     score: Mapped[float | None] = mapped_column(Float)
     level: Mapped[str | None] = mapped_column(String(16))
+    #: likelihood to recommend, 0-10, when the survey asks it
+    nps: Mapped[float | None] = mapped_column(Float)
     dimensions: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     comment: Mapped[str | None] = mapped_column(Text)
     comment_sentiment: Mapped[float | None] = mapped_column(Float)

@@ -100,10 +100,8 @@ def import_surveys(
                     scale=item.scale,
                     score=item.score,
                     level=str(item.level) if item.level else None,
-                    dimensions={
-                        **item.dimensions,
-                        **({"nps": item.nps} if item.nps is not None else {}),
-                    },
+                    nps=item.nps,
+                    dimensions=dict(item.dimensions),
                     comment=item.comment,
                 )
             )
