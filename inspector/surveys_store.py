@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import csv
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from inspector.models import Call, SurveyResponse
+from inspector.models import Call, SurveyResponse, utcnow
 from inspector.settings import Settings
 from surveys.parse import RowError, SurveyRecord, load_profile, parse_file
 
@@ -34,78 +35,135 @@ class SurveyImportReport:
         )
 
 
-def _join(session: Session, record: SurveyRecord, window: timedelta) -> tuple[int | None, str]:
-    if record.call_ref:
-        pk = session.scalar(
-            select(Call.id).where(Call.call_id == record.call_ref, Call.is_current.is_(True))
-        )
-        if pk is not None:
-            return pk, "call_id"
-    if record.customer_hash:
-        # the nearest call that ended before the survey was sent, within the window
-        candidates = session.execute(
-            select(Call.id, Call.started_at, Call.duration_s).where(
-                Call.customer_number_hash == record.customer_hash,
-                Call.is_current.is_(True),
-                Call.started_at.is_not(None),
-                Call.started_at <= record.sent_at,
-                Call.started_at >= record.sent_at - window - timedelta(hours=2),
+CHUNK = 2000
+
+
+@dataclass
+class _Calls:
+    """The calls a chunk of survey rows may join: by call id, and by customer hash."""
+
+    by_id: dict[str, int]
+    by_hash: dict[str, list[tuple[int, datetime]]]
+
+    @classmethod
+    def load(cls, session: Session, records: list[SurveyRecord]) -> _Calls:
+        refs = {r.call_ref for r in records if r.call_ref}
+        hashes = {r.customer_hash for r in records if r.customer_hash}
+        by_id = (
+            dict(
+                session.execute(
+                    select(Call.call_id, Call.id).where(
+                        Call.call_id.in_(refs), Call.is_current.is_(True)
+                    )
+                ).all()
             )
-        ).all()
+            if refs
+            else {}
+        )
+        by_hash: dict[str, list[tuple[int, datetime]]] = {}
+        if hashes:
+            rows = session.execute(
+                select(Call.customer_number_hash, Call.id, Call.started_at, Call.duration_s).where(
+                    Call.customer_number_hash.in_(hashes),
+                    Call.is_current.is_(True),
+                    Call.started_at.is_not(None),
+                )
+            )
+            for number_hash, pk, started, duration in rows:
+                ended = started + timedelta(seconds=duration or 0)
+                by_hash.setdefault(number_hash, []).append((pk, ended))
+        return cls(by_id, by_hash)
+
+    def join(self, record: SurveyRecord, window: timedelta) -> tuple[int | None, str]:
+        if record.call_ref and record.call_ref in self.by_id:
+            return self.by_id[record.call_ref], "call_id"
+        # the nearest call that ended before the survey was sent, within the window
         best = None
-        for pk, started, duration in candidates:
-            ended = started + timedelta(seconds=duration or 0)
+        for pk, ended in self.by_hash.get(record.customer_hash or "", []):
             in_window = ended <= record.sent_at and record.sent_at - ended <= window
             if in_window and (best is None or ended > best[1]):
                 best = (pk, ended)
-        if best is not None:
-            return best[0], "number_time"
-    return None, "unmatched"
+        return (best[0], "number_time") if best else (None, "unmatched")
+
+
+def _row(record: SurveyRecord, path: Path, call_pk: int | None, method: str) -> dict[str, Any]:
+    return {
+        "response_key": record.response_key,
+        "source_file": str(path),
+        "source_row": record.row,
+        "call_ref": record.call_ref,
+        "call_pk": call_pk,
+        "join_method": method,
+        "customer_number_hash": record.customer_hash,
+        "sent_at": record.sent_at,
+        "answered_at": record.answered_at,
+        "responded": record.responded,
+        "scale": record.scale,
+        "score": record.score,
+        "level": str(record.level) if record.level else None,
+        "nps": record.nps,
+        "dimensions": dict(record.dimensions),
+        "comment": record.comment,
+        "imported_at": utcnow(),
+    }
+
+
+def _flush(
+    session: Session,
+    chunk: list[SurveyRecord],
+    path: Path,
+    window: timedelta,
+    report: SurveyImportReport,
+    seen: set[str],
+) -> None:
+    keys = [r.response_key for r in chunk]
+    existing = set(
+        session.scalars(
+            select(SurveyResponse.response_key).where(SurveyResponse.response_key.in_(keys))
+        )
+    )
+    fresh = []
+    for record in chunk:
+        if record.response_key in existing or record.response_key in seen:
+            report.duplicates += 1
+        else:
+            seen.add(record.response_key)
+            fresh.append(record)
+    calls = _Calls.load(session, fresh)
+    rows = []
+    for record in fresh:
+        call_pk, method = calls.join(record, window)
+        report.joined[method] += 1
+        rows.append(_row(record, path, call_pk, method))
+    if rows:
+        session.execute(insert(SurveyResponse), rows)
+    report.imported += len(rows)
 
 
 def import_surveys(
     session_factory: sessionmaker[Session], settings: Settings, path: Path, profile_name: str
 ) -> SurveyImportReport:
-    """Import one CSV/XLSX export; bad rows go to an error file, good rows are imported."""
+    """Import one CSV/XLSX export; bad rows go to an error file, good rows are imported.
+
+    Rows are deduplicated on their response id (or a hash of the row when the export has no
+    id), so re-importing a file or an overlapping export imports nothing twice. The file is
+    imported in one transaction: a crash leaves nothing half-imported.
+    """
     profile = load_profile(profile_name)
     report = SurveyImportReport()
     window = timedelta(hours=settings.survey_join_window_h)
+    seen: set[str] = set()
     with session_factory.begin() as session:
-        seen = set()
+        chunk: list[SurveyRecord] = []
         for item in parse_file(Path(path), profile, settings.tz):
             if isinstance(item, RowError):
                 report.errors.append(item)
                 continue
-            exists = session.scalar(
-                select(SurveyResponse.id).where(SurveyResponse.response_key == item.response_key)
-            )
-            if exists is not None or item.response_key in seen:
-                report.duplicates += 1
-                continue
-            seen.add(item.response_key)
-            call_pk, method = _join(session, item, window)
-            report.joined[method] += 1
-            session.add(
-                SurveyResponse(
-                    response_key=item.response_key,
-                    source_file=str(path),
-                    source_row=item.row,
-                    call_ref=item.call_ref,
-                    call_pk=call_pk,
-                    join_method=method,
-                    customer_number_hash=item.customer_hash,
-                    sent_at=item.sent_at,
-                    answered_at=item.answered_at,
-                    responded=item.responded,
-                    scale=item.scale,
-                    score=item.score,
-                    level=str(item.level) if item.level else None,
-                    nps=item.nps,
-                    dimensions=dict(item.dimensions),
-                    comment=item.comment,
-                )
-            )
-            report.imported += 1
+            chunk.append(item)
+            if len(chunk) >= CHUNK:
+                _flush(session, chunk, Path(path), window, report, seen)
+                chunk = []
+        _flush(session, chunk, Path(path), window, report, seen)
     if report.errors:
         report.error_file = _write_errors(settings, Path(path), report.errors)
     return report
