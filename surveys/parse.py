@@ -27,8 +27,7 @@ def level_of(scale: str, score: float) -> Level:
         return {1: Level.SATISFIED, 2: Level.BASIC, 3: Level.DISSATISFIED}[int(score)]
     if scale == "csat5":
         return Level.SATISFIED if score >= 4 else Level.BASIC if score >= 3 else Level.DISSATISFIED
-    if scale == "ten_point":
-        return Level.SATISFIED if score >= 9 else Level.BASIC if score >= 7 else Level.DISSATISFIED
+    # ten_point (1-10) and nps11 (0-10) share the bands: 9-10, 7-8, the rest
     return Level.SATISFIED if score >= 9 else Level.BASIC if score >= 7 else Level.DISSATISFIED
 
 
@@ -114,7 +113,7 @@ def _time(value: str, tz: ZoneInfo) -> datetime:
     return parsed.replace(tzinfo=tz) if parsed.tzinfo is None else parsed
 
 
-def _score(value: Any, scale: str, column: str, row: int) -> float:
+def _score(value: Any, scale: str, column: str) -> float:
     text = str(value).strip()
     if scale == "ivr3" and text in IVR_WORDS:
         return float(IVR_WORDS[text])
@@ -150,11 +149,11 @@ def parse_row(number: int, raw: Mapping[str, Any], profile: Profile, tz: ZoneInf
     except ValueError:
         raise ValueError(profile.answered_column, f"{answered_text!r} is not a date-time") from None
     answer = cell(profile.answer_column)
-    score = _score(answer, profile.scale, profile.answer_column, number) if answer else None
+    score = _score(answer, profile.scale, profile.answer_column) if answer else None
     nps_text = cell(profile.nps_column)
-    nps = _score(nps_text, "nps11", profile.nps_column or "", number) if nps_text else None
+    nps = _score(nps_text, "nps11", profile.nps_column or "") if nps_text else None
     dims = {
-        name: _score(cell(col), scale, col, number)
+        name: _score(cell(col), scale, col)
         for name, (col, scale) in profile.dimensions.items()
         if cell(col)
     }
