@@ -64,9 +64,21 @@ def segments_from_json(items: list[dict], source: str) -> tuple[Segment, ...]:
                 text=text,
                 confidence=float(item.get("confidence", 1.0)),
                 channel=item.get("channel"),
+                sentiment=_optional_float(item, "sentiment", source, index),
+                anger=_optional_float(item, "anger", source, index),
             )
         )
     return tuple(sorted(out, key=lambda s: (s.start_s, s.end_s)))
+
+
+def _optional_float(item: dict, key: str, source: str, index: int) -> float | None:
+    value = item.get(key)
+    if value is None:
+        return None
+    try:
+        return float(value)
+    except (TypeError, ValueError) as exc:
+        raise TranscriptionError(f"{source}: segment {index}: field {key!r}: {value!r}") from exc
 
 
 class FixtureTranscriber:

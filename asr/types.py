@@ -68,6 +68,8 @@ class Segment:
     words: tuple[Word, ...] = ()
     #: -1 (negative) .. 1 (positive), set by the sentiment stage when it has run
     sentiment: float | None = None
+    #: 0 (calm) .. 1 (angry), set by the sentiment stage
+    anger: float | None = None
 
     @property
     def duration_s(self) -> float:

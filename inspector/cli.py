@@ -104,7 +104,7 @@ def work_cmd(ctx: click.Context, workers: int | None, burst: bool) -> None:
 
 @main.group("models")
 def models_group() -> None:
-    """Prepare and inspect the Whisper models (offline)."""
+    """Prepare the Whisper models (offline) and train or evaluate the sentiment heads."""
 
 
 @models_group.command("prepare")
@@ -126,6 +126,73 @@ def models_prepare_cmd(ctx: click.Context, engines: tuple[str, ...]) -> None:
     for name in engines or (settings.asr_engine,):
         for path in prepare_models(dataclasses.replace(settings, asr_engine=name)):
             click.echo(f"{name}: {path}")
+
+
+def _training_cache(settings: Settings, cache: Path | None) -> Path:
+    return cache or settings.models_dir / "sentiment-training"
+
+
+@models_group.command("train-sentiment")
+@click.option(
+    "--cache",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Where review data and sentence vectors are cached (default: models dir).",
+)
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Where to write the head (default: the packaged scoring/models/sentiment_head.npz).",
+)
+@click.pass_context
+def models_train_sentiment_cmd(ctx: click.Context, cache: Path | None, out: Path | None) -> None:
+    """Train the sentiment heads on packaged review data and the project's dialogue set."""
+    from scoring.sentiment import HEAD_FILE
+    from scoring.sentiment_train import train
+
+    settings = load_settings(ctx.obj["config"], os.environ)
+    cache = _training_cache(settings, cache)
+    out = out or HEAD_FILE
+    head = train(cache, out)
+    click.echo(
+        f"wrote {out} ({head.info['dialogue_train']} dialogue + "
+        f"{head.info['review_train']} review sentences)"
+    )
+    _print_evaluation(cache, head)
+
+
+@models_group.command("eval-sentiment")
+@click.option(
+    "--cache",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Where review data and sentence vectors are cached (default: models dir).",
+)
+@click.option("--show-errors", is_flag=True, help="List the dialogue test sentences missed.")
+@click.pass_context
+def models_eval_sentiment_cmd(ctx: click.Context, cache: Path | None, show_errors: bool) -> None:
+    """Accuracy and macro-F1 of the packaged sentiment head on the held-out splits."""
+    from scoring.sentiment import SentimentHead
+    from scoring.sentiment_train import missed_sentences
+
+    settings = load_settings(ctx.obj["config"], os.environ)
+    cache = _training_cache(settings, cache)
+    head = SentimentHead.load()
+    _print_evaluation(cache, head)
+    if show_errors:
+        for row, predicted in missed_sentences(head, cache):
+            click.echo(f"  missed [{row.role}/{row.category} -> {predicted}] {row.text}")
+
+
+def _print_evaluation(cache: Path, head) -> None:
+    from scoring.sentiment_train import evaluate
+
+    click.echo(f"{'split':<30} {'n':>5} {'accuracy':>9} {'macro-F1':>9}  note")
+    for row in evaluate(cache, head):
+        click.echo(
+            f"{row.name:<30} {row.n:>5} {row.accuracy:>9.3f} {row.macro_f1:>9.3f}  {row.note}"
+        )
 
 
 @main.command("score")
@@ -152,11 +219,11 @@ def score_cmd(
     settings = load_settings(ctx.obj["config"], os.environ)
     card = scorecard or settings.scorecard
     if out is None:
-        report = score_file(transcripts, card, sys.stdout)
+        report = score_file(transcripts, card, sys.stdout, settings.sentiment)
     else:
         out.parent.mkdir(parents=True, exist_ok=True)
         with out.open("w", encoding="utf-8") as fh:
-            report = score_file(transcripts, card, fh)
+            report = score_file(transcripts, card, fh, settings.sentiment)
     for error in report.errors:
         click.echo(f"error: {error}", err=True)
     click.echo(f"scored {report.scored} calls, {len(report.errors)} bad lines", err=True)

@@ -37,6 +37,9 @@ CSV_COLUMNS = [
     "longest_silence_s",
     "overlap_count",
     "agent_rate_cpm",
+    "customer_sentiment_peak",
+    "customer_sentiment_end",
+    "customer_sentiment_trend",
     "transcript",
 ]
 
@@ -87,6 +90,8 @@ def call_record(call: Call) -> dict[str, Any]:
                 "end": s.end_s,
                 "text": s.text,
                 "confidence": s.confidence,
+                "sentiment": s.sentiment,
+                "anger": s.anger,
             }
             for s in call.segments
         ],
@@ -123,6 +128,7 @@ def iter_records(session: Session, batch: int = 500) -> Iterator[dict[str, Any]]
 def csv_row(record: dict[str, Any]) -> dict[str, Any]:
     meta, metrics, result = record["metadata"], record["metrics"] or {}, record["result"] or {}
     roles = metrics.get("roles", {})
+    customer = (metrics.get("sentiment") or {}).get("customer", {})
     return {
         "call_id": record["call_id"],
         "version": record["version"],
@@ -141,6 +147,9 @@ def csv_row(record: dict[str, Any]) -> dict[str, Any]:
         "longest_silence_s": metrics.get("longest_silence_s"),
         "overlap_count": len(metrics.get("overlaps", [])) if metrics else None,
         "agent_rate_cpm": roles.get("agent", {}).get("speech_rate_cpm"),
+        "customer_sentiment_peak": customer.get("peak", {}).get("score"),
+        "customer_sentiment_end": customer.get("end"),
+        "customer_sentiment_trend": customer.get("trend"),
         "transcript": " ".join(f"[{s['role']}] {s['text']}" for s in record["segments"]),
     }
 

@@ -23,6 +23,7 @@ from scoring.audio_metrics import measure_stereo
 from scoring.engine import evaluate
 from scoring.metrics import measure
 from scoring.scorecard import Scorecard, load_scorecard
+from scoring.sentiment import SentimentModel, shared_model
 from scoring.types import CallResult, Metrics
 
 
@@ -73,6 +74,24 @@ class TranscribeStage:
             audio_sha256=work.call.audio_sha256,
         )
         work.transcript = self.transcriber.transcribe(work.audio, options)
+
+
+class SentimentStage:
+    """Scores every turn's sentiment and anger; the model loads on the first call with speech."""
+
+    name = "sentiment"
+
+    def __init__(self, model_factory: Callable[[], SentimentModel] | None = None) -> None:
+        self._factory = model_factory or shared_model
+        self._model: SentimentModel | None = None
+
+    def run(self, work: CallWork) -> None:
+        assert work.transcript is not None, "transcribe runs before sentiment"
+        if not any(s.text.strip() for s in work.transcript.segments):
+            return
+        if self._model is None:
+            self._model = self._factory()
+        work.transcript = self._model.annotate(work.transcript)
 
 
 class MeasureStage:
@@ -203,6 +222,7 @@ def build_pipeline(settings: Settings) -> Pipeline:
         [
             DecodeStage(),
             TranscribeStage(build_transcriber(settings), settings),
+            *([SentimentStage()] if settings.sentiment else []),
             MeasureStage(),
             ScoreStage(ScorecardScorer(load_scorecard(settings.scorecard))),
         ]

@@ -16,6 +16,7 @@ from inspector.models import (
 )
 from inspector.pipeline import CallWork
 from scoring.io import evidence_json, metrics_json
+from scoring.trajectory import call_trajectories
 from scoring.types import CallResult
 
 
@@ -42,6 +43,8 @@ def write_results(session: Session, work: CallWork) -> None:
                 avg_logprob=seg.avg_logprob,
                 no_speech_prob=seg.no_speech_prob,
                 words=[dataclasses.asdict(w) for w in seg.words] or None,
+                sentiment=seg.sentiment,
+                anger=seg.anger,
             )
             for i, seg in enumerate(work.transcript.segments)
         )
@@ -64,11 +67,18 @@ def write_results(session: Session, work: CallWork) -> None:
                 customer_rate_cpm=(
                     m.roles["customer"].speech_rate_cpm if "customer" in m.roles else None
                 ),
-                data=metrics_json(m),
+                data=metrics_json(m) | {"sentiment": _trajectories(work)},
             )
         )
     if work.result is not None:
         _write_score(session, call_pk, work.result)
+
+
+def _trajectories(work: CallWork) -> dict:
+    if work.transcript is None or work.metrics is None:
+        return {}
+    found = call_trajectories(work.transcript, work.metrics.duration_s)
+    return {role: t.as_json() for role, t in found.items()}
 
 
 def _write_score(session: Session, call_pk: int, result: CallResult) -> None:

@@ -87,6 +87,8 @@ class Settings:
     agent_channel: Literal["left", "right", "auto"] = "left"
     # scoring
     scorecard: str = "telecom_hotline"
+    #: per-turn sentiment and anger (m3e-small + the trained heads); off skips the model
+    sentiment: bool = True
     # surveys
     #: a survey without a call id joins the customer's nearest earlier call within this window
     survey_join_window_h: float = 24.0

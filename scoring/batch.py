@@ -11,6 +11,7 @@ from scoring.engine import evaluate
 from scoring.io import parse_line, result_json
 from scoring.metrics import measure
 from scoring.scorecard import load_scorecard
+from scoring.sentiment import shared_model
 
 
 @dataclass
@@ -19,8 +20,13 @@ class ScoreReport:
     errors: list[str] = field(default_factory=list)
 
 
-def score_file(path: Path, scorecard: str | Path, out: TextIO) -> ScoreReport:
-    """Write one result line per good transcript line; the scorecard is validated first."""
+def score_file(
+    path: Path, scorecard: str | Path, out: TextIO, sentiment: bool = True
+) -> ScoreReport:
+    """Write one result line per good transcript line; the scorecard is validated first.
+
+    With `sentiment`, turns that carry no sentiment score get one from the packaged model.
+    """
     card = load_scorecard(scorecard)
     report = ScoreReport()
     with Path(path).open(encoding="utf-8-sig") as fh:
@@ -32,8 +38,11 @@ def score_file(path: Path, scorecard: str | Path, out: TextIO) -> ScoreReport:
             except ValueError as exc:
                 report.errors.append(str(exc))
                 continue
-            metrics = measure(parsed.transcript, parsed.duration_s)
-            result = evaluate(parsed.transcript, metrics, card, parsed.metadata)
+            transcript = parsed.transcript
+            if sentiment and any(s.sentiment is None for s in transcript.segments):
+                transcript = shared_model().annotate(transcript)
+            metrics = measure(transcript, parsed.duration_s)
+            result = evaluate(transcript, metrics, card, parsed.metadata)
             out.write(json.dumps(result_json(parsed.call_id, result, metrics), ensure_ascii=False))
             out.write("\n")
             report.scored += 1

