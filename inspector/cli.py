@@ -241,18 +241,26 @@ def surveys_group() -> None:
     required=True,
     help="Column mapping: a built-in name (ivr_3level, sms_10point) or a YAML path.",
 )
+@click.option(
+    "--no-comments",
+    is_flag=True,
+    help="Skip comment sentiment and reasons (run a later import to fill them in).",
+)
 @click.pass_context
-def surveys_import_cmd(ctx: click.Context, file: Path, profile: str) -> None:
-    """Import a CSV/XLSX survey export and join each response to its call."""
-    from inspector.surveys_store import import_surveys
+def surveys_import_cmd(ctx: click.Context, file: Path, profile: str, no_comments: bool) -> None:
+    """Import a CSV/XLSX survey export, join each response to its call, analyse comments."""
+    from inspector.surveys_store import analyse_comments, import_surveys
 
     settings = _settings(ctx)
-    report = import_surveys(_sessions(settings), settings, file, profile)
+    sessions = _sessions(settings)
+    report = import_surveys(sessions, settings, file, profile)
     for error in report.errors[:20]:
         click.echo(f"error: {file}: {error}", err=True)
     if report.error_file:
         click.echo(f"all bad rows written to {report.error_file}", err=True)
     click.echo(report.summary())
+    if not no_comments:
+        click.echo(f"{analyse_comments(sessions)} comments given sentiment and reason")
 
 
 @surveys_group.command("export")
@@ -384,7 +392,7 @@ def demo_cmd(ctx: click.Context, workers: int | None, serve: bool, port: int | N
         click.echo(f"error: {error}", err=True)
     click.echo(f"ingest {source}: {report.summary()}")
     run_workers(settings, workers=workers or settings.workers, burst=True)
-    from inspector.surveys_store import import_surveys
+    from inspector.surveys_store import analyse_comments, import_surveys
 
     surveys = settings.fixture_dir.parent / "surveys"
     for profile in ("ivr_3level", "sms_10point"):
@@ -392,6 +400,7 @@ def demo_cmd(ctx: click.Context, workers: int | None, serve: bool, port: int | N
         if export.exists():
             report = import_surveys(_sessions(settings), settings, export, profile)
             click.echo(f"surveys {export.name}: {report.summary()}")
+    click.echo(f"{analyse_comments(_sessions(settings))} survey comments analysed")
     _print_status(settings)
     if serve:
         _serve(settings)

@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from inspector.models import Call, SurveyResponse, utcnow
@@ -177,3 +177,34 @@ def _write_errors(settings: Settings, source: Path, errors: list[RowError]) -> P
         writer.writerow(["file", "row", "field", "reason"])
         writer.writerows([str(source), e.row, e.field, e.reason] for e in errors)
     return target
+
+
+def analyse_comments(session_factory: sessionmaker[Session], batch: int = 256) -> int:
+    """Give every comment not yet analysed its sentiment and reason; returns how many.
+
+    Runs after the import's transaction, in committed batches: a crash loses no imported row
+    and a rerun picks up where it stopped.
+    """
+    from surveys.comments import analyse
+
+    done = 0
+    while True:
+        with session_factory.begin() as session:
+            rows = session.execute(
+                select(SurveyResponse.id, SurveyResponse.comment)
+                .where(SurveyResponse.comment.is_not(None), SurveyResponse.comment != "")
+                .where(SurveyResponse.comment_category.is_(None))
+                .order_by(SurveyResponse.id)
+                .limit(batch)
+            ).all()
+            if not rows:
+                return done
+            results = analyse([r.comment for r in rows])
+            session.execute(
+                update(SurveyResponse),
+                [
+                    {"id": r.id, "comment_sentiment": a.sentiment, "comment_category": a.category}
+                    for r, a in zip(rows, results, strict=True)
+                ],
+            )
+            done += len(rows)
