@@ -252,6 +252,8 @@ class SurveyResponse(Base):
     #: likelihood to recommend, 0-10, when the survey asks it
     nps: Mapped[float | None] = mapped_column(Float)
     dimensions: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    #: dimension -> its scale (csat5, ten_point ...), so the composite index can normalise
+    dimension_scales: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     comment: Mapped[str | None] = mapped_column(Text)
     comment_sentiment: Mapped[float | None] = mapped_column(Float)
     comment_category: Mapped[str | None] = mapped_column(String(32))

@@ -95,6 +95,15 @@ class Settings:
     #: 满意率 counts only 满意 (strict) or 满意 + 基本满意 (loose)
     survey_strict: bool = False
     survey_min_sample: int = 30
+    #: composite satisfaction index weights as "name=weight" (dimension names, or "overall"
+    #: for the main answer); empty = the dimensions the surveys have, equal weights
+    survey_composite_weights: tuple[str, ...] = ()
+    #: QA <-> survey mismatch: a call scoring at least this but 不满意 is flagged ...
+    survey_mismatch_qa_high: float = 90.0
+    #: ... and one scoring below this (or with a fatal hit) but 满意
+    survey_mismatch_qa_low: float = 60.0
+    #: a survey answered within this many seconds of being sent is implausibly fast
+    survey_fast_answer_s: float = 3.0
     # web
     host: str = "127.0.0.1"
     port: int = 5000
@@ -103,6 +112,22 @@ class Settings:
     def database(self) -> str:
         """The SQLAlchemy URL; the embedded default is a SQLite file in the data directory."""
         return self.database_url or f"sqlite:///{(self.data_dir / 'inspector.db').resolve()}"
+
+    @property
+    def composite_weights(self) -> dict[str, float]:
+        """survey_composite_weights parsed; a bad entry names itself."""
+        out: dict[str, float] = {}
+        for entry in self.survey_composite_weights:
+            name, sep, weight = entry.partition("=")
+            try:
+                out[name.strip()] = float(weight)
+            except ValueError:
+                sep = ""
+            if not sep or not name.strip() or out.get(name.strip(), -1) < 0:
+                raise ConfigError(
+                    f"setting 'survey_composite_weights': {entry!r} is not name=weight (>= 0)"
+                )
+        return out
 
     @property
     def audio_dir(self) -> Path:

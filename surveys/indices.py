@@ -85,9 +85,14 @@ def csat(scores_1_5: Iterable[float], min_sample: int = 30) -> tuple[Rate, float
     for v in values:
         if not 1 <= v <= 5:
             raise ValueError(f"CSAT score {v} outside 1..5")
-    top = sum(1 for v in values if v >= 4)
-    mean = sum(values) / len(values) if values else None
-    return rate(top, len(values), min_sample), mean
+    return csat_from_counts(sum(1 for v in values if v >= 4), len(values), sum(values), min_sample)
+
+
+def csat_from_counts(
+    top2: int, n: int, total: float, min_sample: int = 30
+) -> tuple[Rate, float | None]:
+    """CSAT from counts: top-2-box answers, answers, and the sum of the scores."""
+    return rate(top2, n, min_sample), (total / n if n else None)
 
 
 @dataclass(frozen=True)
@@ -108,9 +113,15 @@ def nps(scores_0_10: Iterable[float], min_sample: int = 30) -> Nps:
     for v in values:
         if not 0 <= v <= 10:
             raise ValueError(f"NPS answer {v} outside 0..10")
-    n = len(values)
-    promoters = sum(1 for v in values if v >= 9)
-    detractors = sum(1 for v in values if v <= 6)
+    return nps_from_counts(
+        sum(1 for v in values if v >= 9), sum(1 for v in values if v <= 6), len(values), min_sample
+    )
+
+
+def nps_from_counts(promoters: int, detractors: int, n: int, min_sample: int = 30) -> Nps:
+    """NPS from counts of promoters (9-10), detractors (0-6) and all answers."""
+    if promoters + detractors > n or min(promoters, detractors) < 0:
+        raise ValueError(f"promoters {promoters} + detractors {detractors} exceed {n} answers")
     passives = n - promoters - detractors
     if n == 0:
         return Nps(None, 0, 0, 0, 0, None, None, True)

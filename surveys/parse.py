@@ -96,6 +96,7 @@ class SurveyRecord:
     nps: float | None
     dimensions: dict[str, float]
     comment: str | None
+    dimension_scales: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -182,6 +183,7 @@ def parse_row(number: int, raw: Mapping[str, Any], profile: Profile, tz: ZoneInf
         nps=nps,
         dimensions=dims,
         comment=cell(profile.comment_column) or None,
+        dimension_scales={name: profile.dimensions[name][1] for name in dims},
     )
 
 
