@@ -261,6 +261,57 @@ def surveys_import_cmd(ctx: click.Context, file: Path, profile: str, no_comments
     click.echo(report.summary())
     if not no_comments:
         click.echo(f"{analyse_comments(sessions)} comments given sentiment and reason")
+    click.echo(f"{_refresh_mismatches(settings)} calls flagged where QA and the survey disagree")
+
+
+def _refresh_mismatches(settings: Settings) -> int:
+    from inspector.surveys_insights import refresh_mismatch_flags
+
+    with _sessions(settings).begin() as session:
+        return refresh_mismatch_flags(session, settings)
+
+
+@surveys_group.command("insights")
+@click.option("--from", "start", default=None, help="First day (YYYY-MM-DD), centre time zone.")
+@click.option("--to", "end", default=None, help="Day after the last (YYYY-MM-DD).")
+@click.option("--format", "fmt", type=click.Choice(["csv", "xlsx"]), default="xlsx")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None)
+@click.pass_context
+def surveys_insights_cmd(
+    ctx: click.Context, start: str | None, end: str | None, fmt: str, out: Path | None
+) -> None:
+    """QA <-> satisfaction: item correlations, agents' QA vs 满意率, survey gaming signals."""
+    from inspector.surveys_insights import export_insights, insights
+
+    settings = _settings(ctx)
+    since, until = _date_range(settings, start, end)
+    with _sessions(settings)() as session:
+        result = insights(session, settings, since, until)
+    out = out or settings.exports_dir / f"qa_satisfaction.{fmt}"
+    export_insights(result, out, fmt)
+    click.echo(f"{result.surveys} answered surveys with a QA result")
+    for c in result.items[:5]:
+        r = "n/a" if c.point_biserial is None else f"{c.point_biserial:+.2f}"
+        click.echo(f"  {c.item_id}: failed {c.failed}/{c.n}, r(fail, dissatisfaction) = {r}")
+    rho = result.agents.spearman
+    click.echo(
+        f"agents: QA mean vs 满意率 Spearman rho = {'n/a' if rho is None else f'{rho:+.2f}'} "
+        f"over {len(result.agents.agents)} agents"
+    )
+    for s in result.signals:
+        click.echo(f"  signal {s.kind}: {s.agent}: {s.detail}")
+    click.echo(f"wrote {out}")
+
+
+def _date_range(settings: Settings, start: str | None, end: str | None):
+    from inspector.manifest import parse_timestamp
+
+    try:
+        since = parse_timestamp(start, settings.tz) if start else None
+        until = parse_timestamp(end, settings.tz) if end else None
+    except ValueError as exc:
+        raise click.BadParameter(f"{exc}: use YYYY-MM-DD", param_hint="--from/--to") from exc
+    return since, until
 
 
 @surveys_group.command("export")
@@ -288,15 +339,10 @@ def surveys_export_cmd(
     out: Path | None,
 ) -> None:
     """Export satisfaction indices (参评率, 满意率, 不满意率, CSAT, NPS) with 95 % intervals."""
-    from inspector.manifest import parse_timestamp
     from inspector.surveys_report import export
 
     settings = _settings(ctx)
-    try:
-        since = parse_timestamp(start, settings.tz) if start else None
-        until = parse_timestamp(end, settings.tz) if end else None
-    except ValueError as exc:
-        raise click.BadParameter(f"{exc}: use YYYY-MM-DD", param_hint="--from/--to") from exc
+    since, until = _date_range(settings, start, end)
     out = out or settings.exports_dir / f"satisfaction_{'_'.join(groupings)}_{period}.{fmt}"
     with _sessions(settings)() as session:
         tables = export(session, settings, list(groupings), period, out, fmt, since, until)
@@ -322,12 +368,15 @@ def status_cmd(ctx: click.Context) -> None:
 
 @main.command("retry")
 @click.argument("call_ids", nargs=-1)
+@click.option(
+    "--include-done", is_flag=True, help="Also re-process finished calls (e.g. a new scorecard)."
+)
 @click.pass_context
-def retry_cmd(ctx: click.Context, call_ids: tuple[str, ...]) -> None:
+def retry_cmd(ctx: click.Context, call_ids: tuple[str, ...], include_done: bool) -> None:
     """Queue failed calls again (all, or the call ids given)."""
     settings = _settings(ctx)
     with _sessions(settings).begin() as session:
-        n = jobs.retry(session, list(call_ids) or None)
+        n = jobs.retry(session, list(call_ids) or None, include_done)
     click.echo(f"{n} calls queued again")
 
 
@@ -401,6 +450,7 @@ def demo_cmd(ctx: click.Context, workers: int | None, serve: bool, port: int | N
             report = import_surveys(_sessions(settings), settings, export, profile)
             click.echo(f"surveys {export.name}: {report.summary()}")
     click.echo(f"{analyse_comments(_sessions(settings))} survey comments analysed")
+    click.echo(f"{_refresh_mismatches(settings)} calls flagged where QA and the survey disagree")
     _print_status(settings)
     if serve:
         _serve(settings)

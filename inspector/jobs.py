@@ -199,9 +199,11 @@ def release(session_factory: sessionmaker[Session], c: Claim) -> None:
         )
 
 
-def retry(session: Session, call_ids: list[str] | None = None) -> int:
-    """Queue failed calls again (all, or those named); returns how many."""
-    query = update(Job).where(Job.status == JobStatus.FAILED)
+def retry(session: Session, call_ids: list[str] | None = None, include_done: bool = False) -> int:
+    """Queue failed calls again (all, or those named), and with `include_done` finished ones
+    too (after a scorecard or model change); returns how many."""
+    states = [JobStatus.FAILED, JobStatus.DONE] if include_done else [JobStatus.FAILED]
+    query = update(Job).where(Job.status.in_(states))
     if call_ids:
         pks = select(Call.id).where(Call.call_id.in_(call_ids), Call.is_current.is_(True))
         query = query.where(Job.call_pk.in_(pks))

@@ -15,6 +15,8 @@ from inspector.models import (
     TranscriptSegment,
 )
 from inspector.pipeline import CallWork
+from inspector.settings import Settings
+from inspector.surveys_insights import refresh_mismatch_flags
 from scoring.io import evidence_json, metrics_json
 from scoring.trajectory import call_trajectories
 from scoring.types import CallResult
@@ -26,7 +28,7 @@ def clear_results(session: Session, call_pk: int) -> None:
         session.execute(delete(model).where(model.call_pk == call_pk))
 
 
-def write_results(session: Session, work: CallWork) -> None:
+def write_results(session: Session, work: CallWork, settings: Settings | None = None) -> None:
     call_pk = work.call.pk
     clear_results(session, call_pk)
     if work.transcript is not None:
@@ -72,6 +74,10 @@ def write_results(session: Session, work: CallWork) -> None:
         )
     if work.result is not None:
         _write_score(session, call_pk, work.result)
+        if settings is not None:
+            # a survey already joined to this call: does the new QA result disagree with it?
+            session.flush()
+            refresh_mismatch_flags(session, settings, [call_pk])
 
 
 def _trajectories(work: CallWork) -> dict:

@@ -103,7 +103,9 @@ class Settings:
     #: ... and one scoring below this (or with a fatal hit) but 满意
     survey_mismatch_qa_low: float = 60.0
     #: a survey answered within this many seconds of being sent is implausibly fast
-    survey_fast_answer_s: float = 3.0
+    survey_fast_answer_s: float = 15.0
+    #: the scorecard item whose failures count as survey score solicitation (诱导好评)
+    survey_solicitation_item: str = "score_solicitation"
     # web
     host: str = "127.0.0.1"
     port: int = 5000

@@ -83,7 +83,9 @@ def process_claim(
 
     try:
         work = pipeline.process(claim.call, on_stage)
-        jobs.complete(session_factory, claim, lambda session: write_results(session, work))
+        jobs.complete(
+            session_factory, claim, lambda session: write_results(session, work, settings)
+        )
         stats.done += 1
         log.info("done %s (attempt %d)", claim.call.call_id, claim.attempts)
     except jobs.LeaseLost as exc:

@@ -1,0 +1,132 @@
+"""QA <-> satisfaction formulas against hand-computed values, mismatch rules, gaming signals."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from surveys.insights import (
+    QA_FAIL_SATISFIED,
+    QA_PASS_DISSATISFIED,
+    ScoredSurvey,
+    SurveyAnswer,
+    agent_comparison,
+    gaming_signals,
+    item_correlations,
+    mismatch,
+)
+
+LEVEL_OF = {100.0: "satisfied", 50.0: "basic", 0.0: "dissatisfied"}
+
+
+def survey(i: int, agent: str, qa: float, satisfaction: float, failed=(), applicable=("a", "b")):
+    return ScoredSurvey(
+        call_pk=i,
+        call_id=f"c{i}",
+        agent=agent,
+        qa_score=qa,
+        fatal=False,
+        level=LEVEL_OF[satisfaction],
+        satisfaction=satisfaction,
+        failed_items=frozenset(failed),
+        applicable_items=frozenset(applicable),
+    )
+
+
+def test_point_biserial_and_spearman_by_hand() -> None:
+    # item a fails on calls 1, 2; answers 0, 50, 100, 100 -> dissatisfaction 100, 50, 0, 0
+    rows = [
+        survey(1, "A", 70, 0.0, failed=("a",)),
+        survey(2, "A", 80, 50.0, failed=("a",)),
+        survey(3, "B", 95, 100.0),
+        survey(4, "B", 90, 100.0),
+    ]
+    by_item = {c.item_id: c for c in item_correlations(rows)}
+    a = by_item["a"]
+    # mean f 0.5, mean u 37.5, cov 18.75, sd_f 0.5, sd_u sqrt(1718.75) -> r = 0.9045
+    assert a.point_biserial == pytest.approx(18.75 / (0.5 * 1718.75**0.5))
+    assert (a.n, a.failed) == (4, 2)
+    assert a.dissatisfied_if_failed.value == 0.5 and a.dissatisfied_if_passed.value == 0.0
+    # ranks of failing (3.5, 3.5, 1.5, 1.5) vs level (4, 3, 1.5, 1.5): centred (1, 1, -1, -1)
+    # and (1.5, .5, -1, -1): rho = 4 / (2 * sqrt(4.5))
+    assert a.spearman == pytest.approx(4 / (2 * 4.5**0.5))
+    b = by_item["b"]  # never failed: no correlation to compute
+    assert b.failed == 0 and b.point_biserial is None and b.spearman is None
+    assert [c.item_id for c in item_correlations(rows)] == ["a", "b"]  # strongest first
+
+
+def test_not_applicable_items_are_left_out_of_their_correlation() -> None:
+    rows = [
+        survey(1, "A", 50, 0.0, failed=("a",), applicable=("a",)),
+        survey(2, "A", 90, 100.0, applicable=("b",)),
+    ]
+    (a, b) = sorted(item_correlations(rows), key=lambda c: c.item_id)
+    assert a.n == 1 and b.n == 1
+
+
+def test_agent_comparison() -> None:
+    rows = [
+        survey(1, "A", 60, 0.0),
+        survey(2, "A", 70, 50.0),
+        survey(3, "B", 80, 100.0),
+        survey(4, "B", 90, 0.0),
+        survey(5, "C", 95, 100.0),
+    ]
+    loose = agent_comparison(rows, strict=False)
+    table = {a.agent: a for a in loose.agents}
+    assert table["A"].qa_mean == 65 and table["A"].satisfied_rate.value == 0.5
+    assert table["B"].satisfied_rate.value == 0.5 and table["C"].satisfied_rate.value == 1.0
+    strict = {a.agent: a for a in agent_comparison(rows, strict=True).agents}
+    assert strict["A"].satisfied_rate.value == 0.0
+    # QA means 65, 85, 95 vs 满意率 .5, .5, 1 -> ranks (1,2,3) vs (1.5,1.5,3): rho = 0.866
+    assert loose.spearman == pytest.approx(0.8660, abs=1e-4)
+    assert agent_comparison(rows[:2], strict=False).spearman is None  # one agent
+
+
+@pytest.mark.parametrize(
+    ("score", "fatal", "level", "expected"),
+    [
+        (95, False, "dissatisfied", QA_PASS_DISSATISFIED),
+        (90, False, "dissatisfied", QA_PASS_DISSATISFIED),
+        (89.9, False, "dissatisfied", None),
+        (95, True, "dissatisfied", None),  # a fatal call that upset the customer agrees
+        (40, False, "satisfied", QA_FAIL_SATISFIED),
+        (0, True, "satisfied", QA_FAIL_SATISFIED),
+        (60, False, "satisfied", None),
+        (40, False, "basic", None),
+        (95, False, None, None),
+    ],
+)
+def test_mismatch(score, fatal, level, expected) -> None:
+    assert mismatch(score, fatal, level, high=90, low=60) is expected
+
+
+T0 = datetime(2026, 11, 2, 9, tzinfo=UTC)
+
+
+def answers(agent: str, n: int, best: int, delay_s: float = 120) -> list[SurveyAnswer]:
+    return [
+        SurveyAnswer(
+            f"{agent}-{i}",
+            agent,
+            "ten_point",
+            10.0 if i < best else 7.0,
+            T0,
+            T0 + timedelta(seconds=delay_s),
+        )
+        for i in range(n)
+    ]
+
+
+def test_gaming_signals() -> None:
+    data = answers("A", 60, 58) + answers("B", 60, 20) + answers("C", 60, 22)
+    data += answers("D", 2, 0, delay_s=5)  # too few for the score test, but fast
+    signals = gaming_signals(data, {"B": ["c21"], "C": []}, fast_s=15, min_sample=30)
+    kinds = {(s.agent, s.kind) for s in signals}
+    assert kinds == {("A", "max_scores"), ("B", "solicitation"), ("D", "fast_answers")}
+    fast = next(s for s in signals if s.kind == "fast_answers")
+    assert fast.evidence == ["D-0", "D-1"]
+    assert "58/60" in next(s for s in signals if s.kind == "max_scores").detail
+    # an agent as good as the peers raises nothing
+    assert gaming_signals(answers("A", 60, 25) + answers("B", 60, 20), {}) == []
