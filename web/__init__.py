@@ -24,7 +24,9 @@ def create_app(settings: Settings, session_factory: sessionmaker[Session] | None
     app.extensions["inspector.settings"] = settings
     app.extensions["inspector.sessions"] = session_factory
 
+    from web.manage import bp as manage_bp
     from web.review import bp as review_bp
 
     app.register_blueprint(review_bp)
+    app.register_blueprint(manage_bp)
     return app

@@ -186,3 +186,27 @@ def test_unknown_profile(settings, sessions, tmp_path: Path) -> None:
     (tmp_path / "x.csv").write_text(HEADER)
     with pytest.raises(SurveyImportError, match="survey profile not found"):
         import_surveys(sessions, settings, tmp_path / "x.csv", "nope")
+
+
+def test_csat_and_nps_profiles(settings, sessions, calls, tmp_path: Path) -> None:
+    csat = tmp_path / "csat.csv"
+    csat.write_text(
+        "response_id,call_id,customer_hash,sent_at,answered_at,csat,comment\n"
+        "R1,CALL-0,,2026-11-02 09:05:00,2026-11-02 09:06:00,5,很好\n"
+        "R2,CALL-1,,2026-11-02 15:05:00,,,\n"
+        "R3,CALL-1,,2026-11-02 15:05:00,2026-11-02 15:06:00,6,\n",
+        encoding="utf-8",
+    )
+    report = import_surveys(sessions, settings, csat, "csat_5point")
+    assert report.imported == 2 and [e.row for e in report.errors] == [4]
+    nps = tmp_path / "nps.csv"
+    nps.write_text(
+        "response_id,call_id,customer_hash,sent_at,answered_at,recommend,comment\n"
+        "N1,CALL-0,,2026-11-02 09:05:00,2026-11-02 09:06:00,9,\n"
+        "N2,CALL-1,,2026-11-02 15:05:00,2026-11-02 15:06:00,4,太慢\n",
+        encoding="utf-8",
+    )
+    assert import_surveys(sessions, settings, nps, "nps_0_10").imported == 2
+    rows = _rows(sessions)
+    assert rows["csat_5point:R1"].level == "satisfied" and not rows["csat_5point:R2"].responded
+    assert rows["nps_0_10:N1"].nps == 9 and rows["nps_0_10:N2"].level == "dissatisfied"
