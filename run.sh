@@ -25,20 +25,37 @@ setup() {
     fi
 }
 
+# The call page's waveform player (wavesurfer.js, BSD-3-Clause) from npm, vendored into the
+# static folder at build time; without npm the page falls back to the browser's audio player.
+vendor_js() {
+    local target=web/static/vendor/wavesurfer.min.js
+    [ -f "$target" ] && return 0
+    if command -v npm >/dev/null 2>&1 && npm install --silent --no-audit --no-fund \
+        --prefix .cache/npm wavesurfer.js@7.12.12 >/dev/null 2>&1; then
+        mkdir -p web/static/vendor
+        cp .cache/npm/node_modules/wavesurfer.js/dist/wavesurfer.min.js "$target"
+    else
+        echo "note: wavesurfer.js not vendored (npm unavailable); plain audio player" >&2
+    fi
+}
+
 case "${1:-}" in
     demo)
         shift
         setup
+        vendor_js
         exec "$VENV/bin/inspector" demo "$@"
         ;;
     test)
         shift
         setup
+        vendor_js
         "$VENV/bin/ruff" check .
         exec "$VENV/bin/python" -m pytest "$@"
         ;;
     setup)
         setup
+        vendor_js
         ;;
     *)
         echo "usage: $0 demo|test|setup [args...]" >&2

@@ -229,6 +229,45 @@ def score_cmd(
     click.echo(f"scored {report.scored} calls, {len(report.errors)} bad lines", err=True)
 
 
+@main.group("users")
+def users_group() -> None:
+    """Accounts of the review UI."""
+
+
+@users_group.command("add")
+@click.argument("username")
+@click.option(
+    "--role",
+    required=True,
+    type=click.Choice(["admin", "qa_lead", "qa", "trainer", "manager", "agent"]),
+)
+@click.option("--agent-id", default=None, help="For agents: their id in the call metadata.")
+@click.option("--team", default=None)
+@click.option("--name", "display_name", default=None, help="Display name.")
+@click.option(
+    "--password",
+    default=None,
+    help="At least 8 characters (default: generated and printed once).",
+)
+@click.pass_context
+def users_add_cmd(
+    ctx: click.Context,
+    username: str,
+    role: str,
+    agent_id: str | None,
+    team: str | None,
+    display_name: str | None,
+    password: str | None,
+) -> None:
+    """Create a user, or reset an existing user's role and password."""
+    from inspector.users import add_user
+
+    settings = _settings(ctx)
+    with _sessions(settings).begin() as session:
+        _, used = add_user(session, username, role, password, agent_id, team, display_name)
+    click.echo(f"user {username} ({role})" + ("" if password else f" password: {used}"))
+
+
 @main.group("surveys")
 def surveys_group() -> None:
     """Post-call satisfaction surveys."""
@@ -451,6 +490,13 @@ def demo_cmd(ctx: click.Context, workers: int | None, serve: bool, port: int | N
             click.echo(f"surveys {export.name}: {report.summary()}")
     click.echo(f"{analyse_comments(_sessions(settings))} survey comments analysed")
     click.echo(f"{_refresh_mismatches(settings)} calls flagged where QA and the survey disagree")
+    from inspector.users import demo_users
+
+    with _sessions(settings).begin() as session:
+        accounts = demo_users(session)
+    click.echo("demo accounts (passwords are new on every demo run):")
+    for username, role, password in accounts:
+        click.echo(f"  {username:<8} {role:<8} {password}")
     _print_status(settings)
     if serve:
         _serve(settings)

@@ -106,6 +106,9 @@ class Settings:
     survey_fast_answer_s: float = 15.0
     #: the scorecard item whose failures count as survey score solicitation (诱导好评)
     survey_solicitation_item: str = "score_solicitation"
+    # review
+    #: an agent may appeal an item this many days after the verdict was published
+    appeal_window_days: float = 7.0
     # web
     host: str = "127.0.0.1"
     port: int = 5000

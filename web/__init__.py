@@ -18,15 +18,40 @@ def create_app(settings: Settings, session_factory: sessionmaker[Session] | None
         SECRET_KEY=settings.secret_key,
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=settings.env == "production",
+        REMEMBER_COOKIE_HTTPONLY=True,
+        REMEMBER_COOKIE_SAMESITE="Lax",
+        WTF_CSRF_TIME_LIMIT=None,  # the token lives as long as the session
     )
     if session_factory is None:
         session_factory = make_session_factory(make_engine(settings.database))
     app.extensions["inspector.settings"] = settings
     app.extensions["inspector.sessions"] = session_factory
 
+    from flask_wtf.csrf import CSRFProtect
+
+    from web.auth import bp as auth_bp
+    from web.auth import limiter, login_manager
     from web.manage import bp as manage_bp
     from web.review import bp as review_bp
 
+    CSRFProtect(app)
+    login_manager.init_app(app)
+    limiter.init_app(app)
+
+    @app.context_processor
+    def _helpers() -> dict:
+        from urllib.parse import urlencode
+
+        from flask import request
+
+        def args_with(**overrides: object) -> str:
+            args = request.args.to_dict() | {k: str(v) for k, v in overrides.items()}
+            return urlencode(args)
+
+        return {"args_with": args_with}
+
+    app.register_blueprint(auth_bp)
     app.register_blueprint(review_bp)
     app.register_blueprint(manage_bp)
     return app

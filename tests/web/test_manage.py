@@ -10,12 +10,11 @@ from openpyxl import load_workbook
 from inspector.surveys_report import report
 from inspector.surveys_store import import_surveys
 from tests.factories import REPO
-from web import create_app
 
 
-def test_satisfaction_page_and_exports(settings, sessions) -> None:
+def test_satisfaction_page_and_exports(settings, sessions, as_role) -> None:
     import_surveys(sessions, settings, REPO / "fixtures/surveys/ivr_3level.csv", "ivr_3level")
-    client = create_app(settings, sessions).test_client()
+    client = as_role("manager")
     page = client.get("/manage/satisfaction?by=overall&period=all")
     assert page.status_code == 200
     body = page.get_data(as_text=True)

@@ -9,6 +9,7 @@ from flask import Blueprint, abort, current_app, render_template, request, send_
 
 from inspector.manifest import parse_timestamp
 from inspector.surveys_report import COLUMNS, export, report
+from web.auth import MANAGERS, requires
 
 bp = Blueprint("manage", __name__, url_prefix="/manage", template_folder="../templates")
 
@@ -33,6 +34,7 @@ def _choices():
 
 
 @bp.get("/satisfaction")
+@requires(*MANAGERS)
 def satisfaction() -> str:
     settings, by, period, start, end = _choices()
     with current_app.extensions["inspector.sessions"]() as session:
@@ -50,6 +52,7 @@ def satisfaction() -> str:
 
 
 @bp.get("/satisfaction/export")
+@requires(*MANAGERS)
 def satisfaction_export():
     settings, by, period, start, end = _choices()
     fmt = request.args.get("format", "xlsx")

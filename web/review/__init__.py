@@ -1,21 +1,69 @@
-"""Review area: the call list and the call page."""
+"""Review area: the flagged-call queue, the call page with audio and evidence, review rounds
+and appeals."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, render_template, request
-from sqlalchemy import func, select
+import math
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
+from flask_login import current_user
+from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 
 from inspector import jobs
-from inspector.models import Call, Job, ScoreResult
+from inspector.manifest import parse_timestamp
+from inspector.models import Appeal, Call, Review, ScoreResult, SurveyResponse, User, UserRole
+from inspector.queue import REVIEW_STATUSES, SORTS, QueueFilter, page, sample
+from inspector.reviews import (
+    current_result,
+    decide_appeal,
+    file_appeal,
+    published_at,
+    reviewed_state,
+    submit_review,
+)
+from scoring.pii import mask_pii
+from scoring.review import ManualItem, ReviewError, Verdict
+from scoring.scorecard import load_scorecard
+from web.auth import EVERYONE, REVIEWERS, require_visible, requires, scope_calls
 
 bp = Blueprint("review", __name__, template_folder="../templates")
 
 PAGE_SIZE = 50
+LEVEL_LABEL = {"satisfied": "满意", "basic": "基本满意", "dissatisfied": "不满意"}
 
 
 def sessions() -> sessionmaker[Session]:
     return current_app.extensions["inspector.sessions"]
+
+
+def settings():
+    return current_app.extensions["inspector.settings"]
+
+
+def scorecard():
+    return load_scorecard(settings().scorecard)
+
+
+def _me(session: Session) -> User:
+    user = session.get(User, current_user.id)
+    if user is None:
+        abort(403)
+    return user
 
 
 @bp.get("/healthz")
@@ -25,53 +73,343 @@ def healthz() -> dict[str, str]:
     return {"status": "ok"}
 
 
-@bp.get("/")
-def index() -> str:
-    page = max(request.args.get("page", 1, type=int), 1)
-    status = request.args.get("status") or None
-    with sessions()() as session:
-        query = (
-            select(Call)
-            .join(Job, Job.call_pk == Call.id)
-            .where(Call.is_current.is_(True))
-            .options(
-                selectinload(Call.job),
-                selectinload(Call.metrics),
-                selectinload(Call.score_results),
-                selectinload(Call.flags),
-            )
-            .order_by(Call.started_at.desc().nulls_last(), Call.id.desc())
-        )
-        if status:
-            query = query.where(Job.status == status)
-        total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
-        calls = session.scalars(query.offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE)).all()
-        counts = jobs.counts(session)
-    return render_template(
-        "review/index.html",
-        calls=calls,
-        counts=counts,
-        status=status,
-        page=page,
-        pages=max((total + PAGE_SIZE - 1) // PAGE_SIZE, 1),
+def _filter() -> QueueFilter:
+    a = request.args
+
+    def number(name: str) -> float | None:
+        value = a.get(name, "").strip()
+        if not value:
+            return None
+        try:
+            return float(value)
+        except ValueError:
+            abort(400, f"{name}: not a number")
+
+    try:
+        start = parse_timestamp(a["from"], settings().tz) if a.get("from") else None
+        end = parse_timestamp(a["to"], settings().tz) if a.get("to") else None
+    except ValueError:
+        abort(400, "from/to: use YYYY-MM-DD")
+    sort = a.get("sort", "priority")
+    if sort not in SORTS:
+        abort(400, f"sort must be one of {', '.join(SORTS)}")
+    return QueueFilter(
+        start=start,
+        end=end,
+        agent=a.get("agent") or None,
+        team=a.get("team") or None,
+        queue=a.get("queue") or None,
+        item=a.get("item") or None,
+        flag=a.get("flag") or None,
+        score_min=number("score_min"),
+        score_max=number("score_max"),
+        survey=a.get("survey") or None,
+        review=a.get("review") or None,
+        status=a.get("status") or None,
+        sort=sort,
     )
 
 
+@bp.get("/")
+@requires(*EVERYONE)
+def index() -> str:
+    f = _filter()
+    number = max(request.args.get("page", 1, type=int), 1)
+    scope = lambda q: scope_calls(q, current_user)  # noqa: E731
+    with sessions()() as session:
+        if request.args.get("sample"):
+            try:
+                rows = sample(
+                    session, f, request.args["sample"], request.args.get("seed", 0, type=int), scope
+                )
+            except ValueError as exc:
+                abort(400, str(exc))
+            total = len(rows)
+        else:
+            rows, total = page(session, f, number, PAGE_SIZE, scope)
+        counts = jobs.counts(session)
+    card = scorecard()
+    return render_template(
+        "review/index.html",
+        rows=rows,
+        counts=counts,
+        total=total,
+        page=number,
+        pages=max(math.ceil(total / PAGE_SIZE), 1),
+        args=request.args,
+        sorts=SORTS,
+        review_statuses=REVIEW_STATUSES,
+        items=[(i.id, i.title) for i in card.items],
+        flags=[fl.id for fl in card.flags] + ["qa_survey_mismatch"],
+    )
+
+
+def _load_call(session: Session, pk: int) -> Call:
+    call = session.scalar(
+        select(Call)
+        .where(Call.id == pk)
+        .options(
+            selectinload(Call.job),
+            selectinload(Call.segments),
+            selectinload(Call.metrics),
+            selectinload(Call.flags),
+            selectinload(Call.score_results).selectinload(ScoreResult.items),
+        )
+    )
+    return require_visible(call, current_user)
+
+
+def _masked(value: Any) -> Any:
+    return value if current_user.unmasked else mask_pii(value or "")
+
+
 @bp.get("/calls/<int:pk>")
+@requires(*EVERYONE)
 def call_page(pk: int) -> str:
     with sessions()() as session:
-        call = session.scalar(
-            select(Call)
-            .where(Call.id == pk)
-            .options(
-                selectinload(Call.job),
-                selectinload(Call.segments),
-                selectinload(Call.metrics),
-                selectinload(Call.flags),
-                selectinload(Call.score_results).selectinload(ScoreResult.items),
-            )
+        call = _load_call(session, pk)
+        result = max(call.score_results, key=lambda r: r.id, default=None)
+        card = scorecard()
+        state = reviewed_state(session, result, card) if result else None
+        trail = (
+            session.execute(
+                select(Review, User.username)
+                .join(User, User.id == Review.reviewer_id)
+                .where(Review.call_pk == pk)
+                .order_by(Review.round, Review.id)
+            ).all()
+            if result
+            else []
         )
-        if call is None:
+        appeals = session.execute(
+            select(Appeal, User.username)
+            .join(User, User.id == Appeal.agent_user_id)
+            .where(Appeal.call_pk == pk)
+            .order_by(Appeal.id)
+        ).all()
+        survey = session.scalars(
+            select(SurveyResponse)
+            .where(SurveyResponse.call_pk == pk)
+            .order_by(SurveyResponse.sent_at.desc())
+        ).first()
+        window_open = False
+        if result is not None:
+            deadline = published_at(session, result) + timedelta(days=settings().appeal_window_days)
+            from inspector.models import utcnow
+
+            window_open = not result.locked and utcnow() <= deadline
+        next_pk = _next_call(session, pk)
+    segments = [
+        {
+            "i": i,
+            "start": s.start_s,
+            "end": s.end_s,
+            "role": s.role,
+            "text": _masked(s.text),
+            "sentiment": s.sentiment,
+        }
+        for i, s in enumerate(call.segments)
+    ]
+    current = {i.item_id: i for i in state.items} if state else {}
+    items = [
+        {
+            "id": row.item_id,
+            "title": row.title,
+            "machine": row.status,
+            "status": current[row.item_id].status if row.item_id in current else row.status,
+            "deduction": current[row.item_id].deduction if row.item_id in current else 0,
+            "fatal": row.fatal,
+            "needs_review": row.needs_review,
+            "evidence": [e | {"text": _masked(e.get("text", ""))} for e in row.evidence],
+        }
+        for row in (result.items if result else [])
+    ]
+    metrics = call.metrics.data if call.metrics else {}
+    return render_template(
+        "review/call.html",
+        call=call,
+        result=result,
+        state=state,
+        items=items,
+        segments=segments,
+        metrics=call.metrics,
+        silences=metrics.get("silences", []),
+        sentiment=metrics.get("sentiment", {}),
+        flags=[
+            {
+                "flag": f.flag,
+                "evidence": [e | {"text": _masked(e.get("text", ""))} for e in f.evidence],
+            }
+            for f in call.flags
+        ],
+        survey=survey,
+        level_label=LEVEL_LABEL,
+        trail=trail,
+        appeals=appeals,
+        can_review=current_user.role in REVIEWERS and result is not None and not result.locked,
+        can_appeal=current_user.role == UserRole.AGENT and window_open,
+        can_decide=current_user.role == UserRole.QA_LEAD,
+        next_pk=next_pk,
+        has_wavesurfer=(
+            Path(current_app.static_folder or "") / "vendor/wavesurfer.min.js"
+        ).exists(),
+    )
+
+
+def _next_call(session: Session, pk: int) -> int | None:
+    """The next call in the default queue order after this one (keyboard: next call)."""
+    rows, _ = page(session, QueueFilter(), 1, 200, lambda q: scope_calls(q, current_user))
+    pks = [r.pk for r in rows]
+    if pk in pks and pks.index(pk) + 1 < len(pks):
+        return pks[pks.index(pk) + 1]
+    return pks[0] if pks and pks[0] != pk else None
+
+
+@bp.get("/calls/<int:pk>/audio")
+@requires(*EVERYONE)
+def audio(pk: int):
+    """The stored recording, with HTTP range support; the path comes from the database only."""
+    with sessions()() as session:
+        call = require_visible(session.get(Call, pk), current_user)
+        path = call.audio_path
+    if not path or not Path(path).is_file():
+        abort(404)
+    return send_file(path, conditional=True, max_age=0, download_name=f"{call.call_id}.wav")
+
+
+@bp.get("/calls/<int:pk>/peaks.json")
+@requires(*EVERYONE)
+def peaks(pk: int) -> dict[str, Any]:
+    """Waveform peaks per channel (max |sample| per bucket) for the player."""
+    import soundfile as sf
+
+    with sessions()() as session:
+        call = require_visible(session.get(Call, pk), current_user)
+        path = call.audio_path
+    if not path or not Path(path).is_file():
+        abort(404)
+    try:
+        data, rate = sf.read(path, dtype="float32", always_2d=True)
+    except (RuntimeError, sf.LibsndfileError):
+        from asr.audio import decode
+
+        decoded = decode(Path(path))
+        data, rate = decoded.samples.T, decoded.sample_rate_hz
+    buckets = 1000
+    per = max(len(data) // buckets, 1)
+    usable = data[: per * (len(data) // per)] if len(data) >= per else data
+    shaped = np.abs(usable).reshape(-1, per, data.shape[1]).max(axis=1)
+    return {
+        "duration_s": len(data) / rate,
+        "channels": [np.round(shaped[:, c], 3).tolist() for c in range(data.shape[1])],
+    }
+
+
+def _back(pk: int):
+    return redirect(url_for("review.call_page", pk=pk))
+
+
+@bp.post("/calls/<int:pk>/review")
+@requires(*REVIEWERS)
+def review(pk: int):
+    form = request.form
+    verdicts: dict[str, Verdict] = {}
+    comments: dict[str, str] = {}
+    for key, value in form.items():
+        if key.startswith("verdict:") and value in ("confirm", "overturn"):
+            verdicts[key.removeprefix("verdict:")] = Verdict(value)
+        if key.startswith("comment:"):
+            comments[key.removeprefix("comment:")] = value.strip()
+    manual = []
+    for title, points, note in zip(
+        form.getlist("manual_title"),
+        form.getlist("manual_points"),
+        form.getlist("manual_comment"),
+        strict=False,
+    ):
+        if title.strip() or points.strip():
+            try:
+                manual.append(ManualItem(title.strip(), float(points), note.strip()))
+            except ValueError:
+                abort(400, f"manual deduction {points!r} is not a number")
+    with sessions().begin() as session:
+        call = require_visible(session.get(Call, pk), current_user)
+        result = current_result(session, call.id)
+        if result is None:
+            abort(409, "this call has no QA result to review")
+        try:
+            score = submit_review(
+                session, _me(session), result, scorecard(), verdicts, comments, manual
+            )
+        except ReviewError as exc:
+            abort(409, str(exc))
+    flash(f"复核已保存，最终得分 {score:.0f}")
+    return _back(pk)
+
+
+@bp.post("/calls/<int:pk>/appeals")
+@requires(UserRole.AGENT)
+def appeal(pk: int):
+    window = timedelta(days=settings().appeal_window_days)
+    with sessions().begin() as session:
+        call = require_visible(session.get(Call, pk), current_user)
+        result = current_result(session, call.id)
+        if result is None:
+            abort(409, "this call has no QA result to appeal")
+        try:
+            file_appeal(
+                session,
+                _me(session),
+                result,
+                scorecard(),
+                request.form.get("item_id", ""),
+                request.form.get("reason", ""),
+                window,
+            )
+        except ReviewError as exc:
+            abort(409, str(exc))
+    flash("申诉已提交")
+    return _back(pk)
+
+
+@bp.get("/appeals")
+@requires(UserRole.AGENT, UserRole.QA_LEAD, UserRole.QA, UserRole.ADMIN)
+def appeals() -> str:
+    with sessions()() as session:
+        query = (
+            select(Appeal, Call.call_id, User.username)
+            .join(Call, Call.id == Appeal.call_pk)
+            .join(User, User.id == Appeal.agent_user_id)
+            .order_by(Appeal.status != "open", Appeal.id.desc())
+        )
+        if current_user.role == UserRole.AGENT:
+            query = query.where(Appeal.agent_user_id == current_user.id)
+        rows = session.execute(query.limit(500)).all()
+    return render_template("review/appeals.html", rows=rows)
+
+
+@bp.post("/appeals/<int:appeal_id>/decide")
+@requires(UserRole.QA_LEAD)
+def decide(appeal_id: int):
+    decision = request.form.get("decision")
+    if decision not in ("accept", "reject"):
+        abort(400, "decision must be accept or reject")
+    with sessions().begin() as session:
+        item = session.get(Appeal, appeal_id)
+        if item is None:
             abort(404)
-    result = max(call.score_results, key=lambda r: r.id, default=None)
-    return render_template("review/call.html", call=call, result=result)
+        try:
+            decide_appeal(
+                session,
+                _me(session),
+                item,
+                scorecard(),
+                decision == "accept",
+                request.form.get("reason", ""),
+                request.form.get("final") == "1",
+            )
+        except ReviewError as exc:
+            abort(409, str(exc))
+        pk = item.call_pk
+    flash("申诉已裁决")
+    return _back(pk)

@@ -1,0 +1,75 @@
+"""A review UI over real processed fixture calls, with one user per role."""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from inspector.ingest import ingest
+from inspector.surveys_store import import_surveys
+from inspector.users import add_user
+from inspector.worker import run_worker
+from tests.factories import FIXTURE_CALLS, REPO
+from web import create_app
+
+#: A1001's calls (c01, c17) and A1003's solicitation call (c21), one with a privacy leak (c22)
+CALLS = (
+    "c01_compliant_billing",
+    "c17_empathy_after_anger",
+    "c21_score_solicitation",
+    "c22_privacy_leak",
+)
+PASSWORD = "correct horse 1"
+ROLES = {
+    "admin": ("admin", None),
+    "lead": ("qa_lead", None),
+    "qa": ("qa", None),
+    "trainer": ("trainer", None),
+    "manager": ("manager", None),
+    "agent": ("agent", "A1001"),
+    "other_agent": ("agent", "A1003"),
+}
+
+
+@pytest.fixture
+def app(settings, sessions, tmp_path: Path):
+    rec = tmp_path / "rec"
+    rec.mkdir()
+    lines = (FIXTURE_CALLS / "manifest.csv").read_text("utf-8").splitlines()
+    keep = [x for x in lines[1:] if x.split(",")[0].rsplit(".", 1)[0] in CALLS]
+    (rec / "manifest.csv").write_text("\n".join([lines[0], *keep]) + "\n", encoding="utf-8")
+    for call in CALLS:
+        for ext in (".wav", ".json"):
+            shutil.copy(FIXTURE_CALLS / f"{call}{ext}", rec / f"{call}{ext}")
+    ingest(sessions, settings, rec / "manifest.csv")
+    run_worker(dataclasses.replace(settings, asr_engine="fixture", fixture_dir=rec), burst=True)
+    import_surveys(sessions, settings, REPO / "fixtures/surveys/sms_10point.csv", "sms_10point")
+    with sessions.begin() as session:
+        for username, (role, agent_id) in ROLES.items():
+            add_user(session, username, role, PASSWORD, agent_id=agent_id)
+    app = create_app(settings, sessions)
+    app.config.update(TESTING=True, WTF_CSRF_ENABLED=False)
+    return app
+
+
+def login(client, username: str, password: str = PASSWORD):
+    return client.post("/login", data={"username": username, "password": password})
+
+
+@pytest.fixture
+def as_role(app):
+    def make(username: str):
+        client = app.test_client()
+        assert login(client, username).status_code == 302
+        return client
+
+    return make
+
+
+def call_pk(client, call_id: str) -> int:
+    body = client.get("/?sort=newest").get_data(as_text=True)
+    return int(re.search(rf'href="/calls/(\d+)">{call_id}<', body).group(1))
