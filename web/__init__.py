@@ -51,6 +51,11 @@ def create_app(settings: Settings, session_factory: sessionmaker[Session] | None
 
         return {"args_with": args_with}
 
+    @app.template_filter("local")
+    def _local(value, fmt: str = "%Y-%m-%d %H:%M") -> str:
+        """A stored UTC time in the centre's time zone."""
+        return value.astimezone(settings.tz).strftime(fmt) if value else ""
+
     app.register_blueprint(auth_bp)
     app.register_blueprint(review_bp)
     app.register_blueprint(manage_bp)

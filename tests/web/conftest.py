@@ -16,12 +16,14 @@ from inspector.worker import run_worker
 from tests.factories import FIXTURE_CALLS, REPO
 from web import create_app
 
-#: A1001's calls (c01, c17) and A1003's solicitation call (c21), one with a privacy leak (c22)
+#: A1001's calls (c01, c17), A1003's solicitation call (c21), a privacy leak (c22) and A1005's
+#: angry call with three failed items, one fatal (c26: the newest fatal call, top of the queue)
 CALLS = (
     "c01_compliant_billing",
     "c17_empathy_after_anger",
     "c21_score_solicitation",
     "c22_privacy_leak",
+    "c26_angry_ends_worse",
 )
 PASSWORD = "correct horse 1"
 ROLES = {
@@ -32,6 +34,7 @@ ROLES = {
     "manager": ("manager", None),
     "agent": ("agent", "A1001"),
     "other_agent": ("agent", "A1003"),
+    "agent5": ("agent", "A1005"),
 }
 
 

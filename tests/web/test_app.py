@@ -138,6 +138,6 @@ def test_queue_filters_sorting_and_sampling(as_role) -> None:
     agent = client.get("/?agent=A1001").get_data(as_text=True)
     assert "c01_compliant_billing" in agent and "c21_score_solicitation" not in agent
     sampled = client.get("/?sample=1&seed=3").get_data(as_text=True)
-    assert sampled.count('href="/calls/') == 3  # one call for each of the three agents
+    assert sampled.count('href="/calls/') == 4  # one call for each of the four agents
     assert client.get("/?sample=lots").status_code == 400
     assert client.get("/?sort=random").status_code == 400
