@@ -446,8 +446,12 @@ def export_cmd(ctx: click.Context, fmt: str, out: Path | None) -> None:
 
 
 def _serve(settings: Settings) -> None:
+    from inspector.database import analyze
     from web import create_app
 
+    engine = make_engine(settings.database)
+    analyze(engine)  # planner statistics for the queue's filters
+    engine.dispose()
     app = create_app(settings)
     click.echo(f"Review UI on http://{settings.host}:{settings.port}/  (Ctrl+C to stop)")
     app.run(host=settings.host, port=settings.port, debug=False, use_reloader=False)

@@ -66,6 +66,15 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
         command.upgrade(config, revision)
 
 
+def analyze(engine: Engine) -> None:
+    """Refresh the query planner's statistics (after bulk loads; before serving the UI).
+
+    Without them SQLite can pick a poor plan for the review queue's filters over large tables.
+    """
+    with engine.begin() as connection:
+        connection.exec_driver_sql("ANALYZE")
+
+
 def current_revision(engine: Engine) -> str | None:
     with engine.connect() as connection:
         return MigrationContext.configure(connection).get_current_revision()

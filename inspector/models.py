@@ -75,10 +75,14 @@ class Call(Base):
         Index("ix_calls_started_at", "started_at"),
         Index("ix_calls_agent", "agent_id"),
         Index("ix_calls_team_queue", "team", "skill_queue"),
+        Index("ix_calls_queue_order", "is_current", "queue_priority", "started_at", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     call_id: Mapped[str] = mapped_column(String(128))
+    #: review queue order, kept by inspector/priority.py: 0 fatal, 1 needs review, 2 flagged,
+    #: 3 scored, 4 reviewed, 5 no QA result yet
+    queue_priority: Mapped[int] = mapped_column(Integer, default=5, server_default="5")
     version: Mapped[int] = mapped_column(Integer, default=1)
     is_current: Mapped[bool] = mapped_column(Boolean, default=True, index=True)
     agent_id: Mapped[str | None] = mapped_column(String(64))
@@ -204,7 +208,10 @@ class ScoreResult(Base):
 
 class ItemResultRow(Base):
     __tablename__ = "item_results"
-    __table_args__ = (Index("ix_item_results_item", "item_id", "status"),)
+    __table_args__ = (
+        Index("ix_item_results_item", "item_id", "status"),
+        Index("ix_item_results_result", "result_id", "item_id", "status"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     result_id: Mapped[int] = mapped_column(ForeignKey("score_results.id", ondelete="CASCADE"))
@@ -221,7 +228,10 @@ class CallFlag(Base):
     """A risk flag (complaint, churn, anger, low ASR confidence) with its evidence."""
 
     __tablename__ = "call_flags"
-    __table_args__ = (Index("ix_call_flags_flag", "flag"),)
+    __table_args__ = (
+        Index("ix_call_flags_flag", "flag"),
+        Index("ix_call_flags_call", "call_pk", "flag"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     call_pk: Mapped[int] = mapped_column(ForeignKey("calls.id", ondelete="CASCADE"))

@@ -15,6 +15,7 @@ from inspector.models import (
     TranscriptSegment,
 )
 from inspector.pipeline import CallWork
+from inspector.priority import update_priority
 from inspector.settings import Settings
 from inspector.surveys_insights import refresh_mismatch_flags
 from scoring.io import evidence_json, metrics_json
@@ -78,6 +79,8 @@ def write_results(session: Session, work: CallWork, settings: Settings | None = 
             # a survey already joined to this call: does the new QA result disagree with it?
             session.flush()
             refresh_mismatch_flags(session, settings, [call_pk])
+    session.flush()
+    update_priority(session, [call_pk])
 
 
 def _trajectories(work: CallWork) -> dict:

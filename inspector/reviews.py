@@ -21,6 +21,7 @@ from inspector.models import (
     User,
     utcnow,
 )
+from inspector.priority import update_priority
 from scoring.review import (
     AppealStatus,
     ItemState,
@@ -152,6 +153,8 @@ def submit_review(
     before = {"final_score": result.final_score, "review_status": result.review_status}
     result.final_score = score_after
     result.review_status = "reviewed"
+    session.flush()
+    update_priority(session, [result.call_pk])
     audit(
         session,
         user,
@@ -261,6 +264,8 @@ def decide_appeal(
     appeal.final = final
     if final:
         result.locked = True
+    session.flush()
+    update_priority(session, [result.call_pk])
     audit(
         session,
         lead,

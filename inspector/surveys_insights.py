@@ -13,6 +13,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from inspector.models import Call, CallFlag, ItemResultRow, ScoreResult, SurveyResponse
+from inspector.priority import update_priority
 from inspector.settings import Settings
 from inspector.surveys_report import write_table_csv, write_tables_xlsx
 from surveys.insights import (
@@ -131,6 +132,7 @@ def refresh_mismatch_flags(
     query = delete(CallFlag).where(CallFlag.flag == MISMATCH_FLAG)
     if call_pks is not None:
         query = query.where(CallFlag.call_pk.in_(call_pks))
+    before = set(session.scalars(select(CallFlag.call_pk).where(CallFlag.flag == MISMATCH_FLAG)))
     session.execute(query)
     surveys = load_scored_surveys(session)
     if call_pks is not None:
@@ -149,6 +151,9 @@ def refresh_mismatch_flags(
         if flag.call_pk not in flagged:
             flagged.add(flag.call_pk)
             session.add(flag)
+    session.flush()
+    touched = set(call_pks) if call_pks is not None else flagged | before
+    update_priority(session, touched)
     return len(flagged)
 
 

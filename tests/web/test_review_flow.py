@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from inspector.models import Appeal, AuditEntry, ScoreResult
+from inspector.models import Appeal, AuditEntry, Call, ScoreResult
 from tests.web.conftest import call_pk
 
 
@@ -35,6 +35,8 @@ def test_review_rounds_appeal_and_final_judgement(app, sessions, as_role) -> Non
         },
     )
     assert r.status_code == 302
+    with sessions() as session:  # a reviewed call leaves the top of the queue
+        assert session.get(Call, pk).queue_priority == 4
     after_first = _score(sessions, pk)
     assert after_first == start - 3 - 2
     # round 2: overturn closing back: a second round in the trail, the score back up by 3

@@ -27,7 +27,7 @@ from sqlalchemy.orm import Session, selectinload, sessionmaker
 from inspector import jobs
 from inspector.manifest import parse_timestamp
 from inspector.models import Appeal, Call, Review, ScoreResult, SurveyResponse, User, UserRole
-from inspector.queue import REVIEW_STATUSES, SORTS, QueueFilter, page, sample
+from inspector.queue import REVIEW_STATUSES, SORTS, QueueFilter, next_unreviewed, page, sample
 from inspector.reviews import (
     current_result,
     decide_appeal,
@@ -119,12 +119,17 @@ def index() -> str:
     with sessions()() as session:
         if request.args.get("sample"):
             try:
-                rows = sample(
-                    session, f, request.args["sample"], request.args.get("seed", 0, type=int), scope
+                rows, total = sample(
+                    session,
+                    f,
+                    request.args["sample"],
+                    request.args.get("seed", 0, type=int),
+                    number,
+                    PAGE_SIZE,
+                    scope,
                 )
             except ValueError as exc:
                 abort(400, str(exc))
-            total = len(rows)
         else:
             rows, total = page(session, f, number, PAGE_SIZE, scope)
         counts = jobs.counts(session)
@@ -257,12 +262,8 @@ def call_page(pk: int) -> str:
 
 
 def _next_call(session: Session, pk: int) -> int | None:
-    """The next call in the default queue order after this one (keyboard: next call)."""
-    rows, _ = page(session, QueueFilter(), 1, 200, lambda q: scope_calls(q, current_user))
-    pks = [r.pk for r in rows]
-    if pk in pks and pks.index(pk) + 1 < len(pks):
-        return pks[pks.index(pk) + 1]
-    return pks[0] if pks and pks[0] != pk else None
+    """The next call to review (keyboard: j): the top unreviewed call of the queue."""
+    return next_unreviewed(session, pk, lambda q: scope_calls(q, current_user))
 
 
 @bp.get("/calls/<int:pk>/audio")

@@ -1,0 +1,223 @@
+"""Review UI latency over 100,000 calls: the queue (with filters) and the call page.
+
+python bench/web.py [--calls 100000] [--requests 40]
+
+Seeds calls with jobs, QA results (16 items each), flags and surveys straight into SQLite,
+then times requests through the Flask test client signed in as qa (p50 / p95 in ms).
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import statistics
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from sqlalchemy import insert  # noqa: E402
+
+from inspector.database import analyze, make_engine, make_session_factory, upgrade  # noqa: E402
+from inspector.models import (  # noqa: E402
+    Call,
+    CallFlag,
+    CallMetrics,
+    ItemResultRow,
+    Job,
+    ScoreResult,
+    SurveyResponse,
+    TranscriptSegment,
+)
+from inspector.priority import update_priority  # noqa: E402
+from inspector.settings import load_settings  # noqa: E402
+from inspector.users import add_user  # noqa: E402
+from scoring.scorecard import load_scorecard  # noqa: E402
+from web import create_app  # noqa: E402
+
+START = datetime(2026, 8, 1, tzinfo=UTC)
+
+
+def seed(sessions, n: int) -> None:  # type: ignore[no-untyped-def]
+    rng = random.Random(0)
+    items = [i.id for i in load_scorecard("telecom_hotline").items]
+    flags = ["complaint_risk", "churn_risk", "customer_anger", "qa_survey_mismatch"]
+    step = 20_000
+    for lo in range(0, n, step):
+        hi = min(lo + step, n)
+        calls, jobs, results, item_rows, flag_rows, surveys, metrics = [], [], [], [], [], [], []
+        for i in range(lo, hi):
+            pk = i + 1
+            started = START + timedelta(seconds=i * 77)
+            calls.append(
+                {
+                    "id": pk,
+                    "call_id": f"C{i:06d}",
+                    "version": 1,
+                    "is_current": True,
+                    "agent_id": f"A{i % 300:03d}",
+                    "team": f"T{i % 30}",
+                    "skill_queue": f"Q{i % 6}",
+                    "source_path": "-",
+                    "audio_sha256": f"{i:064d}",
+                    "file_size": 0,
+                    "extra": {},
+                    "duration_s": 180.0,
+                    "started_at": started,
+                    "ingested_at": started,
+                }
+            )
+            jobs.append({"call_pk": pk, "status": "done", "attempts": 1, "updated_at": started})
+            failed = {it for it in items if rng.random() < 0.08}
+            fatal = "forbidden_phrase" in failed or "score_solicitation" in failed
+            score = 0.0 if fatal else max(100 - 5 * len(failed), 0)
+            results.append(
+                {
+                    "id": pk,
+                    "call_pk": pk,
+                    "scorecard": "telecom_hotline",
+                    "scorecard_version": "1",
+                    "score": score,
+                    "final_score": score,
+                    "fatal": fatal,
+                    "needs_review": rng.random() < 0.05,
+                    "review_status": "unreviewed",
+                    "locked": False,
+                    "created_at": started,
+                }
+            )
+            item_rows += [
+                {
+                    "result_id": pk,
+                    "item_id": it,
+                    "title": it,
+                    "status": "failed" if it in failed else "passed",
+                    "deduction": 5.0 if it in failed else 0.0,
+                    "fatal": False,
+                    "needs_review": False,
+                    "evidence": [],
+                }
+                for it in items
+            ]
+            if rng.random() < 0.1:
+                flag_rows.append({"call_pk": pk, "flag": rng.choice(flags), "evidence": []})
+            if rng.random() < 0.3:
+                level = rng.choice(["satisfied", "satisfied", "basic", "dissatisfied"])
+                surveys.append(
+                    {
+                        "response_key": f"s{i}",
+                        "call_pk": pk,
+                        "join_method": "call_id",
+                        "sent_at": started + timedelta(minutes=5),
+                        "responded": True,
+                        "scale": "ivr3",
+                        "score": 1.0,
+                        "level": level,
+                        "dimensions": {},
+                        "imported_at": started,
+                    }
+                )
+            metrics.append(
+                {
+                    "call_pk": pk,
+                    "duration_s": 180.0,
+                    "talk_s": 150.0,
+                    "non_talk_s": 30.0,
+                    "longest_silence_s": 3.0,
+                    "overlap_count": 1,
+                    "overlap_s": 0.5,
+                    "data": {},
+                }
+            )
+        with sessions.begin() as session:
+            for model, rows in (
+                (Call, calls),
+                (Job, jobs),
+                (ScoreResult, results),
+                (ItemResultRow, item_rows),
+                (CallFlag, flag_rows),
+                (SurveyResponse, surveys),
+                (CallMetrics, metrics),
+            ):
+                if rows:
+                    session.execute(insert(model.__table__), rows)
+    with sessions.begin() as session:
+        update_priority(session, range(1, n + 1))
+    segments = [
+        {
+            "call_pk": 1,
+            "idx": k,
+            "role": "agent" if k % 2 == 0 else "customer",
+            "start_s": k * 4.0,
+            "end_s": k * 4.0 + 3.5,
+            "text": "您好，请问有什么可以帮您？" * 2,
+        }
+        for k in range(40)
+    ]
+    with sessions.begin() as session:
+        session.execute(insert(TranscriptSegment.__table__), segments)
+
+
+def timed(client, url: str, n: int) -> tuple[float, float]:  # type: ignore[no-untyped-def]
+    times = []
+    for _ in range(n):
+        t0 = time.perf_counter()
+        response = client.get(url)
+        times.append((time.perf_counter() - t0) * 1000)
+        assert response.status_code == 200, (url, response.status_code)
+    times.sort()
+    return statistics.median(times), times[max(int(len(times) * 0.95) - 1, 0)]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--calls", type=int, default=100_000)
+    parser.add_argument("--requests", type=int, default=40)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        settings = load_settings(
+            None,
+            {},
+            data_dir=Path(tmp) / "var",
+            secret_key="b",
+            customer_hash_salt="b",
+            log_level="WARNING",
+        )
+        engine = make_engine(settings.database)
+        upgrade(engine)
+        sessions = make_session_factory(engine)
+        t0 = time.perf_counter()
+        seed(sessions, args.calls)
+        seeded = time.perf_counter() - t0
+        analyze(engine)  # as `inspector serve` does before serving
+        with sessions.begin() as session:
+            add_user(session, "qa", "qa", "benchmark-pass")
+        app = create_app(settings, sessions)
+        app.config["WTF_CSRF_ENABLED"] = False  # the benchmark only reads
+        client = app.test_client()
+        client.post("/login", data={"username": "qa", "password": "benchmark-pass"})
+        cases = [
+            ("queue, default (flagged first)", "/"),
+            ("queue, page 500", "/?page=500"),
+            ("queue, agent filter", "/?agent=A042"),
+            ("queue, failed item filter", "/?item=empathy"),
+            ("queue, flag filter", "/?flag=complaint_risk"),
+            ("queue, score range + survey", "/?score_max=80&survey=dissatisfied"),
+            ("queue, date range + team", "/?from=2026-08-20&to=2026-08-27&team=T3"),
+            ("queue, 10% sample per agent", "/?sample=10%25"),
+            ("call page", "/calls/1"),
+        ]
+        print(f"seeded {args.calls} calls in {seeded:.0f} s")
+        print(f"{'request':<34} {'p50 ms':>8} {'p95 ms':>8}")
+        for name, url in cases:
+            p50, p95 = timed(client, url, args.requests)
+            print(f"{name:<34} {p50:>8.1f} {p95:>8.1f}")
+        engine.dispose()
+
+
+if __name__ == "__main__":
+    main()
