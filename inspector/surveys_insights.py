@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from inspector.models import Call, CallFlag, ItemResultRow, ScoreResult, SurveyResponse
 from inspector.priority import update_priority
 from inspector.settings import Settings
-from inspector.surveys_report import write_table_csv, write_tables_xlsx
+from inspector.surveys_report import sent_between, write_table_csv, write_tables_xlsx
 from surveys.insights import (
     AgentComparison,
     GamingSignal,
@@ -33,19 +33,11 @@ MISMATCH_FLAG = "qa_survey_mismatch"
 LEVEL_LABEL = {"satisfied": "满意", "basic": "基本满意", "dissatisfied": "不满意"}
 
 
-def _window(query: Any, start: datetime | None, end: datetime | None) -> Any:
-    if start is not None:
-        query = query.where(SurveyResponse.sent_at >= start)
-    if end is not None:
-        query = query.where(SurveyResponse.sent_at < end)
-    return query
-
-
 def load_scored_surveys(
     session: Session, start: datetime | None = None, end: datetime | None = None
 ) -> list[ScoredSurvey]:
     """Answered surveys joined to a call that has a QA result (the reviewed score if any)."""
-    query = _window(
+    query = sent_between(
         select(
             SurveyResponse.call_pk,
             Call.call_id,
@@ -160,7 +152,7 @@ def refresh_mismatch_flags(
 def load_answers(
     session: Session, start: datetime | None = None, end: datetime | None = None
 ) -> list[SurveyAnswer]:
-    query = _window(
+    query = sent_between(
         select(
             SurveyResponse.response_key,
             Call.agent_id,

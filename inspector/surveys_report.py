@@ -79,14 +79,15 @@ def load_rows(
         .outerjoin(Call, Call.id == SurveyResponse.call_pk)
         .where(SurveyResponse.sent_at.is_not(None))
     )
-    query = _between(query, start, end)
+    query = sent_between(query, start, end)
     return [
         SurveyRow(*row[:9], dimensions=row[9] or {}, dimension_scales=row[10] or {})
         for row in session.execute(query)
     ]
 
 
-def _between(query: Any, start: datetime | None, end: datetime | None) -> Any:
+def sent_between(query: Any, start: datetime | None, end: datetime | None) -> Any:
+    """The query limited to surveys sent in [start, end)."""
     if start is not None:
         query = query.where(SurveyResponse.sent_at >= start)
     if end is not None:
@@ -107,7 +108,7 @@ def load_tallies(
     """Tallies per (group, local day), counted by the database in one GROUP BY per stretch of
     constant UTC offset (one stretch unless the range crosses a daylight-saving change)."""
     r = SurveyResponse
-    bounds = _between(
+    bounds = sent_between(
         select(func.min(r.sent_at), func.max(r.sent_at)).where(r.sent_at.is_not(None)), start, end
     )
     first, last = session.execute(bounds).one()
@@ -136,7 +137,7 @@ def load_tallies(
             .where(r.sent_at.is_not(None))
             .group_by(group, day)
         )
-        query = _between(query, start, end)
+        query = sent_between(query, start, end)
         if not postgres:
             query = query.where(r.sent_at >= lo)
             if hi is not None:
