@@ -22,7 +22,7 @@ CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 SHOTS = REPO / "artifacts" / "e2e"
 
 if CHROMIUM is None:
-    if os.environ.get("INSPECTOR_REQUIRE_BROWSER"):
+    if os.environ.get("REQUIRE_BROWSER_TESTS"):
         raise RuntimeError("chromium is required (apt-get install chromium)")
     pytest.skip("no chromium on this machine (apt-get install chromium)", allow_module_level=True)
 
