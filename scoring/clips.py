@@ -48,3 +48,100 @@ def cut(audio: DecodedAudio, span: Span, mix: bool = False) -> np.ndarray:
     if mix and piece.shape[0] > 1:
         return piece.mean(axis=0, keepdims=True).astype(audio.samples.dtype)
     return piece.copy()
+
+
+def anonymise(
+    samples: np.ndarray,
+    rate_hz: int,
+    offset_s: float,
+    segments: Sequence[Segment],
+    beep: bool = False,
+) -> np.ndarray:
+    """Mute (or beep over) every sentence that carries a personal number, in a clip that starts
+    at `offset_s` of the call. Sentence-level: ASR word times are too loose to cut digits alone."""
+    from scoring.pii import mask_pii
+
+    out = samples.copy()
+    n = out.shape[1]
+    for seg in segments:
+        if mask_pii(seg.text) == seg.text:
+            continue
+        a = min(max(int(round((seg.start_s - offset_s) * rate_hz)), 0), n)
+        b = min(max(int(round((seg.end_s - offset_s) * rate_hz)), a), n)
+        if beep:
+            t = np.arange(b - a) / rate_hz
+            out[:, a:b] = (0.1 * np.sin(2 * np.pi * 1000 * t)).astype(out.dtype)
+        else:
+            out[:, a:b] = 0
+    return out
+
+
+def wav_bytes(samples: np.ndarray, rate_hz: int) -> bytes:
+    """(channels, n) float samples as a PCM16 WAV file."""
+    import io
+
+    import soundfile as sf
+
+    buffer = io.BytesIO()
+    sf.write(buffer, samples.T, rate_hz, format="WAV", subtype="PCM_16")
+    return buffer.getvalue()
+
+
+def sidecar(segments: Sequence[Segment], span: Span, masked: bool = False) -> str:
+    """The clip's transcript, times relative to the clip start, one sentence a line."""
+    from scoring.pii import mask_pii
+
+    lines = []
+    for seg in segments:
+        if seg.end_s > span.start_s and seg.start_s < span.end_s:
+            text = mask_pii(seg.text) if masked else seg.text
+            start = max(seg.start_s - span.start_s, 0.0)
+            lines.append(f"[{start:06.2f}] {seg.role}: {text}")
+    return "\n".join(lines) + "\n"
+
+
+@dataclass(frozen=True)
+class ClipFile:
+    """One clip ready for a playlist archive."""
+
+    position: int
+    title: str
+    call_id: str
+    span: Span
+    tags: tuple[str, ...]
+    note: str
+    wav: bytes
+    transcript: str
+
+
+def playlist_zip(name: str, clips: Sequence[ClipFile]) -> bytes:
+    """A ZIP with each clip's WAV and transcript and an index.csv (UTF-8 with BOM)."""
+    import csv
+    import io
+    import re
+    import zipfile
+
+    buffer = io.BytesIO()
+    index = io.StringIO()
+    writer = csv.writer(index)
+    writer.writerow(["position", "title", "call_id", "start_s", "end_s", "tags", "note", "file"])
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as zf:
+        for clip in sorted(clips, key=lambda c: c.position):
+            stem = f"{clip.position:03d}_" + re.sub(r"[^\w\-]+", "_", clip.title).strip("_")[:60]
+            zf.writestr(f"{stem}.wav", clip.wav)
+            zf.writestr(f"{stem}.txt", clip.transcript)
+            writer.writerow(
+                [
+                    clip.position,
+                    clip.title,
+                    clip.call_id,
+                    f"{clip.span.start_s:.3f}",
+                    f"{clip.span.end_s:.3f}",
+                    ";".join(clip.tags),
+                    clip.note,
+                    f"{stem}.wav",
+                ]
+            )
+        zf.writestr("index.csv", "\ufeff" + index.getvalue())
+        zf.writestr("README.txt", f"{name}: {len(clips)} clips; index.csv lists them in order.\n")
+    return buffer.getvalue()

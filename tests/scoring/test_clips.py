@@ -7,7 +7,7 @@ import pytest
 
 from asr.audio import decode
 from asr.types import DecodedAudio, Role, Segment
-from scoring.clips import Span, cut, snap
+from scoring.clips import ClipFile, Span, anonymise, cut, playlist_zip, sidecar, snap, wav_bytes
 from tests.factories import make_wav
 
 SEGMENTS = [
@@ -45,3 +45,44 @@ def test_cut_is_sample_exact_and_keeps_or_mixes_channels(
     assert np.allclose(mixed[0], piece.mean(axis=0))
     assert np.array_equal(piece, a.samples[:, round(start * 8000) : round(start * 8000) + expected])
     assert cut(audio(tmp_path, channels=1), Span(start, end), mix=True).shape == (1, expected)
+
+
+def test_anonymise_mutes_or_beeps_sentences_with_personal_numbers(tmp_path: Path) -> None:
+    a = audio(tmp_path)
+    span = Span(1.0, 9.0)
+    piece = cut(a, span)
+    segs = [
+        Segment(2.0, 3.0, Role.CUSTOMER, "我的手机号是一三八一二三四五六七八"),
+        Segment(4.0, 5.0, Role.AGENT, "好的"),
+    ]
+    muted = anonymise(piece, 8000, span.start_s, segs)
+    assert np.all(muted[:, 8000:16000] == 0)  # 2-3 s of the call = 1-2 s of the clip
+    assert np.array_equal(muted[:, 24000:32000], piece[:, 24000:32000])  # 好的 untouched
+    beeped = anonymise(piece, 8000, span.start_s, segs, beep=True)
+    assert np.abs(beeped[:, 8000:16000]).max() > 0.05 and not np.array_equal(beeped, piece)
+
+
+def test_wav_sidecar_and_playlist_zip(tmp_path: Path) -> None:
+    import csv
+    import io
+    import zipfile
+
+    import soundfile as sf
+
+    a = audio(tmp_path)
+    span = snap(2.0, 4.0, SEGMENTS)
+    data = wav_bytes(cut(a, span), 8000)
+    back, rate = sf.read(io.BytesIO(data), always_2d=True)
+    assert rate == 8000 and back.shape == (40000, 2)  # 1.0-6.0 s, both channels
+    text = sidecar(SEGMENTS, span)
+    assert text.splitlines() == ["[000.00] agent: 您好", "[002.50] customer: 我要投诉"]
+    clips = [
+        ClipFile(2, "坏例子 推诿", "c15", span, ("bad", "deflection"), "注意", data, text),
+        ClipFile(1, "好例子", "c17", span, ("good",), "", data, text),
+    ]
+    archive = zipfile.ZipFile(io.BytesIO(playlist_zip("安抚", clips)))
+    names = archive.namelist()
+    assert {"index.csv", "001_好例子.wav", "002_坏例子_推诿.txt"} <= set(names)
+    rows = list(csv.reader(io.StringIO(archive.read("index.csv").decode("utf-8-sig"))))
+    assert [r[1] for r in rows[1:]] == ["好例子", "坏例子 推诿"]
+    assert rows[2][5] == "bad;deflection" and rows[2][7] == "002_坏例子_推诿.wav"
