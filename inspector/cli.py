@@ -132,13 +132,16 @@ def _training_cache(settings: Settings, cache: Path | None) -> Path:
     return cache or settings.models_dir / "sentiment-training"
 
 
-@models_group.command("train-sentiment")
-@click.option(
+_cache_option = click.option(
     "--cache",
     type=click.Path(file_okay=False, path_type=Path),
     default=None,
     help="Where review data and sentence vectors are cached (default: models dir).",
 )
+
+
+@models_group.command("train-sentiment")
+@_cache_option
 @click.option(
     "--out",
     type=click.Path(dir_okay=False, path_type=Path),
@@ -163,12 +166,7 @@ def models_train_sentiment_cmd(ctx: click.Context, cache: Path | None, out: Path
 
 
 @models_group.command("eval-sentiment")
-@click.option(
-    "--cache",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=None,
-    help="Where review data and sentence vectors are cached (default: models dir).",
-)
+@_cache_option
 @click.option("--show-errors", is_flag=True, help="List the dialogue test sentences missed.")
 @click.pass_context
 def models_eval_sentiment_cmd(ctx: click.Context, cache: Path | None, show_errors: bool) -> None:
@@ -343,14 +341,12 @@ def surveys_insights_cmd(
 
 
 def _date_range(settings: Settings, start: str | None, end: str | None):
-    from inspector.manifest import parse_timestamp
+    from inspector.manifest import parse_range
 
     try:
-        since = parse_timestamp(start, settings.tz) if start else None
-        until = parse_timestamp(end, settings.tz) if end else None
+        return parse_range(start, end, settings.tz)
     except ValueError as exc:
         raise click.BadParameter(f"{exc}: use YYYY-MM-DD", param_hint="--from/--to") from exc
-    return since, until
 
 
 @surveys_group.command("export")

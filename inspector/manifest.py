@@ -56,6 +56,16 @@ def parse_timestamp(value: str, tz: ZoneInfo) -> datetime:
     return parsed.replace(tzinfo=tz) if parsed.tzinfo is None else parsed
 
 
+def parse_range(
+    start: str | None, end: str | None, tz: ZoneInfo
+) -> tuple[datetime | None, datetime | None]:
+    """A from/to pair of a report or filter (either may be empty); ValueError when malformed."""
+    return (
+        parse_timestamp(start, tz) if start else None,
+        parse_timestamp(end, tz) if end else None,
+    )
+
+
 def _row(number: int, raw: Mapping[str, Any], base: Path, tz: ZoneInfo, where: str) -> ManifestRow:
     lowered = {str(k).strip().lower(): v for k, v in raw.items() if k is not None}
     values: dict[str, Any] = {}

@@ -34,9 +34,13 @@ LEVEL_LABEL = {"satisfied": "满意", "basic": "基本满意", "dissatisfied": "
 
 
 def load_scored_surveys(
-    session: Session, start: datetime | None = None, end: datetime | None = None
+    session: Session,
+    start: datetime | None = None,
+    end: datetime | None = None,
+    call_pks: list[int] | None = None,
 ) -> list[ScoredSurvey]:
-    """Answered surveys joined to a call that has a QA result (the reviewed score if any)."""
+    """Answered surveys joined to a call that has a QA result (the reviewed score if any), of
+    every call or only of those given."""
     query = sent_between(
         select(
             SurveyResponse.call_pk,
@@ -49,6 +53,7 @@ def load_scored_surveys(
             SurveyResponse.level,
             SurveyResponse.scale,
             SurveyResponse.score,
+            SurveyResponse.response_key,
         )
         .join(Call, Call.id == SurveyResponse.call_pk)
         .join(ScoreResult, ScoreResult.call_pk == SurveyResponse.call_pk)
@@ -56,6 +61,8 @@ def load_scored_surveys(
         start,
         end,
     )
+    if call_pks is not None:
+        query = query.where(SurveyResponse.call_pk.in_(call_pks))
     rows = session.execute(query).all()
     items: dict[int, tuple[set[str], set[str]]] = defaultdict(lambda: (set(), set()))
     result_ids = sorted({r[3] for r in rows})
@@ -72,7 +79,7 @@ def load_scored_surveys(
             if status == "failed":
                 failed.add(item_id)
     out = []
-    for call_pk, call_id, agent, result_id, score, final, fatal, level, scale, answer in rows:
+    for call_pk, call_id, agent, result_id, score, final, fatal, level, scale, answer, key in rows:
         failed, applicable = items[result_id]
         out.append(
             ScoredSurvey(
@@ -85,12 +92,13 @@ def load_scored_surveys(
                 satisfaction=to_100(scale, answer) if scale and answer is not None else 50.0,
                 failed_items=frozenset(failed),
                 applicable_items=frozenset(applicable),
+                response_key=key,
             )
         )
     return out
 
 
-def _mismatch_flag(s: ScoredSurvey, settings: Settings, response_key: str) -> CallFlag | None:
+def _mismatch_flag(s: ScoredSurvey, settings: Settings) -> CallFlag | None:
     kind = mismatch(
         s.qa_score,
         s.fatal,
@@ -111,7 +119,7 @@ def _mismatch_flag(s: ScoredSurvey, settings: Settings, response_key: str) -> Ca
                 "role": "customer",
                 "text": text + ("（致命项）" if s.fatal else ""),
                 "match": kind,
-                "response_key": response_key,
+                "response_key": s.response_key,
             }
         ],
     )
@@ -124,20 +132,15 @@ def refresh_mismatch_flags(
     query = delete(CallFlag).where(CallFlag.flag == MISMATCH_FLAG)
     if call_pks is not None:
         query = query.where(CallFlag.call_pk.in_(call_pks))
-    before = set(session.scalars(select(CallFlag.call_pk).where(CallFlag.flag == MISMATCH_FLAG)))
+        before: set[int] = set()
+    else:
+        before = set(
+            session.scalars(select(CallFlag.call_pk).where(CallFlag.flag == MISMATCH_FLAG))
+        )
     session.execute(query)
-    surveys = load_scored_surveys(session)
-    if call_pks is not None:
-        wanted = set(call_pks)
-        surveys = [s for s in surveys if s.call_pk in wanted]
-    keys = dict(
-        session.execute(
-            select(SurveyResponse.call_pk, SurveyResponse.response_key).where(
-                SurveyResponse.call_pk.in_({s.call_pk for s in surveys})
-            )
-        ).all()
-    )
-    flags = [f for s in surveys if (f := _mismatch_flag(s, settings, keys.get(s.call_pk, "")))]
+    # only the calls asked about: a worker finishing one call must not read every survey
+    surveys = load_scored_surveys(session, call_pks=call_pks)
+    flags = [f for s in surveys if (f := _mismatch_flag(s, settings))]
     flagged: set[int] = set()
     for flag in flags:  # one flag per call even when several surveys disagree
         if flag.call_pk not in flagged:

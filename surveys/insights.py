@@ -30,6 +30,7 @@ class ScoredSurvey:
     satisfaction: float  # the answer on 0-100, best = 100
     failed_items: frozenset[str] = frozenset()
     applicable_items: frozenset[str] = frozenset()
+    response_key: str = ""
 
 
 @dataclass(frozen=True)

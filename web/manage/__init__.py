@@ -7,7 +7,7 @@ from pathlib import Path
 
 from flask import Blueprint, abort, current_app, render_template, request, send_file
 
-from inspector.manifest import parse_timestamp
+from inspector.manifest import parse_range
 from inspector.surveys_report import COLUMNS, export, report
 from web.auth import MANAGERS, requires
 
@@ -24,10 +24,7 @@ def _choices():
     if by not in GROUPINGS or period not in PERIODS:
         abort(400, f"by must be one of {GROUPINGS}, period one of {PERIODS}")
     try:
-        start = (
-            parse_timestamp(request.args["from"], settings.tz) if request.args.get("from") else None
-        )
-        end = parse_timestamp(request.args["to"], settings.tz) if request.args.get("to") else None
+        start, end = parse_range(request.args.get("from"), request.args.get("to"), settings.tz)
     except ValueError:
         abort(400, "from/to must be dates (YYYY-MM-DD)")
     return settings, by, period, start, end

@@ -25,8 +25,17 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 
 from inspector import jobs
-from inspector.manifest import parse_timestamp
-from inspector.models import Appeal, Call, Review, ScoreResult, SurveyResponse, User, UserRole
+from inspector.manifest import parse_range
+from inspector.models import (
+    Appeal,
+    Call,
+    Review,
+    ScoreResult,
+    SurveyResponse,
+    User,
+    UserRole,
+    utcnow,
+)
 from inspector.queue import REVIEW_STATUSES, SORTS, QueueFilter, next_unreviewed, page, sample
 from inspector.reviews import (
     current_result,
@@ -86,8 +95,7 @@ def _filter() -> QueueFilter:
             abort(400, f"{name}: not a number")
 
     try:
-        start = parse_timestamp(a["from"], settings().tz) if a.get("from") else None
-        end = parse_timestamp(a["to"], settings().tz) if a.get("to") else None
+        start, end = parse_range(a.get("from"), a.get("to"), settings().tz)
     except ValueError:
         abort(400, "from/to: use YYYY-MM-DD")
     sort = a.get("sort", "priority")
@@ -200,8 +208,6 @@ def call_page(pk: int) -> str:
         window_open = False
         if result is not None:
             deadline = published_at(session, result) + timedelta(days=settings().appeal_window_days)
-            from inspector.models import utcnow
-
             window_open = not result.locked and utcnow() <= deadline
         next_pk = _next_call(session, pk)
     segments = [
