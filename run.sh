@@ -25,17 +25,22 @@ setup() {
     fi
 }
 
-# The call page's waveform player (wavesurfer.js, BSD-3-Clause) from npm, vendored into the
-# static folder at build time; without npm the page falls back to the browser's audio player.
+# Browser libraries from npm, vendored into the static folder at build time: the call page's
+# waveform player and its region selection (wavesurfer.js, BSD-3-Clause) and the managers'
+# dashboard charts (Chart.js, MIT). Without npm the call page falls back to the browser's audio
+# player and the dashboard to its tables.
 vendor_js() {
-    local target=web/static/vendor/wavesurfer.min.js
-    [ -f "$target" ] && return 0
+    local dir=web/static/vendor
+    [ -f "$dir/wavesurfer.min.js" ] && [ -f "$dir/regions.min.js" ] && [ -f "$dir/chart.umd.min.js" ] \
+        && return 0
     if command -v npm >/dev/null 2>&1 && npm install --silent --no-audit --no-fund \
-        --prefix .cache/npm wavesurfer.js@7.12.12 >/dev/null 2>&1; then
-        mkdir -p web/static/vendor
-        cp .cache/npm/node_modules/wavesurfer.js/dist/wavesurfer.min.js "$target"
+        --prefix .cache/npm wavesurfer.js@7.12.12 chart.js@4.5.1 >/dev/null 2>&1; then
+        mkdir -p "$dir"
+        cp .cache/npm/node_modules/wavesurfer.js/dist/wavesurfer.min.js "$dir/"
+        cp .cache/npm/node_modules/wavesurfer.js/dist/plugins/regions.min.js "$dir/"
+        cp .cache/npm/node_modules/chart.js/dist/chart.umd.min.js "$dir/"
     else
-        echo "note: wavesurfer.js not vendored (npm unavailable); plain audio player" >&2
+        echo "note: wavesurfer.js and Chart.js not vendored (npm unavailable)" >&2
     fi
 }
 

@@ -336,7 +336,10 @@ class AuditEntry(Base):
 
 
 class Clip(Base):
+    """A span of a call saved for training, with its tags."""
+
     __tablename__ = "clips"
+    __table_args__ = (Index("ix_clips_item", "item_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     call_pk: Mapped[int] = mapped_column(ForeignKey("calls.id", ondelete="CASCADE"), index=True)
@@ -345,9 +348,12 @@ class Clip(Base):
     end_s: Mapped[float] = mapped_column(Float)
     kind: Mapped[str | None] = mapped_column(String(16))  # good | bad
     item_id: Mapped[str | None] = mapped_column(String(64))
+    topic: Mapped[str | None] = mapped_column(String(64))
     tags: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    note: Mapped[str | None] = mapped_column(Text)
     created_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime | None]
 
 
 class Playlist(Base):
@@ -363,7 +369,10 @@ class Playlist(Base):
 
 class PlaylistItem(Base):
     __tablename__ = "playlist_items"
-    __table_args__ = (UniqueConstraint("playlist_id", "position", name="uq_playlist_position"),)
+    __table_args__ = (
+        UniqueConstraint("playlist_id", "position", name="uq_playlist_position"),
+        Index("ix_playlist_items_clip", "clip_id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     playlist_id: Mapped[int] = mapped_column(ForeignKey("playlists.id", ondelete="CASCADE"))

@@ -114,8 +114,9 @@ class ClipFile:
     transcript: str
 
 
-def playlist_zip(name: str, clips: Sequence[ClipFile]) -> bytes:
-    """A ZIP with each clip's WAV and transcript and an index.csv (UTF-8 with BOM)."""
+def playlist_zip(name: str, clips: Sequence[ClipFile], skipped: Sequence[str] = ()) -> bytes:
+    """A ZIP with each clip's WAV and transcript and an index.csv (UTF-8 with BOM) listing the
+    clips in order with their transcripts; clips that could not be cut are named in README."""
     import csv
     import io
     import re
@@ -124,7 +125,21 @@ def playlist_zip(name: str, clips: Sequence[ClipFile]) -> bytes:
     buffer = io.BytesIO()
     index = io.StringIO()
     writer = csv.writer(index)
-    writer.writerow(["position", "title", "call_id", "start_s", "end_s", "tags", "note", "file"])
+    writer.writerow(
+        [
+            "position",
+            "title",
+            "call_id",
+            "start_s",
+            "end_s",
+            "duration_s",
+            "tags",
+            "note",
+            "file",
+            "transcript_file",
+            "transcript",
+        ]
+    )
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as zf:
         for clip in sorted(clips, key=lambda c: c.position):
             stem = f"{clip.position:03d}_" + re.sub(r"[^\w\-]+", "_", clip.title).strip("_")[:60]
@@ -137,11 +152,21 @@ def playlist_zip(name: str, clips: Sequence[ClipFile]) -> bytes:
                     clip.call_id,
                     f"{clip.span.start_s:.3f}",
                     f"{clip.span.end_s:.3f}",
+                    f"{clip.span.duration_s:.3f}",
                     ";".join(clip.tags),
                     clip.note,
                     f"{stem}.wav",
+                    f"{stem}.txt",
+                    " / ".join(
+                        line for line in clip.transcript.splitlines() if not line.startswith("#")
+                    ),
                 ]
             )
         zf.writestr("index.csv", "\ufeff" + index.getvalue())
-        zf.writestr("README.txt", f"{name}: {len(clips)} clips; index.csv lists them in order.\n")
+        readme = f"{name}: {len(clips)} clips; index.csv lists them in order.\n"
+        if skipped:
+            readme += "Not included (recording unavailable):\n" + "".join(
+                f"- {line}\n" for line in skipped
+            )
+        zf.writestr("README.txt", readme)
     return buffer.getvalue()

@@ -34,6 +34,7 @@ def create_app(settings: Settings, session_factory: sessionmaker[Session] | None
     from web.auth import limiter, login_manager
     from web.manage import bp as manage_bp
     from web.review import bp as review_bp
+    from web.training import bp as training_bp
 
     CSRFProtect(app)
     login_manager.init_app(app)
@@ -59,4 +60,5 @@ def create_app(settings: Settings, session_factory: sessionmaker[Session] | None
     app.register_blueprint(auth_bp)
     app.register_blueprint(review_bp)
     app.register_blueprint(manage_bp)
+    app.register_blueprint(training_bp)
     return app

@@ -85,4 +85,11 @@ def test_wav_sidecar_and_playlist_zip(tmp_path: Path) -> None:
     assert {"index.csv", "001_好例子.wav", "002_坏例子_推诿.txt"} <= set(names)
     rows = list(csv.reader(io.StringIO(archive.read("index.csv").decode("utf-8-sig"))))
     assert [r[1] for r in rows[1:]] == ["好例子", "坏例子 推诿"]
-    assert rows[2][5] == "bad;deflection" and rows[2][7] == "002_坏例子_推诿.wav"
+    header = rows[0]
+    second = dict(zip(header, rows[2], strict=True))
+    assert second["tags"] == "bad;deflection" and second["file"] == "002_坏例子_推诿.wav"
+    assert second["duration_s"] == "5.000" and second["transcript_file"] == "002_坏例子_推诿.txt"
+    assert second["transcript"] == "[000.00] agent: 您好 / [002.50] customer: 我要投诉"
+    assert "Not included" not in archive.read("README.txt").decode()
+    skipped = zipfile.ZipFile(io.BytesIO(playlist_zip("安抚", clips[:1], ["坏例子: gone"])))
+    assert "- 坏例子: gone" in skipped.read("README.txt").decode()

@@ -31,6 +31,8 @@ UNMASKED = {UserRole.ADMIN, UserRole.QA_LEAD, UserRole.QA}
 #: roles that change verdicts
 REVIEWERS = {UserRole.QA, UserRole.QA_LEAD}
 MANAGERS = {UserRole.ADMIN, UserRole.MANAGER, UserRole.QA_LEAD}
+#: roles that cut clips and build playlists
+TRAINERS = {UserRole.ADMIN, UserRole.QA_LEAD, UserRole.QA, UserRole.TRAINER}
 EVERYONE = set(UserRole)
 
 

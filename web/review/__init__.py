@@ -48,7 +48,7 @@ from inspector.reviews import (
 from scoring.pii import mask_pii
 from scoring.review import ManualItem, ReviewError, Verdict
 from scoring.scorecard import load_scorecard
-from web.auth import EVERYONE, REVIEWERS, require_visible, requires, scope_calls
+from web.auth import EVERYONE, REVIEWERS, TRAINERS, require_visible, requires, scope_calls
 
 bp = Blueprint("review", __name__, template_folder="../templates")
 
@@ -260,11 +260,16 @@ def call_page(pk: int) -> str:
         can_review=current_user.role in REVIEWERS and result is not None and not result.locked,
         can_appeal=current_user.role == UserRole.AGENT and window_open,
         can_decide=current_user.role == UserRole.QA_LEAD,
+        can_clip=current_user.role in TRAINERS and bool(call.audio_path),
+        scorecard_items=[(i.id, i.title) for i in card.items],
         next_pk=next_pk,
-        has_wavesurfer=(
-            Path(current_app.static_folder or "") / "vendor/wavesurfer.min.js"
-        ).exists(),
+        has_wavesurfer=_vendored("wavesurfer.min.js"),
+        has_regions=_vendored("regions.min.js"),
     )
+
+
+def _vendored(name: str) -> bool:
+    return (Path(current_app.static_folder or "") / "vendor" / name).exists()
 
 
 def _next_call(session: Session, pk: int) -> int | None:

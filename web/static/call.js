@@ -11,11 +11,39 @@
     audio.currentTime = Math.max(0, t);
   }
 
+  // The clip form (trainers): the span comes from picked sentences or a drag on the waveform.
+  const clipStart = document.getElementById("clip-start");
+  const clipEnd = document.getElementById("clip-end");
+  const clipTitle = document.getElementById("clip-title");
+
+  function setSpan(a, b) {
+    if (!clipStart) return;
+    clipStart.value = a.toFixed(2);
+    clipEnd.value = b.toFixed(2);
+    if (!clipTitle.value || clipTitle.dataset.auto === "1") {
+      clipTitle.value = `${data.call_id} ${Math.round(a)}-${Math.round(b)}s`;
+      clipTitle.dataset.auto = "1";
+    }
+  }
+  if (clipTitle) clipTitle.addEventListener("input", () => (clipTitle.dataset.auto = "0"));
+
+  for (const box of document.querySelectorAll("input.pick")) {
+    box.addEventListener("click", (e) => e.stopPropagation()); // picking is not seeking
+    box.addEventListener("change", () => {
+      const picked = segs.filter((r) => r.querySelector("input.pick").checked);
+      if (!picked.length) return;
+      setSpan(
+        Math.min(...picked.map((r) => parseFloat(r.dataset.start))),
+        Math.max(...picked.map((r) => parseFloat(r.dataset.end)))
+      );
+    });
+  }
+
   if (data.wavesurfer && window.WaveSurfer) {
     fetch(data.peaks, { credentials: "same-origin" })
       .then((r) => r.json())
       .then((p) => {
-        window.WaveSurfer.create({
+        const ws = window.WaveSurfer.create({
           container: "#waveform",
           media: audio,
           peaks: p.channels,
@@ -23,6 +51,15 @@
           splitChannels: p.channels.map(() => ({ height: 48 })),
           height: 48 * p.channels.length,
         });
+        if (data.regions && window.WaveSurfer.Regions) {
+          const regions = ws.registerPlugin(window.WaveSurfer.Regions.create());
+          regions.enableDragSelection({ color: "rgba(25, 118, 210, 0.2)" });
+          regions.on("region-created", (region) => {
+            for (const other of regions.getRegions()) if (other !== region) other.remove();
+            setSpan(region.start, region.end);
+          });
+          regions.on("region-updated", (region) => setSpan(region.start, region.end));
+        }
       })
       .catch(() => {});
   }

@@ -1,0 +1,385 @@
+"""Trainers' area: clips cut from scored calls, the clip library, playlists and downloads."""
+
+from __future__ import annotations
+
+import io
+import re
+from typing import Any
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
+from flask_login import current_user
+from sqlalchemy.orm import Session, sessionmaker
+
+from inspector import library
+from inspector.library import ClipFilter, ClipSpec, LibraryError, RenderOptions
+from inspector.models import Call, Clip, User
+from scoring.pii import mask_pii
+from scoring.scorecard import load_scorecard
+from web.auth import TRAINERS, require_visible, requires
+
+bp = Blueprint("training", __name__, template_folder="../templates")
+
+
+def sessions() -> sessionmaker[Session]:
+    return current_app.extensions["inspector.sessions"]
+
+
+def _items() -> list[tuple[str, str]]:
+    card = load_scorecard(current_app.extensions["inspector.settings"].scorecard)
+    return [(i.id, i.title) for i in card.items]
+
+
+def _me(session: Session) -> User:
+    user = session.get(User, current_user.id)
+    if user is None:
+        abort(403)
+    return user
+
+
+def _float(name: str) -> float:
+    try:
+        return float(request.form.get(name, ""))
+    except ValueError:
+        abort(400, f"{name}: not a number")
+
+
+def _spec(call_pk: int, start_s: float = 0.0, end_s: float = 0.0) -> ClipSpec:
+    form = request.form
+    return ClipSpec(
+        call_pk=call_pk,
+        title=form.get("title", ""),
+        start_s=start_s,
+        end_s=end_s,
+        kind=form.get("kind") or None,
+        item_id=form.get("item_id") or None,
+        topic=form.get("topic") or None,
+        tags=library.parse_tags(form.get("tags", "")),
+        note=form.get("note") or None,
+    )
+
+
+@bp.post("/calls/<int:pk>/clips")
+@requires(*TRAINERS)
+def create(pk: int):
+    """Save a span of a call as a clip (from the clip form or one click on evidence)."""
+    items = [i for i, _ in _items()]
+    with sessions().begin() as session:
+        require_visible(session.get(Call, pk), current_user)
+        try:
+            clip = library.create_clip(
+                session, _me(session), _spec(pk, _float("start_s"), _float("end_s")), items
+            )
+        except LibraryError as exc:
+            abort(400, str(exc))
+        clip_id, start_s, end_s = clip.id, clip.start_s, clip.end_s
+        playlist_id = request.form.get("playlist_id", type=int)
+        if playlist_id:
+            try:
+                playlist = library.get_playlist(session, _me(session), playlist_id)
+                library.add_to_playlist(session, _me(session), playlist, clip)
+            except (LookupError, PermissionError) as exc:
+                abort(403, str(exc))
+    flash(f"剪辑已保存 ({start_s:.1f}–{end_s:.1f} s)")
+    return redirect(url_for("training.clip_page", clip_id=clip_id))
+
+
+def _clip(session: Session, clip_id: int) -> Clip:
+    clip = session.get(Clip, clip_id)
+    if clip is None:
+        abort(404)
+    return clip
+
+
+@bp.get("/clips")
+@requires(*TRAINERS)
+def clips() -> str:
+    a = request.args
+
+    def number(name: str) -> float | None:
+        try:
+            return float(a[name]) if a.get(name, "").strip() else None
+        except ValueError:
+            abort(400, f"{name}: not a number")
+
+    f = ClipFilter(
+        text=a.get("q") or None,
+        tag=a.get("tag") or None,
+        kind=a.get("kind") or None,
+        item=a.get("item") or None,
+        topic=a.get("topic") or None,
+        agent=a.get("agent") or None,
+        team=a.get("team") or None,
+        score_min=number("score_min"),
+        score_max=number("score_max"),
+        mine_only_of=current_user.id if a.get("mine") else None,
+    )
+    with sessions()() as session:
+        rows = library.search_clips(session, f)
+        transcripts = {
+            r.clip.id: [(s.role, _masked(s.text)) for s in library.clip_segments(session, r.clip)]
+            for r in rows[:50]
+        }
+        playlists = library.visible_playlists(session, _me(session))
+    return render_template(
+        "training/library.html",
+        rows=rows,
+        transcripts=transcripts,
+        playlists=[p for p, owner, n in playlists if p.owner_id == current_user.id],
+        items=_items(),
+        args=a,
+    )
+
+
+def _masked(text: str) -> str:
+    return text if current_user.unmasked else mask_pii(text)
+
+
+@bp.get("/clips/<int:clip_id>")
+@requires(*TRAINERS)
+def clip_page(clip_id: int) -> str:
+    with sessions()() as session:
+        clip = _clip(session, clip_id)
+        call = session.get(Call, clip.call_pk)
+        segments = [
+            {"start": s.start_s - clip.start_s, "role": str(s.role), "text": _masked(s.text)}
+            for s in library.clip_segments(session, clip)
+        ]
+        me = _me(session)
+        playlists = [p for p, _, _ in library.visible_playlists(session, me) if p.owner_id == me.id]
+        creator = session.get(User, clip.created_by)
+        session.expunge_all()
+    return render_template(
+        "training/clip.html",
+        clip=clip,
+        call=call,
+        segments=segments,
+        playlists=playlists,
+        items=_items(),
+        creator=creator.username if creator else "?",
+        can_edit=clip.created_by == current_user.id or current_user.role in library.CURATORS,
+        mp3=library.mp3_available(),
+    )
+
+
+@bp.post("/clips/<int:clip_id>")
+@requires(*TRAINERS)
+def update(clip_id: int):
+    items = [i for i, _ in _items()]
+    with sessions().begin() as session:
+        clip = _clip(session, clip_id)
+        try:
+            library.update_clip(session, _me(session), clip, _spec(clip.call_pk), items)
+        except PermissionError as exc:
+            abort(403, str(exc))
+        except LibraryError as exc:
+            abort(400, str(exc))
+    flash("剪辑已更新")
+    return redirect(url_for("training.clip_page", clip_id=clip_id))
+
+
+@bp.post("/clips/<int:clip_id>/delete")
+@requires(*TRAINERS)
+def delete(clip_id: int):
+    with sessions().begin() as session:
+        try:
+            library.delete_clip(session, _me(session), _clip(session, clip_id))
+        except PermissionError as exc:
+            abort(403, str(exc))
+    flash("剪辑已删除")
+    return redirect(url_for("training.clips"))
+
+
+def _options(inline: bool = False) -> RenderOptions:
+    a = request.args
+    if inline:  # the player in the library: what the call page plays, cut to the clip
+        return RenderOptions(mix=False, anonymise=False, masked_text=not current_user.unmasked)
+    return RenderOptions(
+        mix=a.get("mix") == "1",
+        anonymise=a.get("anon", "1") == "1",
+        beep=a.get("beep") == "1",
+        masked_text=not current_user.unmasked,
+    )
+
+
+def _filename(title: str, ext: str) -> str:
+    stem = re.sub(r"[^\w\-]+", "_", title).strip("_")[:60] or "clip"
+    return f"{stem}.{ext}"
+
+
+@bp.get("/clips/<int:clip_id>/audio")
+@requires(*TRAINERS)
+def audio(clip_id: int):
+    return _send(clip_id, "wav", _options(inline=True), as_attachment=False)
+
+
+@bp.get("/clips/<int:clip_id>/download")
+@requires(*TRAINERS)
+def download(clip_id: int):
+    fmt = request.args.get("format", "wav")
+    if fmt not in ("wav", "mp3", "txt"):
+        abort(400, "format must be wav, mp3 or txt")
+    return _send(clip_id, fmt, _options(), as_attachment=True)
+
+
+def _send(clip_id: int, fmt: str, options: RenderOptions, as_attachment: bool):
+    with sessions()() as session:
+        clip = _clip(session, clip_id)
+        try:
+            samples, rate, text = library.render(session, clip, options)
+            data = text.encode("utf-8") if fmt == "txt" else library.encode(samples, rate, fmt)
+        except LibraryError as exc:
+            abort(409, str(exc))
+        title = clip.title
+    mime = {"wav": "audio/wav", "mp3": "audio/mpeg", "txt": "text/plain; charset=utf-8"}[fmt]
+    return send_file(
+        io.BytesIO(data),
+        mimetype=mime,
+        as_attachment=as_attachment,
+        download_name=_filename(title, fmt),
+        max_age=0,
+    )
+
+
+# -- playlists ---------------------------------------------------------------------------------
+
+
+@bp.get("/playlists")
+@requires(*TRAINERS)
+def playlists() -> str:
+    with sessions()() as session:
+        rows = library.visible_playlists(session, _me(session))
+        session.expunge_all()
+    return render_template("training/playlists.html", rows=rows)
+
+
+@bp.post("/playlists")
+@requires(*TRAINERS)
+def create_playlist():
+    with sessions().begin() as session:
+        try:
+            playlist = library.create_playlist(
+                session,
+                _me(session),
+                request.form.get("name", ""),
+                request.form.get("description", ""),
+                request.form.get("shared") == "1",
+            )
+        except LibraryError as exc:
+            abort(400, str(exc))
+        playlist_id = playlist.id
+    return redirect(url_for("training.playlist_page", playlist_id=playlist_id))
+
+
+def _playlist(session: Session, playlist_id: int):  # type: ignore[no-untyped-def]
+    try:
+        return library.get_playlist(session, _me(session), playlist_id)
+    except LookupError:
+        abort(404)
+
+
+@bp.get("/playlists/<int:playlist_id>")
+@requires(*TRAINERS)
+def playlist_page(playlist_id: int) -> str:
+    with sessions()() as session:
+        playlist = _playlist(session, playlist_id)
+        rows = library.playlist_items(session, playlist)
+        owner = session.get(User, playlist.owner_id)
+        session.expunge_all()
+    return render_template(
+        "training/playlist.html",
+        playlist=playlist,
+        rows=rows,
+        owner=owner.username if owner else "?",
+        can_edit=playlist.owner_id == current_user.id or current_user.role in library.CURATORS,
+    )
+
+
+def _change(playlist_id: int, action: Any, message: str):
+    with sessions().begin() as session:
+        playlist = _playlist(session, playlist_id)
+        try:
+            action(session, _me(session), playlist)
+        except PermissionError as exc:
+            abort(403, str(exc))
+        except LookupError:
+            abort(404)
+    flash(message)
+    return redirect(
+        request.form.get("next") or url_for("training.playlist_page", playlist_id=playlist_id)
+    )
+
+
+@bp.post("/playlists/<int:playlist_id>/items")
+@requires(*TRAINERS)
+def add_item(playlist_id: int):
+    clip_id = request.form.get("clip_id", type=int)
+
+    def act(session: Session, me: User, playlist: Any) -> None:
+        library.add_to_playlist(
+            session, me, playlist, _clip(session, clip_id or 0), request.form.get("note", "")
+        )
+
+    return _change(playlist_id, act, "已加入播放列表")
+
+
+@bp.post("/playlists/<int:playlist_id>/items/<int:item_id>/move")
+@requires(*TRAINERS)
+def move_item(playlist_id: int, item_id: int):
+    step = -1 if request.form.get("step") == "up" else 1
+    return _change(
+        playlist_id, lambda s, me, p: library.move_item(s, me, p, item_id, step), "顺序已调整"
+    )
+
+
+@bp.post("/playlists/<int:playlist_id>/items/<int:item_id>/remove")
+@requires(*TRAINERS)
+def remove_item(playlist_id: int, item_id: int):
+    return _change(
+        playlist_id, lambda s, me, p: library.remove_item(s, me, p, item_id), "已移出播放列表"
+    )
+
+
+@bp.post("/playlists/<int:playlist_id>/items/<int:item_id>/note")
+@requires(*TRAINERS)
+def item_note(playlist_id: int, item_id: int):
+    note = request.form.get("note", "")
+    return _change(
+        playlist_id, lambda s, me, p: library.set_item_note(s, me, p, item_id, note), "备注已保存"
+    )
+
+
+@bp.post("/playlists/<int:playlist_id>/share")
+@requires(*TRAINERS)
+def share(playlist_id: int):
+    shared = request.form.get("shared") == "1"
+    return _change(
+        playlist_id,
+        lambda s, me, p: library.set_shared(s, me, p, shared),
+        "已共享给其他培训师" if shared else "已取消共享",
+    )
+
+
+@bp.get("/playlists/<int:playlist_id>/download")
+@requires(*TRAINERS)
+def download_playlist(playlist_id: int):
+    """The playlist as a ZIP: each clip's WAV and transcript and an index.csv."""
+    with sessions()() as session:
+        playlist = _playlist(session, playlist_id)
+        archive = library.playlist_archive(session, playlist, _options())
+    return send_file(
+        io.BytesIO(archive.data),
+        mimetype="application/zip",
+        as_attachment=True,
+        download_name=_filename(archive.name, "zip"),
+        max_age=0,
+    )
