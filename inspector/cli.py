@@ -385,6 +385,59 @@ def surveys_export_cmd(
     click.echo(f"wrote {rows} rows ({', '.join(groupings)} by {period}) to {out}")
 
 
+@main.group("report")
+def report_group() -> None:
+    """Managers' reports: the dashboard's tables for a period, team, queue or agent."""
+
+
+@report_group.command("dashboard")
+@click.option(
+    "--table",
+    "names",
+    multiple=True,
+    help="agents, teams, qa_trend, failed_items, satisfaction, item_correlation, risk_flags "
+    "(repeat; default: all, one sheet each).",
+)
+@click.option("--period", type=click.Choice(["day", "week", "month", "all"]), default="week")
+@click.option("--from", "start", default=None, help="First day (YYYY-MM-DD), centre time zone.")
+@click.option("--to", "end", default=None, help="Day after the last (YYYY-MM-DD).")
+@click.option("--team", default=None)
+@click.option("--queue", default=None)
+@click.option("--agent", default=None)
+@click.option("--format", "fmt", type=click.Choice(["csv", "xlsx"]), default="xlsx")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None)
+@click.pass_context
+def report_dashboard_cmd(
+    ctx: click.Context,
+    names: tuple[str, ...],
+    period: str,
+    start: str | None,
+    end: str | None,
+    team: str | None,
+    queue: str | None,
+    agent: str | None,
+    fmt: str,
+    out: Path | None,
+) -> None:
+    """Export the dashboard's tables (the same code as its export buttons)."""
+    from inspector.dashboard import TABLES, DashboardFilter, export, open_dashboard
+    from inspector.dashboard_facts import FactsCache
+
+    settings = _settings(ctx)
+    since, until = _date_range(settings, start, end)
+    chosen = list(names) or list(TABLES)
+    unknown = [n for n in chosen if n not in TABLES]
+    if unknown:
+        raise click.BadParameter(f"one of {', '.join(TABLES)}", param_hint="--table")
+    f = DashboardFilter(since, until, team, queue, agent, period)
+    out = out or settings.exports_dir / f"dashboard_{period}.{fmt}"
+    with _sessions(settings)() as session:
+        d = open_dashboard(session, settings, FactsCache(), f, any(TABLES[n][2] for n in chosen))
+        written = export(d, chosen, out, fmt)
+    rows = sum(len(rows) for _, rows in written.values())
+    click.echo(f"wrote {len(written)} tables, {rows} rows to {out}")
+
+
 def _print_status(settings: Settings) -> None:
     with _sessions(settings)() as session:
         counts = jobs.counts(session)

@@ -119,12 +119,12 @@ def load_tallies(
     scales = [s for (s,) in session.execute(select(r.scale).distinct()) if s in SCALE_RANGE]
     if session.get_bind().dialect.name == "sqlite":
         return _sqlite_tallies(
-            session, by, _constant_offsets(tz, first, last), scales, dims, start, end
+            session, by, constant_offsets(tz, first, last), scales, dims, start, end
         )
     group = GROUP_COLUMNS[by] if by in GROUP_COLUMNS else literal("all")
     out: dict[tuple[str, date], Tally] = {}
     postgres = session.get_bind().dialect.name == "postgresql"
-    stretches = [(first, None, 0)] if postgres else _constant_offsets(tz, first, last)
+    stretches = [(first, None, 0)] if postgres else constant_offsets(tz, first, last)
     for lo, hi, offset_min in stretches:
         if postgres:
             day = func.date(func.timezone(str(tz.key), r.sent_at))
@@ -271,7 +271,7 @@ def _as_date(value: Any) -> date:
     return value if isinstance(value, date) else date.fromisoformat(str(value))
 
 
-def _constant_offsets(
+def constant_offsets(
     tz: ZoneInfo, first: datetime, last: datetime
 ) -> list[tuple[datetime, datetime | None, int]]:
     """[lo, hi) stretches of the range over which `tz` keeps one UTC offset (minutes)."""

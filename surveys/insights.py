@@ -9,6 +9,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
+import numpy as np
+
 from surveys.indices import Rate, rate
 
 #: best answer on each scale (IVR key 1 = 满意)
@@ -87,6 +89,70 @@ def item_correlations(
                 point_biserial_p=p,
                 spearman=rho,
                 spearman_p=rho_p,
+            )
+        )
+    return sorted(out, key=lambda c: -(c.point_biserial if c.point_biserial is not None else -2))
+
+
+def item_correlations_arrays(
+    items: Sequence[str],
+    failed: np.ndarray,
+    applicable: np.ndarray,
+    unhappy: np.ndarray,
+    rank: np.ndarray,
+    min_sample: int = 30,
+) -> list[ItemCorrelation]:
+    """item_correlations over columns: failed and applicable are (surveys, items) booleans,
+    unhappy is 100 - the answer on 0-100 and rank the ordinal level (0 满意, 1 基本满意,
+    2 不满意). Same figures, computed from sums, so a million surveys take milliseconds."""
+    from scipy import stats
+
+    a = applicable.astype(np.float64)
+    fa = (failed & applicable).astype(np.float64)
+    onehot = np.stack([rank == level for level in range(3)], axis=1).astype(np.float64)
+    n, k = a.sum(axis=0), fa.sum(axis=0)
+    sy, syy, s1 = a.T @ unhappy, a.T @ (unhappy * unhappy), fa.T @ unhappy
+    counts, counts_failed = a.T @ onehot, fa.T @ onehot  # (items, 3)
+    # Spearman: x's ranks are affine in x, so rho is Pearson(x, midrank of the level)
+    below = np.cumsum(counts, axis=1) - counts
+    midrank = below + (counts + 1) / 2
+    ry, ryy = (counts * midrank).sum(axis=1), (counts * midrank**2).sum(axis=1)
+    r1 = (counts_failed * midrank).sum(axis=1)
+
+    def pearson(j: int, total: float, squares: float, on_failed: float) -> float | None:
+        spread = n[j] * squares - total * total
+        if not (0 < k[j] < n[j]) or spread <= 1e-9 * max(n[j] * squares, 1.0):
+            return None
+        value = (n[j] * on_failed - k[j] * total) / np.sqrt((n[j] * k[j] - k[j] ** 2) * spread)
+        return float(np.clip(value, -1.0, 1.0))
+
+    def p_value(r: float | None, size: float) -> float | None:
+        if r is None or size <= 2:
+            return None
+        if abs(r) >= 1.0:
+            return 0.0
+        t = r * np.sqrt((size - 2) / (1 - r * r))
+        return float(2 * stats.t.sf(abs(t), size - 2))
+
+    out = []
+    for j, item in enumerate(items):
+        if n[j] == 0:
+            continue
+        r = pearson(j, sy[j], syy[j], s1[j])
+        rho = pearson(j, ry[j], ryy[j], r1[j]) if (counts[j] > 0).sum() > 1 else None
+        bad_f = int(round(counts_failed[j, 2]))
+        bad_p = int(round(counts[j, 2])) - bad_f
+        out.append(
+            ItemCorrelation(
+                item_id=item,
+                n=int(n[j]),
+                failed=int(k[j]),
+                dissatisfied_if_failed=rate(bad_f, int(k[j]), min_sample),
+                dissatisfied_if_passed=rate(bad_p, int(n[j] - k[j]), min_sample),
+                point_biserial=r,
+                point_biserial_p=p_value(r, n[j]),
+                spearman=rho,
+                spearman_p=p_value(rho, n[j]),
             )
         )
     return sorted(out, key=lambda c: -(c.point_biserial if c.point_biserial is not None else -2))

@@ -27,6 +27,9 @@ def create_app(settings: Settings, session_factory: sessionmaker[Session] | None
         session_factory = make_session_factory(make_engine(settings.database))
     app.extensions["inspector.settings"] = settings
     app.extensions["inspector.sessions"] = session_factory
+    from inspector.dashboard_facts import FactsCache
+
+    app.extensions["inspector.dashboard"] = FactsCache()  # filled on the first dashboard request
 
     from flask_wtf.csrf import CSRFProtect
 

@@ -130,3 +130,39 @@ def test_gaming_signals() -> None:
     assert "58/60" in next(s for s in signals if s.kind == "max_scores").detail
     # an agent as good as the peers raises nothing
     assert gaming_signals(answers("A", 60, 25) + answers("B", 60, 20), {}) == []
+
+
+def test_column_correlations_match_the_row_by_row_ones() -> None:
+    import random
+
+    import numpy as np
+
+    from surveys.insights import LEVEL_RANK, item_correlations_arrays
+
+    rng = random.Random(7)
+    items = ["a", "b", "c", "d"]
+    rows = []
+    for i in range(400):
+        applicable = tuple(x for x in items if x != "d" or rng.random() < 0.5)
+        failed = tuple(x for x in applicable if x != "c" and rng.random() < 0.2 + 0.1 * (x == "a"))
+        bad = "a" in failed and rng.random() < 0.6
+        satisfaction = 0.0 if bad else rng.choice([50.0, 100.0, 100.0])
+        rows.append(survey(i, "A", 80, satisfaction, failed, applicable))
+    expected = item_correlations(rows)
+    got = item_correlations_arrays(
+        items,
+        np.array([[x in s.failed_items for x in items] for s in rows]),
+        np.array([[x in s.applicable_items for x in items] for s in rows]),
+        np.array([100.0 - s.satisfaction for s in rows]),
+        np.array([LEVEL_RANK[s.level] for s in rows]),
+    )
+    assert [c.item_id for c in got] == [c.item_id for c in expected]
+    for e, g in zip(expected, got, strict=True):
+        assert (g.n, g.failed) == (e.n, e.failed)
+        assert g.dissatisfied_if_failed == e.dissatisfied_if_failed
+        assert g.dissatisfied_if_passed == e.dissatisfied_if_passed
+        for name in ("point_biserial", "point_biserial_p", "spearman", "spearman_p"):
+            want, have = getattr(e, name), getattr(g, name)
+            assert (want is None) == (have is None), name
+            if want is not None:
+                assert have == pytest.approx(want, rel=1e-6, abs=1e-12), name

@@ -69,3 +69,125 @@ def satisfaction_export():
     import io
 
     return send_file(io.BytesIO(data), mimetype=mime, as_attachment=True, download_name=out.name)
+
+
+# -- the dashboard -----------------------------------------------------------------------------
+
+
+def _dashboard_filter():  # type: ignore[no-untyped-def]
+    from inspector.dashboard import DashboardFilter
+
+    settings = current_app.extensions["inspector.settings"]
+    a = request.args
+    try:
+        start, end = parse_range(a.get("from"), a.get("to"), settings.tz)
+    except ValueError:
+        abort(400, "from/to must be dates (YYYY-MM-DD)")
+    try:
+        return DashboardFilter(
+            start=start,
+            end=end,
+            team=a.get("team") or None,
+            queue=a.get("queue") or None,
+            agent=a.get("agent") or None,
+            period=a.get("period", "week"),
+        )
+    except ValueError as exc:
+        abort(400, str(exc))
+
+
+def _open(session, with_surveys: bool = True):  # type: ignore[no-untyped-def]
+    from inspector.dashboard import open_dashboard
+
+    return open_dashboard(
+        session,
+        current_app.extensions["inspector.settings"],
+        current_app.extensions["inspector.dashboard"],
+        _dashboard_filter(),
+        with_surveys,
+    )
+
+
+@bp.get("/dashboard")
+@requires(*MANAGERS)
+def dashboard() -> str:
+    from inspector.dashboard import PERIODS, TABLES, options
+
+    f = _dashboard_filter()
+    with current_app.extensions["inspector.sessions"]() as session:
+        choices = options(current_app.extensions["inspector.dashboard"].calls(session))
+    return render_template(
+        "manage/dashboard.html",
+        f=f,
+        args=request.args,
+        choices=choices,
+        periods=PERIODS,
+        tables={name: title for name, (title, _, _) in TABLES.items()},
+        has_chartjs=(
+            Path(current_app.static_folder or "") / "vendor" / "chart.umd.min.js"
+        ).exists(),
+    )
+
+
+API = {
+    "qa": ("qa_scores", False),
+    "items": ("failed_items", False),
+    "satisfaction": ("satisfaction", True),
+    "correlation": ("item_correlation", True),
+    "agents": ("agents", True),
+    "teams": ("teams", True),
+    "flags": ("risk_flags", False),
+}
+
+
+@bp.get("/api/<name>")
+@requires(*MANAGERS)
+def api(name: str):  # type: ignore[no-untyped-def]
+    """One chart's data as JSON, for the filters in the query string."""
+    from flask import jsonify
+
+    from inspector import dashboard as board
+
+    if name not in API:
+        abort(404)
+    function, surveys = API[name]
+    with current_app.extensions["inspector.sessions"]() as session:
+        d = _open(session, surveys)
+        if name == "agents":
+            data = board.league(d, "agent")
+        elif name == "teams":
+            data = board.league(d, "team")
+        else:
+            data = getattr(board, function)(d)
+    return jsonify(data if isinstance(data, dict) else {"rows": data})
+
+
+@bp.get("/dashboard/export")
+@requires(*MANAGERS)
+def dashboard_export():  # type: ignore[no-untyped-def]
+    """The dashboard's tables as XLSX or CSV (the code `inspector report dashboard` runs)."""
+    from inspector.dashboard import TABLES, export
+
+    fmt = request.args.get("format", "xlsx")
+    if fmt not in ("xlsx", "csv"):
+        abort(400, "format must be xlsx or csv")
+    names = request.args.getlist("table") or list(TABLES)
+    if any(n not in TABLES for n in names):
+        abort(400, f"table must be one of {', '.join(TABLES)}")
+    surveys = any(TABLES[n][2] for n in names)
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp) / f"dashboard_{'_'.join(names) if len(names) < 3 else 'all'}.{fmt}"
+        with current_app.extensions["inspector.sessions"]() as session:
+            export(_open(session, surveys), names, out, fmt)
+        data = out.read_bytes()
+    import io
+
+    return send_file(
+        io.BytesIO(data), mimetype=_MIME[fmt], as_attachment=True, download_name=out.name
+    )
+
+
+_MIME = {
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "csv": "text/csv; charset=utf-8",
+}
