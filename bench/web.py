@@ -1,9 +1,12 @@
-"""Review UI latency over 100,000 calls: the queue (with filters) and the call page.
+"""Review UI and dashboard latency over 100,000 calls and 1,000,000 survey responses.
 
-python bench/web.py [--calls 100000] [--requests 40]
+python bench/web.py [--calls 100000] [--surveys 1000000] [--requests 40]
 
 Seeds calls with jobs, QA results (16 items each), flags and surveys straight into SQLite,
-then times requests through the Flask test client signed in as qa (p50 / p95 in ms).
+then times requests through the Flask test client (p50 / p95 in ms): the review queue and call
+page signed in as qa, the dashboard's JSON endpoints and export signed in as a manager. The
+dashboard rows give the first request after a change (its fact columns are read again) and
+the requests after it.
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from sqlalchemy import insert  # noqa: E402
+from sqlalchemy import func, insert, select  # noqa: E402
 
 from inspector.database import analyze, make_engine, make_session_factory, upgrade  # noqa: E402
 from inspector.models import (  # noqa: E402
@@ -162,6 +165,48 @@ def seed(sessions, n: int) -> None:  # type: ignore[no-untyped-def]
         session.execute(insert(TranscriptSegment.__table__), segments)
 
 
+def seed_surveys(sessions, total: int, calls: int) -> None:  # type: ignore[no-untyped-def]
+    """More responses up to `total`, spread over the calls: IVR, CSAT and NPS answers."""
+    rng = random.Random(1)
+    with sessions() as session:
+        have = session.scalar(select(func.count(SurveyResponse.id))) or 0
+    levels = ["satisfied", "satisfied", "basic", "dissatisfied"]
+    batch = []
+    for i in range(have, total):
+        c = rng.randrange(calls)
+        answered = rng.random() < 0.6
+        kind = rng.random()
+        level = rng.choice(levels) if answered else None
+        row = {
+            "response_key": f"bulk{i}",
+            "call_pk": c + 1,
+            "join_method": "call_id",
+            "sent_at": START + timedelta(seconds=c * 77 + 600),
+            "responded": answered,
+            "scale": None,
+            "score": None,
+            "level": level,
+            "nps": None,
+            "dimensions": {},
+            "imported_at": START,
+        }
+        if answered and kind < 0.6:
+            row |= {"scale": "ivr3", "score": {"satisfied": 1.0, "basic": 2.0}.get(level, 3.0)}
+        elif answered and kind < 0.8:
+            row |= {"scale": "csat5", "score": float(rng.randint(1, 5))}
+        elif answered:
+            row |= {"scale": "nps11", "score": float(rng.randint(0, 10))}
+            row["nps"] = row["score"]
+        batch.append(row)
+        if len(batch) == 50_000:
+            with sessions.begin() as session:
+                session.execute(insert(SurveyResponse.__table__), batch)
+            batch = []
+    if batch:
+        with sessions.begin() as session:
+            session.execute(insert(SurveyResponse.__table__), batch)
+
+
 def timed(client, url: str, n: int) -> tuple[float, float]:  # type: ignore[no-untyped-def]
     times = []
     for _ in range(n):
@@ -176,6 +221,7 @@ def timed(client, url: str, n: int) -> tuple[float, float]:  # type: ignore[no-u
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--calls", type=int, default=100_000)
+    parser.add_argument("--surveys", type=int, default=1_000_000)
     parser.add_argument("--requests", type=int, default=40)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
@@ -192,10 +238,12 @@ def main() -> None:
         sessions = make_session_factory(engine)
         t0 = time.perf_counter()
         seed(sessions, args.calls)
+        seed_surveys(sessions, args.surveys, args.calls)
         seeded = time.perf_counter() - t0
         analyze(engine)  # as `inspector serve` does before serving
         with sessions.begin() as session:
             add_user(session, "qa", "qa", "benchmark-pass")
+            add_user(session, "manager", "manager", "benchmark-pass")
         app = create_app(settings, sessions)
         app.config["WTF_CSRF_ENABLED"] = False  # the benchmark only reads
         client = app.test_client()
@@ -211,11 +259,63 @@ def main() -> None:
             ("queue, 10% sample per agent", "/?sample=10%25"),
             ("call page", "/calls/1"),
         ]
-        print(f"seeded {args.calls} calls in {seeded:.0f} s")
+        print(f"seeded {args.calls} calls and {args.surveys} survey responses in {seeded:.0f} s")
         print(f"{'request':<34} {'p50 ms':>8} {'p95 ms':>8}")
         for name, url in cases:
             p50, p95 = timed(client, url, args.requests)
             print(f"{name:<34} {p50:>8.1f} {p95:>8.1f}")
+
+        from inspector.dashboard import scorecard_items
+        from inspector.dashboard_facts import FactsCache
+
+        manager = app.test_client()
+        manager.post("/login", data={"username": "manager", "password": "benchmark-pass"})
+        board = [
+            ("dashboard page", "/manage/dashboard"),
+            ("api qa (distribution, trend)", "/manage/api/qa"),
+            ("api failed items", "/manage/api/items"),
+            ("api satisfaction trend", "/manage/api/satisfaction"),
+            ("api item correlation", "/manage/api/correlation"),
+            ("api agents (league, scatter)", "/manage/api/agents"),
+            ("api teams", "/manage/api/teams"),
+            ("api risk flags", "/manage/api/flags"),
+            (
+                "api agents, team + month",
+                "/manage/api/agents?team=T3&from=2026-08-01&to=2026-09-01",
+            ),
+            ("api satisfaction, agent, by day", "/manage/api/satisfaction?agent=A042&period=day"),
+            ("export all tables (XLSX)", "/manage/dashboard/export?format=xlsx"),
+        ]
+        print()
+        print(f"{'dashboard request':<34} {'first ms':>8} {'p50 ms':>8} {'p95 ms':>8}")
+        for name, url in board:
+            firsts = []
+            for _ in range(3):  # a server just started: nothing read yet
+                app.extensions["inspector.dashboard"] = FactsCache(
+                    sessions, settings.tz, scorecard_items(settings)
+                )
+                firsts.append(timed(manager, url, 1)[0])
+            p50, p95 = timed(manager, url, args.requests)
+            print(f"{name:<34} {statistics.median(firsts):>8.1f} {p50:>8.1f} {p95:>8.1f}")
+        # while surveys arrive and reviews happen: new responses are appended, changed calls
+        # are read again in the background while the previous facts answer
+        after = []
+        for k in range(5):
+            seed_surveys(sessions, args.surveys + (k + 1) * 2_000, args.calls)
+            after.append(timed(manager, "/manage/api/satisfaction", 1)[0])
+        print(f"{'satisfaction after 2,000 new':<34} {'':>8} {statistics.median(after):>8.1f}")
+        changed = []
+        for k in range(5):
+            with sessions.begin() as session:
+                session.execute(
+                    insert(CallFlag.__table__),
+                    [{"call_pk": k + 1, "flag": "churn_risk", "evidence": []}],
+                )
+            changed.append(timed(manager, "/manage/api/agents", 1)[0])
+            app.extensions["inspector.dashboard"].wait()
+        print(
+            f"{'agents after a flag (stale read)':<34} {'':>8} {statistics.median(changed):>8.1f}"
+        )
         engine.dispose()
 
 

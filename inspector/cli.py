@@ -420,7 +420,13 @@ def report_dashboard_cmd(
     out: Path | None,
 ) -> None:
     """Export the dashboard's tables (the same code as its export buttons)."""
-    from inspector.dashboard import TABLES, DashboardFilter, export, open_dashboard
+    from inspector.dashboard import (
+        TABLES,
+        DashboardFilter,
+        export,
+        open_dashboard,
+        scorecard_items,
+    )
     from inspector.dashboard_facts import FactsCache
 
     settings = _settings(ctx)
@@ -431,8 +437,10 @@ def report_dashboard_cmd(
         raise click.BadParameter(f"one of {', '.join(TABLES)}", param_hint="--table")
     f = DashboardFilter(since, until, team, queue, agent, period)
     out = out or settings.exports_dir / f"dashboard_{period}.{fmt}"
-    with _sessions(settings)() as session:
-        d = open_dashboard(session, settings, FactsCache(), f, any(TABLES[n][2] for n in chosen))
+    sessions = _sessions(settings)
+    cache = FactsCache(sessions, settings.tz, scorecard_items(settings), background=False)
+    with sessions() as session:
+        d = open_dashboard(session, settings, cache, f, any(TABLES[n][2] for n in chosen))
         written = export(d, chosen, out, fmt)
     rows = sum(len(rows) for _, rows in written.values())
     click.echo(f"wrote {len(written)} tables, {rows} rows to {out}")
@@ -502,6 +510,12 @@ def _serve(settings: Settings) -> None:
     analyze(engine)  # planner statistics for the queue's filters
     engine.dispose()
     app = create_app(settings)
+    # read the dashboard's facts while the server starts, so managers do not wait for them
+    import threading
+
+    threading.Thread(
+        target=app.extensions["inspector.dashboard"].warm, name="dashboard-warm", daemon=True
+    ).start()
     click.echo(f"Review UI on http://{settings.host}:{settings.port}/  (Ctrl+C to stop)")
     app.run(host=settings.host, port=settings.port, debug=False, use_reloader=False)
 

@@ -21,10 +21,10 @@ from inspector.dashboard_facts import (
     LEVELS,
     SCALES,
     CallFacts,
+    Facts,
     FactsCache,
     SurveyFacts,
     day_date,
-    local_days,
 )
 from inspector.settings import Settings
 from inspector.surveys_report import Table, record, write_table_csv, write_tables_xlsx
@@ -58,58 +58,69 @@ class Dashboard:
 
     settings: Settings
     f: DashboardFilter
-    calls: CallFacts
-    surveys: SurveyFacts | None
+    facts: Facts
     items_title: dict[str, str]
 
-    def call_rows(self) -> np.ndarray:
+    @property
+    def calls(self) -> CallFacts:
+        return self.facts.calls
+
+    @property
+    def surveys(self) -> SurveyFacts | None:
+        return self.facts.surveys
+
+    def _attributes(self, call_row: np.ndarray) -> np.ndarray:
+        """Whether each call row is of the chosen team, queue and agent."""
         c, f = self.calls, self.f
-        keep = np.ones(len(c.pk), dtype=bool)
-        if f.start is not None:
-            keep &= c.started >= int(f.start.timestamp())
-        if f.end is not None:
-            keep &= (c.started < int(f.end.timestamp())) & (c.started >= 0)
+        keep = np.ones(len(call_row), dtype=bool)
         for value, codes, names in (
             (f.team, c.team, c.teams),
             (f.queue, c.queue, c.queues),
             (f.agent, c.agent, c.agents),
         ):
             if value:
-                keep &= codes == names.code(value)
+                keep &= codes[call_row] == names.code(value)
+        return keep
+
+    def call_rows(self) -> np.ndarray:
+        c, f = self.calls, self.f
+        keep = self._attributes(np.arange(len(c.pk)))
+        if f.start is not None:
+            keep &= c.started >= int(f.start.timestamp())
+        if f.end is not None:
+            keep &= (c.started < int(f.end.timestamp())) & (c.started >= 0)
         return np.flatnonzero(keep)
 
     def survey_rows(self) -> tuple[np.ndarray, np.ndarray]:
         """Surveys sent in the period (of calls in the team/queue/agent when one is chosen), and
         the QA row of each one's call (-1: not a current scored call)."""
-        s, f = self.surveys, self.f
-        assert s is not None
+        s, f, joined = self.surveys, self.f, self.facts.survey_call_row
+        assert s is not None and joined is not None
         keep = np.ones(len(s.sent), dtype=bool)
         if f.start is not None:
             keep &= s.sent >= int(f.start.timestamp())
         if f.end is not None:
             keep &= s.sent < int(f.end.timestamp())
-        rows = np.flatnonzero(keep)
-        call_row = self.calls.rows_of(s.call_pk[rows])
         if f.team or f.queue or f.agent:
-            c = self.calls
-            ok = call_row >= 0
-            for value, codes, names in (
-                (f.team, c.team, c.teams),
-                (f.queue, c.queue, c.queues),
-                (f.agent, c.agent, c.agents),
-            ):
-                if value:
-                    ok &= np.where(call_row >= 0, codes[call_row] == names.code(value), False)
-            rows, call_row = rows[ok], call_row[ok]
-        return rows, call_row
+            keep &= joined >= 0
+            rows = np.flatnonzero(keep)
+            rows = rows[self._attributes(joined[rows])]
+        else:
+            rows = np.flatnonzero(keep)
+        return rows, joined[rows]
 
     def periods(self, days: np.ndarray) -> tuple[list[str], np.ndarray]:
         """Period labels in order and each day's index into them."""
-        unique, inverse = np.unique(days, return_inverse=True)
-        labels = [period_start(day_date(d), self.f.period) for d in unique.tolist()]
+        if not len(days):
+            return [], np.zeros(0, dtype=np.int64)
+        first = int(days.min())
+        present = np.flatnonzero(np.bincount(days - first)) + first
+        labels = [period_start(day_date(d), self.f.period) for d in present.tolist()]
         order = sorted(set(labels))
         position = {label: k for k, label in enumerate(order)}
-        return order, np.array([position[label] for label in labels], dtype=np.int64)[inverse]
+        lookup = np.full(int(days.max()) - first + 1, -1, dtype=np.int64)
+        lookup[present - first] = [position[label] for label in labels]
+        return order, lookup[days - first]
 
 
 def open_dashboard(
@@ -122,13 +133,18 @@ def open_dashboard(
     from scoring.scorecard import load_scorecard
 
     titles = {i.id: i.title for i in load_scorecard(settings.scorecard).items}
-    return Dashboard(
-        settings=settings,
-        f=f,
-        calls=cache.calls(session),
-        surveys=cache.surveys(session) if with_surveys else None,
-        items_title=titles,
-    )
+    return Dashboard(settings, f, cache.get(session, with_surveys), titles)
+
+
+def scorecard_items(settings: Settings) -> Callable[[], list[str]]:
+    """The scorecard's item ids, read when asked (for FactsCache)."""
+
+    def items() -> list[str]:
+        from scoring.scorecard import load_scorecard
+
+        return [i.id for i in load_scorecard(settings.scorecard).items]
+
+    return items
 
 
 def _r(value: float | None, digits: int = 4) -> float | None:
@@ -140,7 +156,7 @@ def qa_scores(d: Dashboard) -> dict[str, Any]:
     rows = d.call_rows()
     c = d.calls
     counts, _ = np.histogram(c.score[rows], bins=SCORE_BINS)
-    labels, index = d.periods(local_days(c.started[rows], d.settings.tz))
+    labels, index = d.periods(c.day[rows])
     n = np.bincount(index, minlength=len(labels))
     total = np.bincount(index, weights=c.score[rows], minlength=len(labels))
     fatal = np.bincount(index, weights=c.fatal[rows], minlength=len(labels))
@@ -269,10 +285,11 @@ def satisfaction(d: Dashboard) -> dict[str, Any]:
     rows, _ = d.survey_rows()
     s = d.surveys
     assert s is not None
-    days = local_days(s.sent[rows], d.settings.tz)
-    unique, inverse = np.unique(days, return_inverse=True)
-    per_day = _tally(d, rows, inverse, len(unique))
-    tallies = {("all", day_date(day)): t for day, t in zip(unique.tolist(), per_day, strict=True)}
+    days = s.day[rows]
+    first = int(days.min()) if len(days) else 0
+    span = int(days.max()) - first + 1 if len(days) else 0
+    per_day = _tally(d, rows, days - first, span)
+    tallies = {("all", day_date(first + k)): t for k, t in enumerate(per_day) if t.invitations}
     trend = _indices(d, tallies, d.f.period)
     overall = _indices(d, tallies, "all")
     return {"trend": trend, "overall": overall[0] if overall else None}
@@ -392,7 +409,7 @@ def risk_flags(d: Dashboard) -> dict[str, Any]:
     """Per period: calls, and calls carrying each flag (complaint, churn, anger, mismatch...)."""
     rows = d.call_rows()
     c = d.calls
-    labels, index = d.periods(local_days(c.started[rows], d.settings.tz))
+    labels, index = d.periods(c.day[rows])
     n = np.bincount(index, minlength=len(labels))
     series = {
         f: np.bincount(index, weights=c.flagged[rows, j], minlength=len(labels))

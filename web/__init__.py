@@ -27,9 +27,13 @@ def create_app(settings: Settings, session_factory: sessionmaker[Session] | None
         session_factory = make_session_factory(make_engine(settings.database))
     app.extensions["inspector.settings"] = settings
     app.extensions["inspector.sessions"] = session_factory
+    from inspector.dashboard import scorecard_items
     from inspector.dashboard_facts import FactsCache
 
-    app.extensions["inspector.dashboard"] = FactsCache()  # filled on the first dashboard request
+    # the dashboard's fact columns: read on the first request (or by `inspector serve` at start)
+    app.extensions["inspector.dashboard"] = FactsCache(
+        session_factory, settings.tz, scorecard_items(settings)
+    )
 
     from flask_wtf.csrf import CSRFProtect
 

@@ -94,7 +94,7 @@ def test_filters_narrow_every_chart(as_role) -> None:
     assert client.get("/manage/api/qa?agent=nobody").get_json()["calls"] == 0
     assert client.get("/manage/api/agents?agent=A1001").get_json()["rows"][0]["agent"] == "A1001"
     nothing = client.get("/manage/api/satisfaction?from=2001-01-01&to=2001-02-01").get_json()
-    assert nothing == {"trend": [], "overall": None}
+    assert (nothing["trend"], nothing["overall"]) == ([], None)
     weekly = client.get("/manage/api/qa?period=week").get_json()["trend"]
     assert all("(W" in r["period"] for r in weekly)
     assert client.get("/manage/api/qa?period=year").status_code == 400
@@ -102,19 +102,58 @@ def test_filters_narrow_every_chart(as_role) -> None:
     assert client.get("/manage/api/nothing").status_code == 404
 
 
-def test_a_review_shows_on_the_next_request(as_role) -> None:
+def test_a_review_shows_once_the_background_read_is_done(app, as_role) -> None:
     manager = as_role("manager")
     before = manager.get("/manage/api/agents?period=all").get_json()
+    assert before["refreshing"] is False and before["as_of"]
     qa = as_role("qa")
     pk = call_pk(qa, "c26_angry_ends_worse")
     qa.post(
         f"/calls/{pk}/review",
         data={"verdict:forbidden_phrase": "overturn", "comment:forbidden_phrase": "误判"},
     )
+    # the next request answers at once from the facts it has, and says a newer read is running
+    stale = manager.get("/manage/api/agents?period=all").get_json()
+    assert stale["refreshing"] is True and stale["as_of"] == before["as_of"]
+    app.extensions["inspector.dashboard"].wait()
     after = manager.get("/manage/api/agents?period=all").get_json()
+    assert after["refreshing"] is False and after["as_of"] > before["as_of"]
     old = {r["agent"]: r for r in before["rows"]}["A1005"]
     new = {r["agent"]: r for r in after["rows"]}["A1005"]
     assert new["qa_mean"] > old["qa_mean"]
+
+
+def test_new_survey_responses_are_appended_not_reread(
+    app, settings, sessions, as_role, monkeypatch
+) -> None:
+    from inspector import dashboard_facts
+    from inspector.surveys_store import import_surveys
+    from tests.factories import REPO
+
+    manager = as_role("manager")
+    cache = app.extensions["inspector.dashboard"]
+    before = manager.get("/manage/api/satisfaction?period=all").get_json()["overall"]
+    with sessions() as session:
+        first = cache.get(session).surveys
+    reads = []
+    real = dashboard_facts.load_survey_facts
+
+    def spy(session, tz, after_id=0, upto_id=None):  # type: ignore[no-untyped-def]
+        reads.append(after_id)
+        return real(session, tz, after_id, upto_id)
+
+    monkeypatch.setattr(dashboard_facts, "load_survey_facts", spy)
+    import_surveys(sessions, settings, REPO / "fixtures/surveys/ivr_3level.csv", "ivr_3level")
+    after = manager.get("/manage/api/satisfaction?period=all").get_json()["overall"]
+    with sessions() as session:
+        (overall,) = report(session, settings, "overall", "all")
+        grown = cache.get(session).surveys
+    assert after["invitations"] == overall["invitations"] > before["invitations"]
+    assert after["satisfied_rate"] == pytest.approx(overall["satisfied_rate"], abs=1e-4)
+    # the earlier rows keep their values and the new ones come after them
+    assert len(grown) > len(first)
+    assert (grown.sent[: len(first)] == first.sent).all()
+    assert reads == [first.last_id]  # only the rows after the last one read
 
 
 def test_dashboard_page_and_exports(as_role) -> None:

@@ -115,7 +115,8 @@ def dashboard() -> str:
 
     f = _dashboard_filter()
     with current_app.extensions["inspector.sessions"]() as session:
-        choices = options(current_app.extensions["inspector.dashboard"].calls(session))
+        facts = current_app.extensions["inspector.dashboard"].get(session, with_surveys=False)
+        choices = options(facts.calls)
     return render_template(
         "manage/dashboard.html",
         f=f,
@@ -159,7 +160,10 @@ def api(name: str):  # type: ignore[no-untyped-def]
             data = board.league(d, "team")
         else:
             data = getattr(board, function)(d)
-    return jsonify(data if isinstance(data, dict) else {"rows": data})
+    data = data if isinstance(data, dict) else {"rows": data}
+    # how fresh the figures are: reviews and new results show once the background read is done
+    data |= {"as_of": d.facts.as_of.isoformat(), "refreshing": d.facts.refreshing}
+    return jsonify(data)
 
 
 @bp.get("/dashboard/export")

@@ -95,6 +95,8 @@
 
   const loads = [
     get("qa").then((d) => {
+      const asOf = new Date(d.as_of).toLocaleString();
+      document.getElementById("as-of").textContent = `数据截至 ${asOf}${d.refreshing ? "（正在更新）" : ""}`;
       kpi("通话（已质检）", d.calls);
       kpi("质检均分", fmt(d.mean_score));
       kpi("致命项通话", d.fatal);
