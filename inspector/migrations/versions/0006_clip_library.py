@@ -1,4 +1,5 @@
-"""clips: topic, note and last change; indexes for the library's filters
+"""clips: topic, note and last change; indexes for the library's filters; survey responses
+indexed by call and level
 
 Revision ID: 0006
 Revises: 0005
@@ -24,9 +25,13 @@ def upgrade() -> None:
         batch.add_column(sa.Column("updated_at", sa.DateTime(timezone=True), nullable=True))
     op.create_index("ix_clips_item", "clips", ["item_id"])
     op.create_index("ix_playlist_items_clip", "playlist_items", ["clip_id"])
+    op.create_index("ix_survey_call_level", "survey_responses", ["call_pk", "level"])
+    op.drop_index("ix_survey_call", table_name="survey_responses")
 
 
 def downgrade() -> None:
+    op.create_index("ix_survey_call", "survey_responses", ["call_pk"])
+    op.drop_index("ix_survey_call_level", table_name="survey_responses")
     op.drop_index("ix_playlist_items_clip", table_name="playlist_items")
     op.drop_index("ix_clips_item", table_name="clips")
     with op.batch_alter_table("clips") as batch:
