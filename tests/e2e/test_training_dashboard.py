@@ -65,6 +65,20 @@ def test_trainer_clips_tags_playlists_and_downloads(server, browser, sessions) -
     page.goto(f"{server}/")
     page.click("text=c17_empathy_after_anger")
     page.wait_for_selector("#clip-form")
+    # a drag across the waveform selects a span (the regions plugin of wavesurfer.js)
+    page.wait_for_selector("#waveform > div", timeout=10_000)
+    box = page.locator("#waveform").bounding_box()
+    y = box["y"] + box["height"] / 2
+    page.mouse.move(box["x"] + box["width"] * 0.2, y)
+    page.mouse.down()
+    page.mouse.move(box["x"] + box["width"] * 0.3, y, steps=5)
+    page.mouse.move(box["x"] + box["width"] * 0.4, y, steps=5)
+    page.mouse.up()
+    page.wait_for_function("document.getElementById('clip-start').value !== ''")
+    duration = float(page.evaluate("document.getElementById('audio').duration"))
+    dragged = float(page.input_value("#clip-start")), float(page.input_value("#clip-end"))
+    assert abs(dragged[0] - 0.2 * duration) < 0.05 * duration
+    assert abs(dragged[1] - 0.4 * duration) < 0.05 * duration
     picks = page.locator("tr.seg input.pick")
     picks.nth(1).check()
     picks.nth(2).check()
