@@ -6,6 +6,7 @@ import json
 import logging
 import os
 import sys
+import time
 from pathlib import Path
 
 import click
@@ -87,6 +88,57 @@ def ingest_cmd(ctx: click.Context, path: Path) -> None:
     for error in report.errors:
         click.echo(f"error: {error}", err=True)
     click.echo(report.summary())
+    if settings.engine == "celery":
+        _dispatch(settings, follow=False)
+
+
+def _dispatch(settings: Settings, follow: bool) -> None:
+    from inspector.tasks import dispatch, make_celery, sender
+
+    sessions = _sessions(settings)
+    send = sender(make_celery(settings))
+    while True:
+        sent = dispatch(sessions, settings, send)
+        with sessions() as session:
+            counts = jobs.counts(session)
+        click.echo(
+            f"sent {sent} calls to the queues; "
+            + "  ".join(f"{name}: {n}" for name, n in counts.items())
+        )
+        if not follow or counts["queued"] + counts["running"] == 0:
+            return
+        time.sleep(max(settings.poll_interval_s, 1.0) * 5)
+
+
+@main.command("dispatch")
+@click.option(
+    "--follow", is_flag=True, help="Keep topping up the queues until every call is finished."
+)
+@click.pass_context
+def dispatch_cmd(ctx: click.Context, follow: bool) -> None:
+    """Send queued calls to the Celery queues (at most dispatch_max_in_flight at a time)."""
+    _dispatch(_settings(ctx, engine="celery"), follow)
+
+
+@main.command("worker")
+@click.option(
+    "--queues",
+    type=click.Choice(["asr", "analysis", "all"]),
+    default="all",
+    help="asr: decode + transcribe (heavy); analysis: sentiment, metrics, score (light).",
+)
+@click.option(
+    "--concurrency", type=int, default=None, help="Processes (default: the workers setting)."
+)
+@click.option("--name", default=None, help="Celery node name, e.g. asr1@%h.")
+@click.pass_context
+def worker_cmd(ctx: click.Context, queues: str, concurrency: int | None, name: str | None) -> None:
+    """Start a Celery worker for the scale-out engine (Redis broker, shared database)."""
+    from inspector.tasks import make_celery, worker_argv
+
+    settings = _settings(ctx, engine="celery")
+    app = make_celery(settings)
+    app.worker_main(worker_argv(queues, concurrency or settings.workers, name, settings.log_level))
 
 
 @main.command("work")
@@ -450,7 +502,19 @@ def _print_status(settings: Settings) -> None:
     with _sessions(settings)() as session:
         counts = jobs.counts(session)
         failures = jobs.failures(session)
+        stages = jobs.stage_counts(session)
+        windows = [(minutes, jobs.throughput(session, minutes * 60.0)) for minutes in (10, 60)]
     click.echo("  ".join(f"{name}: {n}" for name, n in counts.items()))
+    if stages:
+        click.echo(
+            "in progress: "
+            + "  ".join(f"{phase}/{status}/{stage}: {n}" for (phase, status, stage), n in stages)
+        )
+    for minutes, (calls, audio_s) in windows:
+        click.echo(
+            f"last {minutes} min: {calls} calls finished, {audio_s / 3600:.2f} h of audio "
+            f"({audio_s / 3600 * 60 / minutes:.2f} audio h per wall h)"
+        )
     for call_id, version, stage, error in failures:
         click.echo(f"failed {call_id} v{version} [{stage}]: {error}")
 

@@ -41,6 +41,9 @@ class Claim:
     worker: str
     attempts: int
     call: CallInfo
+    #: asr (from the recording) or analysis (from the transcript the ASR phase handed over)
+    phase: str = "asr"
+    transcript: dict[str, Any] | None = None
 
 
 def _claimable(now: datetime) -> ColumnElement[bool]:
@@ -66,13 +69,24 @@ def _call_info(call: Call) -> CallInfo:
 
 
 def claim(
-    session_factory: sessionmaker[Session], worker: str, lease_s: float, max_attempts: int
+    session_factory: sessionmaker[Session],
+    worker: str,
+    lease_s: float,
+    max_attempts: int,
+    *,
+    call_pk: int | None = None,
+    phase: str | None = None,
 ) -> Claim | None:
-    """Atomically take the next queued call (or one whose lease expired); None when none."""
+    """Atomically take the next queued call (or one whose lease expired), or that call in that
+    phase (a Celery task); None when there is none to take."""
     while True:
         now = utcnow()
         with session_factory.begin() as session:
             candidate = select(Job.id).where(_claimable(now)).order_by(Job.id).limit(1)
+            if call_pk is not None:
+                candidate = candidate.where(Job.call_pk == call_pk)
+            if phase is not None:
+                candidate = candidate.where(Job.phase == phase)
             if session.bind is not None and session.bind.dialect.name == "postgresql":
                 candidate = candidate.with_for_update(skip_locked=True)
             job_id = session.scalar(candidate)
@@ -107,7 +121,15 @@ def claim(
                 job.lease_token = job.lease_expires_at = None
                 job.finished_at = now
                 continue
-            return Claim(job.id, token, worker, job.attempts, _call_info(job.call))
+            return Claim(
+                job.id,
+                token,
+                worker,
+                job.attempts,
+                _call_info(job.call),
+                job.phase,
+                job.transcript,
+            )
 
 
 def renew(
@@ -142,6 +164,7 @@ def complete(
             .values(
                 status=JobStatus.DONE,
                 stage="done",
+                transcript=None,
                 error=None,
                 lease_token=None,
                 lease_expires_at=None,
@@ -152,6 +175,32 @@ def complete(
         if done.rowcount != 1:
             raise LeaseLost(f"call {c.call.call_id}: lease lost before results were written")
         write(session)
+
+
+def hand_over(
+    session_factory: sessionmaker[Session], c: Claim, transcript: dict[str, Any], sent: bool
+) -> None:
+    """The ASR phase is done: store its transcript and queue the call for analysis (attempts
+    count afresh), only if we still hold the lease."""
+    now = utcnow()
+    with session_factory.begin() as session:
+        done = session.execute(
+            update(Job)
+            .where(Job.id == c.job_id, Job.lease_token == c.token, Job.status == JobStatus.RUNNING)
+            .values(
+                status=JobStatus.QUEUED,
+                phase="analysis",
+                stage="transcribed",
+                transcript=transcript,
+                attempts=0,
+                lease_token=None,
+                lease_expires_at=None,
+                dispatched_at=now if sent else None,
+                updated_at=now,
+            )
+        )
+        if done.rowcount != 1:
+            raise LeaseLost(f"call {c.call.call_id}: lease lost before the transcript was stored")
 
 
 def fail(
@@ -209,7 +258,14 @@ def retry(session: Session, call_ids: list[str] | None = None, include_done: boo
         query = query.where(Job.call_pk.in_(pks))
     result = session.execute(
         query.values(
-            status=JobStatus.QUEUED, attempts=0, stage=None, finished_at=None, updated_at=utcnow()
+            status=JobStatus.QUEUED,
+            attempts=0,
+            stage=None,
+            phase="asr",
+            transcript=None,
+            dispatched_at=None,
+            finished_at=None,
+            updated_at=utcnow(),
         )
     )
     return int(result.rowcount)
@@ -233,3 +289,25 @@ def failures(session: Session, limit: int = 50) -> list[tuple[str, int, str | No
         .limit(limit)
     ).all()
     return [(r[0], r[1], r[2], r[3]) for r in rows]
+
+
+def stage_counts(session: Session) -> list[tuple[tuple[str, str, str], int]]:
+    """Unfinished calls by (phase, status, stage): where the pipeline's backlog sits."""
+    rows = session.execute(
+        select(Job.phase, Job.status, Job.stage, func.count())
+        .where(Job.status.in_((JobStatus.QUEUED, JobStatus.RUNNING)))
+        .group_by(Job.phase, Job.status, Job.stage)
+        .order_by(Job.phase, Job.status)
+    ).all()
+    return [((str(p), str(s), str(st or "-")), int(n)) for p, s, st, n in rows]
+
+
+def throughput(session: Session, window_s: float) -> tuple[int, float]:
+    """Calls finished in the last window_s seconds and their audio seconds."""
+    since = utcnow() - timedelta(seconds=window_s)
+    calls, audio_s = session.execute(
+        select(func.count(Job.id), func.coalesce(func.sum(Call.duration_s), 0.0))
+        .join(Call, Call.id == Job.call_pk)
+        .where(Job.status == JobStatus.DONE, Job.finished_at >= since)
+    ).one()
+    return int(calls), float(audio_s)

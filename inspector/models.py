@@ -130,12 +130,23 @@ class Job(Base):
     """Pipeline state of one call: the unit a worker claims under a lease."""
 
     __tablename__ = "jobs"
-    __table_args__ = (Index("ix_jobs_claim", "status", "lease_expires_at"),)
+    __table_args__ = (
+        Index("ix_jobs_claim", "status", "lease_expires_at"),
+        Index("ix_jobs_dispatch", "status", "dispatched_at"),
+        Index("ix_jobs_finished", "finished_at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     call_pk: Mapped[int] = mapped_column(ForeignKey("calls.id", ondelete="CASCADE"), unique=True)
     status: Mapped[str] = mapped_column(String(16), default=JobStatus.QUEUED)
     stage: Mapped[str | None] = mapped_column(String(32))
+    #: asr (decode + transcribe), then analysis (sentiment, metrics, score); the local engine
+    #: runs both in one go, the Celery engine on separate queues
+    phase: Mapped[str] = mapped_column(String(16), default="asr", server_default="asr")
+    #: the ASR output handed to the analysis phase (cleared when the call is done)
+    transcript: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    #: when a Celery task was last sent for this job (None: not sent; the local engine)
+    dispatched_at: Mapped[datetime | None]
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     error: Mapped[str | None] = mapped_column(Text)
     worker: Mapped[str | None] = mapped_column(String(128))

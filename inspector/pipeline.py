@@ -148,13 +148,31 @@ class NoopStage:
         return None
 
 
+#: stages of the ASR phase; decode runs in both phases (analysis measures the audio again)
+ASR_STAGES = {"decode", "transcribe", "noop"}
+ANALYSIS_SKIPS = {"transcribe"}
+
+
 @dataclass
 class Pipeline:
     stages: Sequence[Stage]
 
-    def process(self, call: CallInfo, on_stage: Callable[[str], None] | None = None) -> CallWork:
-        work = CallWork(call=call)
+    def process(
+        self,
+        call: CallInfo,
+        on_stage: Callable[[str], None] | None = None,
+        *,
+        phase: str | None = None,
+        transcript: Transcript | None = None,
+    ) -> CallWork:
+        """Run the stages: all of them, only the ASR phase ("asr"), or the analysis phase from
+        a transcript made earlier ("analysis")."""
+        work = CallWork(call=call, transcript=transcript)
         for stage in self.stages:
+            if phase == "asr" and stage.name not in ASR_STAGES:
+                continue
+            if phase == "analysis" and stage.name in ANALYSIS_SKIPS:
+                continue
             if on_stage is not None:
                 on_stage(stage.name)
             stage.run(work)
@@ -180,6 +198,7 @@ def build_transcriber(settings: Settings) -> Transcriber:
         engine = FasterWhisperEngine(
             model_dir,
             device=settings.asr_device,
+            compute_type="" if settings.asr_compute_type == "auto" else settings.asr_compute_type,
             cpu_threads=settings.asr_cpu_threads,
             beam_size=settings.asr_beam_size,
         )

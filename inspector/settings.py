@@ -40,6 +40,17 @@ class Settings:
     lease_s: float = 300.0
     max_attempts: int = 3
     poll_interval_s: float = 1.0
+    #: local: worker processes on this machine (`inspector work`); celery: tasks on Redis queues
+    #: for `inspector worker --queues asr|analysis|all` processes on any number of machines
+    engine: Literal["local", "celery"] = "local"
+    broker_url: str = "redis://127.0.0.1:6379/0"
+    #: a task unacknowledged this long (its worker was lost) is delivered again; keep it above
+    #: the longest call's processing time
+    celery_visibility_timeout_s: float = 3600.0
+    #: backfill without flooding: at most this many calls sent to the queues at a time
+    dispatch_max_in_flight: int = 64
+    #: a call sent this long ago and still queued (or whose lease ran out) is sent again
+    dispatch_stale_s: float = 900.0
     # ingest
     audio_extensions: tuple[str, ...] = (
         ".wav",
@@ -61,6 +72,8 @@ class Settings:
     #: Where prepared (assembled or converted) models are cached; empty = data_dir/models.
     model_cache: str = ""
     asr_device: Literal["auto", "cpu", "cuda"] = "auto"
+    #: CTranslate2 compute type; auto = float16 on a GPU, int8 on the CPU
+    asr_compute_type: Literal["auto", "int8", "int8_float16", "float16", "float32"] = "auto"
     asr_beam_size: int = 5
     asr_cpu_threads: int = 0
     #: Telecom glossary given to Whisper as context (commas separate terms).

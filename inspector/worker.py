@@ -17,6 +17,7 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from asr.serialize import transcript_from_dict, transcript_to_dict
 from inspector import jobs
 from inspector.database import make_engine, make_session_factory
 from inspector.errors import InspectorError
@@ -34,6 +35,7 @@ class WorkerStats:
     failed: int = 0
     retried: int = 0
     lost: int = 0
+    handed_over: int = 0
 
 
 class _Heartbeat(threading.Thread):
@@ -72,8 +74,13 @@ def process_claim(
     claim: jobs.Claim,
     settings: Settings,
     stats: WorkerStats,
-) -> None:
-    """Run one claimed call; the batch boundary: any error fails this call alone."""
+    *,
+    split: bool = False,
+    split_sends: bool = False,
+) -> str:
+    """Run one claimed call; the batch boundary: any error fails this call alone. With `split`
+    an ASR claim stops after transcription and queues the call for analysis. Returns done,
+    handed_over, retry, failed or lost."""
     beat = _Heartbeat(session_factory, claim, settings)
     beat.start()
 
@@ -82,15 +89,35 @@ def process_claim(
         jobs.renew(session_factory, claim, settings.lease_s, stage)
 
     try:
-        work = pipeline.process(claim.call, on_stage)
+        if claim.phase == "analysis" and claim.transcript is not None:
+            # the ASR phase ran elsewhere (a Celery ASR worker): analyse its transcript
+            work = pipeline.process(
+                claim.call,
+                on_stage,
+                phase="analysis",
+                transcript=transcript_from_dict(claim.transcript),
+            )
+        elif split:
+            work = pipeline.process(claim.call, on_stage, phase="asr")
+            assert work.transcript is not None
+            jobs.hand_over(
+                session_factory, claim, transcript_to_dict(work.transcript), sent=split_sends
+            )
+            stats.handed_over += 1
+            log.info("transcribed %s (attempt %d)", claim.call.call_id, claim.attempts)
+            return "handed_over"
+        else:
+            work = pipeline.process(claim.call, on_stage)
         jobs.complete(
             session_factory, claim, lambda session: write_results(session, work, settings)
         )
         stats.done += 1
         log.info("done %s (attempt %d)", claim.call.call_id, claim.attempts)
+        return "done"
     except jobs.LeaseLost as exc:
         stats.lost += 1
         log.warning("%s", exc)
+        return "lost"
     except KeyboardInterrupt:
         jobs.release(session_factory, claim)
         raise
@@ -100,14 +127,15 @@ def process_claim(
         status = jobs.fail(
             session_factory, claim, reason, permanent=permanent, max_attempts=settings.max_attempts
         )
+        if not isinstance(exc, InspectorError):
+            log.debug("%s", traceback.format_exc())
         if status == JobStatus.FAILED:
             stats.failed += 1
             log.error("failed %s: %s", claim.call.call_id, reason)
-        else:
-            stats.retried += 1
-            log.warning("will retry %s: %s", claim.call.call_id, reason)
-        if not isinstance(exc, InspectorError):
-            log.debug("%s", traceback.format_exc())
+            return "failed"
+        stats.retried += 1
+        log.warning("will retry %s: %s", claim.call.call_id, reason)
+        return "retry"
     finally:
         beat.stop()
 
