@@ -10,6 +10,7 @@ import time
 from pathlib import Path
 
 import click
+from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from inspector import jobs
@@ -33,8 +34,15 @@ def _settings(ctx: click.Context, **overrides: object) -> Settings:
     return settings
 
 
+_engines: dict[str, Engine] = {}
+
+
 def _sessions(settings: Settings) -> sessionmaker[Session]:
-    return make_session_factory(make_engine(settings.database))
+    """Sessions on the settings' database: one engine per command, closed when it ends."""
+    engine = _engines.get(settings.database)
+    if engine is None:
+        engine = _engines[settings.database] = make_engine(settings.database)
+    return make_session_factory(engine)
 
 
 class _Group(click.Group):
@@ -43,6 +51,9 @@ class _Group(click.Group):
             return super().invoke(ctx)
         except InspectorError as exc:
             raise click.ClickException(str(exc)) from exc
+        finally:
+            while _engines:
+                _engines.popitem()[1].dispose()
 
 
 @click.group(cls=_Group)

@@ -17,7 +17,13 @@ from werkzeug.serving import make_server
 
 from tests.factories import REPO
 
-pytestmark = pytest.mark.slow
+pytestmark = [
+    pytest.mark.slow,
+    # werkzeug's development server leaves a file response open when the browser drops the
+    # connection mid-stream (the player's range requests as a page navigates away): its
+    # ResourceWarning is the test server's, not the application's
+    pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning"),
+]
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 SHOTS = REPO / "artifacts" / "e2e"
 
