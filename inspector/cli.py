@@ -89,12 +89,18 @@ def config_cmd(ctx: click.Context) -> None:
 
 @main.command("ingest")
 @click.argument("path", type=click.Path(path_type=Path))
+@click.option(
+    "--engine",
+    type=click.Choice(["local", "celery"]),
+    default=None,
+    help="celery: send the calls to the Celery queues (default: the engine setting).",
+)
 @click.pass_context
-def ingest_cmd(ctx: click.Context, path: Path) -> None:
+def ingest_cmd(ctx: click.Context, path: Path, engine: str | None) -> None:
     """Ingest a folder of recordings, a manifest (.csv/.jsonl) or one recording."""
     from inspector.ingest import ingest
 
-    settings = _settings(ctx)
+    settings = _settings(ctx, **({"engine": engine} if engine else {}))
     report = ingest(_sessions(settings), settings, path)
     for error in report.errors:
         click.echo(f"error: {error}", err=True)

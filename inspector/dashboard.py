@@ -27,6 +27,7 @@ from inspector.dashboard_facts import (
     day_date,
 )
 from inspector.settings import Settings
+from inspector.surveys_insights import ITEM_COLUMNS
 from inspector.surveys_report import Table, record, write_table_csv, write_tables_xlsx
 from surveys.insights import item_correlations_arrays
 from surveys.report import Tally, indices_from_tallies, period_start, to_100
@@ -519,19 +520,8 @@ def satisfaction_table(d: Dashboard) -> Table:
 
 @_table("item_correlation", "扣分项与不满意", True)
 def item_correlation_table(d: Dashboard) -> Table:
-    columns = [
-        ("item_id", "质检项"),
-        ("title", "名称"),
-        ("n", "样本数"),
-        ("failed", "不合格数"),
-        ("dissatisfied_if_failed", "不合格时不满意率"),
-        ("dissatisfied_if_passed", "合格时不满意率"),
-        ("point_biserial", "点二列相关 r"),
-        ("point_biserial_p", "r 的 p 值"),
-        ("spearman", "Spearman ρ"),
-        ("spearman_p", "ρ 的 p 值"),
-    ]
-    return columns, item_correlation(d)
+    # the columns of `inspector surveys insights`, with the item's name
+    return [ITEM_COLUMNS[0], ("title", "名称"), *ITEM_COLUMNS[1:]], item_correlation(d)
 
 
 @_table("risk_flags", "风险标记趋势", False)

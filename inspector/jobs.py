@@ -152,28 +152,33 @@ def renew(
         return done.rowcount == 1
 
 
+def _release_held(session: Session, c: Claim, what: str, **values: Any) -> None:
+    """Update the job only if we still hold its lease (else LeaseLost): the lease ends."""
+    now = utcnow()
+    done = session.execute(
+        update(Job)
+        .where(Job.id == c.job_id, Job.lease_token == c.token, Job.status == JobStatus.RUNNING)
+        .values(lease_token=None, lease_expires_at=None, updated_at=now, **values)
+    )
+    if done.rowcount != 1:
+        raise LeaseLost(f"call {c.call.call_id}: lease lost before {what}")
+
+
 def complete(
     session_factory: sessionmaker[Session], c: Claim, write: Callable[[Session], None]
 ) -> None:
     """Mark the job done and write its results in one transaction, only if we hold the lease."""
-    now = utcnow()
     with session_factory.begin() as session:
-        done = session.execute(
-            update(Job)
-            .where(Job.id == c.job_id, Job.lease_token == c.token, Job.status == JobStatus.RUNNING)
-            .values(
-                status=JobStatus.DONE,
-                stage="done",
-                transcript=None,
-                error=None,
-                lease_token=None,
-                lease_expires_at=None,
-                finished_at=now,
-                updated_at=now,
-            )
+        _release_held(
+            session,
+            c,
+            "results were written",
+            status=JobStatus.DONE,
+            stage="done",
+            transcript=None,
+            error=None,
+            finished_at=utcnow(),
         )
-        if done.rowcount != 1:
-            raise LeaseLost(f"call {c.call.call_id}: lease lost before results were written")
         write(session)
 
 
@@ -182,25 +187,18 @@ def hand_over(
 ) -> None:
     """The ASR phase is done: store its transcript and queue the call for analysis (attempts
     count afresh), only if we still hold the lease."""
-    now = utcnow()
     with session_factory.begin() as session:
-        done = session.execute(
-            update(Job)
-            .where(Job.id == c.job_id, Job.lease_token == c.token, Job.status == JobStatus.RUNNING)
-            .values(
-                status=JobStatus.QUEUED,
-                phase="analysis",
-                stage="transcribed",
-                transcript=transcript,
-                attempts=0,
-                lease_token=None,
-                lease_expires_at=None,
-                dispatched_at=now if sent else None,
-                updated_at=now,
-            )
+        _release_held(
+            session,
+            c,
+            "the transcript was stored",
+            status=JobStatus.QUEUED,
+            phase="analysis",
+            stage="transcribed",
+            transcript=transcript,
+            attempts=0,
+            dispatched_at=utcnow() if sent else None,
         )
-        if done.rowcount != 1:
-            raise LeaseLost(f"call {c.call.call_id}: lease lost before the transcript was stored")
 
 
 def fail(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -60,3 +61,24 @@ def make_truth(wav: Path, segments: list[dict[str, Any]]) -> Path:
     truth = wav.with_suffix(".json")
     truth.write_text(json.dumps({"segments": segments}, ensure_ascii=False), encoding="utf-8")
     return truth
+
+
+def fixture_subset(dest: Path, calls: Sequence[str]) -> Path:
+    """Copy some bundled fixture calls (recording and ground truth) and their manifest rows
+    into dest; returns dest."""
+    import shutil
+
+    dest.mkdir(parents=True, exist_ok=True)
+    lines = (FIXTURE_CALLS / "manifest.csv").read_text("utf-8").splitlines()
+    rows = {line.split(",")[0].rsplit(".", 1)[0]: line for line in lines[1:]}
+    missing = [c for c in calls if c not in rows]
+    if missing:
+        raise KeyError(f"not in fixtures/calls/manifest.csv: {', '.join(missing)}")
+    (dest / "manifest.csv").write_text(
+        "\n".join([lines[0], *(rows[c] for c in calls)]) + "\n", encoding="utf-8"
+    )
+    for call in calls:
+        for ext in (".wav", ".json"):
+            if (FIXTURE_CALLS / f"{call}{ext}").exists():
+                shutil.copy(FIXTURE_CALLS / f"{call}{ext}", dest / f"{call}{ext}")
+    return dest

@@ -19,7 +19,7 @@ from inspector.models import Job, JobStatus, ScoreResult, TranscriptSegment, utc
 from inspector.pipeline import build_pipeline
 from inspector.tasks import dispatch, worker_argv
 from inspector.worker import WorkerStats, process_claim, run_worker
-from tests.factories import FIXTURE_CALLS
+from tests.factories import fixture_subset
 
 CALLS = ("c01_compliant_billing", "c14_forbidden_impatient", "c29_mono_archive")
 
@@ -43,16 +43,7 @@ def test_transcripts_survive_the_round_trip() -> None:
 
 @pytest.fixture
 def queued(settings, sessions, tmp_path: Path):  # type: ignore[no-untyped-def]
-    import shutil
-
-    rec = tmp_path / "rec"
-    rec.mkdir()
-    lines = (FIXTURE_CALLS / "manifest.csv").read_text("utf-8").splitlines()
-    keep = [x for x in lines[1:] if x.split(",")[0].rsplit(".", 1)[0] in CALLS]
-    (rec / "manifest.csv").write_text("\n".join([lines[0], *keep]) + "\n", encoding="utf-8")
-    for call in CALLS:
-        for ext in (".wav", ".json"):
-            shutil.copy(FIXTURE_CALLS / f"{call}{ext}", rec / f"{call}{ext}")
+    rec = fixture_subset(tmp_path / "rec", CALLS)
     fixture = dataclasses.replace(settings, asr_engine="fixture", fixture_dir=rec)
     ingest(sessions, fixture, rec / "manifest.csv")
     return fixture

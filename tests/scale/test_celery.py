@@ -9,7 +9,6 @@ SCALE_BROKER_URL (Redis); .ci/services starts both on loopback for .ci/run.
 from __future__ import annotations
 
 import os
-import shutil
 import signal
 import subprocess
 import sys
@@ -25,7 +24,7 @@ from inspector.ingest import ingest
 from inspector.models import Call, CallFlag, CallMetrics, Job, ScoreResult, TranscriptSegment
 from inspector.tasks import dispatch, make_celery, sender
 from inspector.worker import run_worker
-from tests.factories import FIXTURE_CALLS, make_settings
+from tests.factories import fixture_subset, make_settings
 
 pytestmark = pytest.mark.slow
 DATABASE = os.environ.get("SCALE_DATABASE_URL")
@@ -52,20 +51,7 @@ CALLS = [
 
 @pytest.fixture
 def recordings(tmp_path: Path) -> Path:
-    rec = tmp_path / "rec"
-    rec.mkdir()
-    lines = (FIXTURE_CALLS / "manifest.csv").read_text("utf-8").splitlines()
-    names = {line.split(",")[0].rsplit(".", 1)[0]: line for line in lines[1:]}
-    missing = [c for c in CALLS if c not in names]
-    assert not missing, missing
-    (rec / "manifest.csv").write_text(
-        "\n".join([lines[0], *(names[c] for c in CALLS)]) + "\n", encoding="utf-8"
-    )
-    for call in CALLS:
-        for ext in (".wav", ".json"):
-            if (FIXTURE_CALLS / f"{call}{ext}").exists():
-                shutil.copy(FIXTURE_CALLS / f"{call}{ext}", rec / f"{call}{ext}")
-    return rec
+    return fixture_subset(tmp_path / "rec", CALLS)
 
 
 @pytest.fixture

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 import re
-import shutil
 from pathlib import Path
 
 import pytest
@@ -13,7 +12,7 @@ from inspector.ingest import ingest
 from inspector.surveys_store import import_surveys
 from inspector.users import add_user
 from inspector.worker import run_worker
-from tests.factories import FIXTURE_CALLS, REPO
+from tests.factories import REPO, fixture_subset
 from web import create_app
 
 #: A1001's calls (c01, c17), A1003's solicitation call (c21), a privacy leak (c22) and A1005's
@@ -40,14 +39,7 @@ ROLES = {
 
 @pytest.fixture
 def app(settings, sessions, tmp_path: Path):
-    rec = tmp_path / "rec"
-    rec.mkdir()
-    lines = (FIXTURE_CALLS / "manifest.csv").read_text("utf-8").splitlines()
-    keep = [x for x in lines[1:] if x.split(",")[0].rsplit(".", 1)[0] in CALLS]
-    (rec / "manifest.csv").write_text("\n".join([lines[0], *keep]) + "\n", encoding="utf-8")
-    for call in CALLS:
-        for ext in (".wav", ".json"):
-            shutil.copy(FIXTURE_CALLS / f"{call}{ext}", rec / f"{call}{ext}")
+    rec = fixture_subset(tmp_path / "rec", CALLS)
     ingest(sessions, settings, rec / "manifest.csv")
     run_worker(dataclasses.replace(settings, asr_engine="fixture", fixture_dir=rec), burst=True)
     import_surveys(sessions, settings, REPO / "fixtures/surveys/sms_10point.csv", "sms_10point")
