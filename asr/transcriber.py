@@ -91,7 +91,9 @@ class FixtureTranscriber:
 
     name = "fixture"
 
-    def __init__(self, directories: list[Path]) -> None:
+    def __init__(self, directories: list[Path], delay_s: float = 0.0) -> None:
+        #: seconds each call takes, as a real engine's would (tests that stop a worker mid-call)
+        self.delay_s = delay_s
         self._by_sha: dict[str, Path] = {}
         for directory in directories:
             for truth in sorted(Path(directory).glob("**/*.json")):
@@ -101,6 +103,10 @@ class FixtureTranscriber:
                         self._by_sha[digest] = truth
 
     def transcribe(self, audio: DecodedAudio, options: TranscribeOptions) -> Transcript:
+        if self.delay_s > 0:
+            import time
+
+            time.sleep(self.delay_s)
         truth = self._by_sha.get(options.audio_sha256)
         if truth is None:
             return Transcript(

@@ -184,7 +184,7 @@ def build_transcriber(settings: Settings) -> Transcriber:
     if settings.asr_engine == "none":
         return NullTranscriber()
     if settings.asr_engine == "fixture":
-        return FixtureTranscriber([settings.fixture_dir])
+        return FixtureTranscriber([settings.fixture_dir], settings.fixture_delay_s)
     defaults = TranscribeOptions(hotwords=settings.asr_hotwords)
     if settings.asr_engine == "faster-whisper":
         from asr.engines.faster import FasterWhisperEngine

@@ -96,6 +96,8 @@ class Settings:
     )
     #: Recordings with ground-truth transcripts beside them (the "fixture" engine reads these).
     fixture_dir: Path = Path("fixtures/calls")
+    #: the fixture engine takes this long per call (tests that stop a worker mid-call)
+    fixture_delay_s: float = 0.0
     asr_language: str = "zh"
     agent_channel: Literal["left", "right", "auto"] = "left"
     # scoring

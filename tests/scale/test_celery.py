@@ -174,6 +174,8 @@ def test_two_celery_workers_one_killed_mid_call(
         "INSPECTOR_CELERY_VISIBILITY_TIMEOUT_S": "8",
         "INSPECTOR_DISPATCH_STALE_S": "600",
         "INSPECTOR_LOG_LEVEL": "INFO",
+        # each call's ASR takes 2 s, like a real one, so a worker can be caught holding one
+        "INSPECTOR_FIXTURE_DELAY_S": "2",
     }
     workers = {
         name: _worker(env, f"{name}@test", tmp_path / f"{name}.log") for name in ("w1", "w2")
@@ -184,9 +186,11 @@ def test_two_celery_workers_one_killed_mid_call(
         while killed_call is None and time.monotonic() < deadline:
             with sessions() as session:
                 killed_call = session.scalar(
-                    select(Job.call_pk).where(Job.status == "running", Job.worker.like("w1@%"))
+                    select(Job.call_pk).where(
+                        Job.status == "running", Job.phase == "asr", Job.worker.like("w1@%")
+                    )
                 )
-            time.sleep(0.02)
+            time.sleep(0.1)
         assert killed_call is not None, (tmp_path / "w1.log").read_text(errors="replace")[-3000:]
         os.killpg(workers["w1"].pid, signal.SIGKILL)  # mid-call: no chance to clean up
         workers["w1"].wait(timeout=10)
@@ -206,11 +210,10 @@ def test_two_celery_workers_one_killed_mid_call(
             if process.poll() is None:
                 os.killpg(process.pid, signal.SIGTERM)
                 process.wait(timeout=30)
-
-    got = _facts(sessions)
-    with sessions() as session:
-        taken_over = session.scalar(select(Job).where(Job.call_pk == killed_call))
-    engine.dispose()
+        got = _facts(sessions)
+        with sessions() as session:
+            taken_over = session.scalar(select(Job).where(Job.call_pk == killed_call))
+        engine.dispose()
     # the killed worker's call was finished by the other worker, once
     assert taken_over.status == "done" and taken_over.worker.startswith("w2@")
     assert set(got) == set(expected)
