@@ -24,11 +24,16 @@ from inspector.dashboard_facts import (
     Facts,
     FactsCache,
     SurveyFacts,
-    day_date,
 )
 from inspector.settings import Settings
 from inspector.surveys_insights import ITEM_COLUMNS
-from inspector.surveys_report import Table, record, write_table_csv, write_tables_xlsx
+from inspector.surveys_report import (
+    Table,
+    day_date,
+    record,
+    write_table_csv,
+    write_tables_xlsx,
+)
 from surveys.insights import item_correlations_arrays
 from surveys.report import Tally, indices_from_tallies, period_start, to_100
 

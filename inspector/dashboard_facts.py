@@ -9,12 +9,11 @@ tells when they must be read again, so a new import or review shows on the next 
 
 from __future__ import annotations
 
-import itertools
 import logging
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -31,6 +30,7 @@ from inspector.models import (
     SurveyResponse,
     utcnow,
 )
+from inspector.surveys_report import local_days, scan_array
 from surveys.indices import Level
 
 logger = logging.getLogger(__name__)
@@ -260,16 +260,7 @@ def load_survey_facts(
     if upto_id is None:
         upto_id = survey_stamp(session)[0]
     sql = _survey_sql(dialect).format(after=int(after_id), upto=int(upto_id))
-    cursor = session.connection().connection.cursor()
-    parts = []
-    try:
-        cursor.execute(sql)
-        while batch := cursor.fetchmany(200_000):
-            flat = itertools.chain.from_iterable(batch)
-            parts.append(np.fromiter(flat, dtype=np.int64, count=2 * len(batch)))
-    finally:
-        cursor.close()
-    a = np.concatenate(parts).reshape(-1, 2) if parts else np.zeros((0, 2), dtype=np.int64)
+    a = scan_array(session, sql, (), 2, np.int64)
     packed = a[:, 1]
     score_code = (packed >> 10) & 63
     sent = a[:, 0].copy()
@@ -386,24 +377,3 @@ class FactsCache:
         """Read everything now (at server start), so the first dashboard request is quick."""
         with self._sessions() as session:
             self.get(session)
-
-
-def local_days(epoch: np.ndarray, tz: ZoneInfo) -> np.ndarray:
-    """Days since 1970-01-01 in the centre's time zone (daylight saving respected)."""
-    from inspector.surveys_report import constant_offsets
-
-    if not len(epoch):
-        return epoch.copy()
-    first = datetime.fromtimestamp(int(epoch.min()), UTC)
-    last = datetime.fromtimestamp(int(epoch.max()), UTC)
-    stretches = constant_offsets(tz, first, last)
-    bounds = np.array([int(hi.timestamp()) for _, hi, _ in stretches[:-1] if hi is not None])
-    offsets = np.array([60 * off for _, _, off in stretches], dtype=np.int64)
-    return (epoch + offsets[np.searchsorted(bounds, epoch, side="right")]) // 86400
-
-
-EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
-
-
-def day_date(day: int) -> date:
-    return date.fromordinal(EPOCH_ORDINAL + int(day))

@@ -155,8 +155,13 @@ def _audit(
     )
 
 
+def may_change(user_id: int, role: str, owner_id: int) -> bool:
+    """A clip or playlist is changed by its creator, a QA lead or an admin."""
+    return user_id == owner_id or UserRole(role) in CURATORS
+
+
 def _may_change(user: User, owner_id: int) -> None:
-    if user.id != owner_id and UserRole(user.role) not in CURATORS:
+    if not may_change(user.id, user.role, owner_id):
         raise PermissionError("only its creator, a QA lead or an admin may change this")
 
 

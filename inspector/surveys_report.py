@@ -118,9 +118,7 @@ def load_tallies(
     dims = _dimension_scales(session)
     scales = [s for (s,) in session.execute(select(r.scale).distinct()) if s in SCALE_RANGE]
     if session.get_bind().dialect.name == "sqlite":
-        return _sqlite_tallies(
-            session, by, constant_offsets(tz, first, last), scales, dims, start, end
-        )
+        return _sqlite_tallies(session, by, tz, scales, dims, start, end)
     group = GROUP_COLUMNS[by] if by in GROUP_COLUMNS else literal("all")
     out: dict[tuple[str, date], Tally] = {}
     postgres = session.get_bind().dialect.name == "postgresql"
@@ -155,7 +153,7 @@ def load_tallies(
 def _sqlite_tallies(
     session: Session,
     by: GroupBy,
-    stretches: list[tuple[datetime, datetime | None, int]],
+    tz: ZoneInfo,
     scales: list[str],
     dims: dict[str, str],
     start: datetime | None,
@@ -188,26 +186,11 @@ def _sqlite_tallies(
         if bound is not None:
             sql += f" AND sent_at {op} ?"
             params.append(bound.astimezone(UTC).replace(tzinfo=None).isoformat(" ", "microseconds"))
-    # the raw driver cursor, inside the session's transaction: building a Row per response
-    # would cost more than the query
-    cursor = session.connection().connection.cursor()
-    width = len(columns)
-    parts = []
-    try:
-        cursor.execute(sql, params)
-        while batch := cursor.fetchmany(200_000):
-            flat = itertools.chain.from_iterable(batch)
-            parts.append(np.fromiter(flat, dtype=np.float64, count=width * len(batch)))
-    finally:
-        cursor.close()
-    if not parts:
+    a = scan_array(session, sql, params, len(columns), np.float64)
+    if not len(a):
         return {}
-    a = np.concatenate(parts).reshape(-1, width)
     call_pk, epoch = a[:, 0].astype(np.int64), a[:, 1].astype(np.int64)
-    # local day: the offset of the stretch each timestamp falls in
-    bounds = np.array([int(hi.timestamp()) for _, hi, _ in stretches[:-1] if hi is not None])
-    offsets = np.array([60 * off for _, _, off in stretches], dtype=np.int64)
-    day = (epoch + offsets[np.searchsorted(bounds, epoch, side="right")]) // 86400
+    day = local_days(epoch, tz)
     names, codes = _group_codes(session, by, int(call_pk.max()))
     group = codes[call_pk]
     first_day = int(day.min())
@@ -234,13 +217,49 @@ def _sqlite_tallies(
     out = {}
     for key, row in zip(keys.tolist(), table.tolist(), strict=True):
         group_code, offset = divmod(key, span)
-        out[(names[group_code], date.fromordinal(_EPOCH_ORDINAL + first_day + offset))] = _tally(
-            row, scales, dims
-        )
+        out[(names[group_code], day_date(first_day + offset))] = _tally(row, scales, dims)
     return out
 
 
+def scan_array(
+    session: Session, sql: str, params: Sequence[Any], width: int, dtype: Any
+) -> np.ndarray:
+    """The rows of a numeric query as an (n, width) array, read through the driver's cursor
+    inside the session's transaction: building a Row per result would cost more than the
+    query over a million rows."""
+    cursor = session.connection().connection.cursor()
+    parts = []
+    try:
+        cursor.execute(sql, tuple(params)) if params else cursor.execute(sql)
+        while batch := cursor.fetchmany(200_000):
+            flat = itertools.chain.from_iterable(batch)
+            parts.append(np.fromiter(flat, dtype=dtype, count=width * len(batch)))
+    finally:
+        cursor.close()
+    if not parts:
+        return np.zeros((0, width), dtype=dtype)
+    return np.concatenate(parts).reshape(-1, width)
+
+
 _EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
+
+
+def day_date(day: int) -> date:
+    """The date of a day number (days since 1970-01-01)."""
+    return date.fromordinal(_EPOCH_ORDINAL + int(day))
+
+
+def local_days(epoch: np.ndarray, tz: ZoneInfo) -> np.ndarray:
+    """Day numbers of UTC epoch seconds in the centre's time zone (daylight saving respected:
+    each timestamp takes the offset of the stretch it falls in)."""
+    if not len(epoch):
+        return epoch.copy()
+    first = datetime.fromtimestamp(int(epoch.min()), UTC)
+    last = datetime.fromtimestamp(int(epoch.max()), UTC)
+    stretches = constant_offsets(tz, first, last)
+    bounds = np.array([int(hi.timestamp()) for _, hi, _ in stretches[:-1] if hi is not None])
+    offsets = np.array([60 * off for _, _, off in stretches], dtype=np.int64)
+    return (epoch + offsets[np.searchsorted(bounds, epoch, side="right")]) // 86400
 
 
 def _group_codes(session: Session, by: GroupBy, max_pk: int) -> tuple[list[str], np.ndarray]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from flask import Flask
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -57,7 +59,11 @@ def create_app(settings: Settings, session_factory: sessionmaker[Session] | None
             args = request.args.to_dict() | {k: str(v) for k, v in overrides.items()}
             return urlencode(args)
 
-        return {"args_with": args_with}
+        def vendored(name: str) -> bool:
+            """Whether run.sh vendored this browser library (npm may have been missing)."""
+            return (Path(app.static_folder or "") / "vendor" / name).exists()
+
+        return {"args_with": args_with, "vendored": vendored}
 
     @app.template_filter("local")
     def _local(value, fmt: str = "%Y-%m-%d %H:%M") -> str:

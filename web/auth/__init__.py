@@ -17,9 +17,11 @@ from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager, current_user, login_required, login_user, logout_user
 from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from inspector.models import Call, User, UserRole
+from inspector.settings import Settings
 
 bp = Blueprint("auth", __name__, template_folder="../templates")
 login_manager = LoginManager()
@@ -140,6 +142,23 @@ def _next_url() -> str:
 def logout() -> Any:
     logout_user()
     return redirect(url_for("auth.login"))
+
+
+def sessions() -> sessionmaker[Session]:
+    """The app's session factory (views open their own sessions)."""
+    return current_app.extensions["inspector.sessions"]
+
+
+def settings() -> Settings:
+    return current_app.extensions["inspector.settings"]
+
+
+def me(session: Session) -> User:
+    """The signed-in user's row in this session (403 when the account is gone)."""
+    user = session.get(User, current_user.id)
+    if user is None:
+        abort(403)
+    return user
 
 
 def require_visible(call: Call | None, user: SignedIn) -> Call:

@@ -9,7 +9,7 @@ from flask import Blueprint, abort, current_app, render_template, request, send_
 
 from inspector.manifest import parse_range
 from inspector.surveys_report import COLUMNS, export, report
-from web.auth import MANAGERS, requires
+from web.auth import MANAGERS, requires, sessions, settings
 
 bp = Blueprint("manage", __name__, url_prefix="/manage", template_folder="../templates")
 
@@ -18,24 +18,24 @@ PERIODS = ("day", "week", "month", "all")
 
 
 def _choices():
-    settings = current_app.extensions["inspector.settings"]
+    config = settings()
     by = request.args.get("by", "agent")
     period = request.args.get("period", "week")
     if by not in GROUPINGS or period not in PERIODS:
         abort(400, f"by must be one of {GROUPINGS}, period one of {PERIODS}")
     try:
-        start, end = parse_range(request.args.get("from"), request.args.get("to"), settings.tz)
+        start, end = parse_range(request.args.get("from"), request.args.get("to"), config.tz)
     except ValueError:
         abort(400, "from/to must be dates (YYYY-MM-DD)")
-    return settings, by, period, start, end
+    return config, by, period, start, end
 
 
 @bp.get("/satisfaction")
 @requires(*MANAGERS)
 def satisfaction() -> str:
-    settings, by, period, start, end = _choices()
-    with current_app.extensions["inspector.sessions"]() as session:
-        rows = report(session, settings, by, period, start, end)
+    config, by, period, start, end = _choices()
+    with sessions()() as session:
+        rows = report(session, config, by, period, start, end)
     return render_template(
         "manage/satisfaction.html",
         rows=rows,
@@ -51,15 +51,15 @@ def satisfaction() -> str:
 @bp.get("/satisfaction/export")
 @requires(*MANAGERS)
 def satisfaction_export():
-    settings, by, period, start, end = _choices()
+    config, by, period, start, end = _choices()
     fmt = request.args.get("format", "xlsx")
     if fmt not in ("xlsx", "csv"):
         abort(400, "format must be xlsx or csv")
     groupings = [g for g in request.args.getlist("by") if g in GROUPINGS] or [by]
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / f"satisfaction_{'_'.join(groupings)}_{period}.{fmt}"
-        with current_app.extensions["inspector.sessions"]() as session:
-            export(session, settings, groupings, period, out, fmt, start, end)
+        with sessions()() as session:
+            export(session, config, groupings, period, out, fmt, start, end)
         data = out.read_bytes()
     mime = (
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -77,10 +77,9 @@ def satisfaction_export():
 def _dashboard_filter():  # type: ignore[no-untyped-def]
     from inspector.dashboard import DashboardFilter
 
-    settings = current_app.extensions["inspector.settings"]
     a = request.args
     try:
-        start, end = parse_range(a.get("from"), a.get("to"), settings.tz)
+        start, end = parse_range(a.get("from"), a.get("to"), settings().tz)
     except ValueError:
         abort(400, "from/to must be dates (YYYY-MM-DD)")
     try:
@@ -101,7 +100,7 @@ def _open(session, with_surveys: bool = True):  # type: ignore[no-untyped-def]
 
     return open_dashboard(
         session,
-        current_app.extensions["inspector.settings"],
+        settings(),
         current_app.extensions["inspector.dashboard"],
         _dashboard_filter(),
         with_surveys,
@@ -114,7 +113,7 @@ def dashboard() -> str:
     from inspector.dashboard import PERIODS, TABLES, options
 
     f = _dashboard_filter()
-    with current_app.extensions["inspector.sessions"]() as session:
+    with sessions()() as session:
         facts = current_app.extensions["inspector.dashboard"].get(session, with_surveys=False)
         choices = options(facts.calls)
     return render_template(
@@ -124,9 +123,6 @@ def dashboard() -> str:
         choices=choices,
         periods=PERIODS,
         tables={name: title for name, (title, _, _) in TABLES.items()},
-        has_chartjs=(
-            Path(current_app.static_folder or "") / "vendor" / "chart.umd.min.js"
-        ).exists(),
     )
 
 
@@ -152,7 +148,7 @@ def api(name: str):  # type: ignore[no-untyped-def]
     if name not in API:
         abort(404)
     function, surveys = API[name]
-    with current_app.extensions["inspector.sessions"]() as session:
+    with sessions()() as session:
         d = _open(session, surveys)
         if name == "agents":
             data = board.league(d, "agent")
@@ -181,7 +177,7 @@ def dashboard_export():  # type: ignore[no-untyped-def]
     surveys = any(TABLES[n][2] for n in names)
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / f"dashboard_{'_'.join(names) if len(names) < 3 else 'all'}.{fmt}"
-        with current_app.extensions["inspector.sessions"]() as session:
+        with sessions()() as session:
             export(_open(session, surveys), names, out, fmt)
         data = out.read_bytes()
     import io

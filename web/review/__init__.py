@@ -12,7 +12,6 @@ import numpy as np
 from flask import (
     Blueprint,
     abort,
-    current_app,
     flash,
     redirect,
     render_template,
@@ -22,7 +21,7 @@ from flask import (
 )
 from flask_login import current_user
 from sqlalchemy import select
-from sqlalchemy.orm import Session, selectinload, sessionmaker
+from sqlalchemy.orm import Session, selectinload
 
 from inspector import jobs
 from inspector.manifest import parse_range
@@ -48,7 +47,17 @@ from inspector.reviews import (
 from scoring.pii import mask_pii
 from scoring.review import ManualItem, ReviewError, Verdict
 from scoring.scorecard import load_scorecard
-from web.auth import EVERYONE, REVIEWERS, TRAINERS, require_visible, requires, scope_calls
+from web.auth import (
+    EVERYONE,
+    REVIEWERS,
+    TRAINERS,
+    me,
+    require_visible,
+    requires,
+    scope_calls,
+    sessions,
+    settings,
+)
 
 bp = Blueprint("review", __name__, template_folder="../templates")
 
@@ -56,23 +65,8 @@ PAGE_SIZE = 50
 LEVEL_LABEL = {"satisfied": "满意", "basic": "基本满意", "dissatisfied": "不满意"}
 
 
-def sessions() -> sessionmaker[Session]:
-    return current_app.extensions["inspector.sessions"]
-
-
-def settings():
-    return current_app.extensions["inspector.settings"]
-
-
 def scorecard():
     return load_scorecard(settings().scorecard)
-
-
-def _me(session: Session) -> User:
-    user = session.get(User, current_user.id)
-    if user is None:
-        abort(403)
-    return user
 
 
 @bp.get("/healthz")
@@ -263,13 +257,7 @@ def call_page(pk: int) -> str:
         can_clip=current_user.role in TRAINERS and bool(call.audio_path),
         scorecard_items=[(i.id, i.title) for i in card.items],
         next_pk=next_pk,
-        has_wavesurfer=_vendored("wavesurfer.min.js"),
-        has_regions=_vendored("regions.min.js"),
     )
-
-
-def _vendored(name: str) -> bool:
-    return (Path(current_app.static_folder or "") / "vendor" / name).exists()
 
 
 def _next_call(session: Session, pk: int) -> int | None:
@@ -351,7 +339,7 @@ def review(pk: int):
             abort(409, "this call has no QA result to review")
         try:
             score = submit_review(
-                session, _me(session), result, scorecard(), verdicts, comments, manual
+                session, me(session), result, scorecard(), verdicts, comments, manual
             )
         except ReviewError as exc:
             abort(409, str(exc))
@@ -371,7 +359,7 @@ def appeal(pk: int):
         try:
             file_appeal(
                 session,
-                _me(session),
+                me(session),
                 result,
                 scorecard(),
                 request.form.get("item_id", ""),
@@ -413,7 +401,7 @@ def decide(appeal_id: int):
         try:
             decide_appeal(
                 session,
-                _me(session),
+                me(session),
                 item,
                 scorecard(),
                 decision == "accept",

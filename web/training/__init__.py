@@ -9,7 +9,6 @@ from typing import Any
 from flask import (
     Blueprint,
     abort,
-    current_app,
     flash,
     redirect,
     render_template,
@@ -18,32 +17,21 @@ from flask import (
     url_for,
 )
 from flask_login import current_user
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session
 
 from inspector import library
 from inspector.library import ClipFilter, ClipSpec, LibraryError, RenderOptions
 from inspector.models import Call, Clip, User
 from scoring.pii import mask_pii
 from scoring.scorecard import load_scorecard
-from web.auth import TRAINERS, require_visible, requires
+from web.auth import TRAINERS, me, require_visible, requires, sessions, settings
 
 bp = Blueprint("training", __name__, template_folder="../templates")
 
 
-def sessions() -> sessionmaker[Session]:
-    return current_app.extensions["inspector.sessions"]
-
-
 def _items() -> list[tuple[str, str]]:
-    card = load_scorecard(current_app.extensions["inspector.settings"].scorecard)
+    card = load_scorecard(settings().scorecard)
     return [(i.id, i.title) for i in card.items]
-
-
-def _me(session: Session) -> User:
-    user = session.get(User, current_user.id)
-    if user is None:
-        abort(403)
-    return user
 
 
 def _float(name: str) -> float:
@@ -77,7 +65,7 @@ def create(pk: int):
         require_visible(session.get(Call, pk), current_user)
         try:
             clip = library.create_clip(
-                session, _me(session), _spec(pk, _float("start_s"), _float("end_s")), items
+                session, me(session), _spec(pk, _float("start_s"), _float("end_s")), items
             )
         except LibraryError as exc:
             abort(400, str(exc))
@@ -85,8 +73,8 @@ def create(pk: int):
         playlist_id = request.form.get("playlist_id", type=int)
         if playlist_id:
             try:
-                playlist = library.get_playlist(session, _me(session), playlist_id)
-                library.add_to_playlist(session, _me(session), playlist, clip)
+                playlist = library.get_playlist(session, me(session), playlist_id)
+                library.add_to_playlist(session, me(session), playlist, clip)
             except (LookupError, PermissionError) as exc:
                 abort(403, str(exc))
     flash(f"剪辑已保存 ({start_s:.1f}–{end_s:.1f} s)")
@@ -129,7 +117,7 @@ def clips() -> str:
             r.clip.id: [(s.role, _masked(s.text)) for s in library.clip_segments(session, r.clip)]
             for r in rows[:50]
         }
-        playlists = library.visible_playlists(session, _me(session))
+        playlists = library.visible_playlists(session, me(session))
     return render_template(
         "training/library.html",
         rows=rows,
@@ -154,8 +142,10 @@ def clip_page(clip_id: int) -> str:
             {"start": s.start_s - clip.start_s, "role": str(s.role), "text": _masked(s.text)}
             for s in library.clip_segments(session, clip)
         ]
-        me = _me(session)
-        playlists = [p for p, _, _ in library.visible_playlists(session, me) if p.owner_id == me.id]
+        user = me(session)
+        playlists = [
+            p for p, _, _ in library.visible_playlists(session, user) if p.owner_id == user.id
+        ]
         creator = session.get(User, clip.created_by)
         session.expunge_all()
     return render_template(
@@ -166,7 +156,7 @@ def clip_page(clip_id: int) -> str:
         playlists=playlists,
         items=_items(),
         creator=creator.username if creator else "?",
-        can_edit=clip.created_by == current_user.id or current_user.role in library.CURATORS,
+        can_edit=library.may_change(current_user.id, current_user.role, clip.created_by),
         mp3=library.mp3_available(),
     )
 
@@ -178,7 +168,7 @@ def update(clip_id: int):
     with sessions().begin() as session:
         clip = _clip(session, clip_id)
         try:
-            library.update_clip(session, _me(session), clip, _spec(clip.call_pk), items)
+            library.update_clip(session, me(session), clip, _spec(clip.call_pk), items)
         except PermissionError as exc:
             abort(403, str(exc))
         except LibraryError as exc:
@@ -192,7 +182,7 @@ def update(clip_id: int):
 def delete(clip_id: int):
     with sessions().begin() as session:
         try:
-            library.delete_clip(session, _me(session), _clip(session, clip_id))
+            library.delete_clip(session, me(session), _clip(session, clip_id))
         except PermissionError as exc:
             abort(403, str(exc))
     flash("剪辑已删除")
@@ -257,7 +247,7 @@ def _send(clip_id: int, fmt: str, options: RenderOptions, as_attachment: bool):
 @requires(*TRAINERS)
 def playlists() -> str:
     with sessions()() as session:
-        rows = library.visible_playlists(session, _me(session))
+        rows = library.visible_playlists(session, me(session))
         session.expunge_all()
     return render_template("training/playlists.html", rows=rows)
 
@@ -269,7 +259,7 @@ def create_playlist():
         try:
             playlist = library.create_playlist(
                 session,
-                _me(session),
+                me(session),
                 request.form.get("name", ""),
                 request.form.get("description", ""),
                 request.form.get("shared") == "1",
@@ -282,7 +272,7 @@ def create_playlist():
 
 def _playlist(session: Session, playlist_id: int):  # type: ignore[no-untyped-def]
     try:
-        return library.get_playlist(session, _me(session), playlist_id)
+        return library.get_playlist(session, me(session), playlist_id)
     except LookupError:
         abort(404)
 
@@ -300,7 +290,7 @@ def playlist_page(playlist_id: int) -> str:
         playlist=playlist,
         rows=rows,
         owner=owner.username if owner else "?",
-        can_edit=playlist.owner_id == current_user.id or current_user.role in library.CURATORS,
+        can_edit=library.may_change(current_user.id, current_user.role, playlist.owner_id),
     )
 
 
@@ -308,7 +298,7 @@ def _change(playlist_id: int, action: Any, message: str):
     with sessions().begin() as session:
         playlist = _playlist(session, playlist_id)
         try:
-            action(session, _me(session), playlist)
+            action(session, me(session), playlist)
         except PermissionError as exc:
             abort(403, str(exc))
         except LookupError:
