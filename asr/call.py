@@ -15,6 +15,7 @@ from typing import Protocol
 import numpy as np
 
 from asr.diarize import SAMPLE_RATE_HZ, split_speakers
+from asr.glossary import Glossary
 from asr.roles import pick_agent
 from asr.text import (
     compression_ratio,
@@ -24,7 +25,7 @@ from asr.text import (
     to_simplified,
 )
 from asr.transcriber import TranscribeOptions
-from asr.types import DecodedAudio, Role, Segment, Transcript, Word
+from asr.types import DecodedAudio, Role, Segment, Transcript, Word, shift_segment
 
 
 @dataclass(frozen=True)
@@ -134,18 +135,6 @@ def trim_loop(segment: Segment) -> Segment:
     )
 
 
-def _shift(segment: Segment, offset_s: float) -> Segment:
-    return replace(
-        segment,
-        start_s=segment.start_s + offset_s,
-        end_s=segment.end_s + offset_s,
-        words=tuple(
-            replace(w, start_s=w.start_s + offset_s, end_s=w.end_s + offset_s)
-            for w in segment.words
-        ),
-    )
-
-
 def _recover_loops(
     engine: ChannelEngine, samples: np.ndarray, raw: list[Segment], options: TranscribeOptions
 ) -> list[Segment]:
@@ -161,7 +150,7 @@ def _recover_loops(
         end = int(seg.end_s * SAMPLE_RATE_HZ)
         again = engine.transcribe_channel(samples[start:end], options)
         # one retry only: a second loop in the retry is trimmed, not chased
-        out.extend(trim_loop(_shift(s, trimmed.end_s)) for s in again)
+        out.extend(trim_loop(shift_segment(s, trimmed.end_s)) for s in again)
     return out
 
 
@@ -204,12 +193,35 @@ def transcribe_call(
     audio: DecodedAudio,
     options: TranscribeOptions,
     guard: GuardOptions | None = None,
+    glossary: Glossary | None = None,
 ) -> Transcript:
     """Transcribe a decoded call (stereo by channel, mono with speaker separation)."""
     guard = guard or GuardOptions()
     if audio.channels >= 2:
-        return _stereo(engine, audio, options, guard)
-    return _mono(engine, audio, options, guard)
+        transcript = _stereo(engine, audio, options, guard)
+    else:
+        transcript = _mono(engine, audio, options, guard)
+    return apply_glossary(transcript, glossary) if glossary is not None else transcript
+
+
+def apply_glossary(transcript: Transcript, glossary: Glossary) -> Transcript:
+    """Misheard domain terms put right in every segment; the changes listed in the notes.
+
+    Word timings keep the engine's own text: they carry timing, the segment text is what people
+    read and what scoring matches.
+    """
+    fixes: list[str] = []
+    segments: list[Segment] = []
+    for seg in transcript.segments:
+        text, corrections = glossary.correct(seg.text)
+        fixes.extend(f"{c.heard}->{c.written}" for c in corrections)
+        segments.append(replace(seg, text=text) if corrections else seg)
+    if not fixes:
+        return transcript
+    note = f"glossary corrected {len(fixes)}: {', '.join(fixes[:20])}"
+    if len(fixes) > 20:
+        note += ", ..."
+    return replace(transcript, segments=tuple(segments), notes=(*transcript.notes, note))
 
 
 def _stereo(

@@ -21,6 +21,8 @@ HALLUCINATION_PATTERNS = tuple(
         r"(?i)subtitles? by",
     )
 )
+#: the longest unit a decoder loop repeats (射射射… is 1, "Hoseway 1805、" is 13)
+MAX_LOOP_UNIT = 16
 DEFAULT_PROMPT_ZH = "以下是普通话客服电话录音的转写，使用简体中文。"
 
 
@@ -52,13 +54,13 @@ def looks_invented(text: str) -> bool:
 def has_runaway_repetition(text: str, min_unit: int = 2, min_repeats: int = 4) -> bool:
     """True when a short unit repeats back to back (谢谢谢谢谢谢谢谢...), a decoder loop."""
     compact = re.sub(r"[\s，。！？、,.!?]", "", text)
-    for size in range(min_unit, 9):
+    for size in range(min_unit, MAX_LOOP_UNIT + 1):
         if re.search(rf"(.{{{size}}})\1{{{min_repeats - 1},}}", compact):
             return True
     return bool(re.search(r"(.)\1{7,}", compact))
 
 
-_LOOP = re.compile(r"(.{2,8}?)\1{3,}|(.)\2{7,}")
+_LOOP = re.compile(rf"(.{{2,{MAX_LOOP_UNIT}}}?)\1{{3,}}|(.)\2{{7,}}")
 
 
 def loop_start(text: str) -> int | None:
@@ -91,6 +93,19 @@ def cer(reference: str, hypothesis: str) -> float:
     from rapidfuzz.distance import Levenshtein
 
     ref, hyp = normalize_for_cer(reference), normalize_for_cer(hypothesis)
+    if not ref:
+        return 0.0 if not hyp else 1.0
+    return Levenshtein.distance(ref, hyp) / len(ref)
+
+
+_WORD = re.compile(r"[a-z0-9']+")
+
+
+def wer(reference: str, hypothesis: str) -> float:
+    """Word error rate for languages written with spaces (lower case, punctuation ignored)."""
+    from rapidfuzz.distance import Levenshtein
+
+    ref, hyp = _WORD.findall(reference.lower()), _WORD.findall(hypothesis.lower())
     if not ref:
         return 0.0 if not hyp else 1.0
     return Levenshtein.distance(ref, hyp) / len(ref)

@@ -13,6 +13,7 @@ from inspector.errors import TranscriptionError
 
 if TYPE_CHECKING:
     from asr.call import ChannelEngine
+    from asr.glossary import Glossary
 
 
 @dataclass(frozen=True)
@@ -127,10 +128,17 @@ class FixtureTranscriber:
 class WhisperTranscriber:
     """A Whisper engine (loaded once) wrapped with channel handling, roles and the guard."""
 
-    def __init__(self, engine: ChannelEngine, defaults: TranscribeOptions | None = None) -> None:
+    def __init__(
+        self,
+        engine: ChannelEngine,
+        defaults: TranscribeOptions | None = None,
+        glossary: Glossary | None = None,
+    ) -> None:
         self.engine = engine
         self.name = engine.name
         self.defaults = defaults
+        #: domain terms misheard as homophones are corrected towards these (None = off)
+        self.glossary = glossary
 
     def transcribe(self, audio: DecodedAudio, options: TranscribeOptions) -> Transcript:
         from asr.call import transcribe_call
@@ -141,4 +149,4 @@ class WhisperTranscriber:
                 initial_prompt=options.initial_prompt or self.defaults.initial_prompt,
                 hotwords=options.hotwords or self.defaults.hotwords,
             )
-        return transcribe_call(self.engine, audio, options)
+        return transcribe_call(self.engine, audio, options, glossary=self.glossary)

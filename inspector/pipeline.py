@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from asr import audio
 from asr.transcriber import (
@@ -25,6 +25,9 @@ from scoring.metrics import measure
 from scoring.scorecard import Scorecard, load_scorecard
 from scoring.sentiment import SentimentModel, shared_model
 from scoring.types import CallResult, Metrics
+
+if TYPE_CHECKING:
+    from asr.glossary import Glossary
 
 
 @dataclass
@@ -179,6 +182,18 @@ class Pipeline:
         return work
 
 
+def load_glossary(settings: Settings) -> Glossary | None:
+    """The homophone-correction glossary the settings name (None when it is off)."""
+    from asr.glossary import PACKAGED_GLOSSARY, Glossary
+
+    if settings.asr_glossary == "off":
+        return None
+    path = PACKAGED_GLOSSARY if settings.asr_glossary == "builtin" else Path(settings.asr_glossary)
+    if not path.is_file():
+        raise ConfigError(f"setting 'asr_glossary': glossary file {path} does not exist")
+    return Glossary.from_file(path, settings.asr_hotwords)
+
+
 def build_transcriber(settings: Settings) -> Transcriber:
     """The engine named by settings, loaded once per worker process."""
     if settings.asr_engine == "none":
@@ -201,8 +216,9 @@ def build_transcriber(settings: Settings) -> Transcriber:
             compute_type="" if settings.asr_compute_type == "auto" else settings.asr_compute_type,
             cpu_threads=settings.asr_cpu_threads,
             beam_size=settings.asr_beam_size,
+            batch_size=settings.asr_batch_size,
         )
-        return WhisperTranscriber(engine, defaults)
+        return WhisperTranscriber(engine, defaults, load_glossary(settings))
     if settings.asr_engine == "openai-whisper":
         from asr.engines.openai import OpenAIWhisperEngine
         from asr.models import prepare_base_openai, validate_openai_checkpoint
@@ -217,6 +233,7 @@ def build_transcriber(settings: Settings) -> Transcriber:
                 checkpoint, device=settings.asr_device, beam_size=settings.asr_beam_size
             ),
             defaults,
+            load_glossary(settings),
         )
     raise ConfigError(f"setting 'asr_engine': engine {settings.asr_engine!r} is not available")
 

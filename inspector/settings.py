@@ -75,6 +75,8 @@ class Settings:
     #: CTranslate2 compute type; auto = float16 on a GPU, int8 on the CPU
     asr_compute_type: Literal["auto", "int8", "int8_float16", "float16", "float32"] = "auto"
     asr_beam_size: int = 5
+    #: voice-activity chunks (<= 30 s each) decoded together by faster-whisper; 1 = one by one
+    asr_batch_size: int = 8
     asr_cpu_threads: int = 0
     #: Telecom glossary given to Whisper as context (commas separate terms).
     asr_hotwords: tuple[str, ...] = (
@@ -94,6 +96,9 @@ class Settings:
         "月租",
         "增值业务",
     )
+    #: Homophone correction towards domain terms: "builtin" (asr/glossary_zh.txt), "off", or a
+    #: file of one term per line; the hotwords above are always added.
+    asr_glossary: str = "builtin"
     #: Recordings with ground-truth transcripts beside them (the "fixture" engine reads these).
     fixture_dir: Path = Path("fixtures/calls")
     #: the fixture engine takes this long per call (tests that stop a worker mid-call)
@@ -279,6 +284,9 @@ def _validate(settings: Settings) -> None:
         raise ConfigError(f"setting 'timezone': unknown time zone {settings.timezone!r}") from exc
     if settings.workers < 1:
         raise ConfigError(f"setting 'workers' must be at least 1, got {settings.workers}")
+    for name in ("asr_beam_size", "asr_batch_size"):
+        if getattr(settings, name) < 1:
+            raise ConfigError(f"setting {name!r} must be at least 1, got {getattr(settings, name)}")
     if settings.max_attempts < 1:
         raise ConfigError(f"setting 'max_attempts' must be at least 1, got {settings.max_attempts}")
     if settings.lease_s <= 0:

@@ -7,9 +7,10 @@ from pathlib import Path
 
 import numpy as np
 
-from asr.text import DEFAULT_PROMPT_ZH, build_prompt
+from asr.diarize import SAMPLE_RATE_HZ
+from asr.text import DEFAULT_PROMPT_ZH, build_prompt, compression_ratio, has_runaway_repetition
 from asr.transcriber import TranscribeOptions
-from asr.types import Role, Segment, Word
+from asr.types import Role, Segment, Word, shift_segment
 from inspector.errors import TranscriptionError
 
 
@@ -25,7 +26,23 @@ def pick_device(device: str) -> tuple[str, str]:
     return ("cuda", "float16") if has_cuda else ("cpu", "int8")
 
 
+#: Whisper's own test for a failed decoding (the thresholds of its temperature fallback)
+FAILED_COMPRESSION_RATIO = 2.4
+FAILED_AVG_LOGPROB = -1.0
+VAD_PARAMETERS = {"min_silence_duration_ms": 700, "speech_pad_ms": 200}
+
+
 class FasterWhisperEngine:
+    """faster-whisper with VAD; speech is decoded in batches of up to 30 s chunks.
+
+    `batch_size` > 1 decodes the voice-activity chunks of a channel together (faster-whisper's
+    batched pipeline: one encoder and one beam search for several chunks at once). Batched
+    decoding has no temperature fallback, so a chunk that fails Whisper's own test (a loop, a
+    compression ratio over 2.4, an average log-probability under -1) is decoded again on its
+    own with the sequential decoder, which falls back to higher temperatures as Whisper does.
+    `batch_size` 1 uses the sequential decoder for everything.
+    """
+
     name = "faster-whisper"
 
     def __init__(
@@ -36,14 +53,16 @@ class FasterWhisperEngine:
         compute_type: str = "",
         cpu_threads: int = 0,
         beam_size: int = 5,
+        batch_size: int = 8,
     ) -> None:
         # A missing local file must fail here, not silently reach for a model hub.
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
-        from faster_whisper import WhisperModel
+        from faster_whisper import BatchedInferencePipeline, WhisperModel
 
         self.device, default_compute = pick_device(device)
         self.compute_type = compute_type or default_compute
         self.beam_size = beam_size
+        self.batch_size = batch_size
         self.model = WhisperModel(
             str(model_dir),
             device=self.device,
@@ -51,38 +70,85 @@ class FasterWhisperEngine:
             cpu_threads=cpu_threads or (os.cpu_count() or 1),
             local_files_only=True,
         )
+        self.batched = BatchedInferencePipeline(self.model) if batch_size > 1 else None
+        #: chunks decoded again sequentially since the engine was loaded (for benchmarks)
+        self.redecoded = 0
 
     def transcribe_channel(self, samples: np.ndarray, options: TranscribeOptions) -> list[Segment]:
         if samples.size == 0 or float(np.max(np.abs(samples))) < 1e-4:
             return []  # digital silence: nothing to hear, nothing to invent
         prompt = options.initial_prompt or (DEFAULT_PROMPT_ZH if options.language == "zh" else "")
+        prompt = build_prompt(prompt, options.hotwords) or None
         try:
-            segments, _info = self.model.transcribe(
-                samples,
-                language=options.language,
-                beam_size=self.beam_size,
-                vad_filter=True,
-                vad_parameters={"min_silence_duration_ms": 700, "speech_pad_ms": 200},
-                word_timestamps=True,
-                initial_prompt=build_prompt(prompt, options.hotwords) or None,
-                condition_on_previous_text=False,
-                hallucination_silence_threshold=2.0,
-            )
-            return [
-                Segment(
-                    start_s=float(s.start),
-                    end_s=float(s.end),
-                    role=Role.UNKNOWN,
-                    text=s.text,
-                    confidence=float(np.exp(s.avg_logprob)),
-                    avg_logprob=float(s.avg_logprob),
-                    no_speech_prob=float(s.no_speech_prob),
-                    words=tuple(
-                        Word(float(w.start), float(w.end), w.word, float(w.probability))
-                        for w in (s.words or [])
-                    ),
-                )
-                for s in segments
-            ]
+            if self.batched is None:
+                return self._sequential(samples, options.language, prompt)
+            return self._batched(samples, options.language, prompt)
         except (RuntimeError, ValueError) as exc:
             raise TranscriptionError(f"faster-whisper failed: {exc}") from exc
+
+    def _sequential(self, samples: np.ndarray, language: str, prompt: str | None) -> list[Segment]:
+        segments, _info = self.model.transcribe(
+            samples,
+            language=language,
+            beam_size=self.beam_size,
+            vad_filter=True,
+            vad_parameters=VAD_PARAMETERS,
+            word_timestamps=True,
+            initial_prompt=prompt,
+            condition_on_previous_text=False,
+            hallucination_silence_threshold=2.0,
+        )
+        return [_segment(s) for s in segments]
+
+    def _batched(self, samples: np.ndarray, language: str, prompt: str | None) -> list[Segment]:
+        assert self.batched is not None
+        segments, _info = self.batched.transcribe(
+            samples,
+            language=language,
+            beam_size=self.beam_size,
+            vad_filter=True,
+            vad_parameters=VAD_PARAMETERS,
+            word_timestamps=True,
+            initial_prompt=prompt,
+            batch_size=self.batch_size,
+        )
+        out: list[Segment] = []
+        for raw in segments:
+            seg = _segment(raw)
+            if not _failed(seg):
+                out.append(seg)
+                continue
+            # decode the failed chunk again on its own, with temperature fallback
+            self.redecoded += 1
+            first = max(0, int((seg.start_s - 0.3) * SAMPLE_RATE_HZ))
+            last = min(samples.size, int((seg.end_s + 0.3) * SAMPLE_RATE_HZ))
+            offset = first / SAMPLE_RATE_HZ
+            out.extend(
+                shift_segment(s, offset)
+                for s in self._sequential(samples[first:last], language, prompt)
+            )
+        return out
+
+
+def _failed(segment: Segment) -> bool:
+    """Whisper's own test for a decoding that should be tried again (plus decoder loops)."""
+    text = segment.text.strip()
+    if has_runaway_repetition(text) or compression_ratio(text) > FAILED_COMPRESSION_RATIO:
+        return True
+    return segment.avg_logprob is not None and segment.avg_logprob < FAILED_AVG_LOGPROB
+
+
+def _segment(s) -> Segment:  # type: ignore[no-untyped-def]
+    return Segment(
+        start_s=float(s.start),
+        end_s=float(s.end),
+        role=Role.UNKNOWN,
+        text=s.text,
+        confidence=float(np.exp(s.avg_logprob)),
+        avg_logprob=float(s.avg_logprob),
+        no_speech_prob=float(s.no_speech_prob),
+        words=tuple(
+            Word(float(w.start), float(w.end), w.word, float(w.probability))
+            for w in (s.words or [])
+        ),
+    )

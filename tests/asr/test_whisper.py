@@ -15,10 +15,11 @@ from asr.text import cer
 from asr.transcriber import TranscribeOptions
 from asr.types import AudioInfo, DecodedAudio, Role
 from inspector.settings import Settings
-from tests.factories import FIXTURE_CALLS
+from tests.factories import FIXTURE_CALLS, REPO
 
 pytestmark = pytest.mark.slow
 GREETING = "您好工号幺零零幺很高兴为您服务请问有什么可以帮您"
+ENGLISH = REPO / "fixtures" / "english"
 
 
 def _truth(call: str) -> dict:
@@ -174,7 +175,10 @@ def test_openai_whisper_on_converted_weights_matches_faster_whisper(ct2_dir, ais
     from asr.engines.openai import OpenAIWhisperEngine
     from asr.models import prepare_base_openai
 
-    reference = FasterWhisperEngine(ct2_dir, device="cpu", compute_type="float32", cpu_threads=2)
+    # the sequential decoder is the same algorithm as openai-whisper's
+    reference = FasterWhisperEngine(
+        ct2_dir, device="cpu", compute_type="float32", cpu_threads=2, batch_size=1
+    )
     converted = OpenAIWhisperEngine(prepare_base_openai(ct2_dir.parent), device="cpu")
     for path in aishell_clips:
         audio = decode(path)
@@ -182,3 +186,63 @@ def test_openai_whisper_on_converted_weights_matches_faster_whisper(ct2_dir, ais
         b = transcribe_call(converted, audio, TranscribeOptions())
         assert [s.text for s in a.segments] == [s.text for s in b.segments]
         assert abs(a.segments[0].start_s - b.segments[0].start_s) < 0.3
+
+
+def test_batched_and_sequential_decoding(ct2_dir, faster_engine) -> None:
+    """Batched decoding (the default) reads a call as well as the one-by-one decoder."""
+    from asr.engines.faster import FasterWhisperEngine
+
+    assert faster_engine.batched is not None and faster_engine.batch_size == 8
+    sequential = FasterWhisperEngine(ct2_dir, device="cpu", cpu_threads=2, batch_size=1)
+    assert sequential.batched is None
+    truth = _truth("c14_forbidden_impatient")
+    audio = decode(FIXTURE_CALLS / truth["audio"]["file"])
+    ref = "".join(s["text"] for s in truth["segments"] if s["role"] == "agent")
+    for engine in (faster_engine, sequential):
+        t = transcribe_call(engine, audio, TranscribeOptions(hotwords=Settings().asr_hotwords))
+        assert cer(ref, _role_text(t, Role.AGENT)) <= 0.12, _role_text(t, Role.AGENT)
+        agent = [s for s in t.segments if s.role == Role.AGENT]
+        turns = [s for s in truth["segments"] if s["role"] == "agent"]
+        assert abs(len(agent) - len(turns)) <= 1  # turns split at pauses in both modes
+        assert all(s.words for s in agent)
+
+
+def test_failed_batched_chunk_is_decoded_again(ct2_dir, monkeypatch) -> None:
+    """A chunk that loops in batched decoding is decoded again with temperature fallback."""
+    import dataclasses
+
+    from asr.call import resample_16k
+    from asr.engines.faster import FasterWhisperEngine
+
+    engine = FasterWhisperEngine(ct2_dir, device="cpu", cpu_threads=2)
+    real = engine.batched.transcribe
+
+    def looping(samples, **kwargs):
+        segments, info = real(samples, **kwargs)
+        first = next(iter(segments))
+        return iter([dataclasses.replace(first, text="您好" + "工号一零零一、" * 12)]), info
+
+    monkeypatch.setattr(engine.batched, "transcribe", looping)
+    call = _excerpt("c01_compliant_billing", 6.5)
+    out = engine.transcribe_channel(resample_16k(call.samples[0], 8000), TranscribeOptions())
+    assert engine.redecoded == 1
+    text = "".join(s.text for s in out)
+    assert cer(GREETING, text) <= 0.35 and text.count("工号") <= 1, text
+
+
+def test_english_call_with_language_en(faster_engine) -> None:
+    """An English call (espeak-ng voices through the telephone chain) with language=en."""
+    from asr.text import wer
+
+    truth = json.loads((ENGLISH / "e01_billing_en.json").read_text(encoding="utf-8"))
+    audio = decode(ENGLISH / truth["audio"]["file"])
+    t = transcribe_call(faster_engine, audio, TranscribeOptions(language="en"))
+    assert t.language == "en"
+    for role in (Role.AGENT, Role.CUSTOMER):
+        ref = " ".join(s["text"] for s in truth["segments"] if s["role"] == role)
+        hyp = " ".join(s.text for s in t.segments if s.role == role)
+        assert wer(ref, hyp) <= 0.35, (role, hyp)
+        assert not any("\u4e00" <= c <= "\u9fff" for c in hyp)  # no Chinese in an English call
+    agent = [s for s in t.segments if s.role == Role.AGENT]
+    assert agent[0].text.lower().startswith("hello") and abs(agent[0].start_s - 0.6) < 0.6
+    assert "have a nice day" in agent[-1].text.lower()

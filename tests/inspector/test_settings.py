@@ -50,6 +50,8 @@ def test_settings_are_frozen() -> None:
         ({"INSPECTOR_COPY_AUDIO": "maybe"}, "setting 'copy_audio'"),
         ({"INSPECTOR_NO_SUCH": "1"}, "unknown setting 'no_such'"),
         ({"INSPECTOR_TIMEZONE": "Mars/Olympus"}, "unknown time zone"),
+        ({"INSPECTOR_ASR_BATCH_SIZE": "0"}, "'asr_batch_size' must be at least 1"),
+        ({"INSPECTOR_ASR_BEAM_SIZE": "0"}, "'asr_beam_size' must be at least 1"),
     ],
 )
 def test_bad_values_name_the_setting(env: dict[str, str], message: str) -> None:
