@@ -43,5 +43,7 @@ def split_speakers(audio: np.ndarray, spans: Sequence[tuple[float, float]]) -> S
     labels = AgglomerativeClustering(n_clusters=2, linkage="ward").fit_predict(feats)
     if len(set(labels)) < 2:
         return SpeakerSplit(tuple(0 for _ in spans), 0.0)
+    if len(spans) < 3:  # a silhouette needs a third span; two spans split, nothing measured
+        return SpeakerSplit(tuple(int(x) for x in labels), 0.0)
     separation = float(np.clip(silhouette_score(feats, labels), 0.0, 1.0))
     return SpeakerSplit(tuple(int(x) for x in labels), round(separation, 3))

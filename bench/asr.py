@@ -117,7 +117,6 @@ def _run_engine(engine: str, calls: list[str], args: argparse.Namespace) -> dict
         "load_s": load_s,
         "rows": rows,
         "peak_rss_mb": peak_mb,
-        "redecoded": getattr(eng, "redecoded", 0),
     }
 
 
@@ -218,7 +217,6 @@ def main() -> None:
         ow = sum(x["wall_s"] for x in results[1]["rows"])
         print(f"faster-whisper is {ow / fw:.1f}x faster than openai-whisper on the same calls")
     if results and results[0]["engine"] == "faster-whisper":
-        print(f"chunks decoded again after a failed batch: {results[0]['redecoded']}")
         print(
             "per call CER % (raw -> glossary): "
             + ", ".join(

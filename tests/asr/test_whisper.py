@@ -207,29 +207,6 @@ def test_batched_and_sequential_decoding(ct2_dir, faster_engine) -> None:
         assert all(s.words for s in agent)
 
 
-def test_failed_batched_chunk_is_decoded_again(ct2_dir, monkeypatch) -> None:
-    """A chunk that loops in batched decoding is decoded again with temperature fallback."""
-    import dataclasses
-
-    from asr.call import resample_16k
-    from asr.engines.faster import FasterWhisperEngine
-
-    engine = FasterWhisperEngine(ct2_dir, device="cpu", cpu_threads=2)
-    real = engine.batched.transcribe
-
-    def looping(samples, **kwargs):
-        segments, info = real(samples, **kwargs)
-        first = next(iter(segments))
-        return iter([dataclasses.replace(first, text="您好" + "工号一零零一、" * 12)]), info
-
-    monkeypatch.setattr(engine.batched, "transcribe", looping)
-    call = _excerpt("c01_compliant_billing", 6.5)
-    out = engine.transcribe_channel(resample_16k(call.samples[0], 8000), TranscribeOptions())
-    assert engine.redecoded == 1
-    text = "".join(s.text for s in out)
-    assert cer(GREETING, text) <= 0.35 and text.count("工号") <= 1, text
-
-
 def test_english_call_with_language_en(faster_engine) -> None:
     """An English call (espeak-ng voices through the telephone chain) with language=en."""
     from asr.text import wer
