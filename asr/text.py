@@ -72,13 +72,20 @@ def loop_start(text: str) -> int | None:
     return match.start() + len(unit)
 
 
-def build_prompt(base: str, hotwords: tuple[str, ...]) -> str:
-    """The initial prompt: a simplified-Chinese instruction plus the telecom glossary."""
-    if not hotwords:
-        return base
-    return f"{base}常用词：{'、'.join(hotwords)}。"
+def build_prompt(base: str, hotwords: tuple[str, ...], language: str = "zh") -> str:
+    """The initial prompt: an instruction plus the glossary terms written in the call's language.
+
+    Chinese terms are left out of the prompt of an English call (they would pull Whisper towards
+    Chinese output), and Latin-only terms out of a Chinese one.
+    """
+    if language == "zh":
+        terms = [t for t in hotwords if _CJK.search(t)]
+        return f"{base}常用词：{'、'.join(terms)}。" if terms else base
+    terms = [t for t in hotwords if not _CJK.search(t)]
+    return f"{base} Glossary: {', '.join(terms)}.".strip() if terms else base
 
 
+_CJK = re.compile(r"[\u4e00-\u9fff]")
 _DIGITS = str.maketrans("0123456789幺两", "零一二三四五六七八九一二")
 _PUNCT = re.compile(r"[\s\W_]+", re.UNICODE)
 

@@ -79,7 +79,7 @@ class FasterWhisperEngine:
             "vad_filter": True,
             "vad_parameters": VAD_PARAMETERS,
             "word_timestamps": True,
-            "initial_prompt": build_prompt(prompt, options.hotwords) or None,
+            "initial_prompt": build_prompt(prompt, options.hotwords, options.language) or None,
         }
         try:
             if self.batched is None:

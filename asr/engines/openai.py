@@ -63,7 +63,7 @@ class OpenAIWhisperEngine:
                 beam_size=self.beam_size,
                 fp16=self.device != "cpu",
                 word_timestamps=True,
-                initial_prompt=build_prompt(prompt, options.hotwords) or None,
+                initial_prompt=build_prompt(prompt, options.hotwords, options.language) or None,
                 condition_on_previous_text=False,
             )
         except (RuntimeError, ValueError) as exc:

@@ -113,3 +113,13 @@ def test_a_loop_is_cut_and_the_rest_transcribed_again() -> None:
         ("您好射射", 0.5),
         ("我想查一下话费。", 5.5),
     ]  # retry shifted by the cut (2.5 s)
+
+
+def test_prompt_carries_terms_in_the_call_language() -> None:
+    from asr.text import build_prompt
+
+    terms = ("话费", "携号转网", "eSIM")
+    assert build_prompt("转写：", terms) == "转写：常用词：话费、携号转网。"
+    assert build_prompt("", terms, "en") == "Glossary: eSIM."
+    assert build_prompt("", ("话费",), "en") == ""
+    assert build_prompt("base", ()) == "base"

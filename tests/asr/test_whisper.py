@@ -210,10 +210,17 @@ def test_batched_and_sequential_decoding(ct2_dir, faster_engine) -> None:
 def test_english_call_with_language_en(faster_engine) -> None:
     """An English call (espeak-ng voices through the telephone chain) with language=en."""
     from asr.text import wer
+    from asr.transcriber import WhisperTranscriber
+    from inspector.pipeline import load_glossary
 
     truth = json.loads((ENGLISH / "e01_billing_en.json").read_text(encoding="utf-8"))
     audio = decode(ENGLISH / truth["audio"]["file"])
-    t = transcribe_call(faster_engine, audio, TranscribeOptions(language="en"))
+    # as a worker runs it: the default (Chinese) hotwords and glossary stay out of English text
+    settings = Settings()
+    transcriber = WhisperTranscriber(
+        faster_engine, TranscribeOptions(hotwords=settings.asr_hotwords), load_glossary(settings)
+    )
+    t = transcriber.transcribe(audio, TranscribeOptions(language="en"))
     assert t.language == "en"
     for role in (Role.AGENT, Role.CUSTOMER):
         ref = " ".join(s["text"] for s in truth["segments"] if s["role"] == role)
