@@ -25,7 +25,7 @@ from asr.text import (
     to_simplified,
 )
 from asr.transcriber import TranscribeOptions
-from asr.types import DecodedAudio, Role, Segment, Transcript, Word, shift_segment
+from asr.types import DecodedAudio, Role, Segment, Transcript, Word
 
 
 @dataclass(frozen=True)
@@ -135,6 +135,18 @@ def trim_loop(segment: Segment) -> Segment:
     )
 
 
+def _shift(segment: Segment, offset_s: float) -> Segment:
+    return replace(
+        segment,
+        start_s=segment.start_s + offset_s,
+        end_s=segment.end_s + offset_s,
+        words=tuple(
+            replace(w, start_s=w.start_s + offset_s, end_s=w.end_s + offset_s)
+            for w in segment.words
+        ),
+    )
+
+
 def _recover_loops(
     engine: ChannelEngine, samples: np.ndarray, raw: list[Segment], options: TranscribeOptions
 ) -> list[Segment]:
@@ -150,7 +162,7 @@ def _recover_loops(
         end = int(seg.end_s * SAMPLE_RATE_HZ)
         again = engine.transcribe_channel(samples[start:end], options)
         # one retry only: a second loop in the retry is trimmed, not chased
-        out.extend(trim_loop(shift_segment(s, trimmed.end_s)) for s in again)
+        out.extend(trim_loop(_shift(s, trimmed.end_s)) for s in again)
     return out
 
 

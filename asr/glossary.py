@@ -24,9 +24,10 @@ from pathlib import Path
 
 from pypinyin import Style, lazy_pinyin, pinyin
 
+from asr.text import HANZI
+
 PACKAGED_GLOSSARY = Path(__file__).with_name("glossary_zh.txt")
 
-_HANZI = re.compile(r"[\u4e00-\u9fff]")
 _FUZZY_INITIALS = (("zh", "z"), ("ch", "c"), ("sh", "s"))
 _FUZZY_FINALS = (("ing", "in"), ("eng", "en"))
 #: syllable -> the digit character an agent reads (1 is 幺 on the phone)
@@ -63,7 +64,7 @@ def fuzzy(syllable: str) -> str:
 @lru_cache(maxsize=8192)
 def readings(char: str) -> frozenset[str]:
     """Every toneless reading of one character (heteronyms included)."""
-    if not _HANZI.match(char):
+    if not HANZI.match(char):
         return frozenset()
     return frozenset(pinyin(char, style=Style.NORMAL, heteronym=True)[0])
 
@@ -104,13 +105,11 @@ class Glossary:
         seen: set[str] = set()
         for raw in terms:
             text = raw.strip()
-            if len(text) < 2 or text in seen or not all(_HANZI.match(c) for c in text):
+            if len(text) < 2 or text in seen or not all(HANZI.match(c) for c in text):
                 continue
             seen.add(text)
             term = Term(text, tuple(lazy_pinyin(text, style=Style.NORMAL)))
             self._by_first.setdefault(fuzzy(term.syllables[0]), []).append(term)
-        for terms_ in self._by_first.values():
-            terms_.sort(key=lambda t: -len(t.text))  # longest first
         self.size = len(seen)
 
     @classmethod
@@ -147,7 +146,7 @@ class Glossary:
     def _match_at(self, chars: list[str], i: int) -> Term | None:
         first = readings(chars[i])
         candidates = [t for key in {fuzzy(r) for r in first} for t in self._by_first.get(key, ())]
-        for term in sorted(candidates, key=lambda t: -len(t.text)):
+        for term in sorted(candidates, key=lambda t: -len(t.text)):  # longest first
             size = len(term.text)
             window = chars[i : i + size]
             if len(window) < size:
@@ -195,13 +194,20 @@ def _fix_numbers(text: str) -> tuple[str, list[Correction]]:
     return "".join(chars), fixes
 
 
+def _fold_ing(syllable: str) -> str:
+    # only the -in/-ing pair for digits (邻 lin for 零 ling): with zh/z folded, 是 would read as 四
+    return syllable[:-1] if syllable.endswith("ing") else syllable
+
+
+_DIGIT_BY_SOUND = {_fold_ing(syllable): digit for syllable, digit in DIGIT_SYLLABLES.items()}
+_DIGIT_CHARS = frozenset(DIGIT_SYLLABLES.values())
+
+
 def _digit(char: str) -> str | None:
-    if char in DIGIT_SYLLABLES.values() or char.isdigit():
+    if char in _DIGIT_CHARS or char.isdigit():
         return char
-    # only the -in/-ing pair here (邻 lin for 零 ling): with zh/z folded, 是 would read as 四
     for reading in readings(char):
-        folded = reading[:-1] if reading.endswith("ing") else reading
-        for syllable, digit in DIGIT_SYLLABLES.items():
-            if folded == (syllable[:-1] if syllable.endswith("ing") else syllable):
-                return digit
+        digit = _DIGIT_BY_SOUND.get(_fold_ing(reading))
+        if digit is not None:
+            return digit
     return None

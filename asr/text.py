@@ -21,6 +21,8 @@ HALLUCINATION_PATTERNS = tuple(
         r"(?i)subtitles? by",
     )
 )
+#: one Chinese character (CJK unified ideographs)
+HANZI = re.compile(r"[\u4e00-\u9fff]")
 #: the longest unit a decoder loop repeats (射射射… is 1, "Hoseway 1805、" is 13)
 MAX_LOOP_UNIT = 16
 DEFAULT_PROMPT_ZH = "以下是普通话客服电话录音的转写，使用简体中文。"
@@ -79,13 +81,12 @@ def build_prompt(base: str, hotwords: tuple[str, ...], language: str = "zh") -> 
     Chinese output), and Latin-only terms out of a Chinese one.
     """
     if language == "zh":
-        terms = [t for t in hotwords if _CJK.search(t)]
+        terms = [t for t in hotwords if HANZI.search(t)]
         return f"{base}常用词：{'、'.join(terms)}。" if terms else base
-    terms = [t for t in hotwords if not _CJK.search(t)]
+    terms = [t for t in hotwords if not HANZI.search(t)]
     return f"{base} Glossary: {', '.join(terms)}.".strip() if terms else base
 
 
-_CJK = re.compile(r"[\u4e00-\u9fff]")
 _DIGITS = str.maketrans("0123456789幺两", "零一二三四五六七八九一二")
 _PUNCT = re.compile(r"[\s\W_]+", re.UNICODE)
 

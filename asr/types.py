@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -74,19 +74,6 @@ class Segment:
     @property
     def duration_s(self) -> float:
         return max(self.end_s - self.start_s, 0.0)
-
-
-def shift_segment(segment: Segment, offset_s: float) -> Segment:
-    """The segment (and its words) moved later by `offset_s` seconds."""
-    return replace(
-        segment,
-        start_s=segment.start_s + offset_s,
-        end_s=segment.end_s + offset_s,
-        words=tuple(
-            replace(w, start_s=w.start_s + offset_s, end_s=w.end_s + offset_s)
-            for w in segment.words
-        ),
-    )
 
 
 @dataclass(frozen=True)
