@@ -19,6 +19,7 @@ from asr.glossary import Glossary
 from asr.roles import pick_agent
 from asr.text import (
     compression_ratio,
+    full_width_punctuation,
     has_runaway_repetition,
     looks_invented,
     loop_start,
@@ -184,7 +185,11 @@ def _clean(
             if seg.text.strip():
                 dropped.append((round(seg.start_s, 2), round(seg.end_s, 2)))
             continue
-        out.extend(s for s in split_on_pauses(seg, max_gap_s) if s.text)
+        out.extend(
+            replace(s, text=full_width_punctuation(s.text))
+            for s in split_on_pauses(seg, max_gap_s)
+            if s.text
+        )
     return _dedupe_repeats(out)
 
 

@@ -40,6 +40,22 @@ def to_simplified(text: str) -> str:
     return _t2s().convert(text) if text else text
 
 
+_FULL_WIDTH = {",": "，", "?": "？", "!": "！", ":": "：", ";": "；", ".": "。"}
+#: ASCII punctuation next to a Chinese character ("." only after one: 3.5 stays a number)
+_ASCII_PUNCT_ZH = re.compile(
+    r"(?<=[\u4e00-\u9fff])\s*([,?!:;.])\s*|\s*([,?!:;])\s*(?=[\u4e00-\u9fff])"
+)
+
+
+def full_width_punctuation(text: str) -> str:
+    """Chinese punctuation in Chinese text: Whisper writes "您好,工号…请问有什么可以帮您?".
+
+    Only marks touching a Chinese character change, so English text, numbers (3.5, 1,000) and
+    times (10:30) keep theirs.
+    """
+    return _ASCII_PUNCT_ZH.sub(lambda m: _FULL_WIDTH[m.group(1) or m.group(2)], text)
+
+
 def compression_ratio(text: str) -> float:
     data = text.encode("utf-8")
     return len(data) / max(len(zlib.compress(data)), 1)

@@ -7,7 +7,8 @@
 Each engine runs in its own process so peak RSS is its own. CER compares each role's text with
 the ground truth (digits and 幺 normalised to Hanzi, punctuation removed); on the mono archive a
 sentence given to the wrong speaker counts as errors. CER is printed without and with the
-glossary correction (asr/glossary_zh.txt + the hotwords setting), from the same decoding.
+glossary correction (asr/glossary_zh.txt + the hotwords setting), from the same decoding, and
+per role after the glossary (the agent voice and the customer voices differ in how hard they are).
 
 The 5-minute call is calls c01-c08 (309 s) joined into one stereo recording and run through the
 whole worker pipeline (decode, ASR, measures, sentiment, scoring) with the default settings;
@@ -40,17 +41,22 @@ def _truth(call: str) -> dict:
     return json.loads((CALLS / f"{call}.json").read_text(encoding="utf-8"))
 
 
-def _errors(truth_segments: list[dict], segments) -> tuple[float, int]:  # type: ignore[no-untyped-def]
+def _role_errors(truth_segments: list[dict], segments) -> dict[str, tuple[float, int]]:  # type: ignore[no-untyped-def]
+    """Per role: (character errors, reference characters)."""
     from asr.text import cer, normalize_for_cer
 
-    errors, chars = 0.0, 0
+    out = {}
     for role in ("agent", "customer"):
         ref = "".join(s["text"] for s in truth_segments if s["role"] == role)
         hyp = "".join(s.text for s in segments if s.role.value == role)
         n = len(normalize_for_cer(ref))
-        errors += cer(ref, hyp) * n
-        chars += n
-    return errors, chars
+        out[role] = (cer(ref, hyp) * n, n)
+    return out
+
+
+def _errors(truth_segments: list[dict], segments) -> tuple[float, int]:  # type: ignore[no-untyped-def]
+    per_role = _role_errors(truth_segments, segments).values()
+    return sum(e for e, _ in per_role), sum(n for _, n in per_role)
 
 
 def _engine(engine: str, threads: int, beam: int, batch: int):  # type: ignore[no-untyped-def]
@@ -100,7 +106,8 @@ def _run_engine(engine: str, calls: list[str], args: argparse.Namespace) -> dict
         fixed = apply_glossary(raw, glossary) if glossary else raw
         wall = time.perf_counter() - t0
         errors_raw, chars = _errors(truth["segments"], raw.segments)
-        errors, _ = _errors(truth["segments"], fixed.segments)
+        by_role = _role_errors(truth["segments"], fixed.segments)
+        errors = sum(e for e, _ in by_role.values())
         rows.append(
             {
                 "call": call,
@@ -109,6 +116,8 @@ def _run_engine(engine: str, calls: list[str], args: argparse.Namespace) -> dict
                 "errors_raw": errors_raw,
                 "errors": errors,
                 "chars": chars,
+                **{f"errors_{role}": e for role, (e, _) in by_role.items()},
+                **{f"chars_{role}": n for role, (_, n) in by_role.items()},
             }
         )
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
@@ -197,7 +206,7 @@ def main() -> None:
     print(
         f"beam {args.beam}, {args.threads} threads, faster-whisper batch {args.batch}\n"
         f"{'engine':<20} {'calls':>5} {'audio s':>8} {'wall s':>7} {'RTF':>6} {'x RT':>6} "
-        f"{'peak RSS MB':>11} {'CER raw %':>9} {'CER %':>6}"
+        f"{'peak RSS MB':>11} {'CER raw %':>9} {'CER %':>6} {'agent %':>7} {'customer %':>10}"
     )
     for r in results:
         audio = sum(x["audio_s"] for x in r["rows"])
@@ -205,11 +214,17 @@ def main() -> None:
         chars = sum(x["chars"] for x in r["rows"])
         raw = sum(x["errors_raw"] for x in r["rows"]) / chars
         cer = sum(x["errors"] for x in r["rows"]) / chars
+        role_cer = {
+            role: sum(x[f"errors_{role}"] for x in r["rows"])
+            / max(sum(x[f"chars_{role}"] for x in r["rows"]), 1)
+            for role in ("agent", "customer")
+        }
         label = r["engine"] + (" int8" if r["engine"] == "faster-whisper" else " fp32")
         print(
             f"{label:<20} {len(r['rows']):>5} {audio:>8.1f} {wall:>7.1f} "
             f"{wall / audio:>6.3f} {audio / wall:>6.1f} {r['peak_rss_mb']:>11.0f} "
-            f"{100 * raw:>9.1f} {100 * cer:>6.1f}"
+            f"{100 * raw:>9.1f} {100 * cer:>6.1f} {100 * role_cer['agent']:>7.1f} "
+            f"{100 * role_cer['customer']:>10.1f}"
         )
     if len(results) == 2:
         shared = {x["call"] for x in results[1]["rows"]}

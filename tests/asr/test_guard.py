@@ -123,3 +123,44 @@ def test_prompt_carries_terms_in_the_call_language() -> None:
     assert build_prompt("", terms, "en") == "Glossary: eSIM."
     assert build_prompt("", ("话费",), "en") == ""
     assert build_prompt("base", ()) == "base"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "您好,工号103很高兴为您服务.请问有什么可以帮您?",
+            "您好，工号103很高兴为您服务。请问有什么可以帮您？",
+        ),
+        ("工号103 , 很高兴!", "工号103，很高兴！"),
+        ("费用3.5元,共1,000元.", "费用3.5元，共1,000元。"),  # numbers keep their marks
+        ("10:30到期:好", "10:30到期：好"),
+        ("Hello, how are you? Fine.", "Hello, how are you? Fine."),  # English untouched
+    ],
+)
+def test_full_width_punctuation(text: str, expected: str) -> None:
+    from asr.text import full_width_punctuation
+
+    assert full_width_punctuation(text) == expected
+
+
+class CommaEngine:
+    """Writes ASCII punctuation, as Whisper does on Mandarin."""
+
+    name = "comma"
+
+    def transcribe_channel(self, samples: np.ndarray, options: TranscribeOptions) -> list[Segment]:
+        words = (
+            Word(0.5, 1.0, "您好,", 0.9),
+            Word(1.0, 2.0, "请问有什么可以帮您?", 0.9),
+            Word(4.0, 5.0, "好的.", 0.9),
+        )
+        return [_seg("您好,请问有什么可以帮您?好的.", 0.5, 5.0, words=words, avg_logprob=-0.2)]
+
+
+def test_transcripts_carry_chinese_punctuation() -> None:
+    rate = 16000
+    samples = np.full((1, 6 * rate), 0.1, dtype=np.float32)
+    audio = DecodedAudio(samples, rate, AudioInfo("WAV", "PCM_16", rate, 1, 6.0, 6 * rate))
+    t = transcribe_call(CommaEngine(), audio, TranscribeOptions())
+    assert [s.text for s in t.segments] == ["您好，请问有什么可以帮您？", "好的。"]
