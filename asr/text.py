@@ -43,7 +43,7 @@ def to_simplified(text: str) -> str:
 _FULL_WIDTH = {",": "，", "?": "？", "!": "！", ":": "：", ";": "；", ".": "。"}
 #: ASCII punctuation next to a Chinese character ("." only after one: 3.5 stays a number)
 _ASCII_PUNCT_ZH = re.compile(
-    r"(?<=[\u4e00-\u9fff])\s*([,?!:;.])\s*|\s*([,?!:;])\s*(?=[\u4e00-\u9fff])"
+    rf"(?<={HANZI.pattern})\s*([,?!:;.])\s*|\s*([,?!:;])\s*(?={HANZI.pattern})"
 )
 
 
