@@ -8,7 +8,7 @@ import numpy as np
 import soundfile as sf
 
 from asr.types import AudioInfo, DecodedAudio
-from inspector.errors import AudioDecodeError
+from core.errors import AudioDecodeError
 
 # Containers libsndfile does not read; these are decoded by ffmpeg through librosa/audioread.
 FFMPEG_ONLY_SUFFIXES = {".m4a", ".aac", ".amr", ".wma", ".mp4", ".3gp", ".webm"}

@@ -16,7 +16,7 @@ from pathlib import Path
 import numpy as np
 
 from asr.ct2_reader import read_ct2
-from inspector.errors import ConfigError
+from core.errors import ConfigError
 
 
 @dataclass(frozen=True)

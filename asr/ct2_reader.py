@@ -8,7 +8,7 @@ from typing import BinaryIO
 
 import numpy as np
 
-from inspector.errors import ConfigError
+from core.errors import ConfigError
 
 # Type ids as CTranslate2 writes them (specs/model_spec.py).
 DTYPES = ("float32", "int8", "int16", "int32", "float16", "bfloat16")

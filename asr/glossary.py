@@ -115,7 +115,7 @@ class Glossary:
     @classmethod
     def from_file(cls, path: Path, extra: Iterable[str] = ()) -> Glossary:
         """Terms one per line (`#` starts a comment), plus `extra` (the hotword setting)."""
-        from inspector.errors import ConfigError
+        from core.errors import ConfigError
 
         try:
             lines = path.read_text(encoding="utf-8").splitlines()

@@ -10,7 +10,7 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
-from inspector.errors import ConfigError
+from core.errors import ConfigError
 
 #: sha256 of the assembled CTranslate2 `model.bin` of Whisper base (fp16), as packaged.
 BASE_MODEL_SHA256 = "d01c3014881c9c6f3133c182f3d2887eb6ca1c789a7538c5c007196857a0a6a9"

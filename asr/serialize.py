@@ -1,5 +1,5 @@
 """Transcripts as plain JSON-ready dicts and back: what crosses from an ASR worker to an
-analysis worker (inspector/tasks.py) through the database."""
+analysis worker (inspector/batch/tasks.py) through the database."""
 
 from __future__ import annotations
 

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
 from asr.types import DecodedAudio, Role, Segment, Transcript
-from inspector.errors import TranscriptionError
+from core.errors import TranscriptionError
 
 if TYPE_CHECKING:
     from asr.call import ChannelEngine

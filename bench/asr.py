@@ -88,7 +88,7 @@ def _run_engine(engine: str, calls: list[str], args: argparse.Namespace) -> dict
     from asr.audio import decode
     from asr.call import apply_glossary
     from asr.transcriber import TranscribeOptions, WhisperTranscriber
-    from inspector.pipeline import load_glossary
+    from inspector.batch.pipeline import load_glossary
     from inspector.settings import Settings
 
     settings = Settings()
@@ -135,8 +135,8 @@ def _five_minutes(args: argparse.Namespace) -> dict:
     import soundfile as sf
 
     from asr.audio import decode
-    from inspector.jobs import CallInfo
-    from inspector.pipeline import build_pipeline
+    from inspector.batch.jobs import CallInfo
+    from inspector.batch.pipeline import build_pipeline
     from inspector.settings import Settings
     from tests.factories import MODEL_CACHE
 

@@ -13,10 +13,10 @@ from pathlib import Path
 import numpy as np
 import soundfile as sf
 
-from inspector.database import make_engine, make_session_factory, upgrade
-from inspector.ingest import ingest
+from inspector.batch.ingest import ingest
+from inspector.batch.worker import run_workers
 from inspector.settings import load_settings
-from inspector.worker import run_workers
+from inspector.store.database import make_engine, make_session_factory, upgrade
 
 
 def _recordings(folder: Path, n: int) -> None:

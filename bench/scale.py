@@ -27,11 +27,11 @@ sys.path.insert(0, str(REPO))
 
 from sqlalchemy import func, select  # noqa: E402
 
-from inspector.database import make_engine, make_session_factory, upgrade  # noqa: E402
-from inspector.ingest import ingest  # noqa: E402
-from inspector.models import Call, Job  # noqa: E402
+from inspector.batch.ingest import ingest  # noqa: E402
+from inspector.batch.tasks import dispatch, make_celery, sender  # noqa: E402
 from inspector.settings import load_settings  # noqa: E402
-from inspector.tasks import dispatch, make_celery, sender  # noqa: E402
+from inspector.store.database import make_engine, make_session_factory, upgrade  # noqa: E402
+from inspector.store.models import Call, Job  # noqa: E402
 
 FIXTURES = REPO / "fixtures" / "calls"
 

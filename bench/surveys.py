@@ -20,11 +20,11 @@ sys.path.insert(0, str(REPO))
 
 from sqlalchemy import insert  # noqa: E402
 
-from inspector.database import make_engine, make_session_factory, upgrade  # noqa: E402
-from inspector.models import Call, SurveyResponse  # noqa: E402
+from inspector.reports.satisfaction import report  # noqa: E402
 from inspector.settings import load_settings  # noqa: E402
-from inspector.surveys_report import report  # noqa: E402
-from inspector.surveys_store import import_surveys  # noqa: E402
+from inspector.store.database import make_engine, make_session_factory, upgrade  # noqa: E402
+from inspector.store.models import Call, SurveyResponse  # noqa: E402
+from inspector.surveys.imports import import_surveys  # noqa: E402
 
 START = datetime(2026, 9, 1, tzinfo=UTC)
 

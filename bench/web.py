@@ -25,8 +25,11 @@ sys.path.insert(0, str(REPO))
 
 from sqlalchemy import func, insert, select  # noqa: E402
 
-from inspector.database import analyze, make_engine, make_session_factory, upgrade  # noqa: E402
-from inspector.models import (  # noqa: E402
+from inspector.accounts import add_user  # noqa: E402
+from inspector.review.priority import update_priority  # noqa: E402
+from inspector.settings import load_settings  # noqa: E402
+from inspector.store.database import analyze, make_engine, make_session_factory, upgrade  # noqa: E402
+from inspector.store.models import (  # noqa: E402
     Call,
     CallFlag,
     CallMetrics,
@@ -36,9 +39,6 @@ from inspector.models import (  # noqa: E402
     SurveyResponse,
     TranscriptSegment,
 )
-from inspector.priority import update_priority  # noqa: E402
-from inspector.settings import load_settings  # noqa: E402
-from inspector.users import add_user  # noqa: E402
 from scoring.scorecard import load_scorecard  # noqa: E402
 from web import create_app  # noqa: E402
 
@@ -265,8 +265,8 @@ def main() -> None:
             p50, p95 = timed(client, url, args.requests)
             print(f"{name:<34} {p50:>8.1f} {p95:>8.1f}")
 
-        from inspector.dashboard import scorecard_items
-        from inspector.dashboard_facts import FactsCache
+        from inspector.reports.dashboard import scorecard_items
+        from inspector.reports.facts import FactsCache
 
         manager = app.test_client()
         manager.post("/login", data={"username": "manager", "password": "benchmark-pass"})

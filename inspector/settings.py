@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from inspector.errors import ConfigError
+from core.errors import ConfigError
 
 ENV_PREFIX = "INSPECTOR_"
 SECRETS_FILE = "instance.toml"

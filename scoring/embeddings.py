@@ -14,7 +14,7 @@ from pathlib import Path
 
 import numpy as np
 
-from inspector.errors import ConfigError
+from core.errors import ConfigError
 
 MODEL_SUBDIR = "m3e-small"
 

@@ -9,7 +9,7 @@ from typing import Any
 
 from asr.transcriber import segments_from_json
 from asr.types import Transcript
-from inspector.errors import TranscriptionError
+from core.errors import TranscriptionError
 from scoring.types import CallResult, Evidence, Metrics
 
 

@@ -3,7 +3,7 @@
 A reviewer confirms or overturns item verdicts and may add manual deductions; the final score is
 the machine's items as reviewed plus the manual items. An appeal disputes one item; a QA lead
 accepts it (the item is overturned in the agent's favour) or rejects it; a final judgement locks
-the call. The database side (inspector/reviews.py) stores each round and every action.
+the call. The database side (inspector/review/rounds.py) stores each round and every action.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from inspector.errors import InspectorError
+from core.errors import InspectorError
 
 
 class ReviewError(InspectorError):

@@ -12,7 +12,7 @@ from typing import Any
 
 import yaml
 
-from inspector.errors import ScorecardError
+from core.errors import ScorecardError
 from scoring.operators import REGISTRY, ROLES, WINDOW_KEYS
 
 BUILTIN_DIR = Path(__file__).with_name("scorecards")

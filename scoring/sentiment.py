@@ -21,7 +21,7 @@ from pathlib import Path
 import numpy as np
 
 from asr.types import Segment, Transcript
-from inspector.errors import ConfigError
+from core.errors import ConfigError
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 DIALOGUE_FILE = PACKAGE_DIR / "sentiment_data" / "dialogue.tsv"

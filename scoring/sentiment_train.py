@@ -21,8 +21,8 @@ from pathlib import Path
 
 import numpy as np
 
-from inspector.errors import ConfigError
-from inspector.wheels import fetch_members
+from core.errors import ConfigError
+from core.wheels import fetch_members
 from scoring.sentiment import (
     HEAD_FILE,
     ROLES,

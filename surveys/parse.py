@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 
 import yaml
 
-from inspector.errors import SurveyImportError
+from core.errors import SurveyImportError
 from surveys.indices import Level
 
 PROFILES_DIR = Path(__file__).with_name("profiles")

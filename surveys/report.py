@@ -1,8 +1,8 @@
 """Satisfaction indices by agent / team / queue and day / week / month (pure).
 
-Responses are first counted per (group, local day) into a `Tally` (the database does this with
-one GROUP BY, see inspector/surveys_report.py); tallies then add up to weeks, months or all time
-and every index is computed from the counts.
+Responses are first counted per (group, local day) into a `Tally` (the database does this
+with one GROUP BY, see inspector/reports/satisfaction.py); tallies then add up to weeks, months or
+all time and every index is computed from the counts.
 """
 
 from __future__ import annotations

@@ -5,8 +5,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy.orm import Session, sessionmaker
 
-from inspector.database import make_engine, make_session_factory, upgrade
 from inspector.settings import Settings
+from inspector.store.database import make_engine, make_session_factory, upgrade
 from tests.factories import make_settings
 
 

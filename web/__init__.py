@@ -7,8 +7,8 @@ from pathlib import Path
 from flask import Flask
 from sqlalchemy.orm import Session, sessionmaker
 
-from inspector.database import make_engine, make_session_factory
 from inspector.settings import Settings
+from inspector.store.database import make_engine, make_session_factory
 
 
 def create_app(settings: Settings, session_factory: sessionmaker[Session] | None = None) -> Flask:
@@ -29,8 +29,8 @@ def create_app(settings: Settings, session_factory: sessionmaker[Session] | None
         session_factory = make_session_factory(make_engine(settings.database))
     app.extensions["inspector.settings"] = settings
     app.extensions["inspector.sessions"] = session_factory
-    from inspector.dashboard import scorecard_items
-    from inspector.dashboard_facts import FactsCache
+    from inspector.reports.dashboard import scorecard_items
+    from inspector.reports.facts import FactsCache
 
     # the dashboard's fact columns: read on the first request (or by `inspector serve` at start)
     app.extensions["inspector.dashboard"] = FactsCache(

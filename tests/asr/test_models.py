@@ -10,7 +10,7 @@ import pytest
 
 from asr.ct2_reader import read_ct2
 from asr.models import BASE_MODEL_SHA256, sha256_of, validate_ct2_dir, validate_openai_checkpoint
-from inspector.errors import ConfigError
+from core.errors import ConfigError
 
 pytestmark = pytest.mark.slow
 

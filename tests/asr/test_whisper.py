@@ -211,7 +211,7 @@ def test_english_call_with_language_en(faster_engine) -> None:
     """An English call (espeak-ng voices through the telephone chain) with language=en."""
     from asr.text import wer
     from asr.transcriber import WhisperTranscriber
-    from inspector.pipeline import load_glossary
+    from inspector.batch.pipeline import load_glossary
 
     truth = json.loads((ENGLISH / "e01_billing_en.json").read_text(encoding="utf-8"))
     audio = decode(ENGLISH / truth["audio"]["file"])

@@ -18,7 +18,7 @@ import soundfile as sf
 from openpyxl import load_workbook
 from sqlalchemy import func, select
 
-from inspector.models import Call, Clip, ScoreResult, TranscriptSegment
+from inspector.store.models import Call, Clip, ScoreResult, TranscriptSegment
 from tests.e2e.test_browser import (  # noqa: F401
     browser,
     pytestmark,  # noqa: F401  (slow; needs chromium)

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from inspector.errors import ConfigError
+from core.errors import ConfigError
 from inspector.settings import ensure_instance_secrets, load_settings
 
 

@@ -19,11 +19,11 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from inspector.database import make_engine, make_session_factory, upgrade
-from inspector.ingest import ingest
-from inspector.models import Call, CallFlag, CallMetrics, Job, ScoreResult, TranscriptSegment
-from inspector.tasks import dispatch, make_celery, sender
-from inspector.worker import run_worker
+from inspector.batch.ingest import ingest
+from inspector.batch.tasks import dispatch, make_celery, sender
+from inspector.batch.worker import run_worker
+from inspector.store.database import make_engine, make_session_factory, upgrade
+from inspector.store.models import Call, CallFlag, CallMetrics, Job, ScoreResult, TranscriptSegment
 from tests.factories import fixture_subset, make_settings
 
 pytestmark = pytest.mark.slow

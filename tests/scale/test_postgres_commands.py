@@ -12,8 +12,8 @@ from pathlib import Path
 from click.testing import CliRunner
 from openpyxl import load_workbook
 
+from inspector.accounts import add_user
 from inspector.cli import main
-from inspector.users import add_user
 from tests.factories import REPO
 from tests.scale.test_celery import CALLS, postgres_url, pytestmark, recordings  # noqa: F401
 
@@ -71,8 +71,8 @@ def test_commands_and_ui_on_postgresql(tmp_path: Path, recordings: Path, postgre
     assert "queued again" in _run(env, "retry", "--include-done")
 
     # the web UI on the same database: queue, call page, dashboard endpoints
-    from inspector.database import make_engine, make_session_factory
     from inspector.settings import load_settings
+    from inspector.store.database import make_engine, make_session_factory
     from web import create_app
 
     settings = load_settings(

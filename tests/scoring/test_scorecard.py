@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from inspector.errors import ScorecardError
+from core.errors import ScorecardError
 from scoring.scorecard import load_scorecard, parse_scorecard
 
 DEFAULT_ITEMS = [

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from asr.types import Role, Segment, Transcript
-from inspector.errors import ConfigError
+from core.errors import ConfigError
 from scoring import evaluate, load_scorecard
 from scoring.metrics import measure
 from scoring.sentiment import (

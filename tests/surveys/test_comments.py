@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from inspector.models import SurveyResponse
-from inspector.surveys_store import analyse_comments, import_surveys
+from inspector.store.models import SurveyResponse
+from inspector.surveys.imports import analyse_comments, import_surveys
 from surveys.comments import OTHER, analyse, cue_reason, reason_label
 from tests.factories import REPO
 

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from inspector.ingest import ingest
-from inspector.surveys_store import import_surveys
-from inspector.users import add_user
-from inspector.worker import run_worker
+from inspector.accounts import add_user
+from inspector.batch.ingest import ingest
+from inspector.batch.worker import run_worker
+from inspector.surveys.imports import import_surveys
 from tests.factories import REPO, fixture_subset
 from web import create_app
 

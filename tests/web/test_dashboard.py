@@ -10,9 +10,9 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import func, select
 
-from inspector.models import Call, CallFlag, ItemResultRow, ScoreResult, SurveyResponse
-from inspector.surveys_insights import load_scored_surveys
-from inspector.surveys_report import report
+from inspector.reports.insights import load_scored_surveys
+from inspector.reports.satisfaction import report
+from inspector.store.models import Call, CallFlag, ItemResultRow, ScoreResult, SurveyResponse
 from surveys.insights import item_correlations
 from tests.web.conftest import call_pk
 
@@ -126,8 +126,8 @@ def test_a_review_shows_once_the_background_read_is_done(app, as_role) -> None:
 def test_new_survey_responses_are_appended_not_reread(
     app, settings, sessions, as_role, monkeypatch
 ) -> None:
-    from inspector import dashboard_facts
-    from inspector.surveys_store import import_surveys
+    from inspector.reports import facts
+    from inspector.surveys.imports import import_surveys
     from tests.factories import REPO
 
     manager = as_role("manager")
@@ -136,13 +136,13 @@ def test_new_survey_responses_are_appended_not_reread(
     with sessions() as session:
         first = cache.get(session).surveys
     reads = []
-    real = dashboard_facts.load_survey_facts
+    real = facts.load_survey_facts
 
     def spy(session, tz, after_id=0, upto_id=None):  # type: ignore[no-untyped-def]
         reads.append(after_id)
         return real(session, tz, after_id, upto_id)
 
-    monkeypatch.setattr(dashboard_facts, "load_survey_facts", spy)
+    monkeypatch.setattr(facts, "load_survey_facts", spy)
     import_surveys(sessions, settings, REPO / "fixtures/surveys/ivr_3level.csv", "ivr_3level")
     after = manager.get("/manage/api/satisfaction?period=all").get_json()["overall"]
     with sessions() as session:

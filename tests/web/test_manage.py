@@ -7,8 +7,8 @@ import io
 
 from openpyxl import load_workbook
 
-from inspector.surveys_report import report
-from inspector.surveys_store import import_surveys
+from inspector.reports.satisfaction import report
+from inspector.surveys.imports import import_surveys
 from tests.factories import REPO
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from inspector.models import Appeal, AuditEntry, Call, ScoreResult
+from inspector.store.models import Appeal, AuditEntry, Call, ScoreResult
 from tests.web.conftest import call_pk
 
 

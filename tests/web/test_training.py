@@ -13,8 +13,8 @@ import pytest
 import soundfile as sf
 from sqlalchemy import select
 
-from inspector.models import AuditEntry, Call, Clip, TranscriptSegment
-from inspector.users import add_user
+from inspector.accounts import add_user
+from inspector.store.models import AuditEntry, Call, Clip, TranscriptSegment
 from scoring.pii import mask_pii
 from tests.web.conftest import PASSWORD, call_pk
 

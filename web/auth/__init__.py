@@ -20,8 +20,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from inspector.models import Call, User, UserRole
 from inspector.settings import Settings
+from inspector.store.models import Call, User, UserRole
 
 bp = Blueprint("auth", __name__, template_folder="../templates")
 login_manager = LoginManager()

@@ -7,8 +7,8 @@ from pathlib import Path
 
 from flask import Blueprint, abort, current_app, render_template, request, send_file
 
-from inspector.manifest import parse_range
-from inspector.surveys_report import COLUMNS, export, report
+from inspector.batch.manifest import parse_range
+from inspector.reports.satisfaction import COLUMNS, export, report
 from web.auth import MANAGERS, requires, sessions, settings
 
 bp = Blueprint("manage", __name__, url_prefix="/manage", template_folder="../templates")
@@ -75,7 +75,7 @@ def satisfaction_export():
 
 
 def _dashboard_filter():  # type: ignore[no-untyped-def]
-    from inspector.dashboard import DashboardFilter
+    from inspector.reports.dashboard import DashboardFilter
 
     a = request.args
     try:
@@ -96,7 +96,7 @@ def _dashboard_filter():  # type: ignore[no-untyped-def]
 
 
 def _open(session, with_surveys: bool = True):  # type: ignore[no-untyped-def]
-    from inspector.dashboard import open_dashboard
+    from inspector.reports.dashboard import open_dashboard
 
     return open_dashboard(
         session,
@@ -110,7 +110,7 @@ def _open(session, with_surveys: bool = True):  # type: ignore[no-untyped-def]
 @bp.get("/dashboard")
 @requires(*MANAGERS)
 def dashboard() -> str:
-    from inspector.dashboard import PERIODS, TABLES, options
+    from inspector.reports.dashboard import PERIODS, TABLES, options
 
     f = _dashboard_filter()
     with sessions()() as session:
@@ -143,7 +143,7 @@ def api(name: str):  # type: ignore[no-untyped-def]
     """One chart's data as JSON, for the filters in the query string."""
     from flask import jsonify
 
-    from inspector import dashboard as board
+    from inspector.reports import dashboard as board
 
     if name not in API:
         abort(404)
@@ -166,7 +166,7 @@ def api(name: str):  # type: ignore[no-untyped-def]
 @requires(*MANAGERS)
 def dashboard_export():  # type: ignore[no-untyped-def]
     """The dashboard's tables as XLSX or CSV (the code `inspector report dashboard` runs)."""
-    from inspector.dashboard import TABLES, export
+    from inspector.reports.dashboard import TABLES, export
 
     fmt = request.args.get("format", "xlsx")
     if fmt not in ("xlsx", "csv"):

@@ -23,9 +23,25 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from inspector import jobs
-from inspector.manifest import parse_range
-from inspector.models import (
+from inspector.batch import jobs
+from inspector.batch.manifest import parse_range
+from inspector.review.queue import (
+    REVIEW_STATUSES,
+    SORTS,
+    QueueFilter,
+    next_unreviewed,
+    page,
+    sample,
+)
+from inspector.review.rounds import (
+    current_result,
+    decide_appeal,
+    file_appeal,
+    published_at,
+    reviewed_state,
+    submit_review,
+)
+from inspector.store.models import (
     Appeal,
     Call,
     Review,
@@ -34,15 +50,6 @@ from inspector.models import (
     User,
     UserRole,
     utcnow,
-)
-from inspector.queue import REVIEW_STATUSES, SORTS, QueueFilter, next_unreviewed, page, sample
-from inspector.reviews import (
-    current_result,
-    decide_appeal,
-    file_appeal,
-    published_at,
-    reviewed_state,
-    submit_review,
 )
 from scoring.pii import mask_pii
 from scoring.review import ManualItem, ReviewError, Verdict

@@ -19,9 +19,9 @@ from flask import (
 from flask_login import current_user
 from sqlalchemy.orm import Session
 
-from inspector import library
-from inspector.library import ClipFilter, ClipSpec, LibraryError, RenderOptions
-from inspector.models import Call, Clip, User
+from inspector.store.models import Call, Clip, User
+from inspector.training import library
+from inspector.training.library import ClipFilter, ClipSpec, LibraryError, RenderOptions
 from scoring.pii import mask_pii
 from scoring.scorecard import load_scorecard
 from web.auth import TRAINERS, me, require_visible, requires, sessions, settings

@@ -1,0 +1,285 @@
+"""Batch workers: claim a call, run the stages under a heartbeat lease, record the outcome."""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import os
+import socket
+import sys
+import threading
+import time
+import traceback
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from asr.serialize import transcript_from_dict, transcript_to_dict
+from core.errors import InspectorError
+from inspector.batch import jobs
+from inspector.batch.pipeline import Pipeline, build_pipeline, prepare_models
+from inspector.batch.results import write_results
+from inspector.settings import Settings
+from inspector.store.database import make_engine, make_session_factory
+from inspector.store.models import Call, Job, JobStatus, utcnow
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class WorkerStats:
+    done: int = 0
+    failed: int = 0
+    retried: int = 0
+    lost: int = 0
+    handed_over: int = 0
+
+
+class _Heartbeat(threading.Thread):
+    """Keeps a claim's lease alive while a long stage (ASR) runs."""
+
+    def __init__(
+        self, session_factory: sessionmaker[Session], claim: jobs.Claim, settings: Settings
+    ):
+        super().__init__(daemon=True, name=f"heartbeat-{claim.job_id}")
+        self.session_factory = session_factory
+        self.claim = claim
+        self.settings = settings
+        self.stage: str | None = None
+        self.lost = threading.Event()
+        self._halt = threading.Event()
+
+    def run(self) -> None:
+        while not self._halt.wait(self.settings.heartbeat_s):
+            try:
+                if not jobs.renew(
+                    self.session_factory, self.claim, self.settings.lease_s, self.stage
+                ):
+                    self.lost.set()
+                    return
+            except Exception:  # a missed beat is retried at the next tick
+                log.exception("heartbeat failed for call %s", self.claim.call.call_id)
+
+    def stop(self) -> None:
+        self._halt.set()
+        self.join(timeout=5)
+
+
+def process_claim(
+    session_factory: sessionmaker[Session],
+    pipeline: Pipeline,
+    claim: jobs.Claim,
+    settings: Settings,
+    stats: WorkerStats,
+    *,
+    split: bool = False,
+    split_sends: bool = False,
+) -> str:
+    """Run one claimed call; the batch boundary: any error fails this call alone. With `split`
+    an ASR claim stops after transcription and queues the call for analysis. Returns done,
+    handed_over, retry, failed or lost."""
+    beat = _Heartbeat(session_factory, claim, settings)
+    beat.start()
+
+    def on_stage(stage: str) -> None:
+        beat.stage = stage
+        jobs.renew(session_factory, claim, settings.lease_s, stage)
+
+    try:
+        if claim.phase == "analysis" and claim.transcript is not None:
+            # the ASR phase ran elsewhere (a Celery ASR worker): analyse its transcript
+            work = pipeline.process(
+                claim.call,
+                on_stage,
+                phase="analysis",
+                transcript=transcript_from_dict(claim.transcript),
+            )
+        elif split:
+            work = pipeline.process(claim.call, on_stage, phase="asr")
+            assert work.transcript is not None
+            jobs.hand_over(
+                session_factory, claim, transcript_to_dict(work.transcript), sent=split_sends
+            )
+            stats.handed_over += 1
+            log.info("transcribed %s (attempt %d)", claim.call.call_id, claim.attempts)
+            return "handed_over"
+        else:
+            work = pipeline.process(claim.call, on_stage)
+        jobs.complete(
+            session_factory, claim, lambda session: write_results(session, work, settings)
+        )
+        stats.done += 1
+        log.info("done %s (attempt %d)", claim.call.call_id, claim.attempts)
+        return "done"
+    except jobs.LeaseLost as exc:
+        stats.lost += 1
+        log.warning("%s", exc)
+        return "lost"
+    except KeyboardInterrupt:
+        jobs.release(session_factory, claim)
+        raise
+    except Exception as exc:
+        permanent = isinstance(exc, InspectorError) and exc.permanent
+        reason = f"{beat.stage or 'pipeline'}: {type(exc).__name__}: {exc}"
+        status = jobs.fail(
+            session_factory, claim, reason, permanent=permanent, max_attempts=settings.max_attempts
+        )
+        if not isinstance(exc, InspectorError):
+            log.debug("%s", traceback.format_exc())
+        if status == JobStatus.FAILED:
+            stats.failed += 1
+            log.error("failed %s: %s", claim.call.call_id, reason)
+            return "failed"
+        stats.retried += 1
+        log.warning("will retry %s: %s", claim.call.call_id, reason)
+        return "retry"
+    finally:
+        beat.stop()
+
+
+def worker_name(index: int = 0) -> str:
+    return f"{socket.gethostname()}:{os.getpid()}:{index}"
+
+
+PipelineFactory = Callable[[Settings], Pipeline]
+
+
+def run_worker(
+    settings: Settings,
+    *,
+    burst: bool,
+    index: int = 0,
+    pipeline_factory: PipelineFactory = build_pipeline,
+) -> WorkerStats:
+    """One worker loop in this process; with burst it exits when nothing is left to claim."""
+    engine = make_engine(settings.database)
+    session_factory = make_session_factory(engine)
+    pipeline = pipeline_factory(settings)  # loads models once per process
+    name = worker_name(index)
+    stats = WorkerStats()
+    try:
+        while True:
+            claim = jobs.claim(session_factory, name, settings.lease_s, settings.max_attempts)
+            if claim is None:
+                if burst:
+                    break
+                time.sleep(settings.poll_interval_s)
+                continue
+            process_claim(session_factory, pipeline, claim, settings, stats)
+    except KeyboardInterrupt:
+        log.info("worker %s interrupted", name)
+    finally:
+        engine.dispose()
+    return stats
+
+
+def _child_main(
+    settings: Settings, burst: bool, index: int, pipeline_factory: PipelineFactory
+) -> None:
+    logging.basicConfig(
+        level=settings.log_level, format="%(asctime)s %(processName)s %(levelname)s %(message)s"
+    )
+    logging.getLogger("faster_whisper").setLevel(logging.WARNING)
+    run_worker(settings, burst=burst, index=index, pipeline_factory=pipeline_factory)
+
+
+@dataclass(frozen=True)
+class Progress:
+    finished: int
+    total: int
+    audio_s: float
+    elapsed_s: float
+
+    @property
+    def eta_s(self) -> float | None:
+        if self.finished == 0:
+            return None
+        return (self.total - self.finished) * self.elapsed_s / self.finished
+
+
+def _progress(
+    session_factory: sessionmaker[Session], since: datetime, total: int, t0: float
+) -> Progress:
+    with session_factory() as session:
+        finished, audio = session.execute(
+            select(func.count(), func.coalesce(func.sum(Call.duration_s), 0.0))
+            .select_from(Job)
+            .join(Call, Call.id == Job.call_pk)
+            .where(Job.status.in_([JobStatus.DONE, JobStatus.FAILED]), Job.finished_at >= since)
+        ).one()
+    return Progress(int(finished), total, float(audio), time.monotonic() - t0)
+
+
+def _pending(session_factory: sessionmaker[Session]) -> int:
+    with session_factory() as session:
+        counts = jobs.counts(session)
+    return counts[JobStatus.QUEUED] + counts[JobStatus.RUNNING]
+
+
+def run_workers(
+    settings: Settings,
+    *,
+    workers: int,
+    burst: bool,
+    interactive: bool | None = None,
+    pipeline_factory: PipelineFactory = build_pipeline,
+) -> Progress:
+    """Start N worker processes, show progress until they exit (burst) or are interrupted."""
+    prepare_models(settings)  # once, before the workers start, so they never race on it
+    engine = make_engine(settings.database)
+    session_factory = make_session_factory(engine)
+    since, t0 = utcnow(), time.monotonic()
+    total = _pending(session_factory)
+    interactive = sys.stderr.isatty() if interactive is None else interactive
+    context = multiprocessing.get_context("spawn")
+    processes = [
+        context.Process(
+            target=_child_main, args=(settings, burst, i, pipeline_factory), name=f"worker-{i}"
+        )
+        for i in range(workers)
+    ]
+    for process in processes:
+        process.start()
+    bar = None
+    if interactive:
+        from tqdm import tqdm
+
+        bar = tqdm(total=total, unit="call", desc="calls", dynamic_ncols=True)
+    last_log = 0.0
+    progress = _progress(session_factory, since, total, t0)
+    try:
+        while any(p.is_alive() for p in processes):
+            time.sleep(0.5)
+            progress = _progress(session_factory, since, max(total, 1), t0)
+            if bar is not None:
+                bar.total = max(total, progress.finished)
+                bar.n = progress.finished
+                bar.set_postfix_str(f"audio {progress.audio_s / 3600:.2f} h")
+                bar.refresh()
+            elif time.monotonic() - last_log >= 10:
+                last_log = time.monotonic()
+                log.info(_line(progress))
+    except KeyboardInterrupt:
+        log.info("interrupted: stopping workers (claimed calls go back to the queue)")
+        for process in processes:
+            process.join(timeout=30)
+    finally:
+        for process in processes:
+            process.join()
+        if bar is not None:
+            bar.close()
+        progress = _progress(session_factory, since, total, t0)
+        engine.dispose()
+    log.info(_line(progress))
+    return progress
+
+
+def _line(p: Progress) -> str:
+    eta = f", ETA {p.eta_s:.0f} s" if p.eta_s is not None and p.finished < p.total else ""
+    return (
+        f"{p.finished}/{p.total} calls, {p.audio_s / 3600:.3f} h audio, "
+        f"{p.elapsed_s:.1f} s elapsed{eta}"
+    )
