@@ -10,12 +10,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from typing import Protocol
 
 import numpy as np
 
 from asr.diarize import SAMPLE_RATE_HZ, split_speakers
 from asr.glossary import Glossary
+from asr.protocol import ChannelEngine, TranscribeOptions
 from asr.roles import pick_agent
 from asr.text import (
     compression_ratio,
@@ -25,7 +25,6 @@ from asr.text import (
     loop_start,
     to_simplified,
 )
-from asr.transcriber import TranscribeOptions
 from asr.types import DecodedAudio, Role, Segment, Transcript, Word
 
 
@@ -42,16 +41,6 @@ class GuardOptions:
     no_speech_logprob: float = -0.5
     min_avg_logprob: float = -1.0
     max_compression_ratio: float = 2.4
-
-
-class ChannelEngine(Protocol):
-    """One engine's transcription of one mono 16 kHz channel into raw segments."""
-
-    name: str
-
-    def transcribe_channel(
-        self, samples: np.ndarray, options: TranscribeOptions
-    ) -> list[Segment]: ...
 
 
 def resample_16k(samples: np.ndarray, rate_hz: int) -> np.ndarray:

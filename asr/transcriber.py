@@ -1,39 +1,21 @@
-"""The Transcriber protocol and the engines that need no model."""
+"""The engines behind the Transcriber protocol: fixture, null and the Whisper wrapper."""
 
 from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING
 
+from asr.call import transcribe_call
+from asr.protocol import ChannelEngine, TranscribeOptions
 from asr.types import DecodedAudio, Role, Segment, Transcript
 from core.errors import TranscriptionError
 
 if TYPE_CHECKING:
-    from asr.call import ChannelEngine
     from asr.glossary import Glossary
 
-
-@dataclass(frozen=True)
-class TranscribeOptions:
-    """How to transcribe one call."""
-
-    language: str = "zh"
-    agent_channel: str = "left"
-    initial_prompt: str = ""
-    hotwords: tuple[str, ...] = ()
-    #: sha256 of the recording, so an engine may look up a known transcript.
-    audio_sha256: str = ""
-
-
-class Transcriber(Protocol):
-    """Anything that turns decoded audio into a role-attributed transcript."""
-
-    name: str
-
-    def transcribe(self, audio: DecodedAudio, options: TranscribeOptions) -> Transcript: ...
 
 
 class NullTranscriber:
@@ -141,8 +123,6 @@ class WhisperTranscriber:
         self.glossary = glossary
 
     def transcribe(self, audio: DecodedAudio, options: TranscribeOptions) -> Transcript:
-        from asr.call import transcribe_call
-
         if self.defaults is not None:
             options = replace(
                 options,

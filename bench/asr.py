@@ -87,7 +87,8 @@ def _engine(engine: str, threads: int, beam: int, batch: int):  # type: ignore[n
 def _run_engine(engine: str, calls: list[str], args: argparse.Namespace) -> dict:
     from asr.audio import decode
     from asr.call import apply_glossary
-    from asr.transcriber import TranscribeOptions, WhisperTranscriber
+    from asr.protocol import TranscribeOptions
+    from asr.transcriber import WhisperTranscriber
     from inspector.batch.pipeline import load_glossary
     from inspector.settings import Settings
 

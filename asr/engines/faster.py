@@ -7,8 +7,8 @@ from pathlib import Path
 
 import numpy as np
 
+from asr.protocol import TranscribeOptions
 from asr.text import DEFAULT_PROMPT_ZH, build_prompt
-from asr.transcriber import TranscribeOptions
 from asr.types import Role, Segment, Word
 from core.errors import TranscriptionError
 

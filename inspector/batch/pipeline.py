@@ -8,13 +8,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
 from asr import audio
-from asr.transcriber import (
-    FixtureTranscriber,
-    NullTranscriber,
-    TranscribeOptions,
-    Transcriber,
-    WhisperTranscriber,
-)
+from asr.protocol import TranscribeOptions, Transcriber
+from asr.transcriber import FixtureTranscriber, NullTranscriber, WhisperTranscriber
 from asr.types import DecodedAudio, Role, Transcript
 from core.errors import AudioDecodeError, ConfigError
 from inspector.batch.jobs import CallInfo

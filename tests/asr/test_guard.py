@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 
 from asr.call import GuardOptions, keep, split_on_pauses, transcribe_call, trim_loop
+from asr.protocol import TranscribeOptions
 from asr.text import has_runaway_repetition, loop_start
-from asr.transcriber import TranscribeOptions
 from asr.types import AudioInfo, DecodedAudio, Role, Segment, Word
 
 

@@ -11,8 +11,8 @@ import soundfile as sf
 
 from asr.audio import decode
 from asr.call import transcribe_call
+from asr.protocol import TranscribeOptions
 from asr.text import HANZI, cer
-from asr.transcriber import TranscribeOptions
 from asr.types import AudioInfo, DecodedAudio, Role
 from inspector.settings import Settings
 from tests.factories import FIXTURE_CALLS, REPO
