@@ -8,7 +8,7 @@ from sqlalchemy import delete
 from sqlalchemy.orm import Session
 
 from inspector.batch.pipeline import CallWork
-from inspector.reports.insights import refresh_mismatch_flags
+from inspector.review.mismatch import refresh_mismatch_flags
 from inspector.review.priority import update_priority
 from inspector.settings import Settings
 from inspector.store.models import (

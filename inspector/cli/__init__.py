@@ -371,7 +371,7 @@ def surveys_import_cmd(ctx: click.Context, file: Path, profile: str, no_comments
 
 
 def _refresh_mismatches(settings: Settings) -> int:
-    from inspector.reports.insights import refresh_mismatch_flags
+    from inspector.review.mismatch import refresh_mismatch_flags
 
     with _sessions(settings).begin() as session:
         return refresh_mismatch_flags(session, settings)

@@ -1,5 +1,5 @@
-"""QA <-> satisfaction from the database: correlations, agent comparison, mismatch flags that
-feed the review queue, gaming signals, and their export."""
+"""QA <-> satisfaction from the database: correlations, agent comparison, gaming signals, and
+their export (the mismatch flag that feeds the review queue is inspector.review.mismatch)."""
 
 from __future__ import annotations
 
@@ -9,147 +9,22 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from inspector.reports.satisfaction import sent_between, write_table_csv, write_tables_xlsx
-from inspector.review.priority import update_priority
+from inspector.reports.satisfaction import write_table_csv, write_tables_xlsx
 from inspector.settings import Settings
-from inspector.store.models import Call, CallFlag, ItemResultRow, ScoreResult, SurveyResponse
+from inspector.store.models import Call, ItemResultRow, ScoreResult, SurveyResponse
+from inspector.surveys.queries import load_scored_surveys, sent_between
 from surveys.insights import (
     AgentComparison,
     GamingSignal,
     ItemCorrelation,
-    ScoredSurvey,
     SurveyAnswer,
     agent_comparison,
     gaming_signals,
     item_correlations,
-    mismatch,
 )
-from surveys.report import to_100
-
-MISMATCH_FLAG = "qa_survey_mismatch"
-LEVEL_LABEL = {"satisfied": "满意", "basic": "基本满意", "dissatisfied": "不满意"}
-
-
-def load_scored_surveys(
-    session: Session,
-    start: datetime | None = None,
-    end: datetime | None = None,
-    call_pks: list[int] | None = None,
-) -> list[ScoredSurvey]:
-    """Answered surveys joined to a call that has a QA result (the reviewed score if any), of
-    every call or only of those given."""
-    query = sent_between(
-        select(
-            SurveyResponse.call_pk,
-            Call.call_id,
-            Call.agent_id,
-            ScoreResult.id,
-            ScoreResult.score,
-            ScoreResult.final_score,
-            ScoreResult.fatal,
-            SurveyResponse.level,
-            SurveyResponse.scale,
-            SurveyResponse.score,
-            SurveyResponse.response_key,
-        )
-        .join(Call, Call.id == SurveyResponse.call_pk)
-        .join(ScoreResult, ScoreResult.call_pk == SurveyResponse.call_pk)
-        .where(SurveyResponse.responded.is_(True), SurveyResponse.level.is_not(None)),
-        start,
-        end,
-    )
-    if call_pks is not None:
-        query = query.where(SurveyResponse.call_pk.in_(call_pks))
-    rows = session.execute(query).all()
-    items: dict[int, tuple[set[str], set[str]]] = defaultdict(lambda: (set(), set()))
-    result_ids = sorted({r[3] for r in rows})
-    for chunk in range(0, len(result_ids), 5000):
-        ids = result_ids[chunk : chunk + 5000]
-        for result_id, item_id, status in session.execute(
-            select(ItemResultRow.result_id, ItemResultRow.item_id, ItemResultRow.status).where(
-                ItemResultRow.result_id.in_(ids)
-            )
-        ):
-            failed, applicable = items[result_id]
-            if status != "not_applicable":
-                applicable.add(item_id)
-            if status == "failed":
-                failed.add(item_id)
-    out = []
-    for call_pk, call_id, agent, result_id, score, final, fatal, level, scale, answer, key in rows:
-        failed, applicable = items[result_id]
-        out.append(
-            ScoredSurvey(
-                call_pk=call_pk,
-                call_id=call_id,
-                agent=agent,
-                qa_score=float(final if final is not None else score),
-                fatal=bool(fatal),
-                level=level,
-                satisfaction=to_100(scale, answer) if scale and answer is not None else 50.0,
-                failed_items=frozenset(failed),
-                applicable_items=frozenset(applicable),
-                response_key=key,
-            )
-        )
-    return out
-
-
-def _mismatch_flag(s: ScoredSurvey, settings: Settings) -> CallFlag | None:
-    kind = mismatch(
-        s.qa_score,
-        s.fatal,
-        s.level,
-        settings.survey_mismatch_qa_high,
-        settings.survey_mismatch_qa_low,
-    )
-    if kind is None:
-        return None
-    text = f"客户评价「{LEVEL_LABEL.get(s.level, s.level)}」，质检得分 {s.qa_score:.0f}"
-    return CallFlag(
-        call_pk=s.call_pk,
-        flag=MISMATCH_FLAG,
-        evidence=[
-            {
-                "start": 0.0,
-                "end": 0.0,
-                "role": "customer",
-                "text": text + ("（致命项）" if s.fatal else ""),
-                "match": kind,
-                "response_key": s.response_key,
-            }
-        ],
-    )
-
-
-def refresh_mismatch_flags(
-    session: Session, settings: Settings, call_pks: list[int] | None = None
-) -> int:
-    """Recompute the QA/survey mismatch flags (all calls, or those given); returns how many."""
-    query = delete(CallFlag).where(CallFlag.flag == MISMATCH_FLAG)
-    if call_pks is not None:
-        query = query.where(CallFlag.call_pk.in_(call_pks))
-        before: set[int] = set()
-    else:
-        before = set(
-            session.scalars(select(CallFlag.call_pk).where(CallFlag.flag == MISMATCH_FLAG))
-        )
-    session.execute(query)
-    # only the calls asked about: a worker finishing one call must not read every survey
-    surveys = load_scored_surveys(session, call_pks=call_pks)
-    flags = [f for s in surveys if (f := _mismatch_flag(s, settings))]
-    flagged: set[int] = set()
-    for flag in flags:  # one flag per call even when several surveys disagree
-        if flag.call_pk not in flagged:
-            flagged.add(flag.call_pk)
-            session.add(flag)
-    session.flush()
-    touched = set(call_pks) if call_pks is not None else flagged | before
-    update_priority(session, touched)
-    return len(flagged)
 
 
 def load_answers(

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from inspector.settings import Settings
 from inspector.store.models import Call, SurveyResponse
+from inspector.surveys.queries import sent_between
 from surveys.indices import Level
 from surveys.report import (
     OVERALL,
@@ -84,15 +85,6 @@ def load_rows(
         SurveyRow(*row[:9], dimensions=row[9] or {}, dimension_scales=row[10] or {})
         for row in session.execute(query)
     ]
-
-
-def sent_between(query: Any, start: datetime | None, end: datetime | None) -> Any:
-    """The query limited to surveys sent in [start, end)."""
-    if start is not None:
-        query = query.where(SurveyResponse.sent_at >= start)
-    if end is not None:
-        query = query.where(SurveyResponse.sent_at < end)
-    return query
 
 
 GROUP_COLUMNS = {"agent": Call.agent_id, "team": Call.team, "queue": Call.skill_queue}

@@ -10,9 +10,9 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import func, select
 
-from inspector.reports.insights import load_scored_surveys
 from inspector.reports.satisfaction import report
 from inspector.store.models import Call, CallFlag, ItemResultRow, ScoreResult, SurveyResponse
+from inspector.surveys.queries import load_scored_surveys
 from surveys.insights import item_correlations
 from tests.web.conftest import call_pk
 
