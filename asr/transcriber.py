@@ -17,7 +17,6 @@ if TYPE_CHECKING:
     from asr.glossary import Glossary
 
 
-
 class NullTranscriber:
     """Produces no text at all: for pipeline benchmarks and metadata-only runs."""
 

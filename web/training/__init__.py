@@ -20,8 +20,9 @@ from flask_login import current_user
 from sqlalchemy.orm import Session
 
 from inspector.store.models import Call, Clip, User
-from inspector.training import library
-from inspector.training.library import ClipFilter, ClipSpec, LibraryError, RenderOptions
+from inspector.training import clips as clip_library
+from inspector.training import playlists as playlist_library
+from inspector.training.clips import ClipFilter, ClipSpec, LibraryError, RenderOptions
 from scoring.pii import mask_pii
 from scoring.scorecard import load_scorecard
 from web.auth import TRAINERS, me, require_visible, requires, sessions, settings
@@ -51,7 +52,7 @@ def _spec(call_pk: int, start_s: float = 0.0, end_s: float = 0.0) -> ClipSpec:
         kind=form.get("kind") or None,
         item_id=form.get("item_id") or None,
         topic=form.get("topic") or None,
-        tags=library.parse_tags(form.get("tags", "")),
+        tags=clip_library.parse_tags(form.get("tags", "")),
         note=form.get("note") or None,
     )
 
@@ -64,7 +65,7 @@ def create(pk: int):
     with sessions().begin() as session:
         require_visible(session.get(Call, pk), current_user)
         try:
-            clip = library.create_clip(
+            clip = clip_library.create_clip(
                 session, me(session), _spec(pk, _float("start_s"), _float("end_s")), items
             )
         except LibraryError as exc:
@@ -73,8 +74,8 @@ def create(pk: int):
         playlist_id = request.form.get("playlist_id", type=int)
         if playlist_id:
             try:
-                playlist = library.get_playlist(session, me(session), playlist_id)
-                library.add_to_playlist(session, me(session), playlist, clip)
+                playlist = playlist_library.get_playlist(session, me(session), playlist_id)
+                playlist_library.add_to_playlist(session, me(session), playlist, clip)
             except (LookupError, PermissionError) as exc:
                 abort(403, str(exc))
     flash(f"剪辑已保存 ({start_s:.1f}–{end_s:.1f} s)")
@@ -112,12 +113,14 @@ def clips() -> str:
         mine_only_of=current_user.id if a.get("mine") else None,
     )
     with sessions()() as session:
-        rows = library.search_clips(session, f)
+        rows = clip_library.search_clips(session, f)
         transcripts = {
-            r.clip.id: [(s.role, _masked(s.text)) for s in library.clip_segments(session, r.clip)]
+            r.clip.id: [
+                (s.role, _masked(s.text)) for s in clip_library.clip_segments(session, r.clip)
+            ]
             for r in rows[:50]
         }
-        playlists = library.visible_playlists(session, me(session))
+        playlists = playlist_library.visible_playlists(session, me(session))
     return render_template(
         "training/library.html",
         rows=rows,
@@ -140,11 +143,13 @@ def clip_page(clip_id: int) -> str:
         call = session.get(Call, clip.call_pk)
         segments = [
             {"start": s.start_s - clip.start_s, "role": str(s.role), "text": _masked(s.text)}
-            for s in library.clip_segments(session, clip)
+            for s in clip_library.clip_segments(session, clip)
         ]
         user = me(session)
         playlists = [
-            p for p, _, _ in library.visible_playlists(session, user) if p.owner_id == user.id
+            p
+            for p, _, _ in playlist_library.visible_playlists(session, user)
+            if p.owner_id == user.id
         ]
         creator = session.get(User, clip.created_by)
         session.expunge_all()
@@ -156,8 +161,8 @@ def clip_page(clip_id: int) -> str:
         playlists=playlists,
         items=_items(),
         creator=creator.username if creator else "?",
-        can_edit=library.may_change(current_user.id, current_user.role, clip.created_by),
-        mp3=library.mp3_available(),
+        can_edit=clip_library.may_change(current_user.id, current_user.role, clip.created_by),
+        mp3=clip_library.mp3_available(),
     )
 
 
@@ -168,7 +173,7 @@ def update(clip_id: int):
     with sessions().begin() as session:
         clip = _clip(session, clip_id)
         try:
-            library.update_clip(session, me(session), clip, _spec(clip.call_pk), items)
+            clip_library.update_clip(session, me(session), clip, _spec(clip.call_pk), items)
         except PermissionError as exc:
             abort(403, str(exc))
         except LibraryError as exc:
@@ -182,7 +187,7 @@ def update(clip_id: int):
 def delete(clip_id: int):
     with sessions().begin() as session:
         try:
-            library.delete_clip(session, me(session), _clip(session, clip_id))
+            clip_library.delete_clip(session, me(session), _clip(session, clip_id))
         except PermissionError as exc:
             abort(403, str(exc))
     flash("剪辑已删除")
@@ -225,8 +230,8 @@ def _send(clip_id: int, fmt: str, options: RenderOptions, as_attachment: bool):
     with sessions()() as session:
         clip = _clip(session, clip_id)
         try:
-            samples, rate, text = library.render(session, clip, options)
-            data = text.encode("utf-8") if fmt == "txt" else library.encode(samples, rate, fmt)
+            samples, rate, text = clip_library.render(session, clip, options)
+            data = text.encode("utf-8") if fmt == "txt" else clip_library.encode(samples, rate, fmt)
         except LibraryError as exc:
             abort(409, str(exc))
         title = clip.title
@@ -247,7 +252,7 @@ def _send(clip_id: int, fmt: str, options: RenderOptions, as_attachment: bool):
 @requires(*TRAINERS)
 def playlists() -> str:
     with sessions()() as session:
-        rows = library.visible_playlists(session, me(session))
+        rows = playlist_library.visible_playlists(session, me(session))
         session.expunge_all()
     return render_template("training/playlists.html", rows=rows)
 
@@ -257,7 +262,7 @@ def playlists() -> str:
 def create_playlist():
     with sessions().begin() as session:
         try:
-            playlist = library.create_playlist(
+            playlist = playlist_library.create_playlist(
                 session,
                 me(session),
                 request.form.get("name", ""),
@@ -272,7 +277,7 @@ def create_playlist():
 
 def _playlist(session: Session, playlist_id: int):  # type: ignore[no-untyped-def]
     try:
-        return library.get_playlist(session, me(session), playlist_id)
+        return playlist_library.get_playlist(session, me(session), playlist_id)
     except LookupError:
         abort(404)
 
@@ -282,7 +287,7 @@ def _playlist(session: Session, playlist_id: int):  # type: ignore[no-untyped-de
 def playlist_page(playlist_id: int) -> str:
     with sessions()() as session:
         playlist = _playlist(session, playlist_id)
-        rows = library.playlist_items(session, playlist)
+        rows = playlist_library.playlist_items(session, playlist)
         owner = session.get(User, playlist.owner_id)
         session.expunge_all()
     return render_template(
@@ -290,7 +295,7 @@ def playlist_page(playlist_id: int) -> str:
         playlist=playlist,
         rows=rows,
         owner=owner.username if owner else "?",
-        can_edit=library.may_change(current_user.id, current_user.role, playlist.owner_id),
+        can_edit=clip_library.may_change(current_user.id, current_user.role, playlist.owner_id),
     )
 
 
@@ -315,7 +320,7 @@ def add_item(playlist_id: int):
     clip_id = request.form.get("clip_id", type=int)
 
     def act(session: Session, me: User, playlist: Any) -> None:
-        library.add_to_playlist(
+        playlist_library.add_to_playlist(
             session, me, playlist, _clip(session, clip_id or 0), request.form.get("note", "")
         )
 
@@ -327,7 +332,9 @@ def add_item(playlist_id: int):
 def move_item(playlist_id: int, item_id: int):
     step = -1 if request.form.get("step") == "up" else 1
     return _change(
-        playlist_id, lambda s, me, p: library.move_item(s, me, p, item_id, step), "顺序已调整"
+        playlist_id,
+        lambda s, me, p: playlist_library.move_item(s, me, p, item_id, step),
+        "顺序已调整",
     )
 
 
@@ -335,7 +342,9 @@ def move_item(playlist_id: int, item_id: int):
 @requires(*TRAINERS)
 def remove_item(playlist_id: int, item_id: int):
     return _change(
-        playlist_id, lambda s, me, p: library.remove_item(s, me, p, item_id), "已移出播放列表"
+        playlist_id,
+        lambda s, me, p: playlist_library.remove_item(s, me, p, item_id),
+        "已移出播放列表",
     )
 
 
@@ -344,7 +353,9 @@ def remove_item(playlist_id: int, item_id: int):
 def item_note(playlist_id: int, item_id: int):
     note = request.form.get("note", "")
     return _change(
-        playlist_id, lambda s, me, p: library.set_item_note(s, me, p, item_id, note), "备注已保存"
+        playlist_id,
+        lambda s, me, p: playlist_library.set_item_note(s, me, p, item_id, note),
+        "备注已保存",
     )
 
 
@@ -354,7 +365,7 @@ def share(playlist_id: int):
     shared = request.form.get("shared") == "1"
     return _change(
         playlist_id,
-        lambda s, me, p: library.set_shared(s, me, p, shared),
+        lambda s, me, p: playlist_library.set_shared(s, me, p, shared),
         "已共享给其他培训师" if shared else "已取消共享",
     )
 
@@ -365,7 +376,7 @@ def download_playlist(playlist_id: int):
     """The playlist as a ZIP: each clip's WAV and transcript and an index.csv."""
     with sessions()() as session:
         playlist = _playlist(session, playlist_id)
-        archive = library.playlist_archive(session, playlist, _options())
+        archive = playlist_library.playlist_archive(session, playlist, _options())
     return send_file(
         io.BytesIO(archive.data),
         mimetype="application/zip",

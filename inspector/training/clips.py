@@ -1,4 +1,4 @@
-"""The trainers' clip library: clips cut from scored calls, tags, playlists and their downloads.
+"""The trainers' clip library: clips cut from scored calls, their tags, search and downloads.
 
 Helpers take the session and never commit; the web views open it. Audio is cut on demand from
 the stored recording (scoring/clips.py), so a clip costs a row, not a file.
@@ -7,7 +7,7 @@ the stored recording (scoring/clips.py), so a clip costs a row, not a file.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +20,6 @@ from inspector.store.models import (
     AuditEntry,
     Call,
     Clip,
-    Playlist,
     PlaylistItem,
     ScoreResult,
     TranscriptSegment,
@@ -28,7 +27,7 @@ from inspector.store.models import (
     UserRole,
     utcnow,
 )
-from scoring.clips import ClipFile, Span, anonymise, cut, sidecar, snap, wav_bytes
+from scoring.clips import Span, anonymise, cut, sidecar, snap, wav_bytes
 
 KINDS = ("good", "bad")
 #: longest clip a trainer may save (a training clip is a moment, not a call)
@@ -117,7 +116,7 @@ def create_clip(session: Session, user: User, spec: ClipSpec, items: Sequence[st
     )
     session.add(clip)
     session.flush()
-    _audit(session, user, "clip.create", "clip", clip.id, None, _state(clip))
+    audit(session, user, "clip.create", "clip", clip.id, None, _state(clip))
     return clip
 
 
@@ -134,7 +133,7 @@ def _state(clip: Clip) -> dict[str, Any]:
     }
 
 
-def _audit(
+def audit(
     session: Session,
     user: User,
     action: str,
@@ -160,7 +159,7 @@ def may_change(user_id: int, role: str, owner_id: int) -> bool:
     return user_id == owner_id or UserRole(role) in CURATORS
 
 
-def _may_change(user: User, owner_id: int) -> None:
+def require_change(user: User, owner_id: int) -> None:
     if not may_change(user.id, user.role, owner_id):
         raise PermissionError("only its creator, a QA lead or an admin may change this")
 
@@ -169,7 +168,7 @@ def update_clip(
     session: Session, user: User, clip: Clip, spec: ClipSpec, items: Sequence[str]
 ) -> Clip:
     """Rename, re-tag or re-file a clip (the span stays: cut a new clip for another span)."""
-    _may_change(user, clip.created_by)
+    require_change(user, clip.created_by)
     _check(
         ClipSpec(clip.call_pk, spec.title, clip.start_s, clip.end_s, spec.kind, spec.item_id),
         items,
@@ -182,22 +181,22 @@ def update_clip(
     clip.tags = list(spec.tags)
     clip.note = (spec.note or "").strip() or None
     clip.updated_at = utcnow()
-    _audit(session, user, "clip.update", "clip", clip.id, before, _state(clip))
+    audit(session, user, "clip.update", "clip", clip.id, before, _state(clip))
     return clip
 
 
 def delete_clip(session: Session, user: User, clip: Clip) -> None:
     """Delete a clip; playlists holding it close the gap."""
-    _may_change(user, clip.created_by)
+    require_change(user, clip.created_by)
     affected = session.scalars(
         select(PlaylistItem.playlist_id).where(PlaylistItem.clip_id == clip.id).distinct()
     ).all()
-    _audit(session, user, "clip.delete", "clip", clip.id, _state(clip), None)
+    audit(session, user, "clip.delete", "clip", clip.id, _state(clip), None)
     session.execute(PlaylistItem.__table__.delete().where(PlaylistItem.clip_id == clip.id))
     session.delete(clip)
     session.flush()
     for playlist_id in affected:
-        _renumber(session, playlist_id)
+        renumber_playlist(session, playlist_id)
 
 
 @dataclass(frozen=True)
@@ -329,132 +328,8 @@ def mp3_available() -> bool:
 # -- playlists ---------------------------------------------------------------------------------
 
 
-def visible_playlists(session: Session, user: User) -> list[tuple[Playlist, str, int]]:
-    """The user's playlists and those shared with everyone, with owner name and clip count."""
-    count = (
-        select(func.count(PlaylistItem.id))
-        .where(PlaylistItem.playlist_id == Playlist.id)
-        .scalar_subquery()
-    )
-    query = (
-        select(Playlist, User.username, count)
-        .join(User, User.id == Playlist.owner_id)
-        .order_by(Playlist.owner_id != user.id, Playlist.name)
-    )
-    if UserRole(user.role) not in CURATORS:
-        query = query.where(or_(Playlist.owner_id == user.id, Playlist.shared.is_(True)))
-    return [tuple(row) for row in session.execute(query)]  # type: ignore[misc]
-
-
-def get_playlist(session: Session, user: User, playlist_id: int) -> Playlist:
-    """A playlist the user may see (theirs, shared, or any for a curator), else LookupError."""
-    playlist = session.get(Playlist, playlist_id)
-    if playlist is None or not (
-        playlist.owner_id == user.id or playlist.shared or UserRole(user.role) in CURATORS
-    ):
-        raise LookupError(f"playlist {playlist_id}")
-    return playlist
-
-
-def create_playlist(
-    session: Session, user: User, name: str, description: str = "", shared: bool = False
-) -> Playlist:
-    if not name.strip():
-        raise LibraryError("name: a playlist needs a name")
-    playlist = Playlist(
-        name=name.strip()[:256],
-        description=description.strip() or None,
-        owner_id=user.id,
-        shared=shared,
-    )
-    session.add(playlist)
-    session.flush()
-    _audit(session, user, "playlist.create", "playlist", playlist.id, None, {"name": name})
-    return playlist
-
-
-def playlist_items(session: Session, playlist: Playlist) -> list[tuple[PlaylistItem, Clip]]:
-    return [
-        tuple(row)  # type: ignore[misc]
-        for row in session.execute(
-            select(PlaylistItem, Clip)
-            .join(Clip, Clip.id == PlaylistItem.clip_id)
-            .where(PlaylistItem.playlist_id == playlist.id)
-            .order_by(PlaylistItem.position)
-        )
-    ]
-
-
-def add_to_playlist(
-    session: Session, user: User, playlist: Playlist, clip: Clip, note: str = ""
-) -> PlaylistItem:
-    """Append a clip at the end of the playlist."""
-    _may_change(user, playlist.owner_id)
-    last = session.scalar(
-        select(func.max(PlaylistItem.position)).where(PlaylistItem.playlist_id == playlist.id)
-    )
-    item = PlaylistItem(
-        playlist_id=playlist.id,
-        clip_id=clip.id,
-        position=(last or 0) + 1,
-        note=note.strip() or None,
-    )
-    session.add(item)
-    session.flush()
-    _audit(session, user, "playlist.add", "playlist", playlist.id, None, {"clip": clip.id})
-    return item
-
-
-def _item(session: Session, playlist: Playlist, item_id: int) -> PlaylistItem:
-    item = session.get(PlaylistItem, item_id)
-    if item is None or item.playlist_id != playlist.id:
-        raise LookupError(f"playlist item {item_id}")
-    return item
-
-
-def move_item(session: Session, user: User, playlist: Playlist, item_id: int, step: int) -> None:
-    """Move an item up (-1) or down (+1) by swapping with its neighbour."""
-    _may_change(user, playlist.owner_id)
-    items = [i for i, _ in playlist_items(session, playlist)]
-    index = next((k for k, i in enumerate(items) if i.id == item_id), None)
-    if index is None:
-        raise LookupError(f"playlist item {item_id}")
-    other = index + step
-    if not 0 <= other < len(items):
-        return
-    a, b = items[index], items[other]
-    pa, pb = a.position, b.position
-    # the unique (playlist, position) constraint: park one item while swapping
-    session.execute(update(PlaylistItem).where(PlaylistItem.id == a.id).values(position=-1))
-    session.execute(update(PlaylistItem).where(PlaylistItem.id == b.id).values(position=pa))
-    session.execute(update(PlaylistItem).where(PlaylistItem.id == a.id).values(position=pb))
-    session.expire_all()
-
-
-def remove_item(session: Session, user: User, playlist: Playlist, item_id: int) -> None:
-    _may_change(user, playlist.owner_id)
-    item = _item(session, playlist, item_id)
-    session.delete(item)
-    session.flush()
-    _renumber(session, playlist.id)
-    _audit(session, user, "playlist.remove", "playlist", playlist.id, {"clip": item.clip_id}, None)
-
-
-def set_item_note(
-    session: Session, user: User, playlist: Playlist, item_id: int, note: str
-) -> None:
-    _may_change(user, playlist.owner_id)
-    _item(session, playlist, item_id).note = note.strip() or None
-
-
-def set_shared(session: Session, user: User, playlist: Playlist, shared: bool) -> None:
-    _may_change(user, playlist.owner_id)
-    playlist.shared = shared
-    _audit(session, user, "playlist.share", "playlist", playlist.id, None, {"shared": shared})
-
-
-def _renumber(session: Session, playlist_id: int) -> None:
-    """Positions 1..n again after a removal (two passes: the unique constraint)."""
+def renumber_playlist(session: Session, playlist_id: int) -> None:
+    """A playlist's positions 1..n again after a removal (two passes: the unique constraint)."""
     ids = session.scalars(
         select(PlaylistItem.id)
         .where(PlaylistItem.playlist_id == playlist_id)
@@ -465,44 +340,3 @@ def _renumber(session: Session, playlist_id: int) -> None:
     for k, item_id in enumerate(ids, start=1):
         session.execute(update(PlaylistItem).where(PlaylistItem.id == item_id).values(position=k))
     session.expire_all()
-
-
-@dataclass(frozen=True)
-class Archive:
-    name: str
-    data: bytes
-    skipped: list[str] = field(default_factory=list)
-
-
-def playlist_archive(session: Session, playlist: Playlist, options: RenderOptions) -> Archive:
-    """The playlist as a ZIP (clips, transcripts, index.csv); a clip whose recording is gone is
-    listed in README.txt instead of failing the download."""
-    from scoring.clips import playlist_zip
-
-    files, skipped = [], []
-    for item, clip in playlist_items(session, playlist):
-        try:
-            samples, rate, text = render(session, clip, options)
-        except (LibraryError, InspectorError) as exc:
-            skipped.append(f"{clip.title}: {exc}")
-            continue
-        call = session.get(Call, clip.call_pk)
-        tags = tuple(
-            t
-            for t in (clip.kind, clip.item_id, clip.topic and f"topic:{clip.topic}", *clip.tags)
-            if t
-        )
-        files.append(
-            ClipFile(
-                position=item.position,
-                title=clip.title,
-                call_id=call.call_id if call else "",
-                span=Span(clip.start_s, clip.end_s),
-                tags=tags,
-                note=item.note or clip.note or "",
-                wav=wav_bytes(samples, rate),
-                transcript=text,
-            )
-        )
-    data = playlist_zip(playlist.name, files, skipped)
-    return Archive(playlist.name, data, skipped)
