@@ -489,13 +489,8 @@ def report_dashboard_cmd(
     out: Path | None,
 ) -> None:
     """Export the dashboard's tables (the same code as its export buttons)."""
-    from inspector.reports.dashboard import (
-        TABLES,
-        DashboardFilter,
-        export,
-        open_dashboard,
-        scorecard_items,
-    )
+    from inspector.reports.dashboard import DashboardFilter, open_dashboard, scorecard_items
+    from inspector.reports.dashboard_tables import TABLES, export
     from inspector.reports.facts import FactsCache
 
     settings = _settings(ctx)

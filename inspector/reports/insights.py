@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from inspector.reports.satisfaction import write_table_csv, write_tables_xlsx
+from inspector.reports.tables import write_table_csv, write_tables_xlsx
 from inspector.settings import Settings
 from inspector.store.models import Call, ItemResultRow, ScoreResult, SurveyResponse
 from inspector.surveys.queries import load_scored_surveys, sent_between

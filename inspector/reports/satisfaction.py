@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import itertools
 import json
 from collections.abc import Sequence
@@ -15,6 +14,7 @@ import numpy as np
 from sqlalchemy import Text, and_, case, cast, func, literal, select
 from sqlalchemy.orm import Session
 
+from inspector.reports.tables import write_table_csv, write_tables_xlsx
 from inspector.settings import Settings
 from inspector.store.models import Call, SurveyResponse
 from inspector.surveys.queries import sent_between
@@ -56,7 +56,6 @@ COLUMNS = [
     ("composite", "综合满意度指数"),
     ("small_sample", "样本不足"),
 ]
-PERCENT = {"response_rate", "satisfied_rate", "dissatisfied_rate", "csat_top2"}
 
 
 def load_rows(
@@ -420,61 +419,6 @@ def report(
         weights=settings.composite_weights or None,
     )
     return [record(g) for g in groups]
-
-
-Table = tuple[list[tuple[str, str]], list[dict[str, Any]]]  # (key, header) columns, rows
-
-
-def write_table_csv(path: Path, tables: dict[str, Table]) -> None:
-    """CSV in UTF-8 with a BOM (Excel opens Chinese correctly); one block per table."""
-    with path.open("w", encoding="utf-8-sig", newline="") as fh:
-        writer = csv.writer(fh)
-        for name, (columns, rows) in tables.items():
-            writer.writerow(["table", *[label for _, label in columns]])
-            for row in rows:
-                writer.writerow([name, *[_plain(row.get(key)) for key, _ in columns]])
-
-
-def _plain(value: Any) -> Any:
-    return "" if value is None else round(value, 4) if isinstance(value, float) else value
-
-
-def _number_format(key: str) -> str | None:
-    base = key.removesuffix("_low").removesuffix("_high")
-    if base in PERCENT or base.endswith("_rate") or base.startswith("dissatisfied_if"):
-        return "0.0%"
-    if base.endswith("_p"):
-        return "0.000"
-    if base.startswith(("nps", "mean", "csat_mean", "composite", "qa_mean")):
-        return "0.0"
-    if base in ("point_biserial", "spearman"):
-        return "0.000"
-    return None
-
-
-def write_tables_xlsx(path: Path, tables: dict[str, Table]) -> None:
-    """One sheet per table: a bold header, frozen panes, percent and number formats."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
-    book = Workbook()
-    book.remove(book.active)
-    for name, (columns, rows) in tables.items():
-        sheet = book.create_sheet(title=name[:31])
-        sheet.append([label for _, label in columns])
-        for cell in sheet[1]:
-            cell.font = Font(bold=True)
-        for row in rows:
-            sheet.append([row.get(key) for key, _ in columns])
-        for index, (key, label) in enumerate(columns, start=1):
-            letter = sheet.cell(row=1, column=index).column_letter
-            sheet.column_dimensions[letter].width = max(10, len(label) * 2 + 2)
-            fmt = _number_format(key)
-            if fmt:
-                for cell in sheet[letter][1:]:
-                    cell.number_format = fmt
-        sheet.freeze_panes = "C2" if len(columns) > 2 else "A2"
-    book.save(path)
 
 
 def export(

@@ -110,7 +110,8 @@ def _open(session, with_surveys: bool = True):  # type: ignore[no-untyped-def]
 @bp.get("/dashboard")
 @requires(*MANAGERS)
 def dashboard() -> str:
-    from inspector.reports.dashboard import PERIODS, TABLES, options
+    from inspector.reports.dashboard import PERIODS, options
+    from inspector.reports.dashboard_tables import TABLES
 
     f = _dashboard_filter()
     with sessions()() as session:
@@ -166,7 +167,7 @@ def api(name: str):  # type: ignore[no-untyped-def]
 @requires(*MANAGERS)
 def dashboard_export():  # type: ignore[no-untyped-def]
     """The dashboard's tables as XLSX or CSV (the code `inspector report dashboard` runs)."""
-    from inspector.reports.dashboard import TABLES, export
+    from inspector.reports.dashboard_tables import TABLES, export
 
     fmt = request.args.get("format", "xlsx")
     if fmt not in ("xlsx", "csv"):
