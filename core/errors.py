@@ -1,7 +1,7 @@
 """The named error hierarchy shared by every package.
 
-A dependency-free leaf module: the domain packages (asr, scoring, surveys) import it without
-pulling in the rest of `inspector`, so imports still point one way in practice.
+It lives in `core`, below the domain packages (asr, scoring, surveys), because they raise these
+errors and must never import `inspector`; the batch boundary catches them by class.
 """
 
 from __future__ import annotations
