@@ -1,12 +1,22 @@
-"""What a condition sees (segments, metrics, metadata) and returns (hits with evidence)."""
+"""What a condition sees (segments, metrics, metadata, turn intents) and returns (hits with
+evidence, a belief and the basis of the verdict)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from functools import cached_property
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
 
 from asr.types import Segment, Transcript
 from scoring.types import Evidence, Metrics
+
+if TYPE_CHECKING:
+    from scoring.intents import IntentHeads
+
+#: what a verdict rests on, from the most to the least certain kind
+BASES = ("exact", "regex", "metric", "metadata", "intent", "sentiment", "pinyin", "similar")
 
 
 @dataclass(frozen=True)
@@ -16,23 +26,70 @@ class CallView:
     transcript: Transcript
     metrics: Metrics
     metadata: dict[str, Any] = field(default_factory=dict)
+    #: the scorecard's own acts (fitted from its examples), beside the built-in heads
+    custom_heads: IntentHeads | None = None
 
     @property
     def segments(self) -> tuple[Segment, ...]:
         return self.transcript.segments
 
+    @cached_property
+    def positions(self) -> dict[int, int]:
+        """Segment identity -> its index in the call (turn order)."""
+        return {id(s): i for i, s in enumerate(self.segments)}
+
+    @cached_property
+    def _vectors(self) -> np.ndarray:
+        from scoring.intents import turn_vectors
+
+        return turn_vectors(self.transcript)
+
+    @cached_property
+    def _intents(self) -> dict[str, np.ndarray]:
+        from scoring.intents import builtin_heads
+
+        out: dict[str, np.ndarray] = {}
+        roles = np.array([str(s.role) for s in self.segments])
+        for heads in (builtin_heads(), self.custom_heads):
+            if heads is None:
+                continue
+            probs = heads.probabilities(self._vectors)
+            for k, (act, role) in enumerate(zip(heads.acts, heads.roles, strict=True)):
+                column = probs[:, k].copy() if len(probs) else np.zeros(0, dtype=np.float32)
+                column[roles != role] = 0.0  # an act belongs to one party's turns
+                out[act] = column
+        return out
+
+    def intent(self, act: str) -> np.ndarray:
+        """P(act) for every segment (0 for the other party's turns)."""
+        return self._intents[act]
+
 
 @dataclass(frozen=True)
 class Hit:
-    """A condition's outcome: whether it holds, how often, and the evidence."""
+    """A condition's outcome: whether it holds, how often, the evidence, how strongly it is
+    believed (p: 1/0 for exact and measured conditions, a probability for models and fuzzy
+    matches) and what kinds of evidence decided it."""
 
     matched: bool
     count: int = 0
     evidence: tuple[Evidence, ...] = ()
+    p: float | None = None
+    basis: frozenset[str] = frozenset()
+
+    @property
+    def belief(self) -> float:
+        """P(the condition holds)."""
+        return self.p if self.p is not None else (1.0 if self.matched else 0.0)
+
+    @property
+    def confidence(self) -> float:
+        """How sure the outcome is, whichever way it went (0.5 .. 1)."""
+        return self.belief if self.matched else 1.0 - self.belief
 
     @staticmethod
-    def none() -> Hit:
-        return Hit(False)
+    def none(basis: frozenset[str] = frozenset(), p: float | None = None) -> Hit:
+        return Hit(False, basis=basis, p=p)
 
 
 def evidence_of(segment: Segment, match: str = "") -> Evidence:

@@ -1,61 +1,173 @@
-"""The rule engine: pure, from a measured transcript and a scorecard to a CallResult."""
+"""The rule engine: pure, from a measured transcript and a scorecard to a CallResult.
+
+Every item verdict carries its basis (exact phrase, regex, metric, intent model, homophone ...)
+and a confidence, and is routed by the scorecard's thresholds: final, sampled for a check, or
+sent to review. A fatal item zeroes a call only on exact wording or a pattern; on model or
+homophone evidence alone it waits for a reviewer (no false fatal verdicts from fuzzy matches).
+"""
 
 from __future__ import annotations
 
+import dataclasses
+import hashlib
 from typing import Any
 
 from asr.types import Transcript
 from scoring.conditions import CallView, Hit
 from scoring.operators import REGISTRY
-from scoring.scorecard import All, AnyOf, Condition, Item, Not, Op, Order, Scorecard
-from scoring.types import CallResult, Flag, ItemResult, ItemStatus, Metrics
+from scoring.scorecard import All, AnyOf, Condition, Item, Not, Op, Order, Routing, Scorecard
+from scoring.types import CallResult, Evidence, Flag, ItemResult, ItemStatus, Metrics
+
+#: the kinds of evidence a fatal verdict may rest on without a reviewer
+FIRM = frozenset({"exact", "regex"})
 
 
 def check(condition: Condition, view: CallView) -> Hit:
     """Evaluate a condition tree; evidence of matched children is kept."""
     if isinstance(condition, Op):
-        return REGISTRY[condition.name].run(view, condition.params)
+        op = REGISTRY[condition.name]
+        hit = op.run(view, condition.params)
+        return hit if hit.basis else dataclasses.replace(hit, basis=frozenset({op.basis}))
     if isinstance(condition, All):
         hits = [check(c, view) for c in condition.children]
         ok = all(h.matched for h in hits)
+        deciding = hits if ok else [h for h in hits if not h.matched]
         return Hit(
             ok,
             min(h.count for h in hits) if ok else 0,
             tuple(e for h in hits for e in h.evidence) if ok else (),
+            p=min(h.belief for h in hits),
+            basis=frozenset().union(*(h.basis for h in deciding)),
         )
     if isinstance(condition, AnyOf):
         hits = [check(c, view) for c in condition.children]
         matched = [h for h in hits if h.matched]
+        deciding = matched or hits
         return Hit(
             bool(matched),
             sum(h.count for h in matched),
             tuple(e for h in matched for e in h.evidence),
+            p=max(h.belief for h in hits),
+            basis=frozenset().union(*(h.basis for h in deciding)),
         )
     if isinstance(condition, Not):
         inner = check(condition.child, view)
-        return Hit(not inner.matched, 0 if inner.matched else 1)
+        return Hit(
+            not inner.matched, 0 if inner.matched else 1, p=1.0 - inner.belief, basis=inner.basis
+        )
     if isinstance(condition, Order):
         return _order(condition, view)
     raise TypeError(f"unknown condition {condition!r}")
 
 
+def _turns_between(view: CallView, a: Evidence, b: Evidence) -> int:
+    return sum(1 for s in view.segments if a.start_s < s.start_s <= b.start_s)
+
+
+def _answered(view: CallView, a: Evidence, then: tuple[Evidence, ...], within: int | None) -> list:
+    return [
+        b
+        for b in then
+        if b.start_s >= a.start_s and (within is None or _turns_between(view, a, b) <= within)
+    ]
+
+
 def _order(condition: Order, view: CallView) -> Hit:
+    """`any`: some A is followed by some B (within N turns); `each`: every A is."""
     first, then = check(condition.first, view), check(condition.then, view)
+    p = min(first.belief, then.belief)
+    basis = first.basis | then.basis
     if not (first.matched and then.matched):
-        return Hit.none()
-    first_at = min(e.start_s for e in first.evidence)
-    then_at = min(e.start_s for e in then.evidence)
-    if first_at > then_at:
-        return Hit.none()
-    if condition.within_turns is not None:
-        turns = sum(1 for s in view.segments if first_at < s.start_s <= then_at)
-        if turns > condition.within_turns:
-            return Hit.none()
-    return Hit(True, 1, first.evidence + then.evidence)
+        return Hit.none(basis, p)
+    pairs = [(a, _answered(view, a, then.evidence, condition.within_turns)) for a in first.evidence]
+    answered = [(a, bs) for a, bs in pairs if bs]
+    ok = len(answered) == len(pairs) if condition.mode == "each" else bool(answered)
+    if not ok:
+        unanswered = tuple(a for a, bs in pairs if not bs)
+        return Hit(False, 0, unanswered, p=0.0, basis=basis)
+    evidence = tuple(dict.fromkeys(e for a, bs in answered for e in (a, bs[0])))
+    return Hit(True, len(answered), evidence, p=p, basis=basis)
+
+
+def _route(confidence: float, routing: Routing, key: str) -> str:
+    if confidence >= routing.final_at:
+        return "final"
+    if confidence < routing.review_below:
+        return "review"
+    draw = int(hashlib.sha1(key.encode("utf-8")).hexdigest()[:8], 16) / 0xFFFFFFFF
+    return "sampled" if draw < routing.sample_rate else "final"
+
+
+def score_item(item: Item, view: CallView, routing: Routing, call_key: str = "") -> ItemResult:
+    routing = item.routing or routing
+    applies = _applies(item, view)
+    if applies is None or not applies.matched:
+        confidence = applies.confidence if applies is not None else 1.0
+        basis = tuple(sorted(applies.basis)) if applies is not None else ("metadata",)
+        route = _route(confidence, routing, f"{call_key}:{item.id}")
+        return ItemResult(
+            item.id,
+            item.title,
+            ItemStatus.NOT_APPLICABLE,
+            needs_review=route != "final",
+            confidence=round(confidence, 3),
+            basis=basis,
+            route=route,
+            review_reason="置信度低" if route != "final" else "",
+        )
+    if item.fail_when is not None:
+        hit = check(item.fail_when, view)
+        failed, occurrences, evidence = hit.matched, max(hit.count, 1), hit.evidence
+    else:
+        assert item.pass_when is not None
+        hit = check(item.pass_when, view)
+        # a missing behaviour is shown by what made the item apply (e.g. the disclosure)
+        failed, occurrences = not hit.matched, 1
+        evidence = hit.evidence if hit.matched else applies.evidence
+    confidence = min(hit.confidence, applies.confidence)
+    basis = tuple(sorted(hit.basis | (applies.basis if item.applies_when else frozenset())))
+    route = _route(confidence, routing, f"{call_key}:{item.id}")
+    reason = {"review": "置信度低", "sampled": "抽检"}.get(route, "")
+    common = {"confidence": round(confidence, 3), "basis": basis, "evidence": evidence}
+    if not failed:
+        return ItemResult(
+            item.id,
+            item.title,
+            ItemStatus.PASSED,
+            needs_review=route != "final",
+            route=route,
+            review_reason=reason,
+            **common,
+        )
+    firm = set(hit.basis) <= FIRM and confidence >= routing.final_at
+    if item.fatal and not firm:
+        # a fatal verdict on a homophone or a model alone: the score waits for a reviewer
+        return ItemResult(
+            item.id,
+            item.title,
+            ItemStatus.FAILED,
+            deduction=0.0,
+            fatal=False,
+            needs_review=True,
+            route="review",
+            review_reason="致命项仅有模糊或模型证据，待人工确认",
+            **common,
+        )
+    return ItemResult(
+        item.id,
+        item.title,
+        ItemStatus.FAILED,
+        deduction=min(item.deduction * occurrences, item.cap),
+        fatal=item.fatal,
+        needs_review=item.review or item.fatal or route != "final",
+        route=route,
+        review_reason=reason or ("致命项" if item.fatal else "需复核项" if item.review else ""),
+        **common,
+    )
 
 
 def _applies(item: Item, view: CallView) -> Hit | None:
-    """None when the item does not apply; else the applicability hit (its evidence)."""
+    """None when the call is outside the item's scope; else the applicability hit."""
     meta = view.metadata
     a = item.applies_to
     if a.skill_queues and meta.get("skill_queue") not in a.skill_queues:
@@ -66,34 +178,11 @@ def _applies(item: Item, view: CallView) -> Hit | None:
         return None
     if item.applies_when is None:
         return Hit(True)
-    hit = check(item.applies_when, view)
-    return hit if hit.matched else None
+    return check(item.applies_when, view)
 
 
-def score_item(item: Item, view: CallView) -> ItemResult:
-    applies = _applies(item, view)
-    if applies is None:
-        return ItemResult(item.id, item.title, ItemStatus.NOT_APPLICABLE)
-    if item.fail_when is not None:
-        hit = check(item.fail_when, view)
-        failed, occurrences, evidence = hit.matched, max(hit.count, 1), hit.evidence
-    else:
-        assert item.pass_when is not None
-        hit = check(item.pass_when, view)
-        # a missing behaviour is shown by what made the item apply (e.g. the disclosure)
-        failed, occurrences = not hit.matched, 1
-        evidence = hit.evidence if hit.matched else applies.evidence
-    if not failed:
-        return ItemResult(item.id, item.title, ItemStatus.PASSED, evidence=evidence)
-    return ItemResult(
-        item.id,
-        item.title,
-        ItemStatus.FAILED,
-        deduction=min(item.deduction * occurrences, item.cap),
-        fatal=item.fatal,
-        needs_review=item.review or item.fatal,
-        evidence=evidence,
-    )
+def spoken_chars(transcript: Transcript) -> int:
+    return sum(len("".join(s.text.split())) for s in transcript.segments)
 
 
 def evaluate(
@@ -103,8 +192,14 @@ def evaluate(
     metadata: dict[str, Any] | None = None,
 ) -> CallResult:
     """Score one call; pure (no database, no I/O)."""
-    view = CallView(transcript, metrics, metadata or {})
-    items = tuple(score_item(item, view) for item in scorecard.items)
+    metadata = metadata or {}
+    if spoken_chars(transcript) < scorecard.min_speech_chars:
+        # silence, line noise, music: nothing to judge, and nothing counts in QA statistics
+        return CallResult(scorecard.name, scorecard.version, 0.0, False, False, no_speech=True)
+    view = CallView(transcript, metrics, metadata, scorecard.custom_heads)
+    first = transcript.segments[0].text if transcript.segments else ""
+    key = str(metadata.get("call_id") or first)
+    items = tuple(score_item(item, view, scorecard.routing, key) for item in scorecard.items)
     fatal = any(i.fatal and i.status == ItemStatus.FAILED for i in items)
     score = 0.0 if fatal else max(scorecard.base - sum(i.deduction for i in items), 0.0)
     flags = []

@@ -38,21 +38,47 @@ def find_exact(text: str, phrase: str) -> str | None:
     return phrase if target and target in norm else None
 
 
+#: a phrase shorter than this is matched exactly only: two syllables sound like too much
+#: (小伙 / 销户, 六十 / 律师, 再联系 / 再见 would match)
+MIN_FUZZY_CHARS = 3
+
+
+@lru_cache(maxsize=50000)
+def word_bounds(norm: str) -> frozenset[int]:
+    """Offsets where a word starts or ends in normalised text (jieba segmentation)."""
+    import jieba
+
+    bounds, at = {0}, 0
+    for word in jieba.cut(norm, HMM=False):
+        at += len(word)
+        bounds.add(at)
+    return frozenset(bounds)
+
+
 def find_pinyin(text: str, phrase: str, threshold: float) -> str | None:
-    """The span of `text` that sounds like `phrase` (pinyin similarity >= threshold, 0-100)."""
+    """The span of `text` that sounds like `phrase` (pinyin similarity >= threshold, 0-100).
+
+    A fuzzy span must cover whole words: it starts and ends on a word boundary, so the end of
+    one word and the start of the next (着急 + 审核 -> 急审核) never read as a phrase (急什么).
+    """
     norm, target = normalize(text), normalize(phrase)
     if not target or len(norm) < len(target):
         return None
     if target in norm:
         return target
+    if len(target) < MIN_FUZZY_CHARS:
+        return None
     want = " ".join(spell(target))
     spelled = spell(norm)
     # cheap reject first: no alignment of the phrase's sound anywhere in the sentence is close
     if fuzz.partial_ratio(want, " ".join(spelled)) < threshold:
         return None
     size = len(target)
+    bounds = word_bounds(norm)
     best, best_at = 0.0, -1
     for i in range(len(spelled) - size + 1):
+        if i not in bounds or i + size not in bounds:
+            continue
         score = fuzz.ratio(want, " ".join(spelled[i : i + size]))
         if score > best:
             best, best_at = score, i

@@ -28,14 +28,18 @@ class Operator:
     #: required and optional parameter names
     required: tuple[str, ...]
     optional: tuple[str, ...] = ()
+    #: the kind of evidence its verdicts rest on (scoring.conditions.BASES), unless a hit says
+    basis: str = "exact"
 
 
 REGISTRY: dict[str, Operator] = {}
 
 
-def operator(name: str, required: Iterable[str] = (), optional: Iterable[str] = ()):  # type: ignore[no-untyped-def]
+def operator(  # type: ignore[no-untyped-def]
+    name: str, required: Iterable[str] = (), optional: Iterable[str] = (), basis: str = "exact"
+):
     def register(fn: Callable[[CallView, Params], Hit]) -> Callable[[CallView, Params], Hit]:
-        REGISTRY[name] = Operator(fn, tuple(required), tuple(optional))
+        REGISTRY[name] = Operator(fn, tuple(required), tuple(optional), basis)
         return fn
 
     return register
@@ -46,11 +50,27 @@ def operator(name: str, required: Iterable[str] = (), optional: Iterable[str] = 
 WINDOW_KEYS = ("first_s", "last_s", "first_turns", "last_turns", "after")
 
 
+def opening(view: CallView) -> set[int]:
+    """Positions of the opening: what the agent says before the customer first speaks."""
+    out: set[int] = set()
+    for i, s in enumerate(view.segments):
+        if str(s.role) == "customer":
+            break
+        out.add(i)
+    return out
+
+
 def select(view: CallView, role: str = "any", window: Params | None = None) -> list[Segment]:
     """Segments of a role inside a window: first/last N seconds, first/last N turns of the role,
-    or `after` an anchor sentence (any role) containing one of the given phrases."""
+    or `after` an anchor sentence (any role) containing one of the given phrases.
+
+    A closing window (last N seconds or turns) never reaches back into the opening: in a call
+    that ends abruptly, the greeting's offer to help is not a question about further needs."""
     segs = [s for s in view.segments if role == "any" or str(s.role) == role]
     window = window or {}
+    if "last_s" in window or "last_turns" in window:
+        start = opening(view)
+        segs = [s for s in segs if view.positions[id(s)] not in start]
     if "after" in window:
         anchor = next(
             (s for s in view.segments if any(find_exact(s.text, a) for a in window["after"])), None
@@ -68,8 +88,20 @@ def select(view: CallView, role: str = "any", window: Params | None = None) -> l
     return segs
 
 
-def _find(text: str, phrase: str, pinyin: float | None) -> str | None:
-    return find_pinyin(text, phrase, pinyin) if pinyin else find_exact(text, phrase)
+def _find(text: str, phrase: str, pinyin: float | None) -> tuple[str, str] | None:
+    """(matched text, basis): exact wording, or (with `pinyin`) a whole-word homophone span."""
+    if find_exact(text, phrase):
+        return phrase, "exact"
+    if pinyin:
+        match = find_pinyin(text, phrase, pinyin)
+        if match:
+            return match, "pinyin"
+    return None
+
+
+#: how far a homophone-only match is believed: below the default routing's final threshold,
+#: so a verdict resting on it alone goes to a reviewer
+PINYIN_BELIEF = 0.75
 
 
 def _excluded(text: str, exclude: list[str]) -> bool:
@@ -99,7 +131,7 @@ def keyword(view: CallView, p: Params) -> Hit:
     exclude: list[str] = p.get("exclude", [])
     pinyin = p.get("pinyin")
     evidence: list[Evidence] = []
-    found: set[str] = set()
+    found: dict[str, str] = {}  # phrase -> basis (exact wins over pinyin)
     segments = select(view, p.get("role", "any"), p.get("window"))
     for seg in _groups(segments, int(p.get("across_turns", 1))):
         if _excluded(seg.text, exclude):
@@ -107,16 +139,28 @@ def keyword(view: CallView, p: Params) -> Hit:
         for word in words:
             match = _find(seg.text, word, pinyin)
             if match:
-                found.add(word)
-                evidence.append(evidence_of(seg, match))
+                text, basis = match
+                if found.get(word) != "exact":
+                    found[word] = basis
+                evidence.append(evidence_of(seg, text))
+    exact = {w for w, b in found.items() if b == "exact"}
+    basis = frozenset(found.values()) or frozenset({"exact"})
     mode = p.get("mode", "any")
     if mode == "none":
-        return Hit(not found, 0 if found else 1, tuple(evidence))
+        if exact:
+            return Hit(False, 0, tuple(evidence), basis=basis)
+        if found:  # only homophones: probably not said
+            return Hit(False, 0, tuple(evidence), p=1.0 - PINYIN_BELIEF, basis=basis)
+        return Hit(True, 1, basis=basis)
     needed = {"any": 1, "all": len(words), "atleast": int(p.get("n", 1))}[mode]
-    return Hit(len(found) >= needed, len(evidence), tuple(evidence))
+    if len(exact) >= needed:
+        return Hit(True, len(evidence), tuple(evidence), basis=frozenset({"exact"}))
+    if len(found) >= needed:
+        return Hit(True, len(evidence), tuple(evidence), p=PINYIN_BELIEF, basis=basis)
+    return Hit(False, basis=basis)
 
 
-@operator("regex", required=("pattern",), optional=("exclude", "role", "window"))
+@operator("regex", required=("pattern",), optional=("exclude", "role", "window"), basis="regex")
 def regex(view: CallView, p: Params) -> Hit:
     """A regular expression over normalised text, with an exclusion pattern."""
     pattern, exclude = re.compile(p["pattern"]), p.get("exclude")
@@ -126,13 +170,14 @@ def regex(view: CallView, p: Params) -> Hit:
         if exclude and re.search(exclude, text):
             continue
         evidence += [evidence_of(seg, m.group(0)) for m in pattern.finditer(text)]
-    return Hit(bool(evidence), len(evidence), tuple(evidence))
+    return Hit(bool(evidence), len(evidence), tuple(evidence), basis=frozenset({"regex"}))
 
 
 @operator(
     "silence",
     required=("min_ms",),
-    optional=("exclude_announced", "announce", "announce_within_s", "before_role"),
+    optional=("exclude_announced", "announce", "announce_act", "announce_within_s", "before_role"),
+    basis="metric",
 )
 def silence(view: CallView, p: Params) -> Hit:
     """Silences between turns of at least min_ms, optionally not counting announced holds."""
@@ -148,8 +193,11 @@ def silence(view: CallView, p: Params) -> Hit:
         if p.get("exclude_announced") and any(
             str(s.role) == "agent"
             and gap.start_s - within <= s.end_s <= gap.start_s + 0.5
-            and any(find_exact(s.text, a) for a in announce)
-            for s in view.segments
+            and (
+                any(find_exact(s.text, a) for a in announce)
+                or ("announce_act" in p and view.intent(p["announce_act"])[i] >= 0.5)
+            )
+            for i, s in enumerate(view.segments)
         ):
             continue
         evidence.append(
@@ -164,7 +212,9 @@ def silence(view: CallView, p: Params) -> Hit:
     return Hit(bool(evidence), len(evidence), tuple(evidence))
 
 
-@operator("overlap", required=(), optional=("interrupter", "min_s", "count", "total_s"))
+@operator(
+    "overlap", required=(), optional=("interrupter", "min_s", "count", "total_s"), basis="metric"
+)
 def overlap(view: CallView, p: Params) -> Hit:
     """Talking over: at least `count` overlaps of min_s by the interrupter, or (with total_s)
     at least that many seconds of them in all."""
@@ -189,7 +239,7 @@ def overlap(view: CallView, p: Params) -> Hit:
     return Hit(len(hits) >= int(p.get("count", 1)), len(hits), evidence)
 
 
-@operator("speech_rate", required=("min", "max"), optional=("role",))
+@operator("speech_rate", required=("min", "max"), optional=("role",), basis="metric")
 def speech_rate(view: CallView, p: Params) -> Hit:
     """Matched when a role's rate (字/分钟 over its own talk time) is outside [min, max]."""
     role = p.get("role", "agent")
@@ -214,10 +264,14 @@ def repeat(view: CallView, p: Params) -> Hit:
     return Hit(bool(repeated), len(repeated), evidence)
 
 
-@operator("metadata", required=("field",), optional=("equals", "in", "min", "max"))
+@operator(
+    "metadata", required=("field",), optional=("equals", "in", "min", "max"), basis="metadata"
+)
 def metadata(view: CallView, p: Params) -> Hit:
-    """A call metadata field (duration_s, skill_queue, direction, any manifest column)."""
-    value = view.metadata.get(p["field"])
+    """A call metadata field (duration_s, skill_queue, direction, any manifest column); `field`
+    may list synonyms (the first present is read)."""
+    names = p["field"] if isinstance(p["field"], list) else [p["field"]]
+    value = next((view.metadata[n] for n in names if view.metadata.get(n) not in (None, "")), None)
     if value is None:
         return Hit.none()
     ok = True
@@ -232,7 +286,7 @@ def metadata(view: CallView, p: Params) -> Hit:
     return Hit(ok, int(ok))
 
 
-@operator("asr_confidence", optional=("max_mean", "min_dropped_s", "role"))
+@operator("asr_confidence", optional=("max_mean", "min_dropped_s", "role"), basis="metric")
 def asr_confidence(view: CallView, p: Params) -> Hit:
     """Low recognition confidence: a role's mean segment confidence below max_mean (each role
     on its own when role is any), or at least min_dropped_s seconds of speech ASR dropped."""
@@ -254,7 +308,9 @@ def asr_confidence(view: CallView, p: Params) -> Hit:
     return Hit(True, len(evidence), evidence)
 
 
-@operator("similar", required=("examples",), optional=("threshold", "role", "window"))
+@operator(
+    "similar", required=("examples",), optional=("threshold", "role", "window"), basis="similar"
+)
 def similar(view: CallView, p: Params) -> Hit:
     """Semantic similarity to example sentences (m3e-small embeddings, cosine >= threshold)."""
     from scoring.embeddings import example_vectors, shared_encoder
@@ -274,7 +330,9 @@ def similar(view: CallView, p: Params) -> Hit:
 
 
 @operator(
-    "sentiment", optional=("role", "below", "above", "min_anger", "where", "end_share", "drop")
+    "sentiment",
+    optional=("role", "below", "above", "min_anger", "where", "end_share", "drop"),
+    basis="sentiment",
 )
 def sentiment(view: CallView, p: Params) -> Hit:
     """A role's per-turn sentiment (-1..1): anywhere, at the end (last share), or its trend.
@@ -320,3 +378,24 @@ def sentiment(view: CallView, p: Params) -> Hit:
 def _sentiment_note(seg: Segment) -> str:
     note = f"sentiment {seg.sentiment:+.2f}"
     return note if seg.anger is None else f"{note}, anger {seg.anger:.2f}"
+
+
+@operator("intent", required=("act",), optional=("role", "window", "min_p"), basis="intent")
+def intent(view: CallView, p: Params) -> Hit:
+    """A dialogue act (scoring.intents.ACTS, or the scorecard's own) in a turn, by the trained
+    heads over the turn vectors: matched where P(act) >= min_p (default 0.5). The hit's belief
+    is the highest probability among the turns looked at, so a near miss is routed by it."""
+    probs = view.intent(p["act"])
+    threshold = float(p.get("min_p", 0.5))
+    role = p.get("role", "any")
+    best = 0.0
+    evidence = []
+    for seg in select(view, role, p.get("window")):
+        prob = float(probs[view.positions[id(seg)]])
+        best = max(best, prob)
+        if prob >= threshold:
+            evidence.append(evidence_of(seg, f"{p['act']} {prob:.2f}"))
+    if evidence:
+        # belief in "the act happened": the surest turn, never below the line it crossed
+        return Hit(True, len(evidence), tuple(evidence), p=best)
+    return Hit(False, p=best if best < threshold else threshold - 1e-3)

@@ -13,6 +13,8 @@ from typing import Any
 import yaml
 
 from core.errors import ScorecardError
+from scoring.custom_acts import fit_custom_acts, parse_acts
+from scoring.intents import ACTS, IntentHeads
 from scoring.operators import REGISTRY, ROLES, WINDOW_KEYS
 
 BUILTIN_DIR = Path(__file__).with_name("scorecards")
@@ -47,6 +49,8 @@ class Order:
     first: Condition
     then: Condition
     within_turns: int | None = None
+    #: any: some A is followed by a B; each: every A is answered by a B
+    mode: str = "any"
 
 
 Condition = Op | All | AnyOf | Not | Order
@@ -57,6 +61,16 @@ class AppliesTo:
     skill_queues: tuple[str, ...] = ()
     directions: tuple[str, ...] = ()
     min_duration_s: float = 0.0
+
+
+@dataclass(frozen=True)
+class Routing:
+    """Where a verdict goes by its confidence: final at or above `final_at`, review below
+    `review_below`, and in between a `sample_rate` share is sampled for a routine check."""
+
+    final_at: float = 0.85
+    review_below: float = 0.65
+    sample_rate: float = 0.2
 
 
 @dataclass(frozen=True)
@@ -74,6 +88,7 @@ class Item:
     applies_when: Condition | None
     fail_when: Condition | None
     pass_when: Condition | None
+    routing: Routing | None = None
 
 
 @dataclass(frozen=True)
@@ -90,11 +105,18 @@ class Scorecard:
     base: float
     items: tuple[Item, ...]
     flags: tuple[FlagRule, ...] = field(default_factory=tuple)
+    routing: Routing = field(default_factory=Routing)
+    #: fewer spoken characters than this and the call is `no speech`, not scored
+    min_speech_chars: int = 10
+    #: the scorecard's own acts, fitted from its examples when it loads
+    custom_heads: IntentHeads | None = None
+    #: how well each own act's examples separate (cross-validated), for the author
+    custom_report: dict[str, dict[str, float]] = field(default_factory=dict)
 
 
 class _Ctx:
-    def __init__(self, source: str, where: str) -> None:
-        self.source, self.where = source, where
+    def __init__(self, source: str, where: str, acts: frozenset[str] = frozenset()) -> None:
+        self.source, self.where, self.acts = source, where, acts
 
     def error(self, field_name: str, message: str) -> ScorecardError:
         return ScorecardError(f"{self.source}: {self.where}: field '{field_name}': {message}")
@@ -119,10 +141,14 @@ def parse_condition(raw: Any, ctx: _Ctx, path: str) -> Condition:
         if not isinstance(value, dict) or not {"first", "then"} <= set(value):
             raise ctx.error(f"{path}.order", "needs 'first' and 'then' conditions")
         within = value.get("within_turns")
+        mode = value.get("mode", "any")
+        if mode not in ("any", "each"):
+            raise ctx.error(f"{path}.order.mode", f"{mode!r} is not any or each")
         return Order(
             parse_condition(value["first"], ctx, f"{path}.order.first"),
             parse_condition(value["then"], ctx, f"{path}.order.then"),
             int(within) if within is not None else None,
+            mode,
         )
     if key not in REGISTRY:
         raise ctx.error(path, f"unknown operator {key!r} (known: {', '.join(sorted(REGISTRY))})")
@@ -156,6 +182,15 @@ def _check_params(name: str, params: Any, ctx: _Ctx, path: str) -> dict[str, Any
             raise ctx.error(f"{path}.words", "needs a non-empty list of phrases")
         if params.get("mode", "any") not in ("any", "all", "atleast", "none"):
             raise ctx.error(f"{path}.mode", f"{params['mode']!r} is not any, all, atleast or none")
+    if name == "intent":
+        act = params["act"]
+        if act not in ctx.acts:
+            raise ctx.error(
+                f"{path}.act", f"unknown act {act!r} (known: {', '.join(sorted(ctx.acts))})"
+            )
+        min_p = params.get("min_p", 0.5)
+        if isinstance(min_p, bool) or not isinstance(min_p, int | float) or not 0 < min_p < 1:
+            raise ctx.error(f"{path}.min_p", f"must be between 0 and 1, got {min_p!r}")
     if name == "regex":
         import re
 
@@ -175,10 +210,26 @@ def _number(raw: dict[str, Any], key: str, default: float, ctx: _Ctx) -> float:
     return float(value)
 
 
-def _item(raw: Any, section: str, source: str, index: int) -> Item:
+def _routing(raw: Any, ctx: _Ctx, default: Routing) -> Routing:
+    if not isinstance(raw, dict) or not set(raw) <= {"final_at", "review_below", "sample_rate"}:
+        raise ctx.error("routing", "a mapping of final_at, review_below and sample_rate")
+    values = {}
+    for key in ("final_at", "review_below", "sample_rate"):
+        value = raw.get(key, getattr(default, key))
+        if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= 1:
+            raise ctx.error(f"routing.{key}", f"must be between 0 and 1, got {value!r}")
+        values[key] = float(value)
+    if values["review_below"] > values["final_at"]:
+        raise ctx.error("routing.review_below", "must not be above final_at")
+    return Routing(**values)
+
+
+def _item(
+    raw: Any, section: str, source: str, index: int, acts: frozenset[str], routing: Routing
+) -> Item:
     if not isinstance(raw, dict) or "id" not in raw:
         raise ScorecardError(f"{source}: section {section!r} item {index}: field 'id': missing")
-    ctx = _Ctx(source, f"item {raw['id']!r}")
+    ctx = _Ctx(source, f"item {raw['id']!r}", acts)
     conditions = [k for k in ("fail_when", "pass_when") if k in raw]
     if len(conditions) != 1:
         raise ctx.error("fail_when", "an item needs exactly one of fail_when or pass_when")
@@ -213,6 +264,7 @@ def _item(raw: Any, section: str, source: str, index: int) -> Item:
         pass_when=parse_condition(raw["pass_when"], ctx, "pass_when")
         if "pass_when" in raw
         else None,
+        routing=_routing(raw["routing"], ctx, routing) if "routing" in raw else None,
     )
 
 
@@ -222,11 +274,15 @@ def parse_scorecard(data: Any, source: str) -> Scorecard:
     for key in ("name", "sections"):
         if key not in data:
             raise ScorecardError(f"{source}: field {key!r}: missing")
+    top = _Ctx(source, "scorecard")
+    routing = _routing(data.get("routing", {}), top, Routing())
+    custom = parse_acts(data.get("acts", {}), source)
+    acts = frozenset(ACTS) | frozenset(custom)
     items: list[Item] = []
     for section in data["sections"]:
         title = str(section.get("title", ""))
         for index, raw in enumerate(section.get("items", [])):
-            items.append(_item(raw, title, source, index))
+            items.append(_item(raw, title, source, index, acts, routing))
     ids = [i.id for i in items]
     duplicates = sorted({i for i in ids if ids.count(i) > 1})
     if duplicates:
@@ -235,18 +291,26 @@ def parse_scorecard(data: Any, source: str) -> Scorecard:
         FlagRule(
             str(f["id"]),
             str(f.get("title", f["id"])),
-            parse_condition(f.get("when"), _Ctx(source, f"flag {f.get('id')!r}"), "when"),
+            parse_condition(f.get("when"), _Ctx(source, f"flag {f.get('id')!r}", acts), "when"),
         )
         for f in data.get("flags", [])
     )
     digest = hashlib.sha256(yaml.safe_dump(data, allow_unicode=True, sort_keys=True).encode())
     version = str(data.get("version", "")) or digest.hexdigest()[:12]
+    min_chars = data.get("min_speech_chars", 10)
+    if isinstance(min_chars, bool) or not isinstance(min_chars, int) or min_chars < 0:
+        raise top.error("min_speech_chars", f"must be a whole number >= 0, got {min_chars!r}")
+    heads, report = fit_custom_acts(custom) if custom else (None, {})
     return Scorecard(
         str(data["name"]),
         f"{version}+{digest.hexdigest()[:8]}",
         float(data.get("base", 100)),
         tuple(items),
         flags,
+        routing=routing,
+        min_speech_chars=min_chars,
+        custom_heads=heads,
+        custom_report=report,
     )
 
 

@@ -178,14 +178,17 @@ class SentimentModel:
         return self.head.predict(self.encoder.encode(list(texts), batch_size=64), roles)
 
     def annotate(self, transcript: Transcript) -> Transcript:
-        """The transcript with every segment's sentiment score and anger filled in."""
+        """The transcript with every segment's sentiment score and anger filled in, and its turn
+        vectors kept for the intent heads (each turn is encoded once)."""
         segments = transcript.segments
-        scores = self.predict([s.text for s in segments], [str(s.role) for s in segments])
+        vectors = self.encoder.encode([s.text for s in segments], batch_size=64)
+        scores = self.head.predict(vectors, [str(s.role) for s in segments]) if segments else []
         return dataclasses.replace(
             transcript,
             segments=tuple(
                 _with_sentiment(seg, s) for seg, s in zip(segments, scores, strict=True)
             ),
+            vectors=vectors,
         )
 
 

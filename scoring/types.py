@@ -80,6 +80,12 @@ class ItemResult:
     fatal: bool = False
     needs_review: bool = False
     evidence: tuple[Evidence, ...] = ()
+    #: how sure the verdict is (0.5 .. 1) and what it rests on (scoring.conditions.BASES)
+    confidence: float = 1.0
+    basis: tuple[str, ...] = ()
+    #: final, sampled (a routine check) or review (a person decides)
+    route: str = "final"
+    review_reason: str = ""
 
 
 @dataclass(frozen=True)
@@ -99,3 +105,5 @@ class CallResult:
     needs_review: bool
     items: tuple[ItemResult, ...] = ()
     flags: tuple[Flag, ...] = ()
+    #: no recognised speech (silence, noise, music): not scored, left out of QA statistics
+    no_speech: bool = False

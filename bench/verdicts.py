@@ -1,0 +1,186 @@
+"""How often the scorecard's verdicts agree with a careful human judge, on data we did not write.
+
+Sets (each labelled before it was ever scored, from docs/verdict-items.md alone):
+- dev:      fixtures/dialogues/dev_*.jsonl, call transcripts written blind to the rules;
+- holdout:  fixtures/dialogues/holdout_*.jsonl, written the same way, scored only for reports;
+- helpdesk: real Weibo helpdesk dialogues in ../shared/data (never copied here), with our labels
+            in bench/data/helpdesk_labels.jsonl (ids and labels only); only the items and flags
+            judgeable from written text;
+- fixtures: the project's own labelled transcripts (for comparison, not evidence).
+
+Prints per-item agreement and confusion, false fatal verdicts (a call zeroed that the judge would
+not zero) and the flags' precision and recall; then the scoring speed with turn vectors computed.
+
+Usage: python bench/verdicts.py [--sets dev helpdesk] [--scorecard telecom_hotline] [--errors]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from scoring import evaluate, load_scorecard  # noqa: E402
+from scoring.io import parse_line  # noqa: E402
+from scoring.metrics import measure  # noqa: E402
+from scoring.sentiment import shared_model  # noqa: E402
+from scoring.types import CallResult  # noqa: E402
+
+SHARED = REPO.parent / "shared" / "data" / "helpdesk_dialogues.jsonl"
+FLAGS = ("complaint_risk", "churn_risk", "customer_anger")
+
+
+@dataclass(frozen=True)
+class Case:
+    call_id: str
+    line: str  # the transcript line (`inspector score` input)
+    items: dict[str, str]  # the judge's status per judged item
+    flags: frozenset[str]
+
+
+def _jsonl(path: Path) -> list[str]:
+    return [x for x in path.read_text("utf-8").splitlines() if x.strip()]
+
+
+def dialogue_cases(pattern: str) -> list[Case]:
+    out = []
+    for path in sorted((REPO / "fixtures" / "dialogues").glob(pattern)):
+        for line in _jsonl(path):
+            data = json.loads(line)
+            expected = data["expected"]
+            out.append(
+                Case(data["call_id"], line, expected["items"], frozenset(expected["flags"]))
+            )
+    return out
+
+
+def helpdesk_cases() -> list[Case]:
+    if not SHARED.exists():
+        print(f"note: {SHARED} not found; helpdesk set skipped", file=sys.stderr)
+        return []
+    lines = {json.loads(x)["call_id"]: x for x in _jsonl(SHARED)}
+    out = []
+    for x in _jsonl(REPO / "bench" / "data" / "helpdesk_labels.jsonl"):
+        label = json.loads(x)
+        line = lines[label["call_id"]]
+        out.append(Case(label["call_id"], line, label["items"], frozenset(label["flags"])))
+    return out
+
+
+def fixture_cases() -> list[Case]:
+    out = []
+    for line in _jsonl(REPO / "fixtures" / "transcripts" / "labelled.jsonl"):
+        data = json.loads(line)
+        flags = frozenset(data["expected"]["flags"]) - {"low_asr_confidence"}
+        out.append(Case(data["call_id"], line, data["expected"]["items"], flags))
+    return out
+
+
+SETS = {
+    "dev": lambda: dialogue_cases("dev_*.jsonl"),
+    "holdout": lambda: dialogue_cases("holdout_*.jsonl"),
+    "helpdesk": helpdesk_cases,
+    "fixtures": fixture_cases,
+}
+
+
+def score(cases: list[Case], card_name: str) -> tuple[list[CallResult], float, float]:
+    """Results, seconds spent encoding turns (sentiment and intents), seconds spent scoring."""
+    card = load_scorecard(card_name)
+    model = shared_model()
+    parsed = [parse_line(c.line, c.call_id) for c in cases]
+    t0 = time.perf_counter()
+    annotated = [model.annotate(p.transcript) for p in parsed]
+    encode_s = time.perf_counter() - t0
+    measured = [measure(t, p.duration_s) for t, p in zip(annotated, parsed, strict=True)]
+    t0 = time.perf_counter()
+    results = [
+        evaluate(t, m, card, p.metadata)
+        for t, m, p in zip(annotated, measured, parsed, strict=True)
+    ]
+    return results, encode_s, time.perf_counter() - t0
+
+
+def report(name: str, cases: list[Case], results: list[CallResult], errors: bool) -> dict:
+    agree: dict[str, Counter] = defaultdict(Counter)
+    confusion: dict[str, Counter] = defaultdict(Counter)
+    wrong: list[str] = []
+    false_fatal = 0
+    review_items = 0
+    flag_counts = {f: Counter() for f in FLAGS}
+    for case, result in zip(cases, results, strict=True):
+        got = {i.id: i for i in result.items}
+        for item_id, truth in case.items.items():
+            if item_id not in got:
+                continue
+            status = str(got[item_id].status)
+            agree[item_id]["n"] += 1
+            agree[item_id]["ok"] += status == truth
+            confusion[item_id][(truth, status)] += 1
+            review_items += bool(got[item_id].needs_review)
+            if status != truth:
+                wrong.append(f"{case.call_id} {item_id}: judge {truth}, machine {status}")
+        judged_fatal = any(
+            case.items.get(i.id) == "failed" for i in result.items if i.fatal
+        )
+        if result.fatal and not judged_fatal:
+            false_fatal += 1
+            wrong.append(f"{case.call_id}: FALSE FATAL")
+        raised = {f.id for f in result.flags}
+        for f in FLAGS:
+            truth, pred = f in case.flags, f in raised
+            kind = "tp" if truth and pred else "fp" if pred else "fn" if truth else "tn"
+            flag_counts[f][kind] += 1
+            if truth != pred:
+                wrong.append(f"{case.call_id} flag {f}: judge {truth}, machine {pred}")
+    n = sum(c["n"] for c in agree.values())
+    ok = sum(c["ok"] for c in agree.values())
+    print(f"\n## {name}: {len(cases)} calls, {n} item verdicts")
+    print(f"item agreement {ok / max(n, 1):.1%} ({ok}/{n}); false fatal calls: {false_fatal}")
+    print(f"{'item':<22}{'agree':>8}{'n':>5}  confusion (judge->machine: count)")
+    for item_id in sorted(agree):
+        c = agree[item_id]
+        off = ", ".join(
+            f"{t[:4]}->{s[:4]}: {k}" for (t, s), k in sorted(confusion[item_id].items()) if t != s
+        )
+        print(f"{item_id:<22}{c['ok'] / c['n']:>8.1%}{c['n']:>5}  {off}")
+    print(f"{'flag':<22}{'prec':>8}{'recall':>8}{'tp':>5}{'fp':>5}{'fn':>5}")
+    flags_out = {}
+    for f, c in flag_counts.items():
+        p = c["tp"] / max(c["tp"] + c["fp"], 1)
+        r = c["tp"] / max(c["tp"] + c["fn"], 1)
+        flags_out[f] = (p, r)
+        print(f"{f:<22}{p:>8.1%}{r:>8.1%}{c['tp']:>5}{c['fp']:>5}{c['fn']:>5}")
+    if errors:
+        print("\n".join(["", "disagreements:", *wrong]))
+    return {"agreement": ok / max(n, 1), "false_fatal": false_fatal, "flags": flags_out}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sets", nargs="+", default=["dev", "helpdesk"], choices=list(SETS))
+    parser.add_argument("--scorecard", default="telecom_hotline")
+    parser.add_argument("--errors", action="store_true", help="list every disagreement")
+    args = parser.parse_args()
+    for name in args.sets:
+        cases = SETS[name]()
+        if not cases:
+            continue
+        results, encode_s, score_s = score(cases, args.scorecard)
+        report(name, cases, results, args.errors)
+        turns = sum(len(json.loads(c.line)["segments"]) for c in cases)
+        print(
+            f"speed: encoding {encode_s / len(cases) * 1000:.0f} ms/call ({turns} turns), "
+            f"scoring {len(cases) / score_s:.0f} calls/s with vectors computed"
+        )
+
+
+if __name__ == "__main__":
+    main()

