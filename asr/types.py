@@ -88,9 +88,11 @@ class Transcript:
     notes: tuple[str, ...] = field(default_factory=tuple)
     #: (start_s, end_s) of speech the hallucination guard dropped as unreliable
     dropped: tuple[tuple[float, float], ...] = ()
-    #: one sentence vector per segment, set by the sentiment stage so that the intent heads
-    #: read the same encoding (never stored; None until that stage has run)
+    #: sentence vectors set by the sentiment stage, so that the intent heads read the same
+    #: encoding (never stored; None until that stage has run): one row per sentence unit
     vectors: np.ndarray | None = field(default=None, compare=False, repr=False)
+    #: (segment index, sentence text) of each row of `vectors`
+    vector_units: tuple[tuple[int, str], ...] = field(default=(), compare=False, repr=False)
 
     def by_role(self, role: Role) -> tuple[Segment, ...]:
         return tuple(s for s in self.segments if s.role == role)

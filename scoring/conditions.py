@@ -39,30 +39,35 @@ class CallView:
         return {id(s): i for i, s in enumerate(self.segments)}
 
     @cached_property
-    def _vectors(self) -> np.ndarray:
-        from scoring.intents import turn_vectors
+    def _intents(self) -> dict[str, tuple[np.ndarray, list[str]]]:
+        """act -> (P per segment: the best of its sentences, that sentence per segment)."""
+        from scoring.intents import builtin_heads, unit_vectors
 
-        return turn_vectors(self.transcript)
-
-    @cached_property
-    def _intents(self) -> dict[str, np.ndarray]:
-        from scoring.intents import builtin_heads
-
-        out: dict[str, np.ndarray] = {}
+        vectors, units = unit_vectors(self.transcript)
+        owner = np.array([i for i, _ in units], dtype=np.int64)
         roles = np.array([str(s.role) for s in self.segments])
+        out: dict[str, tuple[np.ndarray, list[str]]] = {}
         for heads in (builtin_heads(), self.custom_heads):
             if heads is None:
                 continue
-            probs = heads.probabilities(self._vectors)
+            probs = heads.probabilities(vectors)
             for k, (act, role) in enumerate(zip(heads.acts, heads.roles, strict=True)):
-                column = probs[:, k].copy() if len(probs) else np.zeros(0, dtype=np.float32)
-                column[roles != role] = 0.0  # an act belongs to one party's turns
-                out[act] = column
+                best = np.zeros(len(self.segments), dtype=np.float32)
+                where = [""] * len(self.segments)
+                for u in range(len(units)):
+                    i = owner[u]
+                    if roles[i] == role and probs[u, k] > best[i]:  # one party's acts only
+                        best[i], where[i] = probs[u, k], units[u][1]
+                out[act] = (best, where)
         return out
 
     def intent(self, act: str) -> np.ndarray:
-        """P(act) for every segment (0 for the other party's turns)."""
-        return self._intents[act]
+        """P(act) for every segment: its most likely sentence (0 for the other party's turns)."""
+        return self._intents[act][0]
+
+    def intent_sentence(self, act: str, index: int) -> str:
+        """The sentence of a segment that carries the act (for the evidence)."""
+        return self._intents[act][1][index]
 
 
 @dataclass(frozen=True)

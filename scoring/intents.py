@@ -11,13 +11,15 @@ from __future__ import annotations
 
 import csv
 import json
+import re
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
 
-from asr.types import Transcript
+from asr.types import Segment, Transcript
 from core.errors import ConfigError
 
 BANK_DIR = Path(__file__).with_name("intent_data")
@@ -210,11 +212,42 @@ def builtin_heads() -> IntentHeads:
     return IntentHeads.load()
 
 
-def turn_vectors(transcript: Transcript) -> np.ndarray:
-    """The turn vectors the sentiment stage kept; encoded here only when it has not run."""
-    vectors = transcript.vectors
-    if vectors is not None and len(vectors) == len(transcript.segments):
-        return vectors
+_SENTENCE_END = re.compile(r"(?<=[。！？!?；;…])")
+
+
+def sentence_units(segments: Sequence[Segment]) -> list[tuple[int, str]]:
+    """(segment index, sentence) for every sentence of every segment: an act is judged on the
+    sentence that carries it, so a question at the end of a long turn is not averaged away."""
+    units = []
+    for i, seg in enumerate(segments):
+        parts = [x.strip() for x in _SENTENCE_END.split(seg.text) if x.strip()]
+        units += [(i, x) for x in parts] or [(i, seg.text)]
+    return units
+
+
+def encode_units(
+    segments: Sequence[Segment], encode: Callable[[list[str]], np.ndarray]
+) -> tuple[np.ndarray, list[tuple[int, str]], np.ndarray]:
+    """Sentence vectors, their units, and one vector per segment (the normalised mean of its
+    sentences' vectors, what the sentiment heads read)."""
+    units = sentence_units(segments)
+    vectors = encode([t for _, t in units])
+    per_segment = np.zeros((len(segments), vectors.shape[1] if len(units) else 512), np.float32)
+    for (i, _), v in zip(units, vectors, strict=True):
+        per_segment[i] += v
+    norms = np.linalg.norm(per_segment, axis=1, keepdims=True)
+    per_segment = per_segment / np.where(norms > 0, norms, 1.0)
+    return vectors, units, per_segment
+
+
+def unit_vectors(transcript: Transcript) -> tuple[np.ndarray, tuple[tuple[int, str], ...]]:
+    """The sentence vectors the sentiment stage kept; encoded here only when it has not run."""
+    if transcript.vectors is not None and len(transcript.vectors) == len(transcript.vector_units):
+        return transcript.vectors, transcript.vector_units
     from scoring.embeddings import shared_encoder
 
-    return shared_encoder().encode([s.text for s in transcript.segments], batch_size=64)
+    encoder = shared_encoder()
+    vectors, units, _ = encode_units(
+        transcript.segments, lambda texts: encoder.encode(texts, batch_size=64)
+    )
+    return vectors, tuple(units)

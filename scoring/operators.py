@@ -391,11 +391,9 @@ def intent(view: CallView, p: Params) -> Hit:
     best = 0.0
     evidence = []
     for seg in select(view, role, p.get("window")):
-        prob = float(probs[view.positions[id(seg)]])
+        at = view.positions[id(seg)]
+        prob = float(probs[at])
         best = max(best, prob)
         if prob >= threshold:
-            evidence.append(evidence_of(seg, f"{p['act']} {prob:.2f}"))
-    if evidence:
-        # belief in "the act happened": the surest turn, never below the line it crossed
-        return Hit(True, len(evidence), tuple(evidence), p=best)
-    return Hit(False, p=best if best < threshold else threshold - 1e-3)
+            evidence.append(evidence_of(seg, view.intent_sentence(p["act"], at)))
+    return Hit(bool(evidence), len(evidence), tuple(evidence), p=best)

@@ -178,17 +178,23 @@ class SentimentModel:
         return self.head.predict(self.encoder.encode(list(texts), batch_size=64), roles)
 
     def annotate(self, transcript: Transcript) -> Transcript:
-        """The transcript with every segment's sentiment score and anger filled in, and its turn
-        vectors kept for the intent heads (each turn is encoded once)."""
+        """The transcript with every segment's sentiment score and anger filled in, and its
+        sentence vectors kept for the intent heads (each sentence is encoded once)."""
+        from scoring.intents import encode_units
+
         segments = transcript.segments
-        vectors = self.encoder.encode([s.text for s in segments], batch_size=64)
-        scores = self.head.predict(vectors, [str(s.role) for s in segments]) if segments else []
+        vectors, units, per_segment = encode_units(
+            segments, lambda texts: self.encoder.encode(texts, batch_size=64)
+        )
+        roles = [str(s.role) for s in segments]
+        scores = self.head.predict(per_segment, roles) if segments else []
         return dataclasses.replace(
             transcript,
             segments=tuple(
                 _with_sentiment(seg, s) for seg, s in zip(segments, scores, strict=True)
             ),
             vectors=vectors,
+            vector_units=tuple(units),
         )
 
 
