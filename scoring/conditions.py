@@ -39,35 +39,40 @@ class CallView:
         return {id(s): i for i, s in enumerate(self.segments)}
 
     @cached_property
-    def _intents(self) -> dict[str, tuple[np.ndarray, list[str]]]:
-        """act -> (P per segment: the best of its sentences, that sentence per segment)."""
+    def _units(self) -> tuple[np.ndarray, tuple[str, ...], dict[str, np.ndarray]]:
+        """Sentence units: their segment, their text, and P(act) per unit for every act (0 on
+        the other party's sentences)."""
         from scoring.intents import builtin_heads, unit_vectors
 
         vectors, units = unit_vectors(self.transcript)
         owner = np.array([i for i, _ in units], dtype=np.int64)
-        roles = np.array([str(s.role) for s in self.segments])
-        out: dict[str, tuple[np.ndarray, list[str]]] = {}
+        roles = np.array([str(s.role) for s in self.segments])[owner] if len(owner) else owner
+        probs: dict[str, np.ndarray] = {}
         for heads in (builtin_heads(), self.custom_heads):
             if heads is None:
                 continue
-            probs = heads.probabilities(vectors)
+            table = heads.probabilities(vectors)
             for k, (act, role) in enumerate(zip(heads.acts, heads.roles, strict=True)):
-                best = np.zeros(len(self.segments), dtype=np.float32)
-                where = [""] * len(self.segments)
-                for u in range(len(units)):
-                    i = owner[u]
-                    if roles[i] == role and probs[u, k] > best[i]:  # one party's acts only
-                        best[i], where[i] = probs[u, k], units[u][1]
-                out[act] = (best, where)
-        return out
+                probs[act] = (
+                    np.where(roles == role, table[:, k], 0.0) if len(owner) else table[:, k]
+                )
+        return owner, tuple(t for _, t in units), probs
+
+    def intent_units(self, act: str, unless: tuple[str, ...] = ()) -> list[tuple[int, float, str]]:
+        """(segment index, P(act), sentence) per sentence unit; with `unless`, a sentence that
+        is more likely than not one of those acts counts as 0 (a deflection is no handover)."""
+        owner, texts, probs = self._units
+        p = probs[act].copy()
+        for other in unless:
+            p[probs[other] >= 0.5] = 0.0
+        return [(int(owner[u]), float(p[u]), texts[u]) for u in range(len(texts))]
 
     def intent(self, act: str) -> np.ndarray:
-        """P(act) for every segment: its most likely sentence (0 for the other party's turns)."""
-        return self._intents[act][0]
-
-    def intent_sentence(self, act: str, index: int) -> str:
-        """The sentence of a segment that carries the act (for the evidence)."""
-        return self._intents[act][1][index]
+        """P(act) for every segment: its most likely sentence."""
+        best = np.zeros(len(self.segments), dtype=np.float32)
+        for i, prob, _ in self.intent_units(act):
+            best[i] = max(best[i], prob)
+        return best
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,12 @@ from scoring.types import CallResult, Evidence, Flag, ItemResult, ItemStatus, Me
 
 #: the kinds of evidence a fatal verdict may rest on without a reviewer
 FIRM = frozenset({"exact", "regex"})
+PROVISIONAL = "致命项仅有模糊或模型证据，待人工确认"
+
+
+def zeroes(item: ItemResult) -> bool:
+    """A failed fatal item that zeroes the machine score (not one waiting for a reviewer)."""
+    return item.fatal and item.status == ItemStatus.FAILED and item.review_reason != PROVISIONAL
 
 
 def check(condition: Condition, view: CallView) -> Hit:
@@ -73,12 +79,19 @@ def _answered(view: CallView, a: Evidence, then: tuple[Evidence, ...], within: i
 
 
 def _order(condition: Order, view: CallView) -> Hit:
-    """`any`: some A is followed by some B (within N turns); `each`: every A is."""
+    """`any`: some A is followed by some B (within N turns); `each`: every A is; `first`: the
+    earliest A comes no later than the earliest B (nothing of B happens before A)."""
     first, then = check(condition.first, view), check(condition.then, view)
     p = min(first.belief, then.belief)
     basis = first.basis | then.basis
     if not (first.matched and then.matched):
         return Hit.none(basis, p)
+    if condition.mode == "first":
+        a = min(first.evidence, key=lambda e: e.start_s)
+        b = min(then.evidence, key=lambda e: e.start_s)
+        if a.start_s > b.start_s:
+            return Hit(False, 0, (b,), p=0.0, basis=basis)
+        return Hit(True, 1, (a, b), p=p, basis=basis)
     pairs = [(a, _answered(view, a, then.evidence, condition.within_turns)) for a in first.evidence]
     answered = [(a, bs) for a, bs in pairs if bs]
     ok = len(answered) == len(pairs) if condition.mode == "each" else bool(answered)
@@ -141,16 +154,17 @@ def score_item(item: Item, view: CallView, routing: Routing, call_key: str = "")
         )
     firm = set(hit.basis) <= FIRM and confidence >= routing.final_at
     if item.fatal and not firm:
-        # a fatal verdict on a homophone or a model alone: the score waits for a reviewer
+        # a fatal verdict on a homophone or a model alone does not zero the machine score: it
+        # waits for a reviewer (a review round that keeps it zeroes the reviewed score)
         return ItemResult(
             item.id,
             item.title,
             ItemStatus.FAILED,
             deduction=0.0,
-            fatal=False,
+            fatal=True,
             needs_review=True,
             route="review",
-            review_reason="致命项仅有模糊或模型证据，待人工确认",
+            review_reason=PROVISIONAL,
             **common,
         )
     return ItemResult(
@@ -200,7 +214,7 @@ def evaluate(
     first = transcript.segments[0].text if transcript.segments else ""
     key = str(metadata.get("call_id") or first)
     items = tuple(score_item(item, view, scorecard.routing, key) for item in scorecard.items)
-    fatal = any(i.fatal and i.status == ItemStatus.FAILED for i in items)
+    fatal = any(zeroes(i) for i in items)
     score = 0.0 if fatal else max(scorecard.base - sum(i.deduction for i in items), 0.0)
     flags = []
     for rule in scorecard.flags:

@@ -212,7 +212,7 @@ def builtin_heads() -> IntentHeads:
     return IntentHeads.load()
 
 
-_SENTENCE_END = re.compile(r"(?<=[。！？!?；;…])")
+_SENTENCE_END = re.compile(r"(?<=[。！？!?；;…])|(?<=[^0-9.]\.)(?![0-9])")
 
 
 def sentence_units(segments: Sequence[Segment]) -> list[tuple[int, str]]:

@@ -80,10 +80,15 @@ def result_json(call_id: str, result: CallResult, metrics: Metrics) -> dict[str,
                 "title": i.title,
                 "status": str(i.status),
                 "deduction": i.deduction,
+                "confidence": i.confidence,
+                "basis": list(i.basis),
+                "route": i.route,
+                "review_reason": i.review_reason,
                 "evidence": evidence_json(i.evidence),
             }
             for i in result.items
         ],
+        "no_speech": result.no_speech,
         "flags": [{"id": f.id, "evidence": evidence_json(f.evidence)} for f in result.flags],
         "metrics": metrics_json(metrics),
     }

@@ -380,20 +380,23 @@ def _sentiment_note(seg: Segment) -> str:
     return note if seg.anger is None else f"{note}, anger {seg.anger:.2f}"
 
 
-@operator("intent", required=("act",), optional=("role", "window", "min_p"), basis="intent")
+@operator(
+    "intent", required=("act",), optional=("role", "window", "min_p", "unless"), basis="intent"
+)
 def intent(view: CallView, p: Params) -> Hit:
-    """A dialogue act (scoring.intents.ACTS, or the scorecard's own) in a turn, by the trained
-    heads over the turn vectors: matched where P(act) >= min_p (default 0.5). The hit's belief
-    is the highest probability among the turns looked at, so a near miss is routed by it."""
-    probs = view.intent(p["act"])
+    """A dialogue act (scoring.intents.ACTS, or the scorecard's own) in a sentence, by the
+    trained heads over the sentence vectors: matched where P(act) >= min_p (default 0.5); with
+    `unless`, sentences that are rather one of those acts do not count. The hit's belief is the
+    highest probability among the sentences looked at, so a near miss is routed by it."""
     threshold = float(p.get("min_p", 0.5))
-    role = p.get("role", "any")
+    chosen = {view.positions[id(s)] for s in select(view, p.get("role", "any"), p.get("window"))}
     best = 0.0
-    evidence = []
-    for seg in select(view, role, p.get("window")):
-        at = view.positions[id(seg)]
-        prob = float(probs[at])
+    evidence: dict[int, Evidence] = {}
+    for i, prob, sentence in view.intent_units(p["act"], tuple(p.get("unless", ()))):
+        if i not in chosen:
+            continue
         best = max(best, prob)
-        if prob >= threshold:
-            evidence.append(evidence_of(seg, view.intent_sentence(p["act"], at)))
-    return Hit(bool(evidence), len(evidence), tuple(evidence), p=best)
+        if prob >= threshold and i not in evidence:
+            evidence[i] = evidence_of(view.segments[i], sentence)
+    found = tuple(evidence[i] for i in sorted(evidence))
+    return Hit(bool(found), len(found), found, p=best)

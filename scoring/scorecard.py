@@ -49,7 +49,8 @@ class Order:
     first: Condition
     then: Condition
     within_turns: int | None = None
-    #: any: some A is followed by a B; each: every A is answered by a B
+    #: any: some A is followed by a B; each: every A is answered by a B; first: the earliest A
+    #: comes before the earliest B
     mode: str = "any"
 
 
@@ -115,7 +116,7 @@ class Scorecard:
 
 
 class _Ctx:
-    def __init__(self, source: str, where: str, acts: frozenset[str] = frozenset()) -> None:
+    def __init__(self, source: str, where: str, acts: frozenset[str] = frozenset(ACTS)) -> None:
         self.source, self.where, self.acts = source, where, acts
 
     def error(self, field_name: str, message: str) -> ScorecardError:
@@ -142,8 +143,8 @@ def parse_condition(raw: Any, ctx: _Ctx, path: str) -> Condition:
             raise ctx.error(f"{path}.order", "needs 'first' and 'then' conditions")
         within = value.get("within_turns")
         mode = value.get("mode", "any")
-        if mode not in ("any", "each"):
-            raise ctx.error(f"{path}.order.mode", f"{mode!r} is not any or each")
+        if mode not in ("any", "each", "first"):
+            raise ctx.error(f"{path}.order.mode", f"{mode!r} is not any, each or first")
         return Order(
             parse_condition(value["first"], ctx, f"{path}.order.first"),
             parse_condition(value["then"], ctx, f"{path}.order.then"),
@@ -183,11 +184,11 @@ def _check_params(name: str, params: Any, ctx: _Ctx, path: str) -> dict[str, Any
         if params.get("mode", "any") not in ("any", "all", "atleast", "none"):
             raise ctx.error(f"{path}.mode", f"{params['mode']!r} is not any, all, atleast or none")
     if name == "intent":
-        act = params["act"]
-        if act not in ctx.acts:
-            raise ctx.error(
-                f"{path}.act", f"unknown act {act!r} (known: {', '.join(sorted(ctx.acts))})"
-            )
+        for act in [params["act"], *params.get("unless", [])]:
+            if act not in ctx.acts:
+                raise ctx.error(
+                    f"{path}.act", f"unknown act {act!r} (known: {', '.join(sorted(ctx.acts))})"
+                )
         min_p = params.get("min_p", 0.5)
         if isinstance(min_p, bool) or not isinstance(min_p, int | float) or not 0 < min_p < 1:
             raise ctx.error(f"{path}.min_p", f"must be between 0 and 1, got {min_p!r}")

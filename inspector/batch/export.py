@@ -59,6 +59,10 @@ def _score(result: ScoreResult | None, flags: list[Any]) -> dict[str, Any] | Non
                 "id": item.item_id,
                 "status": item.status,
                 "deduction": item.deduction,
+                "confidence": item.confidence,
+                "basis": item.basis.split(",") if item.basis else [],
+                "route": item.route,
+                "review_reason": item.review_reason,
                 "evidence": item.evidence,
             }
             for item in result.items

@@ -22,6 +22,9 @@ from scoring.io import evidence_json, metrics_json
 from scoring.trajectory import call_trajectories
 from scoring.types import CallResult
 
+#: the flag of a call with no recognised speech (silence, noise, music): not scored
+NO_SPEECH = "no_speech"
+
 
 def clear_results(session: Session, call_pk: int) -> None:
     """Remove every stored result of a call (a re-run writes them afresh, never twice)."""
@@ -73,7 +76,10 @@ def write_results(session: Session, work: CallWork, settings: Settings | None = 
                 data=metrics_json(m) | {"sentiment": _trajectories(work)},
             )
         )
-    if work.result is not None:
+    if work.result is not None and work.result.no_speech:
+        # nothing to judge: no QA result (so no QA statistics count it), the queue lists it
+        session.add(CallFlag(call_pk=call_pk, flag=NO_SPEECH, evidence=[]))
+    elif work.result is not None:
         _write_score(session, call_pk, work.result)
         if settings is not None:
             # a survey already joined to this call: does the new QA result disagree with it?
@@ -109,6 +115,10 @@ def _write_score(session: Session, call_pk: int, result: CallResult) -> None:
             fatal=item.fatal,
             needs_review=item.needs_review,
             evidence=evidence_json(item.evidence),
+            confidence=item.confidence,
+            basis=",".join(item.basis),
+            route=item.route,
+            review_reason=item.review_reason,
         )
         for item in result.items
     ]

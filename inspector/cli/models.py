@@ -100,3 +100,26 @@ def _print_evaluation(cache: Path, head) -> None:
         click.echo(
             f"{row.name:<30} {row.n:>5} {row.accuracy:>9.3f} {row.macro_f1:>9.3f}  {row.note}"
         )
+
+
+@models_group.command("train-intents")
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Where to write the heads (default: the packaged scoring/models/intent_heads.npz).",
+)
+def models_train_intents_cmd(out: Path | None) -> None:
+    """Train the dialogue-act heads on the utterance bank (scoring/intent_data/)."""
+    from scoring.intents import HEADS_FILE
+    from scoring.intents_train import train
+
+    out = out or HEADS_FILE
+    heads = train(out=out)
+    click.echo(f"wrote {out} ({heads.info['bank_utterances']} utterances, {len(heads.acts)} acts)")
+    click.echo(f"{'act':<20}{'n':>6}{'pos':>6}{'cv P':>7}{'cv R':>7}{'cv F1':>7}")
+    for act, r in heads.info["cross_validated"].items():
+        click.echo(
+            f"{act:<20}{r['n']:>6}{r['positives']:>6}"
+            f"{r['cv_precision']:>7.2f}{r['cv_recall']:>7.2f}{r['cv_f1']:>7.2f}"
+        )

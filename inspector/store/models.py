@@ -233,6 +233,12 @@ class ItemResultRow(Base):
     fatal: Mapped[bool] = mapped_column(Boolean, default=False)
     needs_review: Mapped[bool] = mapped_column(Boolean, default=False)
     evidence: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    #: how sure the machine verdict is (0.5 .. 1), what it rests on (exact, pinyin, intent,
+    #: metric ..., comma-separated) and where it was routed (final, sampled, review) and why
+    confidence: Mapped[float] = mapped_column(Float, default=1.0, server_default="1")
+    basis: Mapped[str] = mapped_column(String(64), default="", server_default="")
+    route: Mapped[str] = mapped_column(String(16), default="final", server_default="final")
+    review_reason: Mapped[str] = mapped_column(String(128), default="", server_default="")
 
 
 class CallFlag(Base):

@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from inspector.batch import jobs
 from inspector.batch.manifest import parse_range
+from inspector.batch.results import NO_SPEECH
 from inspector.review.queue import (
     REVIEW_STATUSES,
     SORTS,
@@ -65,6 +66,19 @@ from web.auth import (
     sessions,
     settings,
 )
+
+#: what a verdict rests on, as reviewers read it
+BASIS_LABELS = {
+    "exact": "原文",
+    "regex": "规则",
+    "metric": "测量",
+    "metadata": "随路数据",
+    "intent": "意图模型",
+    "sentiment": "情感模型",
+    "pinyin": "谐音",
+    "similar": "语义相似",
+}
+ROUTE_LABELS = {"final": "自动定案", "sampled": "抽检", "review": "人工复核"}
 
 bp = Blueprint("review", __name__, template_folder="../templates")
 
@@ -154,7 +168,7 @@ def index() -> str:
         sorts=SORTS,
         review_statuses=REVIEW_STATUSES,
         items=[(i.id, i.title) for i in card.items],
-        flags=[fl.id for fl in card.flags] + ["qa_survey_mismatch"],
+        flags=[fl.id for fl in card.flags] + ["qa_survey_mismatch", NO_SPEECH],
     )
 
 
@@ -232,6 +246,10 @@ def call_page(pk: int) -> str:
             "deduction": current[row.item_id].deduction if row.item_id in current else 0,
             "fatal": row.fatal,
             "needs_review": row.needs_review,
+            "confidence": row.confidence,
+            "basis": [BASIS_LABELS.get(b, b) for b in row.basis.split(",") if b],
+            "route": row.route,
+            "review_reason": row.review_reason,
             "evidence": [e | {"text": _masked(e.get("text", ""))} for e in row.evidence],
         }
         for row in (result.items if result else [])
@@ -241,6 +259,7 @@ def call_page(pk: int) -> str:
         "review/call.html",
         call=call,
         result=result,
+        route_labels=ROUTE_LABELS,
         state=state,
         items=items,
         segments=segments,

@@ -1,0 +1,211 @@
+"""Every default item on wordings that were not used to train its head (nor written into the
+rules): whole calls scored with the real sentence encoder and the packaged heads."""
+
+from __future__ import annotations
+
+import pytest
+
+from scoring import evaluate, load_scorecard
+from scoring.intents import load_bank
+from scoring.matching import normalize
+from scoring.metrics import measure
+from scoring.sentiment import shared_model
+from tests.scoring.factories import make_transcript
+
+CARD = load_scorecard("telecom_hotline")
+OPEN = "您好，欢迎致电中国电信，我是工号三二一五，请问今天需要办理什么？"
+ASK = "我想问一下我这个月的宽带账单。"
+
+
+def _call(*lines: tuple[str, str], gaps: dict[int, float] | None = None):  # type: ignore[no-untyped-def]
+    """A call from (role, text) lines at 4.5 characters a second; gaps[i] = silence before i."""
+    turns, t = [], 0.5
+    for i, (role, text) in enumerate(lines):
+        t += (gaps or {}).get(i, 0.6)
+        end = t + len(text) / 4.5
+        turns.append((t, end, role, text))
+        t = end
+    transcript = shared_model().annotate(make_transcript(*turns))
+    return evaluate(transcript, measure(transcript, t + 1.0), CARD, {"call_id": "t"})
+
+
+def _status(result, item: str) -> str:  # type: ignore[no-untyped-def]
+    return next(str(i.status) for i in result.items if i.id == item)
+
+
+CASES = [
+    # (item, expected status, lines)
+    ("greeting", "passed", [("agent", OPEN), ("customer", ASK)]),
+    ("greeting", "failed", [("agent", "工号三二一五。"), ("customer", ASK)]),
+    (
+        "further_help",
+        "passed",
+        [("agent", OPEN), ("customer", ASK), ("agent", "除了这个，您还有别的想了解的吗？")],
+    ),
+    (
+        "further_help",
+        "failed",
+        [("agent", OPEN), ("customer", ASK), ("agent", "账单已经发到您邮箱了。")],
+    ),
+    (
+        "survey_invitation",
+        "passed",
+        [
+            ("agent", OPEN),
+            ("customer", ASK),
+            ("agent", "一会儿挂机后有条短信，麻烦您回复数字给这次服务打个分。"),
+        ],
+    ),
+    (
+        "closing",
+        "passed",
+        [("agent", OPEN), ("customer", ASK), ("agent", "那就不打扰您了，祝您周末愉快，回见。")],
+    ),
+    (
+        "commitment",
+        "passed",
+        [
+            ("agent", OPEN),
+            ("customer", "我家的网三天没好了。"),
+            ("agent", "这个情况我已经反馈给后台专员，四十八小时内会有专人给您回电话。"),
+        ],
+    ),
+    (
+        "commitment",
+        "failed",
+        [
+            ("agent", OPEN),
+            ("customer", "我家的网三天没好了。"),
+            ("agent", "这个情况我反馈给后台专员跟进一下。"),
+        ],
+    ),
+    (
+        "deflection",
+        "failed",
+        [
+            ("agent", OPEN),
+            ("customer", "我想补办一张副卡。"),
+            ("agent", "这个您得自己去当地营业厅问，我们热线这边办不了。"),
+        ],
+    ),
+    (
+        "deflection",
+        "passed",
+        [
+            ("agent", OPEN),
+            ("customer", "我想补办一张副卡。"),
+            ("agent", "副卡要营业厅办理，我先帮您登记预约，营业厅的同事明天会给您打电话。"),
+        ],
+    ),
+    (
+        "empathy",
+        "passed",
+        [
+            ("agent", OPEN),
+            ("customer", "你们这服务可真行啊，一个问题拖了半个月，耍我玩呢？"),
+            ("agent", "真是给您添麻烦了，您先消消气，我马上帮您处理。"),
+        ],
+    ),
+    (
+        "empathy",
+        "failed",
+        [
+            ("agent", OPEN),
+            ("customer", "你们这服务可真行啊，一个问题拖了半个月，耍我玩呢？"),
+            ("agent", "您报一下号码。"),
+            ("customer", "一三八零零零零五六七八。"),
+            ("agent", "系统显示已经处理完了。"),
+            ("customer", "处理完了？网还是断的！"),
+            ("agent", "那您重启一下光猫。"),
+        ],
+    ),
+    (
+        "identity_verification",
+        "passed",
+        [
+            ("agent", OPEN),
+            ("customer", ASK),
+            ("agent", "我先核对一下您的信息，麻烦报一下机主的名字和证件最后四位。"),
+            ("customer", "王建国，三三零八。"),
+            ("agent", "好的，您这个月宽带费用是八十六元，没有其他扣费。"),
+        ],
+    ),
+    (
+        "identity_verification",
+        "failed",
+        [
+            ("agent", OPEN),
+            ("customer", ASK),
+            ("agent", "好的，您这个月宽带费用是八十六元，没有其他扣费。"),
+        ],
+    ),
+    (
+        "score_solicitation",
+        "failed",
+        [
+            ("agent", OPEN),
+            ("customer", ASK),
+            ("agent", "稍后会有满意度调查，如果您满意的话请回复数字一哦。"),
+        ],
+    ),
+    (
+        "score_solicitation",
+        "passed",
+        [
+            ("agent", OPEN),
+            ("customer", ASK),
+            ("agent", "稍后请您根据这次通话的感受如实评价。"),
+        ],
+    ),
+    (
+        "hold_etiquette",
+        "passed",
+        [
+            ("agent", OPEN),
+            ("customer", ASK),
+            ("agent", "我帮您调一下记录，请稍候片刻。"),
+            ("agent", "不好意思让您等了这么久，记录调出来了。"),
+        ],
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("item", "expected", "lines"), CASES, ids=[f"{c[0]}-{c[1]}" for c in CASES]
+)
+def test_default_items_on_unseen_wordings(item: str, expected: str, lines: list) -> None:
+    gaps = {3: 12.0} if item == "hold_etiquette" else None
+    assert _status(_call(*lines, gaps=gaps), item) == expected
+
+
+def test_none_of_these_wordings_is_in_the_bank() -> None:
+    bank = {normalize(u.text) for u in load_bank()}
+    for _, _, lines in CASES:
+        for _, text in lines:
+            assert normalize(text) not in bank, text
+
+
+def test_rude_wording_off_the_list_fails_but_waits_for_a_reviewer() -> None:
+    result = _call(
+        ("agent", OPEN),
+        ("customer", ASK),
+        ("agent", "这个我刚才不是讲过好几遍了吗？您自己不看短信怪谁。"),
+    )
+    item = next(i for i in result.items if i.id == "forbidden_phrase")
+    assert str(item.status) == "failed" and item.route == "review"
+    assert not result.fatal and result.score > 0 and "intent" in item.basis
+
+
+@pytest.mark.parametrize(
+    ("flag", "line", "raised"),
+    [
+        ("complaint_risk", "再不给我解决我就去工信部反映，再发到网上让大家看看。", True),
+        ("complaint_risk", "我不是要投诉，就是想问问账单。", False),
+        ("churn_risk", "这号我不想用了，下个月就转到别家去。", True),
+        ("customer_anger", "你们这服务可真行啊，一个问题拖了半个月，耍我玩呢？", True),
+        ("customer_anger", "好的，那我等你们消息。", False),
+    ],
+)
+def test_flags_on_unseen_wordings(flag: str, line: str, raised: bool) -> None:
+    result = _call(("agent", OPEN), ("customer", line), ("agent", "好的，我帮您看一下。"))
+    assert (flag in {f.id for f in result.flags}) is raised

@@ -1,0 +1,187 @@
+"""Window and order semantics, confidence routing, provisional fatal verdicts, no-speech calls."""
+
+from __future__ import annotations
+
+import pytest
+import yaml
+
+from scoring.engine import check, evaluate, score_item
+from scoring.metrics import measure
+from scoring.scorecard import Routing, _Ctx, parse_condition, parse_scorecard
+from scoring.types import ItemStatus
+from tests.scoring.factories import make_transcript, make_view
+
+SHORT = make_view(
+    (0.5, 4.0, "agent", "您好，工号幺零零幺，请问有什么可以帮您？"),
+    (4.5, 7.0, "customer", "我查一下话费。"),
+    (7.5, 9.0, "agent", "好的。"),
+)
+
+
+def run(raw: dict, view=SHORT):  # type: ignore[no-untyped-def]
+    return check(parse_condition(raw, _Ctx("test", "item"), "when"), view)
+
+
+@pytest.mark.parametrize(
+    ("window", "matched"),
+    [
+        ({"last_turns": 3}, False),  # the greeting's offer is not a further-help question
+        ({"last_s": 60}, False),
+        ({"first_turns": 1}, True),
+        ({}, True),
+    ],
+)
+def test_closing_windows_never_reach_the_opening(window: dict, matched: bool) -> None:
+    hit = run({"keyword": {"words": ["有什么可以帮您"], "role": "agent", "window": window}})
+    assert hit.matched is matched
+
+
+EMPATHY = make_view(
+    (0.5, 3.0, "agent", "您好，工号幺零零幺。"),
+    (3.5, 6.0, "customer", "你们乱扣费！"),
+    (6.5, 8.0, "agent", "非常抱歉，我马上查。"),
+    (8.5, 11.0, "customer", "太过分了，上个月也是！"),
+    (11.5, 13.0, "agent", "好的。"),
+    (13.5, 15.0, "customer", "嗯。"),
+    (15.5, 17.0, "agent", "您提供一下号码。"),
+    (17.5, 19.0, "customer", "一三八。"),
+    (19.5, 21.0, "agent", "查到了。"),
+)
+TRIGGER = {"keyword": {"words": ["乱扣费", "太过分"], "role": "customer"}}
+SORRY = {"keyword": {"words": ["抱歉"], "role": "agent"}}
+
+
+@pytest.mark.parametrize(
+    ("mode", "within", "matched"),
+    [
+        # any: one answered complaint is enough, wherever the earliest of each falls
+        ("any", 3, True),
+        # each: the second complaint was never answered within three turns
+        ("each", 3, False),
+        ("each", None, False),
+    ],
+)
+def test_order_any_and_each(mode: str, within: int | None, matched: bool) -> None:
+    order = {"first": TRIGGER, "then": SORRY, "mode": mode}
+    if within is not None:
+        order["within_turns"] = within
+    assert run({"order": order}, EMPATHY).matched is matched
+
+
+def test_order_any_pairs_a_later_trigger_with_a_later_apology() -> None:
+    view = make_view(
+        (0.5, 2.0, "agent", "不好意思，刚才没听清。"),  # an early apology, before any complaint
+        (2.5, 5.0, "customer", "你们乱扣费！"),
+        (5.5, 7.0, "agent", "好的。"),
+        (7.5, 9.0, "customer", "嗯。"),
+        (9.5, 11.0, "agent", "非常抱歉给您带来不便。"),
+    )
+    apology = {"keyword": {"words": ["抱歉", "不好意思"], "role": "agent"}}
+    hit = run({"order": {"first": TRIGGER, "then": apology, "within_turns": 3}}, view)
+    assert hit.matched
+
+
+CARD = parse_scorecard(
+    yaml.safe_load(
+        """
+name: t
+routing: {final_at: 0.85, review_below: 0.65, sample_rate: 0.0}
+sections:
+  - title: s
+    items:
+      - id: rude
+        points: 100
+        fatal: true
+        fail_when: {keyword: {words: [你听不懂吗], role: agent, pinyin: 85}}
+      - id: late
+        points: 5
+        fail_when: {silence: {min_ms: 10000}}
+"""
+    ),
+    "test",
+)
+
+
+def _score(*turns):  # type: ignore[no-untyped-def]
+    transcript = make_transcript(*turns)
+    return evaluate(transcript, measure(transcript, 30.0), CARD, {"call_id": "x"})
+
+
+def test_exact_fatal_wording_zeroes_the_call() -> None:
+    result = _score(
+        (0.5, 3.0, "agent", "您好，请问有什么可以帮您？"), (3.5, 6.0, "agent", "你听不懂吗？")
+    )
+    (rude, _) = result.items
+    assert result.fatal and result.score == 0.0
+    assert rude.basis == ("exact",) and rude.route == "final" and rude.confidence == 1.0
+
+
+def test_a_homophone_alone_never_zeroes_a_call() -> None:
+    result = _score(
+        (0.5, 3.0, "agent", "您好，请问有什么可以帮您？"), (3.5, 6.0, "agent", "你听不动吗？")
+    )
+    (rude, _) = result.items
+    assert rude.status == ItemStatus.FAILED and rude.basis == ("pinyin",)
+    assert not result.fatal and result.score == 100.0 and result.needs_review
+    assert rude.route == "review" and "待人工确认" in rude.review_reason
+    assert rude.confidence < 0.85
+
+
+def test_measured_verdicts_are_final_with_full_confidence() -> None:
+    result = _score(
+        (0.5, 3.0, "agent", "您好，请问有什么可以帮您？"), (15.0, 17.0, "customer", "喂？")
+    )
+    late = result.items[1]
+    assert late.status == ItemStatus.FAILED and late.basis == ("metric",)
+    assert (late.route, late.confidence) == ("final", 1.0)
+
+
+@pytest.mark.parametrize(
+    ("confidence", "route"),
+    [(0.95, "final"), (0.85, "final"), (0.6, "review"), (0.5, "review")],
+)
+def test_routing_thresholds(confidence: float, route: str) -> None:
+    from scoring.engine import _route
+
+    assert _route(confidence, Routing(0.85, 0.65, 0.2), "k") == route
+
+
+def test_the_middle_band_is_sampled_at_the_set_rate() -> None:
+    from scoring.engine import _route
+
+    routes = [_route(0.75, Routing(0.85, 0.65, 0.25), f"call{i}") for i in range(2000)]
+    share = routes.count("sampled") / len(routes)
+    assert 0.2 < share < 0.3 and set(routes) == {"sampled", "final"}
+
+
+@pytest.mark.parametrize(
+    "turns",
+    [
+        (),
+        ((0.5, 1.0, "agent", "嗯"),),
+        ((0.5, 1.0, "agent", "喂？"), (5.0, 6.0, "customer", "喂喂")),
+    ],
+)
+def test_calls_without_speech_are_not_scored(turns: tuple) -> None:
+    result = _score(*turns)
+    assert result.no_speech and result.items == () and not result.needs_review
+
+
+def test_score_item_reports_not_applicable_with_its_basis() -> None:
+    card = parse_scorecard(
+        yaml.safe_load(
+            """
+name: t
+sections:
+  - title: s
+    items:
+      - id: hold
+        points: 5
+        applies_when: {keyword: {words: [请稍等], role: agent}}
+        pass_when: {keyword: {words: [久等了], role: agent}}
+"""
+        ),
+        "t",
+    )
+    result = score_item(card.items[0], SHORT, card.routing)
+    assert result.status == ItemStatus.NOT_APPLICABLE and result.basis == ("exact",)
