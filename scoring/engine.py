@@ -28,14 +28,20 @@ def zeroes(item: ItemResult) -> bool:
     return item.fatal and item.status == ItemStatus.FAILED and item.review_reason != PROVISIONAL
 
 
-def check(condition: Condition, view: CallView) -> Hit:
-    """Evaluate a condition tree; evidence of matched children is kept."""
+def check(condition: Condition, view: CallView, only: frozenset[str] | None = None) -> Hit:
+    """Evaluate a condition tree; evidence of matched children is kept. With `only`, operators
+    of other kinds of evidence count as not matched (would the verdict stand on those alone?)."""
     if isinstance(condition, Op):
         op = REGISTRY[condition.name]
+        if only is not None and op.basis not in only:
+            return Hit.none(frozenset({op.basis}))
         hit = op.run(view, condition.params)
-        return hit if hit.basis else dataclasses.replace(hit, basis=frozenset({op.basis}))
+        hit = hit if hit.basis else dataclasses.replace(hit, basis=frozenset({op.basis}))
+        if only is not None and not (hit.basis <= only and hit.belief in (0.0, 1.0)):
+            return Hit.none(hit.basis)  # e.g. a keyword matched by homophone only
+        return hit
     if isinstance(condition, All):
-        hits = [check(c, view) for c in condition.children]
+        hits = [check(c, view, only) for c in condition.children]
         ok = all(h.matched for h in hits)
         deciding = hits if ok else [h for h in hits if not h.matched]
         return Hit(
@@ -46,7 +52,7 @@ def check(condition: Condition, view: CallView) -> Hit:
             basis=frozenset().union(*(h.basis for h in deciding)),
         )
     if isinstance(condition, AnyOf):
-        hits = [check(c, view) for c in condition.children]
+        hits = [check(c, view, only) for c in condition.children]
         matched = [h for h in hits if h.matched]
         deciding = matched or hits
         return Hit(
@@ -57,12 +63,12 @@ def check(condition: Condition, view: CallView) -> Hit:
             basis=frozenset().union(*(h.basis for h in deciding)),
         )
     if isinstance(condition, Not):
-        inner = check(condition.child, view)
+        inner = check(condition.child, view, only)
         return Hit(
             not inner.matched, 0 if inner.matched else 1, p=1.0 - inner.belief, basis=inner.basis
         )
     if isinstance(condition, Order):
-        return _order(condition, view)
+        return _order(condition, view, only)
     raise TypeError(f"unknown condition {condition!r}")
 
 
@@ -78,10 +84,10 @@ def _answered(view: CallView, a: Evidence, then: tuple[Evidence, ...], within: i
     ]
 
 
-def _order(condition: Order, view: CallView) -> Hit:
+def _order(condition: Order, view: CallView, only: frozenset[str] | None = None) -> Hit:
     """`any`: some A is followed by some B (within N turns); `each`: every A is; `first`: the
     earliest A comes no later than the earliest B (nothing of B happens before A)."""
-    first, then = check(condition.first, view), check(condition.then, view)
+    first, then = check(condition.first, view, only), check(condition.then, view, only)
     p = min(first.belief, then.belief)
     basis = first.basis | then.basis
     if not (first.matched and then.matched):
@@ -152,8 +158,7 @@ def score_item(item: Item, view: CallView, routing: Routing, call_key: str = "")
             review_reason=reason,
             **common,
         )
-    firm = set(hit.basis) <= FIRM and confidence >= routing.final_at
-    if item.fatal and not firm:
+    if item.fatal and not _firm(item, view, hit):
         # a fatal verdict on a homophone or a model alone does not zero the machine score: it
         # waits for a reviewer (a review round that keeps it zeroes the reviewed score)
         return ItemResult(
@@ -178,6 +183,13 @@ def score_item(item: Item, view: CallView, routing: Routing, call_key: str = "")
         review_reason=reason or ("致命项" if item.fatal else "需复核项" if item.review else ""),
         **common,
     )
+
+
+def _firm(item: Item, view: CallView, hit: Hit) -> bool:
+    """Whether a failed fatal item stands on exact wording or a pattern alone."""
+    if item.fail_when is not None:
+        return check(item.fail_when, view, FIRM).matched
+    return hit.basis <= FIRM and hit.belief in (0.0, 1.0)
 
 
 def _applies(item: Item, view: CallView) -> Hit | None:

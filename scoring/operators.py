@@ -157,7 +157,7 @@ def keyword(view: CallView, p: Params) -> Hit:
         return Hit(True, len(evidence), tuple(evidence), basis=frozenset({"exact"}))
     if len(found) >= needed:
         return Hit(True, len(evidence), tuple(evidence), p=PINYIN_BELIEF, basis=basis)
-    return Hit(False, basis=basis)
+    return Hit(False, len(evidence), basis=basis)
 
 
 @operator("regex", required=("pattern",), optional=("exclude", "role", "window"), basis="regex")
@@ -381,19 +381,26 @@ def _sentiment_note(seg: Segment) -> str:
 
 
 @operator(
-    "intent", required=("act",), optional=("role", "window", "min_p", "unless"), basis="intent"
+    "intent",
+    required=("act",),
+    optional=("role", "window", "min_p", "unless", "exclude", "min_chars"),
+    basis="intent",
 )
 def intent(view: CallView, p: Params) -> Hit:
     """A dialogue act (scoring.intents.ACTS, or the scorecard's own) in a sentence, by the
     trained heads over the sentence vectors: matched where P(act) >= min_p (default 0.5); with
-    `unless`, sentences that are rather one of those acts do not count. The hit's belief is the
-    highest probability among the sentences looked at, so a near miss is routed by it."""
+    `unless`, sentences that are rather one of those acts do not count, nor (`exclude`) those
+    holding one of the given phrases (我不投诉), nor sentences shorter than `min_chars`. The
+    hit's belief is the highest probability among the sentences looked at, so a near miss is
+    routed by it."""
     threshold = float(p.get("min_p", 0.5))
+    exclude: list[str] = p.get("exclude", [])
+    min_chars = int(p.get("min_chars", 0))
     chosen = {view.positions[id(s)] for s in select(view, p.get("role", "any"), p.get("window"))}
     best = 0.0
     evidence: dict[int, Evidence] = {}
     for i, prob, sentence in view.intent_units(p["act"], tuple(p.get("unless", ()))):
-        if i not in chosen:
+        if i not in chosen or _excluded(sentence, exclude) or len(normalize(sentence)) < min_chars:
             continue
         best = max(best, prob)
         if prob >= threshold and i not in evidence:

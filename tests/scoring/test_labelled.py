@@ -7,6 +7,7 @@ import json
 import pytest
 
 from scoring import evaluate, load_scorecard
+from scoring.engine import zeroes
 from scoring.io import parse_line
 from scoring.metrics import measure
 from scoring.sentiment import shared_model
@@ -45,5 +46,5 @@ def test_engine_agrees_with_labels(line: str) -> None:
             "closing",
         ):
             assert item.evidence, f"{item.id} failed without evidence"
-    fatal = any(i.status == "failed" and i.fatal for i in result.items)
+    fatal = any(zeroes(i) for i in result.items)
     assert result.fatal == fatal and (result.score == 0.0) == fatal

@@ -35,6 +35,7 @@ def test_default_scorecard_keeps_its_public_item_ids() -> None:
         "complaint_risk",
         "churn_risk",
         "customer_anger",
+        "ticket_mismatch",
         "low_asr_confidence",
     ]
     fatal = {i.id for i in card.items if i.fatal}

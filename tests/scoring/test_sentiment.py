@@ -111,8 +111,9 @@ def test_fixture_call_turns_follow_the_script(model) -> None:
 
 
 def _flags(turns: list[tuple[str, str]], model) -> dict:
+    # an opening turn first: a call of one short sentence would be `no speech`
     segments, t = [], 0.0
-    for role, text in turns:
+    for role, text in [("agent", "您好，请问有什么可以帮您？"), *turns]:
         segments.append(Segment(t, t + 3, Role(role), text))
         t += 4
     transcript = model.annotate(Transcript(tuple(segments)))
