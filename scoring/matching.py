@@ -33,9 +33,34 @@ def spell(text: str) -> tuple[str, ...]:
     return tuple(_syllable(c) for c in text)
 
 
+DIGITS = frozenset("零一二三四五六七八九")
+
+
+def _is_number(target: str) -> bool:
+    return len(target) > 1 and all(c in DIGITS for c in target)
+
+
+def _whole_number_at(norm: str, target: str) -> bool:
+    """A number phrase (一二三零零, 三一五) found as a number of its own, not as a piece of a
+    longer one (an ID number, a password, a phone number)."""
+    start = norm.find(target)
+    while start >= 0:
+        end = start + len(target)
+        before = norm[start - 1] if start else ""
+        after = norm[end] if end < len(norm) else ""
+        if before not in DIGITS and after not in DIGITS:
+            return True
+        start = norm.find(target, start + 1)
+    return False
+
+
 def find_exact(text: str, phrase: str) -> str | None:
     norm, target = normalize(text), normalize(phrase)
-    return phrase if target and target in norm else None
+    if not target or target not in norm:
+        return None
+    if _is_number(target) and not _whole_number_at(norm, target):
+        return None
+    return phrase
 
 
 #: a phrase shorter than this is matched exactly only: two syllables sound like too much
@@ -64,6 +89,8 @@ def find_pinyin(text: str, phrase: str, threshold: float) -> str | None:
     norm, target = normalize(text), normalize(phrase)
     if not target or len(norm) < len(target):
         return None
+    if _is_number(target):  # numbers are never heard alike (三七五 is not 三一五)
+        return target if find_exact(norm, target) else None
     if target in norm:
         return target
     if len(target) < MIN_FUZZY_CHARS:

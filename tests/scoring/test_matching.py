@@ -23,6 +23,11 @@ from scoring.matching import find_exact, find_pinyin
         ("请您提供一下基础姓名", "机主姓名", 80, "基础姓名"),
         ("你听不动吗", "你听不懂吗", 88, "你听不动吗"),
         ("我要携号转往", "携号转网", 88, "携号转往"),
+        # numbers are numbers of their own, never pieces of a longer one or homophones
+        ("服务密码是零三一五二零", "三一五", 88, None),
+        ("一三七五五零八", "三一五", 88, None),
+        ("我要打一二三零零投诉", "一二三零零", 88, "一二三零零"),
+        ("我去三一五晚会曝光你们", "三一五", 88, "三一五"),
     ],
 )
 def test_pinyin_matches_whole_words(
@@ -33,7 +38,12 @@ def test_pinyin_matches_whole_words(
 
 @pytest.mark.parametrize(
     ("text", "phrase", "found"),
-    [("工号幺零零幺", "工号一零零一", "工号一零零一"), ("再联系", "再见", None)],
+    [
+        ("工号幺零零幺", "工号一零零一", "工号一零零一"),
+        ("再联系", "再见", None),
+        ("身份证三三零幺零六幺九九二零三幺五", "三一五", None),
+        ("打幺二三零零", "一二三零零", "一二三零零"),
+    ],
 )
 def test_exact(text: str, phrase: str, found: str | None) -> None:
     assert find_exact(text, phrase) == found
