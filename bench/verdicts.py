@@ -6,12 +6,15 @@ Sets (each labelled before it was ever scored, from docs/verdict-items.md alone)
 - helpdesk: real Weibo helpdesk dialogues in ../shared/data (never copied here), with our labels
             in bench/data/helpdesk_labels.jsonl (ids and labels only); only the items and flags
             judgeable from written text;
-- fixtures: the project's own labelled transcripts (for comparison, not evidence).
+- fixtures: the project's own labelled transcripts (for comparison, not evidence);
+- audio:    the fixture recordings through the worker's own stages (decode, Whisper base,
+            sentiment, stereo measures, scoring); transcripts are cached in .cache/verdicts/
+            so a rerun after a rule change takes seconds.
 
 Prints per-item agreement and confusion, false fatal verdicts (a call zeroed that the judge would
 not zero) and the flags' precision and recall; then the scoring speed with turn vectors computed.
 
-Usage: python bench/verdicts.py [--sets dev helpdesk] [--scorecard telecom_hotline] [--errors]
+Usage: python bench/verdicts.py [--sets dev helpdesk audio] [--scorecard NAME] [--errors]
 """
 
 from __future__ import annotations
@@ -55,9 +58,7 @@ def dialogue_cases(pattern: str) -> list[Case]:
         for line in _jsonl(path):
             data = json.loads(line)
             expected = data["expected"]
-            out.append(
-                Case(data["call_id"], line, expected["items"], frozenset(expected["flags"]))
-            )
+            out.append(Case(data["call_id"], line, expected["items"], frozenset(expected["flags"])))
     return out
 
 
@@ -83,11 +84,87 @@ def fixture_cases() -> list[Case]:
     return out
 
 
+CALLS = REPO / "fixtures" / "calls"
+AUDIO_CACHE = REPO / ".cache" / "verdicts"
+
+
+def audio_cases() -> list[Case]:
+    out = []
+    for truth in sorted(CALLS.glob("c*.json")):
+        data = json.loads(truth.read_text("utf-8"))
+        labels = data["labels"]
+        flags = frozenset(labels["flags"]) - {"low_asr_confidence"}
+        out.append(Case(data["call_id"], "", labels["items"], flags))
+    return out
+
+
+def score_audio(cases: list[Case], card_name: str) -> list[CallResult]:
+    """Each recording through the worker's stages; the ASR transcript is cached by audio hash."""
+    import csv
+
+    from asr.serialize import transcript_from_dict, transcript_to_dict
+    from inspector.batch.jobs import CallInfo
+    from inspector.batch.pipeline import (
+        CallWork,
+        DecodeStage,
+        MeasureStage,
+        ScorecardScorer,
+        ScoreStage,
+        SentimentStage,
+        TranscribeStage,
+        build_transcriber,
+    )
+    from inspector.settings import Settings
+
+    settings = Settings()
+    rows = csv.DictReader((CALLS / "manifest.csv").open(encoding="utf-8"))
+    manifest = {r["call_id"]: r for r in rows}
+    transcribe: TranscribeStage | None = None
+    stages = [
+        SentimentStage(),
+        MeasureStage(),
+        ScoreStage(ScorecardScorer(load_scorecard(card_name))),
+    ]
+    AUDIO_CACHE.mkdir(parents=True, exist_ok=True)
+    results = []
+    for case in cases:
+        truth = json.loads((CALLS / f"{case.call_id}.json").read_text("utf-8"))["audio"]
+        row = manifest[case.call_id]
+        info = CallInfo(
+            pk=0,
+            call_id=case.call_id,
+            version=1,
+            audio_path=str(CALLS / truth["file"]),
+            audio_sha256=truth["sha256"],
+            channels=truth["channels"],
+            sample_rate_hz=truth["sample_rate_hz"],
+            duration_s=truth["duration_s"],
+            agent_channel=row.get("agent_channel") or None,
+            metadata={"skill_queue": row.get("queue"), "direction": row.get("direction")},
+        )
+        work = CallWork(info)
+        DecodeStage().run(work)
+        cached = AUDIO_CACHE / f"{truth['sha256'][:16]}-{settings.asr_engine}.json"
+        if cached.exists():
+            work.transcript = transcript_from_dict(json.loads(cached.read_text("utf-8")))
+        else:
+            transcribe = transcribe or TranscribeStage(build_transcriber(settings), settings)
+            transcribe.run(work)
+            assert work.transcript is not None
+            cached.write_text(json.dumps(transcript_to_dict(work.transcript), ensure_ascii=False))
+        for stage in stages:
+            stage.run(work)
+        assert work.result is not None
+        results.append(work.result)
+    return results
+
+
 SETS = {
     "dev": lambda: dialogue_cases("dev_*.jsonl"),
     "holdout": lambda: dialogue_cases("holdout_*.jsonl"),
     "helpdesk": helpdesk_cases,
     "fixtures": fixture_cases,
+    "audio": audio_cases,
 }
 
 
@@ -176,8 +253,11 @@ def main() -> None:
         cases = SETS[name]()
         if not cases:
             continue
-        results, encode_s, score_s = score(cases, args.scorecard)
         fatal_items = {i.id for i in load_scorecard(args.scorecard).items if i.fatal}
+        if name == "audio":
+            report(name, cases, score_audio(cases, args.scorecard), args.errors, fatal_items)
+            continue
+        results, encode_s, score_s = score(cases, args.scorecard)
         report(name, cases, results, args.errors, fatal_items)
         turns = sum(len(json.loads(c.line)["segments"]) for c in cases)
         print(

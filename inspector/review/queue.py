@@ -53,6 +53,8 @@ class QueueRow:
     needs_review: bool
     review_status: str | None
     flags: list[str] = field(default_factory=list)
+    #: items the machine was unsure of (routed to a reviewer or sampled), with the reason
+    unsure: list[tuple[str, str, float]] = field(default_factory=list)
 
 
 def _conditions(f: QueueFilter) -> tuple[list[Any], bool, bool]:
@@ -141,13 +143,24 @@ def queue_query(f: QueueFilter, scope: Any = None) -> Any:
 def _rows(session: Session, query: Any) -> list[QueueRow]:
     rows = session.execute(query).all()
     flags: dict[int, list[str]] = {}
+    unsure: dict[int, list[tuple[str, str, float]]] = {}
     pks = [r[0] for r in rows]
     if pks:
         for pk, flag in session.execute(
             select(CallFlag.call_pk, CallFlag.flag).where(CallFlag.call_pk.in_(pks))
         ):
             flags.setdefault(pk, []).append(flag)
-    return [QueueRow(*r, flags=sorted(set(flags.get(r[0], [])))) for r in rows]
+        for pk, item_id, route, confidence in session.execute(
+            select(ScoreResult.call_pk, ItemResultRow.item_id, ItemResultRow.route)
+            .add_columns(ItemResultRow.confidence)
+            .join(ItemResultRow, ItemResultRow.result_id == ScoreResult.id)
+            .where(ScoreResult.call_pk.in_(pks), ItemResultRow.route != "final")
+        ):
+            unsure.setdefault(pk, []).append((item_id, route, confidence))
+    return [
+        QueueRow(*r, flags=sorted(set(flags.get(r[0], []))), unsure=unsure.get(r[0], []))
+        for r in rows
+    ]
 
 
 def page(

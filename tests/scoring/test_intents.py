@@ -8,10 +8,13 @@ from collections import Counter
 
 import numpy as np
 import pytest
+import yaml
 
-from core.errors import ConfigError
+from core.errors import ConfigError, ScorecardError
+from scoring.engine import check
 from scoring.intents import ACTS, builtin_heads, fit_heads, load_bank, sentence_units
 from scoring.matching import normalize
+from scoring.scorecard import _Ctx, parse_condition, parse_scorecard
 from tests.factories import REPO
 from tests.scoring.factories import make_view
 
@@ -80,3 +83,85 @@ def test_sentences_split_at_strong_punctuation_only() -> None:
     view = make_view((0.0, 5.0, "agent", "好的，已经办好了。请问还有其他问题吗？3.5元"))
     units = sentence_units(view.segments)
     assert [t for _, t in units] == ["好的，已经办好了。", "请问还有其他问题吗？", "3.5元"]
+
+
+UPSELL = [
+    "我给您推荐一下我们的五G套餐，网速快很多",
+    "现在升级五G套餐每月只多十块钱",
+    "您可以考虑换成五G套餐，流量更多",
+    "五G套餐现在有优惠，要不要给您办一个",
+    "建议您升级到五G，看视频不卡",
+    "我们新出了五G畅享套餐，很适合您",
+    "给您换个五G的套餐吧，性价比更高",
+    "五G套餐送视频会员，您有兴趣吗",
+    "升级五G以后网速能提高好几倍",
+    "这边可以帮您把套餐升到五G",
+]
+NOT_UPSELL = [
+    "您现在用的是四G套餐",
+    "您的流量还剩三个G",
+    "这个月的话费是八十元",
+    "请您提供一下机主姓名",
+    "您的宽带已经恢复了",
+    "请问还有其他问题吗",
+    "好的，已经帮您取消了",
+    "您家附近的基站正在维护",
+    "稍后请对我的服务进行评价",
+    "感谢您的来电，再见",
+]
+
+
+def _upsell_card(examples: list[str], counters: list[str]):  # type: ignore[no-untyped-def]
+    return parse_scorecard(
+        yaml.safe_load(
+            yaml.safe_dump(
+                {
+                    "name": "sales",
+                    "acts": {
+                        "upsell_5g": {
+                            "role": "agent",
+                            "examples": examples,
+                            "counter_examples": counters,
+                        }
+                    },
+                    "sections": [
+                        {
+                            "title": "s",
+                            "items": [
+                                {
+                                    "id": "offered_5g",
+                                    "points": 5,
+                                    "pass_when": {"intent": {"act": "upsell_5g", "role": "agent"}},
+                                }
+                            ],
+                        }
+                    ],
+                },
+                allow_unicode=True,
+            )
+        ),
+        "sales.yaml",
+    )
+
+
+def test_a_scorecard_defines_its_own_act_from_examples() -> None:
+    card = _upsell_card(UPSELL, NOT_UPSELL)
+    report = card.custom_report["upsell_5g"]
+    assert report["positives"] == len(UPSELL) and report["cv_f1"] >= 0.7
+    offered = make_view((0.0, 4.0, "agent", "要不要顺便给您升个五G套餐？现在办很划算。"))
+    plain = make_view((0.0, 4.0, "agent", "您这个月的账单已经发到邮箱了。"))
+    item = card.items[0]
+    view = type(offered)(offered.transcript, offered.metrics, {}, card.custom_heads)
+    assert check(item.pass_when, view).matched
+    view = type(plain)(plain.transcript, plain.metrics, {}, card.custom_heads)
+    assert not check(item.pass_when, view).matched
+
+
+def test_custom_act_errors_name_the_act_and_field() -> None:
+    with pytest.raises(ScorecardError, match=r"act 'upsell_5g': field 'examples': at least 8"):
+        _upsell_card(UPSELL[:3], NOT_UPSELL)
+
+
+def test_an_unknown_act_is_refused_when_the_scorecard_loads() -> None:
+    with pytest.raises(ScorecardError, match=r"field 'when.intent.act': unknown act 'upsell'"):
+        parse_condition({"intent": {"act": "upsell"}}, _Ctx("t.yaml", "flag 'x'"), "when")

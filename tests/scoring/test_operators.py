@@ -206,3 +206,25 @@ def test_sentiment_without_scores_never_matches() -> None:
 )
 def test_windows_across_turns_and_limits(condition: dict, matched: bool) -> None:
     assert run(condition).matched is matched
+
+
+@pytest.mark.parametrize(
+    ("condition", "matched"),
+    [
+        ({"intent": {"act": "closing", "role": "agent", "window": {"last_turns": 1}}}, True),
+        ({"intent": {"act": "closing", "role": "agent", "window": {"first_turns": 1}}}, False),
+        ({"intent": {"act": "further_help", "role": "agent", "window": {"last_turns": 1}}}, True),
+        ({"intent": {"act": "survey_invite", "role": "agent"}}, False),
+        ({"intent": {"act": "identity_request", "role": "agent"}}, True),
+        ({"intent": {"act": "churn_threat", "role": "customer"}}, False),
+        ({"intent": {"act": "apology", "role": "agent", "exclude": ["抱歉"]}}, False),
+        ({"intent": {"act": "apology", "role": "agent", "min_chars": 40}}, False),
+        ({"intent": {"act": "hold_announce", "unless": ["hold_announce"]}}, False),
+    ],
+)
+def test_intent_operator_table(condition: dict, matched: bool) -> None:
+    hit = run(condition)
+    assert hit.matched is matched
+    assert hit.basis == frozenset({"intent"}) and 0.0 <= hit.belief <= 1.0
+    if matched:
+        assert hit.evidence and all(e.role == "agent" for e in hit.evidence)

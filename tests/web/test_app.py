@@ -154,3 +154,26 @@ def test_user_text_is_escaped(as_role) -> None:
     for page in (agent.get("/appeals"), agent.get(f"/calls/{pk}")):
         body = page.get_data(as_text=True)
         assert reason not in body and "&lt;script&gt;alert(1)&lt;/script&gt;" in body
+
+
+def test_verdict_basis_confidence_and_routing_are_shown(as_role, sessions) -> None:
+    from sqlalchemy import select, update
+
+    from inspector.store.models import Call, ItemResultRow, ScoreResult
+
+    client = as_role("qa")
+    pk = call_pk(client, "c21_score_solicitation")
+    page = client.get(f"/calls/{pk}").get_data(as_text=True)
+    assert "原文" in page and "置信 1.00" in page  # the exact top-score request
+    # a verdict the machine is unsure of shows in the queue with its confidence
+    with sessions.begin() as session:
+        result_id = session.scalar(
+            select(ScoreResult.id).join(Call).where(Call.call_id == "c01_compliant_billing")
+        )
+        session.execute(
+            update(ItemResultRow)
+            .where(ItemResultRow.result_id == result_id, ItemResultRow.item_id == "closing")
+            .values(route="review", confidence=0.61, review_reason="置信度低")
+        )
+    queue = client.get("/?sort=newest").get_data(as_text=True)
+    assert "closing 低置信 0.61" in queue
