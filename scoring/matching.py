@@ -80,7 +80,9 @@ def word_bounds(norm: str) -> frozenset[int]:
     return frozenset(bounds)
 
 
-def find_pinyin(text: str, phrase: str, threshold: float) -> str | None:
+def find_pinyin(
+    text: str, phrase: str, threshold: float, min_chars: int = MIN_FUZZY_CHARS
+) -> str | None:
     """The span of `text` that sounds like `phrase` (pinyin similarity >= threshold, 0-100).
 
     A fuzzy span must cover whole words: it starts and ends on a word boundary, so the end of
@@ -93,7 +95,7 @@ def find_pinyin(text: str, phrase: str, threshold: float) -> str | None:
         return target if find_exact(norm, target) else None
     if target in norm:
         return target
-    if len(target) < MIN_FUZZY_CHARS:
+    if len(target) < max(min_chars, 2):
         return None
     want = " ".join(spell(target))
     spelled = spell(norm)
