@@ -54,7 +54,9 @@ def check(condition: Condition, view: CallView, only: frozenset[str] | None = No
     if isinstance(condition, AnyOf):
         hits = [check(c, view, only) for c in condition.children]
         matched = [h for h in hits if h.matched]
-        deciding = matched or hits
+        # what decided it: the surest matching branch (an exact phrase over a model's guess)
+        surest = max((h.belief for h in matched), default=0.0)
+        deciding = [h for h in matched if h.belief == surest] or hits
         return Hit(
             bool(matched),
             sum(h.count for h in matched),
