@@ -49,6 +49,12 @@ def test_worker_transcribes_with_one_model_load(settings, sessions, tmp_path, mo
     for call_id, role, text in rows:
         by_call.setdefault(call_id, []).append((role, text))
     assert "edge_silence" not in by_call  # silence: no invented words
+    with sessions() as session:
+        silent = session.scalar(select(Call).where(Call.call_id == "edge_silence"))
+        # nothing to judge: flagged, no QA result, so no QA statistic counts it
+        assert [f.flag for f in silent.flags] == ["no_speech"] and not silent.score_results
+        spoken = session.scalar(select(Call).where(Call.call_id == "c06_no_script"))
+        assert spoken.score_results and "no_speech" not in {f.flag for f in spoken.flags}
     assert by_call["c05_wei_greeting"][0][0] == "agent"
     assert "营业厅" in "".join(t for r, t in by_call["c05_wei_greeting"] if r == "customer")
     assert {r for r, _ in by_call["c06_no_script"]} == {"agent", "customer"}
