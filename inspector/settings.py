@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import re
 import secrets
 import tomllib
 import types
@@ -11,6 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any, Literal
+from urllib.parse import parse_qsl, urlencode, urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from core.errors import ConfigError
@@ -132,11 +134,21 @@ class Settings:
     # web
     host: str = "127.0.0.1"
     port: int = 5000
+    #: the UI is reached over HTTPS (directly or behind a TLS proxy that sets X-Forwarded-Proto):
+    #: cookies are marked Secure, plain-HTTP requests are redirected and HSTS is sent. Off by
+    #: default so a plain-HTTP instance (the demo, tests, a lab) can still sign in; production
+    #: marks cookies Secure either way.
+    https: bool = False
 
     @property
     def database(self) -> str:
         """The SQLAlchemy URL; the embedded default is a SQLite file in the data directory."""
         return self.database_url or f"sqlite:///{(self.data_dir / 'inspector.db').resolve()}"
+
+    @property
+    def secure_cookies(self) -> bool:
+        """Session cookies only over HTTPS: when `https` is on, and always in production."""
+        return self.https or self.env == "production"
 
     @property
     def composite_weights(self) -> dict[str, float]:
@@ -312,13 +324,62 @@ def ensure_instance_secrets(settings: Settings) -> Settings:
     return dataclasses.replace(settings, **{name: stored[name] for name in missing})
 
 
+MASK = "***"
+#: query parameters of a connection URL that carry a credential (libpq, redis, AMQP, S3 ...)
+_SECRET_PARAM = re.compile(r"pass|pwd|secret|token|key|auth|credential", re.IGNORECASE)
+_URL = re.compile(r"\b[A-Za-z][A-Za-z0-9+.-]*://[^\s\"'<>]+")
+
+
+def mask_url(url: str) -> str:
+    """A URL with its credentials masked: the password in user:password@ (or a bare token
+    before @) and any secret-looking query parameter; a URL without any is returned as is."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return MASK
+    netloc, query = parts.netloc, parts.query
+    if "@" in netloc:
+        userinfo, _, host = netloc.rpartition("@")
+        user, colon, _password = userinfo.partition(":")
+        # redis://:password@host and token-only URLs (https://TOKEN@host) hide it all
+        netloc = f"{user}:{MASK}@{host}" if colon and user else f"{MASK}@{host}"
+    pairs = parse_qsl(query, keep_blank_values=True)
+    if any(_SECRET_PARAM.search(k) and v for k, v in pairs):
+        query = urlencode(
+            [(k, MASK if _SECRET_PARAM.search(k) and v else v) for k, v in pairs], safe="*/:"
+        )
+    if (netloc, query) == (parts.netloc, parts.query):
+        return url
+    return (
+        f"{parts.scheme}://{netloc}{parts.path}"
+        + (f"?{query}" if query else "")
+        + (f"#{parts.fragment}" if parts.fragment else "")
+    )
+
+
+def mask_urls(text: str) -> str:
+    """Every URL inside a text with its credentials masked."""
+    return _URL.sub(lambda m: mask_url(m.group(0)), text)
+
+
 def as_dict(settings: Settings) -> dict[str, Any]:
-    """Settings as plain values, secrets masked (for `inspector config`)."""
+    """Settings as plain values, secrets and credentials inside URLs masked (for `inspector
+    config`)."""
     out: dict[str, Any] = {}
     for f in fields(settings):
         value = getattr(settings, f.name)
         if f.name in SECRET_FIELDS:
-            value = "***" if value else ""
-        out[f.name] = str(value) if isinstance(value, Path) else value
-    out["database"] = settings.database
+            value = MASK if value else ""
+        out[f.name] = _shown(value)
+    out["database"] = _shown(settings.database)
     return out
+
+
+def _shown(value: Any) -> Any:
+    if isinstance(value, Path):
+        return str(value)
+    if isinstance(value, str):
+        return mask_urls(value)
+    if isinstance(value, tuple):
+        return [_shown(v) for v in value]
+    return value

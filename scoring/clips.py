@@ -117,14 +117,15 @@ class ClipFile:
 def playlist_zip(name: str, clips: Sequence[ClipFile], skipped: Sequence[str] = ()) -> bytes:
     """A ZIP with each clip's WAV and transcript and an index.csv (UTF-8 with BOM) listing the
     clips in order with their transcripts; clips that could not be cut are named in README."""
-    import csv
     import io
     import re
     import zipfile
 
+    from core.cells import csv_writer
+
     buffer = io.BytesIO()
     index = io.StringIO()
-    writer = csv.writer(index)
+    writer = csv_writer(index)  # text cells that look like formulas are neutralised
     writer.writerow(
         [
             "position",

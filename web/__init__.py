@@ -9,6 +9,9 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from inspector.settings import Settings
 from inspector.store.database import make_engine, make_session_factory
+from web.security import IdConverter, QuietRequestHandler, protect
+
+__all__ = ["QuietRequestHandler", "create_app"]
 
 
 def create_app(settings: Settings, session_factory: sessionmaker[Session] | None = None) -> Flask:
@@ -20,9 +23,10 @@ def create_app(settings: Settings, session_factory: sessionmaker[Session] | None
         SECRET_KEY=settings.secret_key,
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
-        SESSION_COOKIE_SECURE=settings.env == "production",
+        SESSION_COOKIE_SECURE=settings.secure_cookies,
         REMEMBER_COOKIE_HTTPONLY=True,
         REMEMBER_COOKIE_SAMESITE="Lax",
+        REMEMBER_COOKIE_SECURE=settings.secure_cookies,
         WTF_CSRF_TIME_LIMIT=None,  # the token lives as long as the session
     )
     if session_factory is None:
@@ -45,6 +49,8 @@ def create_app(settings: Settings, session_factory: sessionmaker[Session] | None
     from web.review import bp as review_bp
     from web.training import bp as training_bp
 
+    app.url_map.converters["int"] = IdConverter  # before any route is added
+    protect(app, settings)
     CSRFProtect(app)
     login_manager.init_app(app)
     limiter.init_app(app)

@@ -1,8 +1,8 @@
-"""Export one record per call: metadata, transcript, metrics and score, as JSONL or CSV."""
+"""Export one record per call: metadata, transcript, metrics and score, as JSONL or CSV (cells
+made spreadsheet-safe by `core.cells`)."""
 
 from __future__ import annotations
 
-import csv
 import json
 from collections.abc import Iterator
 from typing import Any, TextIO
@@ -10,6 +10,7 @@ from typing import Any, TextIO
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from core.cells import CsvDictWriter
 from inspector.store.models import Call, ScoreResult
 
 CSV_COLUMNS = [
@@ -166,7 +167,7 @@ def write_export(session: Session, out: TextIO, fmt: str) -> int:
             out.write(json.dumps(record, ensure_ascii=False) + "\n")
             n += 1
         return n
-    writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS)
+    writer = CsvDictWriter(out, fieldnames=CSV_COLUMNS)
     writer.writeheader()
     for record in iter_records(session):
         writer.writerow(csv_row(record))

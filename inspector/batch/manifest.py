@@ -56,14 +56,27 @@ def parse_timestamp(value: str, tz: ZoneInfo) -> datetime:
     return parsed.replace(tzinfo=tz) if parsed.tzinfo is None else parsed
 
 
+#: the years a report or filter bound may name: far enough inside datetime's 1-9999 that moving
+#: it to UTC, to the centre's zone or to the start of its week or month cannot overflow
+RANGE_YEARS = (1900, 2999)
+
+
 def parse_range(
     start: str | None, end: str | None, tz: ZoneInfo
 ) -> tuple[datetime | None, datetime | None]:
-    """A from/to pair of a report or filter (either may be empty); ValueError when malformed."""
-    return (
-        parse_timestamp(start, tz) if start else None,
-        parse_timestamp(end, tz) if end else None,
-    )
+    """A from/to pair of a report or filter (either may be empty); ValueError when malformed
+    or outside RANGE_YEARS."""
+    return _bound(start, tz), _bound(end, tz)
+
+
+def _bound(value: str | None, tz: ZoneInfo) -> datetime | None:
+    if not value:
+        return None
+    parsed = parse_timestamp(value, tz)
+    first, last = RANGE_YEARS
+    if not first <= parsed.year <= last:  # 9999-12-31T23:59:59-12:00 is in 10000 in UTC
+        raise ValueError(f"{value!r} is outside the years {first}-{last}")
+    return parsed
 
 
 def _row(number: int, raw: Mapping[str, Any], base: Path, tz: ZoneInfo, where: str) -> ManifestRow:

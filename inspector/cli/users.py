@@ -25,7 +25,10 @@ def users_group() -> None:
 @click.option(
     "--password",
     default=None,
-    help="At least 8 characters (default: generated and printed once).",
+    help=(
+        "At least 12 characters or a passphrase of 3+ words; not a common password nor the "
+        "user name (default: generated and printed once)."
+    ),
 )
 @click.pass_context
 def users_add_cmd(

@@ -13,7 +13,7 @@ from inspector.store.database import make_engine
 
 def _serve(settings: Settings) -> None:
     from inspector.store.database import analyze
-    from web import create_app
+    from web import QuietRequestHandler, create_app
 
     engine = make_engine(settings.database)
     analyze(engine)  # planner statistics for the queue's filters
@@ -26,7 +26,13 @@ def _serve(settings: Settings) -> None:
         target=app.extensions["inspector.dashboard"].warm, name="dashboard-warm", daemon=True
     ).start()
     click.echo(f"Review UI on http://{settings.host}:{settings.port}/  (Ctrl+C to stop)")
-    app.run(host=settings.host, port=settings.port, debug=False, use_reloader=False)
+    app.run(
+        host=settings.host,
+        port=settings.port,
+        debug=False,
+        use_reloader=False,
+        request_handler=QuietRequestHandler,  # a Server header without versions
+    )
 
 
 @main.command("serve")

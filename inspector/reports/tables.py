@@ -1,11 +1,13 @@
 """The one writer of every report table: CSV in UTF-8 with a BOM (a block per table) or XLSX
-(a sheet per table, with number formats)."""
+(a sheet per table, with number formats). Text never becomes a formula: CSV cells go through
+`core.cells` and XLSX text is written as strings."""
 
 from __future__ import annotations
 
-import csv
 from pathlib import Path
 from typing import Any
+
+from core.cells import csv_writer
 
 PERCENT = {"response_rate", "satisfied_rate", "dissatisfied_rate", "csat_top2"}
 
@@ -16,7 +18,7 @@ Table = tuple[list[tuple[str, str]], list[dict[str, Any]]]  # (key, header) colu
 def write_table_csv(path: Path, tables: dict[str, Table]) -> None:
     """CSV in UTF-8 with a BOM (Excel opens Chinese correctly); one block per table."""
     with path.open("w", encoding="utf-8-sig", newline="") as fh:
-        writer = csv.writer(fh)
+        writer = csv_writer(fh)
         for name, (columns, rows) in tables.items():
             writer.writerow(["table", *[label for _, label in columns]])
             for row in rows:
@@ -54,6 +56,9 @@ def write_tables_xlsx(path: Path, tables: dict[str, Table]) -> None:
             cell.font = Font(bold=True)
         for row in rows:
             sheet.append([row.get(key) for key, _ in columns])
+            for cell in sheet[sheet.max_row]:
+                if isinstance(cell.value, str):
+                    cell.data_type = "s"  # text as text: "=1+2" must not become a formula
         for index, (key, label) in enumerate(columns, start=1):
             letter = sheet.cell(row=1, column=index).column_letter
             sheet.column_dimensions[letter].width = max(10, len(label) * 2 + 2)

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import math
 import random
-from dataclasses import dataclass, field
+import re
+from dataclasses import dataclass, field, replace
 from datetime import datetime
+from pathlib import PurePath
 from typing import Any
 
 from sqlalchemy import and_, exists, func, select
@@ -47,6 +50,7 @@ class QueueRow:
     team: str | None
     queue: str | None
     status: str
+    #: why processing failed, with server paths replaced by the recording's name (every role)
     error: str | None
     score: float | None
     fatal: bool
@@ -55,6 +59,27 @@ class QueueRow:
     flags: list[str] = field(default_factory=list)
     #: items the machine was unsure of (routed to a reviewer or sampled), with the reason
     unsure: list[tuple[str, str, float]] = field(default_factory=list)
+    #: the failure reason as the worker wrote it, paths included (admins and logs only)
+    error_detail: str | None = None
+
+
+#: an absolute file path inside a message (POSIX or Windows), up to a space, quote or colon
+_PATH = re.compile(r"""(?<![\w.:/])(?:[A-Za-z]:)?[/\\](?:[^\s'"():/\\]+[/\\])+[^\s'"():,;]*""")
+
+
+def public_reason(error: str | None, recording: str, paths: tuple[str | None, ...] = ()) -> str:
+    """A failure reason fit for every role: the recording's paths (source file, stored copy)
+    become its name, and any other absolute path its last component."""
+    if not error:
+        return ""
+    for path in sorted((p for p in paths if p), key=len, reverse=True):
+        error = error.replace(path, recording)
+    return _PATH.sub(lambda m: PurePath(m.group(0).replace("\\", "/")).name or "…", error)
+
+
+def recording_name(source_path: str | None, call_id: str) -> str:
+    """The name people know a recording by: its file name as ingested."""
+    return PurePath(source_path).name if source_path else call_id
 
 
 def _conditions(f: QueueFilter) -> tuple[list[Any], bool, bool]:
@@ -122,6 +147,7 @@ def queue_query(f: QueueFilter, scope: Any = None) -> Any:
         select(Call.id, Call.call_id, Call.started_at, Call.agent_id, Call.team, Call.skill_queue)
         .add_columns(Job.status, Job.error, ScoreResult.final_score, ScoreResult.fatal)
         .add_columns(ScoreResult.needs_review, ScoreResult.review_status)
+        .add_columns(Call.source_path, Call.audio_path)
         .join(Job, Job.call_pk == Call.id)
         # a call has at most one result: re-processing replaces it (inspector/batch/results.py)
         .outerjoin(ScoreResult, ScoreResult.call_pk == Call.id)
@@ -157,10 +183,14 @@ def _rows(session: Session, query: Any) -> list[QueueRow]:
             .where(ScoreResult.call_pk.in_(pks), ItemResultRow.route != "final")
         ):
             unsure.setdefault(pk, []).append((item_id, route, confidence))
-    return [
-        QueueRow(*r, flags=sorted(set(flags.get(r[0], []))), unsure=unsure.get(r[0], []))
-        for r in rows
-    ]
+    out = []
+    for *columns, source_path, audio_path in rows:
+        pk = columns[0]
+        row = QueueRow(*columns, flags=sorted(set(flags.get(pk, []))), unsure=unsure.get(pk, []))
+        name = recording_name(source_path, row.call_id)
+        shown = public_reason(row.error, name, (source_path, audio_path)) or None
+        out.append(replace(row, error=shown, error_detail=row.error))
+    return out
 
 
 def page(
@@ -189,7 +219,7 @@ def sample(
         amount = float(text.rstrip("%"))
     except ValueError:
         raise ValueError(f"sample {per_agent!r}: use a count (5) or a percentage (10%)") from None
-    if amount <= 0 or (percent and amount > 100):
+    if not math.isfinite(amount) or amount <= 0 or (percent and amount > 100):
         raise ValueError(f"sample {per_agent!r} is out of range")
     ids = session.connection().execute(count_query(f, scope, Call.id, Call.agent_id)).all()
     by_agent: dict[str | None, list[int]] = {}

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import json
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -12,6 +11,7 @@ from typing import Any
 from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
+from core.cells import csv_writer
 from inspector.settings import Settings
 from inspector.store.models import Call, SurveyResponse, utcnow
 from surveys.parse import RowError, SurveyRecord, load_profile, parse_file
@@ -228,7 +228,7 @@ def _write_errors(settings: Settings, source: Path, errors: list[RowError]) -> P
     settings.exports_dir.mkdir(parents=True, exist_ok=True)
     target = settings.exports_dir / f"{source.stem}.errors.csv"
     with target.open("w", encoding="utf-8-sig", newline="") as fh:
-        writer = csv.writer(fh)
+        writer = csv_writer(fh)  # the file and reasons quote hostile input
         writer.writerow(["file", "row", "field", "reason"])
         writer.writerows([str(source), e.row, e.field, e.reason] for e in errors)
     return target

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session
 
+from core.cells import safe_cell
 from core.errors import InspectorError
 from inspector.store.models import (
     Call,
@@ -164,7 +165,12 @@ class Archive:
 
 def playlist_archive(session: Session, playlist: Playlist, options: RenderOptions) -> Archive:
     """The playlist as a ZIP (clips, transcripts, index.csv); a clip whose recording is gone is
-    listed in README.txt instead of failing the download."""
+    listed in README.txt instead of failing the download.
+
+    The text that index.csv puts at the start of a cell (title, call id, tags, note) is made
+    spreadsheet-safe here (`core.cells`), since `scoring.clips.playlist_zip` writes the index
+    with a plain `csv.writer`; the file names it derives from the title are unchanged by that.
+    """
     from scoring.clips import playlist_zip
 
     files, skipped = [], []
@@ -176,18 +182,18 @@ def playlist_archive(session: Session, playlist: Playlist, options: RenderOption
             continue
         call = session.get(Call, clip.call_pk)
         tags = tuple(
-            t
+            safe_cell(t)
             for t in (clip.kind, clip.item_id, clip.topic and f"topic:{clip.topic}", *clip.tags)
             if t
         )
         files.append(
             ClipFile(
                 position=item.position,
-                title=clip.title,
-                call_id=call.call_id if call else "",
+                title=safe_cell(clip.title),
+                call_id=safe_cell(call.call_id if call else ""),
                 span=Span(clip.start_s, clip.end_s),
                 tags=tags,
-                note=item.note or clip.note or "",
+                note=safe_cell(item.note or clip.note or ""),
                 wav=wav_bytes(samples, rate),
                 transcript=text,
             )

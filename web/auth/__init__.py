@@ -22,6 +22,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from inspector.settings import Settings
 from inspector.store.models import Call, User, UserRole
+from web.security import local_url
 
 bp = Blueprint("auth", __name__, template_folder="../templates")
 login_manager = LoginManager()
@@ -128,13 +129,8 @@ def login() -> Any:
 
 
 def _next_url() -> str:
-    target = request.args.get("next", "")
-    # only local paths: never an open redirect
-    return (
-        target
-        if target.startswith("/") and not target.startswith("//")
-        else url_for("review.index")
-    )
+    # only paths on this host, as the browser will read them: never an open redirect
+    return local_url(request.args.get("next"), url_for("review.index"))
 
 
 @bp.post("/logout")

@@ -25,8 +25,8 @@ def _choices():
         abort(400, f"by must be one of {GROUPINGS}, period one of {PERIODS}")
     try:
         start, end = parse_range(request.args.get("from"), request.args.get("to"), config.tz)
-    except ValueError:
-        abort(400, "from/to must be dates (YYYY-MM-DD)")
+    except ValueError as exc:
+        abort(400, f"from/to must be dates (YYYY-MM-DD): {exc}")
     return config, by, period, start, end
 
 
@@ -80,8 +80,8 @@ def _dashboard_filter():  # type: ignore[no-untyped-def]
     a = request.args
     try:
         start, end = parse_range(a.get("from"), a.get("to"), settings().tz)
-    except ValueError:
-        abort(400, "from/to must be dates (YYYY-MM-DD)")
+    except ValueError as exc:
+        abort(400, f"from/to must be dates (YYYY-MM-DD): {exc}")
     try:
         return DashboardFilter(
             start=start,

@@ -32,6 +32,8 @@ from inspector.review.queue import (
     QueueFilter,
     next_unreviewed,
     page,
+    public_reason,
+    recording_name,
     sample,
 )
 from inspector.review.rounds import (
@@ -66,6 +68,7 @@ from web.auth import (
     sessions,
     settings,
 )
+from web.security import finite, page_number
 
 #: what a verdict rests on, as reviewers read it
 BASIS_LABELS = {
@@ -102,17 +105,12 @@ def _filter() -> QueueFilter:
 
     def number(name: str) -> float | None:
         value = a.get(name, "").strip()
-        if not value:
-            return None
-        try:
-            return float(value)
-        except ValueError:
-            abort(400, f"{name}: not a number")
+        return finite(value, name) if value else None
 
     try:
         start, end = parse_range(a.get("from"), a.get("to"), settings().tz)
-    except ValueError:
-        abort(400, "from/to: use YYYY-MM-DD")
+    except ValueError as exc:
+        abort(400, f"from/to: use YYYY-MM-DD ({exc})")
     sort = a.get("sort", "priority")
     if sort not in SORTS:
         abort(400, f"sort must be one of {', '.join(SORTS)}")
@@ -137,7 +135,7 @@ def _filter() -> QueueFilter:
 @requires(*EVERYONE)
 def index() -> str:
     f = _filter()
-    number = max(request.args.get("page", 1, type=int), 1)
+    number = page_number(PAGE_SIZE)
     scope = lambda q: scope_calls(q, current_user)  # noqa: E731
     with sessions()() as session:
         if request.args.get("sample"):
@@ -146,7 +144,7 @@ def index() -> str:
                     session,
                     f,
                     request.args["sample"],
-                    request.args.get("seed", 0, type=int),
+                    _seed(),
                     number,
                     PAGE_SIZE,
                     scope,
@@ -169,7 +167,16 @@ def index() -> str:
         review_statuses=REVIEW_STATUSES,
         items=[(i.id, i.title) for i in card.items],
         flags=[fl.id for fl in card.flags] + ["qa_survey_mismatch", NO_SPEECH],
+        full_reasons=current_user.role == UserRole.ADMIN,  # paths in failure reasons
     )
+
+
+def _seed() -> int:
+    value = request.args.get("seed", "").strip()
+    try:
+        return int(value) if value else 0
+    except ValueError:
+        abort(400, "seed: not a number")
 
 
 def _load_call(session: Session, pk: int) -> Call:
@@ -258,6 +265,7 @@ def call_page(pk: int) -> str:
     return render_template(
         "review/call.html",
         call=call,
+        reason=_reason(call),
         result=result,
         route_labels=ROUTE_LABELS,
         state=state,
@@ -284,6 +292,15 @@ def call_page(pk: int) -> str:
         scorecard_items=[(i.id, i.title) for i in card.items],
         next_pk=next_pk,
     )
+
+
+def _reason(call: Call) -> str:
+    """Why processing failed: server paths for admins, the recording's name for the rest."""
+    error = call.job.error if call.job else None
+    if current_user.role == UserRole.ADMIN:
+        return error or ""
+    name = recording_name(call.source_path, call.call_id)
+    return public_reason(error, name, (call.source_path, call.audio_path))
 
 
 def _next_call(session: Session, pk: int) -> int | None:
@@ -354,10 +371,8 @@ def review(pk: int):
         strict=False,
     ):
         if title.strip() or points.strip():
-            try:
-                manual.append(ManualItem(title.strip(), float(points), note.strip()))
-            except ValueError:
-                abort(400, f"manual deduction {points!r} is not a number")
+            deduction = finite(points, f"manual deduction {points!r}")
+            manual.append(ManualItem(title.strip(), deduction, note.strip()))
     with sessions().begin() as session:
         call = require_visible(session.get(Call, pk), current_user)
         result = current_result(session, call.id)

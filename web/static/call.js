@@ -1,7 +1,7 @@
 // Call page: waveform player, transcript sync, evidence seeking, skip silence, shortcuts.
 (function () {
   "use strict";
-  const data = JSON.parse(document.getElementById("call-data").textContent);
+  const data = JSON.parse(document.getElementById("call-data").dataset.json);
   const audio = document.getElementById("audio");
   const segs = Array.from(document.querySelectorAll("tr.seg"));
   const evidence = Array.from(document.querySelectorAll(".evidence"));
@@ -50,6 +50,7 @@
           duration: p.duration_s,
           splitChannels: p.channels.map(() => ({ height: 48 })),
           height: 48 * p.channels.length,
+          cspNonce: data.nonce, // its shadow-DOM <style> (the policy allows no other inline style)
         });
         if (data.regions && window.WaveSurfer.Regions) {
           const regions = ws.registerPlugin(window.WaveSurfer.Regions.create());

@@ -26,6 +26,7 @@ from inspector.training.clips import ClipFilter, ClipSpec, LibraryError, RenderO
 from scoring.pii import mask_pii
 from scoring.scorecard import load_scorecard
 from web.auth import TRAINERS, me, require_visible, requires, sessions, settings
+from web.security import finite, form_id, local_url
 
 bp = Blueprint("training", __name__, template_folder="../templates")
 
@@ -36,10 +37,7 @@ def _items() -> list[tuple[str, str]]:
 
 
 def _float(name: str) -> float:
-    try:
-        return float(request.form.get(name, ""))
-    except ValueError:
-        abort(400, f"{name}: not a number")
+    return finite(request.form.get(name, ""), name)
 
 
 def _spec(call_pk: int, start_s: float = 0.0, end_s: float = 0.0) -> ClipSpec:
@@ -71,7 +69,7 @@ def create(pk: int):
         except LibraryError as exc:
             abort(400, str(exc))
         clip_id, start_s, end_s = clip.id, clip.start_s, clip.end_s
-        playlist_id = request.form.get("playlist_id", type=int)
+        playlist_id = form_id("playlist_id")
         if playlist_id:
             try:
                 playlist = playlist_library.get_playlist(session, me(session), playlist_id)
@@ -95,10 +93,7 @@ def clips() -> str:
     a = request.args
 
     def number(name: str) -> float | None:
-        try:
-            return float(a[name]) if a.get(name, "").strip() else None
-        except ValueError:
-            abort(400, f"{name}: not a number")
+        return finite(a[name], name) if a.get(name, "").strip() else None
 
     f = ClipFilter(
         text=a.get("q") or None,
@@ -309,15 +304,14 @@ def _change(playlist_id: int, action: Any, message: str):
         except LookupError:
             abort(404)
     flash(message)
-    return redirect(
-        request.form.get("next") or url_for("training.playlist_page", playlist_id=playlist_id)
-    )
+    back = url_for("training.playlist_page", playlist_id=playlist_id)
+    return redirect(local_url(request.form.get("next"), back))
 
 
 @bp.post("/playlists/<int:playlist_id>/items")
 @requires(*TRAINERS)
 def add_item(playlist_id: int):
-    clip_id = request.form.get("clip_id", type=int)
+    clip_id = form_id("clip_id")
 
     def act(session: Session, me: User, playlist: Any) -> None:
         playlist_library.add_to_playlist(
