@@ -14,12 +14,24 @@ from core.errors import AudioDecodeError
 FFMPEG_ONLY_SUFFIXES = {".m4a", ".aac", ".amr", ".wma", ".mp4", ".3gp", ".webm"}
 
 
+def _encodable(path: Path) -> bool:
+    try:
+        str(path).encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def probe(path: Path) -> AudioInfo:
     """Read a recording's header (format, rate, channels, length) without decoding it."""
     path = Path(path)
     _check_file(path)
     try:
-        info = sf.info(str(path))
+        if _encodable(path):
+            info = sf.info(str(path))
+        else:  # a name libsndfile cannot take (bytes of another encoding): read by handle
+            with path.open("rb") as fh:
+                info = sf.info(fh)
     except (sf.LibsndfileError, RuntimeError) as exc:
         return _probe_fallback(path, exc)
     if info.frames <= 0 or info.samplerate <= 0:
@@ -73,7 +85,11 @@ def decode(path: Path) -> DecodedAudio:
     path = Path(path)
     info = probe(path)
     try:
-        data, rate = sf.read(str(path), dtype="float32", always_2d=True)
+        if _encodable(path):
+            data, rate = sf.read(str(path), dtype="float32", always_2d=True)
+        else:
+            with path.open("rb") as fh:
+                data, rate = sf.read(fh, dtype="float32", always_2d=True)
     except (sf.LibsndfileError, RuntimeError) as exc:
         return _decode_fallback(path, info, exc)
     if data.shape[0] == 0:

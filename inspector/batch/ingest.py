@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import logging
+import os
 import re
 import shutil
 from collections.abc import Iterable
@@ -90,13 +91,26 @@ def _apply_metadata(call: Call, row: ManifestRow | None, settings: Settings) -> 
     call.extra = extra
 
 
+def safe_text(value: str | Path) -> str:
+    """A file name as text that any database and any HTTP header can hold: bytes that are not
+    UTF-8 (a name from another system's encoding) become \\xNN, control characters \\uNNNN."""
+    raw = os.fsencode(value).decode("utf-8", "backslashreplace")
+    return "".join(c if c.isprintable() else f"\\u{ord(c):04x}" for c in raw)
+
+
 def ingest_file(
     session: Session, settings: Settings, path: Path, call_id: str, row: ManifestRow | None = None
 ) -> tuple[str, Call | None]:
-    """Ingest one file in the caller's transaction; returns (outcome, call)."""
+    """Ingest one file in the caller's transaction; returns (outcome, call).
+
+    The same bytes under the same call id are unchanged; under another call id they are another
+    call (the audio store keeps the bytes once)."""
+    call_id = safe_text(call_id)
     sha = sha256_file(path)
     existing = session.scalar(
-        select(Call).where(Call.audio_sha256 == sha, Call.is_current.is_(True)).limit(1)
+        select(Call)
+        .where(Call.call_id == call_id, Call.audio_sha256 == sha, Call.is_current.is_(True))
+        .limit(1)
     )
     if existing is not None:
         return "unchanged", existing
@@ -105,7 +119,7 @@ def ingest_file(
         call_id=call_id,
         version=(previous or 0) + 1,
         is_current=True,
-        source_path=str(path.resolve()),
+        source_path=safe_text(path.resolve()),
         audio_sha256=sha,
         file_size=path.stat().st_size,
         extra={},
@@ -173,6 +187,7 @@ def ingest(
     if target.is_dir():
         items = [(path, call_id, None) for path, call_id in _scan_folder(target, settings)]
     elif target.suffix.lower() in MANIFEST_SUFFIXES:
+        rows: dict[str, list[int]] = {}
         for entry in read_manifest(target, settings.tz):
             if isinstance(entry, ManifestError):
                 report.errors.append(str(entry))
@@ -182,16 +197,31 @@ def ingest(
                     f"{target}: row {entry.row}: field 'file': {entry.file} not found"
                 )
                 continue
-            items.append((entry.file, entry.call_id or entry.file.stem, entry))
+            call_id = entry.call_id or entry.file.stem
+            rows.setdefault(call_id, []).append(entry.row)
+            items.append((entry.file, call_id, entry))
+        # a call id twice in one manifest: which row is right is the sender's to say
+        repeated = {cid: found for cid, found in rows.items() if len(found) > 1}
+        for cid, found in repeated.items():
+            listed = ", ".join(str(r) for r in found)
+            report.errors.append(
+                f"{target}: rows {listed}: field 'call_id': {cid!r} is repeated; none ingested"
+            )
+        items = [item for item in items if item[1] not in repeated]
     else:
         items = [(target, target.stem, None)]
     for path, call_id, row in items:
+        shown = safe_text(path)
         try:
             with session_factory.begin() as session:
                 outcome, _ = ingest_file(session, settings, path, call_id, row)
         except OSError as exc:
-            report.errors.append(f"{path}: cannot read: {exc.strerror or exc}")
+            report.errors.append(f"{shown}: cannot read: {exc.strerror or exc}")
             continue
-        _record(report, outcome, call_id)
-        log.debug("ingest %s: %s", outcome, path)
+        except Exception as exc:  # the batch boundary: one file never stops the folder
+            log.exception("ingest %s", shown)
+            report.errors.append(f"{shown}: not ingested: {type(exc).__name__}: {exc}")
+            continue
+        _record(report, outcome, safe_text(call_id))
+        log.debug("ingest %s: %s", outcome, shown)
     return report

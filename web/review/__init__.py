@@ -4,6 +4,7 @@ and appeals."""
 from __future__ import annotations
 
 import math
+import re
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -317,7 +318,9 @@ def audio(pk: int):
         path = call.audio_path
     if not path or not Path(path).is_file():
         abort(404)
-    return send_file(path, conditional=True, max_age=0, download_name=f"{call.call_id}.wav")
+    # the call id may come from any file name: no line breaks or quotes in the header
+    name = re.sub(r"[\x00-\x1f\x7f\"\\\\/]", "_", call.call_id) or "call"
+    return send_file(path, conditional=True, max_age=0, download_name=f"{name}.wav")
 
 
 @bp.get("/calls/<int:pk>/peaks.json")

@@ -41,14 +41,15 @@ def test_folder_ingest_is_idempotent(settings: Settings, sessions, tmp_path: Pat
     assert all(j.status == JobStatus.QUEUED for j in _jobs(sessions).values())
 
 
-def test_same_content_under_another_name_is_a_no_op(
+def test_same_content_under_another_call_id_is_another_call(
     settings: Settings, sessions, tmp_path: Path
 ) -> None:
     make_wav(tmp_path / "a" / "x.wav", seed=5)
     make_wav(tmp_path / "b" / "renamed.wav", seed=5)
     assert ingest(sessions, settings, tmp_path / "a").added == ["x"]
-    assert ingest(sessions, settings, tmp_path / "b").unchanged == ["renamed"]
-    assert len(_calls(sessions)) == 1
+    assert ingest(sessions, settings, tmp_path / "b").added == ["renamed"]
+    calls = _calls(sessions)
+    assert len(calls) == 2 and calls[0].audio_path == calls[1].audio_path  # bytes stored once
 
 
 def test_changed_file_becomes_a_new_version(settings: Settings, sessions, tmp_path: Path) -> None:
