@@ -152,6 +152,34 @@ def renew(
         return done.rowcount == 1
 
 
+def release_dead_worker(
+    session_factory: sessionmaker[Session], worker_prefix: str, reason: str
+) -> list[str]:
+    """Queue again the calls a dead worker process held (its name starts with the prefix), at
+    once rather than when their leases run out; returns their call ids. The attempt it used is
+    counted, so a call that keeps killing workers still ends as failed."""
+    now = utcnow()
+    with session_factory.begin() as session:
+        held = session.execute(
+            select(Job.id, Call.call_id, Job.stage)
+            .join(Call, Call.id == Job.call_pk)
+            .where(Job.status == JobStatus.RUNNING, Job.worker.startswith(worker_prefix))
+        ).all()
+        for job_id, _, stage in held:
+            session.execute(
+                update(Job)
+                .where(Job.id == job_id, Job.status == JobStatus.RUNNING)
+                .values(
+                    status=JobStatus.QUEUED,
+                    lease_token=None,
+                    lease_expires_at=None,
+                    error=f"{reason} during {stage}; queued again",
+                    updated_at=now,
+                )
+            )
+    return [call_id for _, call_id, _ in held]
+
+
 def _release_held(session: Session, c: Claim, what: str, **values: Any) -> None:
     """Update the job only if we still hold its lease (else LeaseLost): the lease ends."""
     now = utcnow()

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import multiprocessing
+import multiprocessing.process
 import os
+import signal
 import socket
 import sys
 import threading
@@ -171,18 +174,40 @@ def run_worker(
             process_claim(session_factory, pipeline, claim, settings, stats)
     except KeyboardInterrupt:
         log.info("worker %s interrupted", name)
+        # the call in hand goes back to the queue now, not when its lease runs out
+        jobs.release_dead_worker(session_factory, name, "the worker was stopped")
     finally:
         engine.dispose()
     return stats
 
 
+def _watch_parent(parent_pid: int, grace_s: float = 30.0) -> None:
+    """A worker child stops when its parent is gone (killed, even with SIGKILL): it never
+    works on alone. The main thread gets SIGINT (the claim goes back to the queue); if it is
+    stuck in native code, the process exits after a grace period."""
+    while os.getppid() == parent_pid:
+        time.sleep(1.0)
+    log.warning("parent process %s is gone: stopping", parent_pid)
+    os.kill(os.getpid(), signal.SIGINT)
+    time.sleep(grace_s)
+    os._exit(1)
+
+
 def _child_main(
-    settings: Settings, burst: bool, index: int, pipeline_factory: PipelineFactory
+    settings: Settings,
+    burst: bool,
+    index: int,
+    pipeline_factory: PipelineFactory,
+    parent_pid: int | None = None,
 ) -> None:
     logging.basicConfig(
         level=settings.log_level, format="%(asctime)s %(processName)s %(levelname)s %(message)s"
     )
     logging.getLogger("faster_whisper").setLevel(logging.WARNING)
+    if parent_pid is not None:
+        threading.Thread(
+            target=_watch_parent, args=(parent_pid,), daemon=True, name="parent-watch"
+        ).start()
     run_worker(settings, burst=burst, index=index, pipeline_factory=pipeline_factory)
 
 
@@ -192,6 +217,8 @@ class Progress:
     total: int
     audio_s: float
     elapsed_s: float
+    #: worker processes that died (killed, crashed), each with the calls it held
+    died: tuple[str, ...] = ()
 
     @property
     def eta_s(self) -> float | None:
@@ -235,14 +262,20 @@ def run_workers(
     total = _pending(session_factory)
     interactive = sys.stderr.isatty() if interactive is None else interactive
     context = multiprocessing.get_context("spawn")
-    processes = [
-        context.Process(
-            target=_child_main, args=(settings, burst, i, pipeline_factory), name=f"worker-{i}"
+    parent = os.getpid()
+
+    def start(index: int) -> multiprocessing.process.BaseProcess:
+        process = context.Process(
+            target=_child_main,
+            args=(settings, burst, index, pipeline_factory, parent),
+            name=f"worker-{index}",
         )
-        for i in range(workers)
-    ]
-    for process in processes:
         process.start()
+        return process
+
+    processes = [start(i) for i in range(workers)]
+    died: list[str] = []
+    restarts = 0
     bar = None
     if interactive:
         from tqdm import tqdm
@@ -250,9 +283,30 @@ def run_workers(
         bar = tqdm(total=total, unit="call", desc="calls", dynamic_ncols=True)
     last_log = 0.0
     progress = _progress(session_factory, since, total, t0)
+    # `kill` of the parent stops the children too (signals go to the main thread only)
+    main = threading.current_thread() is threading.main_thread()
+    previous = signal.signal(signal.SIGTERM, _interrupt) if main else None
     try:
         while any(p.is_alive() for p in processes):
             time.sleep(0.5)
+            for k, process in enumerate(processes):
+                if process.is_alive() or process.exitcode in (0, None):
+                    continue
+                # a child died (SIGKILL, out of memory, a crash): its calls go back at once
+                reason = _death(process)
+                held = jobs.release_dead_worker(
+                    session_factory, f"{socket.gethostname()}:{process.pid}:", reason
+                )
+                died.append(
+                    f"{process.name} (pid {process.pid}) {reason}: "
+                    + (f"released {', '.join(held)}" if held else "held no call")
+                )
+                log.error(died[-1])
+                if restarts < workers * 3:  # the queue still drains; a call that keeps
+                    restarts += 1  # killing workers fails after max_attempts
+                    processes[k] = start(k)
+                else:
+                    processes[k] = _Finished(process.name)
             progress = _progress(session_factory, since, max(total, 1), t0)
             if bar is not None:
                 bar.total = max(total, progress.finished)
@@ -264,17 +318,60 @@ def run_workers(
                 log.info(_line(progress))
     except KeyboardInterrupt:
         log.info("interrupted: stopping workers (claimed calls go back to the queue)")
-        for process in processes:
-            process.join(timeout=30)
+        _stop(processes)
     finally:
+        if main:
+            signal.signal(signal.SIGTERM, previous)
         for process in processes:
             process.join()
         if bar is not None:
             bar.close()
-        progress = _progress(session_factory, since, total, t0)
+        progress = dataclasses.replace(
+            _progress(session_factory, since, total, t0), died=tuple(died)
+        )
         engine.dispose()
     log.info(_line(progress))
     return progress
+
+
+class _Finished:
+    """Stands in for a child that died and was not restarted."""
+
+    exitcode = 0
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def is_alive(self) -> bool:
+        return False
+
+    def join(self, timeout: float | None = None) -> None:
+        return None
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
+def _death(process: multiprocessing.process.BaseProcess) -> str:
+    code = process.exitcode or 0
+    if code < 0:
+        try:
+            return f"was killed by {signal.Signals(-code).name}"
+        except ValueError:
+            return f"was killed by signal {-code}"
+    return f"exited with status {code}"
+
+
+def _stop(processes: list) -> None:  # type: ignore[type-arg]
+    """Ask every child to stop (they hand their calls back), then make sure they have."""
+    for process in processes:
+        if process.is_alive() and process.pid:
+            os.kill(process.pid, signal.SIGINT)
+    for process in processes:
+        process.join(timeout=30)
+        if process.is_alive():
+            process.terminate()
 
 
 def _line(p: Progress) -> str:

@@ -96,6 +96,10 @@ def work_cmd(ctx: click.Context, workers: int | None, burst: bool) -> None:
     settings = settings_for(ctx)
     progress = run_workers(settings, workers=workers or settings.workers, burst=burst)
     click.echo(f"processed {progress.finished} calls in {progress.elapsed_s:.1f} s")
+    if progress.died:
+        for line in progress.died:
+            click.echo(f"error: worker {line}", err=True)
+        ctx.exit(1)  # a worker died: whoever runs the batch must hear of it
 
 
 @main.command("score")
