@@ -15,6 +15,7 @@ import yaml
 
 from core.errors import SurveyImportError
 from surveys.indices import Level
+from surveys.reading import FORMULA, iter_rows
 
 PROFILES_DIR = Path(__file__).with_name("profiles")
 IVR_WORDS = {"满意": 1, "基本满意": 2, "不满意": 3}
@@ -135,6 +136,8 @@ def parse_row(number: int, raw: Mapping[str, Any], profile: Profile, tz: ZoneInf
         if column is None:
             return ""
         value = raw.get(column)
+        if value is FORMULA:  # a spreadsheet formula is no answer: never read it as empty
+            raise ValueError(column, "a formula, not a value (export the values, not formulas)")
         return "" if value is None else str(value).strip()
 
     sent = cell(profile.sent_column)
@@ -149,6 +152,10 @@ def parse_row(number: int, raw: Mapping[str, Any], profile: Profile, tz: ZoneInf
         answered_at = _time(answered_text, tz) if answered_text else None
     except ValueError:
         raise ValueError(profile.answered_column, f"{answered_text!r} is not a date-time") from None
+    if answered_at is not None and answered_at < sent_at:
+        raise ValueError(
+            profile.answered_column, f"answered at {answered_text}, before it was sent ({sent})"
+        )
     answer = cell(profile.answer_column)
     score = _score(answer, profile.scale, profile.answer_column) if answer else None
     nps_text = cell(profile.nps_column)
@@ -188,29 +195,15 @@ def parse_row(number: int, raw: Mapping[str, Any], profile: Profile, tz: ZoneInf
 
 
 def read_rows(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
-    """(row number as a spreadsheet shows it, row) from CSV (UTF-8, BOM ok) or XLSX."""
-    if path.suffix.lower() == ".xlsx":
-        from openpyxl import load_workbook
-
-        book = load_workbook(path, read_only=True, data_only=True)
-        try:
-            rows = book.active.iter_rows(values_only=True)
-            header = [str(h).strip() if h is not None else "" for h in next(rows, [])]
-            for number, values in enumerate(rows, start=2):
-                if values and any(v not in (None, "") for v in values):
-                    yield number, dict(zip(header, values, strict=False))
-        finally:
-            book.close()
-        return
-    import csv
-
-    text = path.read_text(encoding="utf-8-sig")
-    for number, row in enumerate(csv.DictReader(text.splitlines()), start=2):
-        yield number, row
+    """(row number as a spreadsheet shows it, row) from CSV (UTF-8, BOM ok, or GB18030) or
+    XLSX (formula cells marked)."""
+    return iter_rows(path)
 
 
-def parse_file(path: Path, profile: Profile, tz: ZoneInfo) -> Iterator[SurveyRecord | RowError]:
-    for number, raw in read_rows(path):
+def parse_file(
+    path: Path, profile: Profile, tz: ZoneInfo, rows: list[tuple[int, dict[str, Any]]] | None = None
+) -> Iterator[SurveyRecord | RowError]:
+    for number, raw in rows if rows is not None else read_rows(path):
         try:
             yield parse_row(number, raw, profile, tz)
         except ValueError as exc:

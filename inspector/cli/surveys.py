@@ -19,8 +19,10 @@ def surveys_group() -> None:
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option(
     "--profile",
-    required=True,
-    help="Column mapping: a built-in name (ivr_3level, sms_10point) or a YAML path.",
+    default="auto",
+    show_default=True,
+    help="Column mapping: a built-in name (ivr_3level, sms_10point ...), a YAML path, or auto "
+    "(columns recognised by their names, the scale by the answers).",
 )
 @click.option(
     "--no-comments",
@@ -35,6 +37,10 @@ def surveys_import_cmd(ctx: click.Context, file: Path, profile: str, no_comments
     settings = settings_for(ctx)
     sessions = sessions_for(settings)
     report = import_surveys(sessions, settings, file, profile)
+    click.echo(f"{file}: read as {report.encoding}")
+    if report.mapping:
+        used = ", ".join(f"{name[:-7]} <- {column}" for name, column in report.mapping.items())
+        click.echo(f"columns recognised: {used}")
     for error in report.errors[:20]:
         click.echo(f"error: {file}: {error}", err=True)
     if report.error_file:

@@ -14,7 +14,9 @@ from sqlalchemy.orm import Session, sessionmaker
 from core.cells import csv_writer
 from inspector.settings import Settings
 from inspector.store.models import Call, SurveyResponse, utcnow
+from surveys.columns import detect_profile
 from surveys.parse import RowError, SurveyRecord, load_profile, parse_file
+from surveys.reading import read_table
 
 
 @dataclass
@@ -26,6 +28,10 @@ class SurveyImportReport:
     )
     errors: list[RowError] = field(default_factory=list)
     error_file: Path | None = None
+    #: how the file was read (utf-8, utf-8-sig, gb18030, xlsx) and, for a file imported
+    #: without a profile, which column each field was taken from
+    encoding: str = ""
+    mapping: dict[str, str] = field(default_factory=dict)
 
     def summary(self) -> str:
         j = self.joined
@@ -196,7 +202,10 @@ _SQLITE_CONVERTERS = {
 
 
 def import_surveys(
-    session_factory: sessionmaker[Session], settings: Settings, path: Path, profile_name: str
+    session_factory: sessionmaker[Session],
+    settings: Settings,
+    path: Path,
+    profile_name: str | None = "auto",
 ) -> SurveyImportReport:
     """Import one CSV/XLSX export; bad rows go to an error file, good rows are imported.
 
@@ -204,13 +213,19 @@ def import_surveys(
     id), so re-importing a file or an overlapping export imports nothing twice. The file is
     imported in one transaction: a crash leaves nothing half-imported.
     """
-    profile = load_profile(profile_name)
-    report = SurveyImportReport()
+    table = read_table(Path(path))
+    report = SurveyImportReport(encoding=table.encoding)
+    if profile_name in (None, "", "auto"):
+        profile, report.mapping = detect_profile(
+            table.header, (row for _, row in table.rows), str(path)
+        )
+    else:
+        profile = load_profile(profile_name)
     window = timedelta(hours=settings.survey_join_window_h)
     seen: set[str] = set()
     with session_factory.begin() as session:
         chunk: list[SurveyRecord] = []
-        for item in parse_file(Path(path), profile, settings.tz):
+        for item in parse_file(Path(path), profile, settings.tz, table.rows):
             if isinstance(item, RowError):
                 report.errors.append(item)
                 continue
