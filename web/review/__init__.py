@@ -199,6 +199,15 @@ def _masked(value: Any) -> Any:
     return value if current_user.unmasked else mask_pii(value or "")
 
 
+def _masked_evidence(evidence: dict[str, Any]) -> dict[str, Any]:
+    """A piece of evidence as this user may see it: the sentence and the matched words (shown
+    in the page and in data-match) masked alike, so the highlight still finds its words."""
+    return evidence | {
+        "text": _masked(evidence.get("text", "")),
+        "match": _masked(evidence.get("match", "")),
+    }
+
+
 @bp.get("/calls/<int:pk>")
 @requires(*EVERYONE)
 def call_page(pk: int) -> str:
@@ -258,7 +267,7 @@ def call_page(pk: int) -> str:
             "basis": [BASIS_LABELS.get(b, b) for b in row.basis.split(",") if b],
             "route": row.route,
             "review_reason": row.review_reason,
-            "evidence": [e | {"text": _masked(e.get("text", ""))} for e in row.evidence],
+            "evidence": [_masked_evidence(e) for e in row.evidence],
         }
         for row in (result.items if result else [])
     ]
@@ -278,11 +287,12 @@ def call_page(pk: int) -> str:
         flags=[
             {
                 "flag": f.flag,
-                "evidence": [e | {"text": _masked(e.get("text", ""))} for e in f.evidence],
+                "evidence": [_masked_evidence(e) for e in f.evidence],
             }
             for f in call.flags
         ],
         survey=survey,
+        survey_comment=_masked(survey.comment) if survey and survey.comment else "",
         level_label=LEVEL_LABEL,
         trail=trail,
         appeals=appeals,
