@@ -94,7 +94,8 @@ class Hit:
 
     @property
     def confidence(self) -> float:
-        """How sure the outcome is, whichever way it went (0.5 .. 1)."""
+        """How likely the outcome is right, whichever way it went (under 0.5 when a model
+        leaned the other way without crossing a threshold stricter than even odds)."""
         return self.belief if self.matched else 1.0 - self.belief
 
     @staticmethod

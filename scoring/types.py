@@ -80,7 +80,8 @@ class ItemResult:
     fatal: bool = False
     needs_review: bool = False
     evidence: tuple[Evidence, ...] = ()
-    #: how sure the verdict is (0.5 .. 1) and what it rests on (scoring.conditions.BASES)
+    #: how likely the verdict is right (0 .. 1; under 0.5 when a model leaned the other way but
+    #: not past the item's stricter threshold) and what it rests on (scoring.conditions.BASES)
     confidence: float = 1.0
     basis: tuple[str, ...] = ()
     #: final, sampled (a routine check) or review (a person decides)
