@@ -1,18 +1,27 @@
-"""User accounts: creation with a hashed password under the password policy, and the demo's one
-user per role."""
+"""User accounts: creation with a hashed password under the password policy, disabling, the
+sessions a user may hold, the per-account sign-in throttle, and the demo's one user per role."""
 
 from __future__ import annotations
 
 import functools
+import hmac
 import re
 import secrets
+from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
-from werkzeug.security import generate_password_hash
+from werkzeug.security import check_password_hash, generate_password_hash
 
 from core.errors import ConfigError
-from inspector.store.models import User, UserRole
+from inspector.store.models import (
+    AuditEntry,
+    SignInFailure,
+    User,
+    UserRole,
+    new_session_token,
+    utcnow,
+)
 
 MIN_LENGTH = 12
 #: a passphrase: at least this many words (of two or more characters) between spaces or dashes
@@ -25,6 +34,14 @@ POLICY = (
     "(e.g. 'correct horse battery'); not a common password, not the user name."
 )
 _WORD_SPLIT = re.compile(r"[\s\-_.,;:]+")
+
+#: failed sign-ins in a row (from any address) that one user name allows before it is locked
+FREE_FAILURES = 5
+#: the first lock; every failure after it doubles the next one, up to MAX_LOCK
+FIRST_LOCK = timedelta(minutes=1)
+MAX_LOCK = timedelta(hours=1)
+#: a name's failures are forgotten after this long without another one
+FORGET_AFTER = timedelta(days=1)
 
 
 def add_user(
@@ -53,6 +70,9 @@ def add_user(
     if user is None:
         user = User(username=username, password_hash="", role=role_value.value)
         session.add(user)
+    else:  # a new password (and perhaps role): sessions signed in with the old one end
+        end_sessions(user)
+        session.execute(delete(SignInFailure).where(SignInFailure.username == _key(username)))
     user.role = role_value.value
     user.password_hash = generate_password_hash(password)
     user.agent_id = agent_id
@@ -61,6 +81,108 @@ def add_user(
     user.active = True
     session.flush()
     return user, password
+
+
+def disable_user(session: Session, username: str) -> User:
+    """Keep a user from signing in and end their sessions (`add_user` enables them again)."""
+    user = session.scalar(select(User).where(User.username == username))
+    if user is None:
+        raise ConfigError(f"no user {username!r}")
+    user.active = False
+    end_sessions(user)
+    session.flush()
+    return user
+
+
+def end_sessions(user: User) -> None:
+    """A new session token: every session cookie the user holds stops signing them in."""
+    user.session_token = new_session_token()
+
+
+def session_id(user: User) -> str:
+    """What a session cookie holds: the user's id and current session token."""
+    return f"{user.id}:{user.session_token}"
+
+
+def session_user(session: Session, value: str) -> User | None:
+    """The active user a session cookie's id names, if its token is still theirs."""
+    user_id, _, token = value.partition(":")
+    if not user_id.isdecimal() or not token:
+        return None  # a cookie from before session tokens
+    user = session.get(User, int(user_id))
+    if user is None or not user.active or not user.session_token:
+        return None
+    return user if hmac.compare_digest(token.encode(), user.session_token.encode()) else None
+
+
+def check_credentials(session: Session, username: str, password: str) -> User | None:
+    """The active user with this name and password, else None (as slow either way)."""
+    user = session.scalar(select(User).where(User.username == username))
+    if user is None:
+        check_password_hash(_dummy_hash(), password)  # an unknown name takes as long
+        return None
+    return user if check_password_hash(user.password_hash, password) and user.active else None
+
+
+@functools.cache
+def _dummy_hash() -> str:
+    return generate_password_hash(secrets.token_urlsafe(16))
+
+
+def _key(username: str) -> str:
+    return username[:64]
+
+
+def locked_for(session: Session, username: str, now: datetime | None = None) -> timedelta | None:
+    """How long sign-ins under this name are still refused, or None when they are not."""
+    now = now or utcnow()
+    row = session.get(SignInFailure, _key(username))
+    if row is None or row.locked_until is None or row.locked_until <= now:
+        return None
+    return row.locked_until - now
+
+
+def record_failure(
+    session: Session, username: str, address: str | None, now: datetime | None = None
+) -> timedelta | None:
+    """Count a failed sign-in under this name; the lock it starts (audited), if any.
+
+    Known and unknown names are counted alike, so the lock tells nobody which names exist.
+    """
+    now = now or utcnow()
+    session.execute(delete(SignInFailure).where(SignInFailure.last_failure_at < now - FORGET_AFTER))
+    row = session.get(SignInFailure, _key(username), with_for_update=True)
+    if row is None:
+        row = SignInFailure(username=_key(username), failures=0)
+        session.add(row)
+    row.failures += 1
+    row.last_failure_at = now
+    if row.failures < FREE_FAILURES:
+        return None
+    doublings = min(row.failures - FREE_FAILURES, 16)  # past MAX_LOCK long before 2**16
+    lock = min(FIRST_LOCK * 2**doublings, MAX_LOCK)
+    row.locked_until = now + lock
+    user = session.scalar(select(User).where(User.username == username))
+    session.add(
+        AuditEntry(
+            user_id=user.id if user else None,
+            action="sign_in.throttled",
+            entity="user",
+            entity_id=_key(username),
+            after={
+                "failures": row.failures,
+                "locked_until": row.locked_until.isoformat(),
+                "address": address,
+            },
+        )
+    )
+    session.flush()
+    return lock
+
+
+def record_success(session: Session, username: str) -> None:
+    """A successful sign-in clears the name's failures."""
+    session.execute(delete(SignInFailure).where(SignInFailure.username == _key(username)))
 
 
 def is_passphrase(password: str) -> bool:

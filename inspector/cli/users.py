@@ -40,10 +40,23 @@ def users_add_cmd(
     display_name: str | None,
     password: str | None,
 ) -> None:
-    """Create a user, or reset an existing user's role and password."""
+    """Create a user, or reset an existing user's role and password (ending their sessions)."""
     from inspector.accounts import add_user
 
     settings = settings_for(ctx)
     with sessions_for(settings).begin() as session:
         _, used = add_user(session, username, role, password, agent_id, team, display_name)
     click.echo(f"user {username} ({role})" + ("" if password else f" password: {used}"))
+
+
+@users_group.command("disable")
+@click.argument("username")
+@click.pass_context
+def users_disable_cmd(ctx: click.Context, username: str) -> None:
+    """Keep a user from signing in and end their sessions (`users add` enables them again)."""
+    from inspector.accounts import disable_user
+
+    settings = settings_for(ctx)
+    with sessions_for(settings).begin() as session:
+        disable_user(session, username)
+    click.echo(f"user {username} disabled; their sessions have ended")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+import secrets
 from datetime import UTC, datetime
 from typing import Any
 
@@ -24,6 +25,10 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
+
+
+def new_session_token() -> str:
+    return secrets.token_urlsafe(32)
 
 
 class UTCDateTime(TypeDecorator[datetime]):
@@ -233,7 +238,7 @@ class ItemResultRow(Base):
     fatal: Mapped[bool] = mapped_column(Boolean, default=False)
     needs_review: Mapped[bool] = mapped_column(Boolean, default=False)
     evidence: Mapped[list[Any]] = mapped_column(JSON, default=list)
-    #: how sure the machine verdict is (0.5 .. 1), what it rests on (exact, pinyin, intent,
+    #: how likely the machine verdict is right (0 .. 1), what it rests on (exact, pinyin, intent,
     #: metric ..., comma-separated) and where it was routed (final, sampled, review) and why
     confidence: Mapped[float] = mapped_column(Float, default=1.0, server_default="1")
     basis: Mapped[str] = mapped_column(String(64), default="", server_default="")
@@ -303,6 +308,22 @@ class User(Base):
     team: Mapped[str | None] = mapped_column(String(64))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    #: part of every session cookie; a new one (sign-out, new password or role, disabling)
+    #: ends all of the user's sessions
+    session_token: Mapped[str] = mapped_column(
+        String(64), default=new_session_token, server_default=""
+    )
+
+
+class SignInFailure(Base):
+    """Failed sign-ins in a row under one user name (known or not): the per-account throttle."""
+
+    __tablename__ = "sign_in_failures"
+
+    username: Mapped[str] = mapped_column(String(64), primary_key=True)
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    last_failure_at: Mapped[datetime] = mapped_column(default=utcnow)
+    locked_until: Mapped[datetime | None]
 
 
 class Review(Base):

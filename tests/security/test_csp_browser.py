@@ -153,3 +153,52 @@ def test_pages_work_under_the_policy(served, server, browser) -> None:
     assert_clean(manager, "dashboard")
     manager.goto(f"{server}/manage/satisfaction")
     assert_clean(manager, "satisfaction")
+
+
+#: what an attacker might put into a manifest, a clip title or a review comment
+XSS = (
+    "<script>window.__xss=1</script>",
+    '<img src=x onerror="window.__xss=2">',
+    '"><svg onload=window.__xss=3>',
+    "javascript:window.__xss=4",
+)
+
+
+def test_hostile_text_is_shown_as_text_and_never_runs(served, server, browser) -> None:
+    from sqlalchemy import update
+
+    from inspector.store.models import Call
+
+    with served.sessions.begin() as session:
+        session.execute(
+            update(Call)
+            .where(Call.call_id == "c17_empathy_after_anger")
+            .values(agent_name=XSS[0], team=XSS[1], skill_queue=XSS[2])
+        )
+    qa = open_as(browser, server, "qa")
+    qa.goto(f"{server}/?sort=newest")
+    pk = pk_of(served, "c17_empathy_after_anger")
+    qa.goto(f"{server}/calls/{pk}")
+    # a review comment and a manual deduction titled with payloads, then the page again
+    qa.fill("input[name=manual_title]", XSS[3])
+    qa.fill("input[name=manual_points]", "1")
+    qa.fill("input[name=manual_comment]", XSS[1])
+    qa.click("#submit-review")
+    qa.goto(f"{server}/calls/{pk}")
+    body = qa.inner_text("body")
+    assert XSS[0] in body or "window.__xss=1" in body  # shown, as text
+    assert qa.evaluate("typeof window.__xss") == "undefined"
+    assert qa.locator("script:not([src])").count() == 0  # no inline script got into the page
+    trainer = open_as(browser, server, "trainer")
+    trainer.goto(f"{server}/calls/{pk}")
+    trainer.fill("#clip-start", "0")
+    trainer.fill("#clip-end", "3")
+    trainer.fill("#clip-form input[name=title]", XSS[2])
+    trainer.click("#save-clip")
+    trainer.wait_for_selector("#new-playlist")
+    trainer.goto(f"{server}/clips")
+    assert trainer.evaluate("typeof window.__xss") == "undefined"
+    assert XSS[2] in trainer.inner_text("body")
+    manager = open_as(browser, server, "manager")
+    manager.goto(f"{server}/manage/dashboard")
+    assert manager.evaluate("typeof window.__xss") == "undefined"

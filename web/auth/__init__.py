@@ -1,25 +1,29 @@
 """Sign-in, roles and scope: who may see and change what.
 
 Passwords are hashed with werkzeug (scrypt); sessions are Flask-Login cookies (HttpOnly,
-SameSite); every form and JSON mutation carries a CSRF token (Flask-WTF); sign-in attempts are
-rate limited per address (Flask-Limiter).
+SameSite) holding the user's session token, checked on every request, so that signing out, a
+new password or role and disabling the user end them; every form and JSON mutation carries a
+CSRF token (Flask-WTF), a new one after sign-in; sign-in attempts are rate limited per address
+(Flask-Limiter) and throttled per account with a growing lock (`inspector.accounts`).
 """
 
 from __future__ import annotations
 
 import functools
+import math
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import session as cookie
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager, current_user, login_required, login_user, logout_user
-from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
-from werkzeug.security import check_password_hash, generate_password_hash
+from werkzeug.security import generate_password_hash
 
+from inspector import accounts
 from inspector.settings import Settings
 from inspector.store.models import Call, User, UserRole
 from web.security import local_url
@@ -49,13 +53,15 @@ class SignedIn:
     agent_id: str | None
     team: str | None
     display_name: str | None
+    #: what the session cookie holds (`accounts.session_id`): the id and the session token
+    session_id: str = field(repr=False)
 
     is_authenticated = True
     is_active = True
     is_anonymous = False
 
     def get_id(self) -> str:
-        return str(self.id)
+        return self.session_id
 
     @property
     def unmasked(self) -> bool:
@@ -64,15 +70,22 @@ class SignedIn:
 
 def _signed_in(user: User) -> SignedIn:
     return SignedIn(
-        user.id, user.username, UserRole(user.role), user.agent_id, user.team, user.display_name
+        user.id,
+        user.username,
+        UserRole(user.role),
+        user.agent_id,
+        user.team,
+        user.display_name,
+        accounts.session_id(user),
     )
 
 
 @login_manager.user_loader
-def load_user(user_id: str) -> SignedIn | None:
-    with current_app.extensions["inspector.sessions"]() as session:
-        user = session.get(User, int(user_id))
-        return _signed_in(user) if user is not None and user.active else None
+def load_user(session_id: str) -> SignedIn | None:
+    """The user of a session cookie, on every request: None once their token has changed."""
+    with sessions()() as session:
+        user = accounts.session_user(session, session_id)
+        return _signed_in(user) if user is not None else None
 
 
 def hash_password(password: str) -> str:
@@ -110,22 +123,29 @@ def can_see(call: Call, user: SignedIn) -> bool:
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit("10 per minute", methods=["POST"])
 def login() -> Any:
-    if request.method == "POST":
-        username = request.form.get("username", "").strip()
-        password = request.form.get("password", "")
-        with current_app.extensions["inspector.sessions"]() as session:
-            user = session.scalar(select(User).where(User.username == username))
-            ok = (
-                user is not None
-                and user.active
-                and check_password_hash(user.password_hash, password)
-            )
-            if ok:
-                login_user(_signed_in(user))
-                return redirect(_next_url())
+    if request.method == "GET":
+        return render_template("auth/login.html")
+    username = request.form.get("username", "").strip()
+    password = request.form.get("password", "")
+    with sessions().begin() as session:
+        # a locked name is refused without looking at the password: no guess counts
+        wait = accounts.locked_for(session, username)
+        user = None if wait else accounts.check_credentials(session, username, password)
+        if user is not None:
+            accounts.record_success(session, username)
+            signed_in = _signed_in(user)
+        elif wait is None and username:  # no account has an empty name
+            accounts.record_failure(session, username, request.remote_addr)
+    if wait is not None:
+        minutes = math.ceil(wait.total_seconds() / 60)
+        flash(f"该账户登录失败次数过多，请 {minutes} 分钟后再试")
+        return render_template("auth/login.html"), 429, {"Retry-After": str(minutes * 60)}
+    if user is None:
         flash("用户名或密码错误")
         return render_template("auth/login.html"), 401
-    return render_template("auth/login.html")
+    cookie.clear()  # a fresh session: the CSRF token (and anything else) from before sign-in go
+    login_user(signed_in)
+    return redirect(_next_url())
 
 
 def _next_url() -> str:
@@ -136,7 +156,10 @@ def _next_url() -> str:
 @bp.post("/logout")
 @login_required
 def logout() -> Any:
+    with sessions().begin() as session:
+        accounts.end_sessions(me(session))  # a copy of this cookie signs nobody in any more
     logout_user()
+    cookie.clear()
     return redirect(url_for("auth.login"))
 
 
