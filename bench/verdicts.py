@@ -196,6 +196,7 @@ def report(
     wrong: list[str] = []
     false_fatal = 0
     review_items = 0
+    by_route: dict[str, Counter] = defaultdict(Counter)
     flag_counts = {f: Counter() for f in FLAGS}
     for case, result in zip(cases, results, strict=True):
         got = {i.id: i for i in result.items}
@@ -207,6 +208,8 @@ def report(
             agree[item_id]["ok"] += status == truth
             confusion[item_id][(truth, status)] += 1
             review_items += bool(got[item_id].needs_review)
+            by_route[got[item_id].route]["n"] += 1
+            by_route[got[item_id].route]["ok"] += status == truth
             if status != truth:
                 wrong.append(f"{case.call_id} {item_id}: judge {truth}, machine {status}")
         judged_fatal = any(case.items.get(i) == "failed" for i in fatal_items)
@@ -231,6 +234,11 @@ def report(
             f"{t[:4]}->{s[:4]}: {k}" for (t, s), k in sorted(confusion[item_id].items()) if t != s
         )
         print(f"{item_id:<22}{c['ok'] / c['n']:>8.1%}{c['n']:>5}  {off}")
+    routed = "; ".join(
+        f"{route} {c['n']} ({c['n'] / max(n, 1):.0%} of verdicts, {c['ok'] / c['n']:.1%} right)"
+        for route, c in sorted(by_route.items())
+    )
+    print(f"routing: {routed}")
     print(f"{'flag':<22}{'prec':>8}{'recall':>8}{'tp':>5}{'fp':>5}{'fn':>5}")
     flags_out = {}
     for f, c in flag_counts.items():
