@@ -119,9 +119,6 @@ class IntentHeads:
         z = raw * self.scale + self.shift
         return (1.0 / (1.0 + np.exp(-z))).astype(np.float32)
 
-    def index(self, act: str) -> int:
-        return self.acts.index(act)
-
     def save(self, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         np.savez_compressed(

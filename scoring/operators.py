@@ -198,6 +198,7 @@ def silence(view: CallView, p: Params) -> Hit:
     min_s = float(p["min_ms"]) / 1000.0
     announce = p.get("announce", [])
     within = float(p.get("announce_within_s", 30))
+    announced_by_act = view.intent(p["announce_act"]) if "announce_act" in p else None
     evidence = []
     for gap in view.metrics.silences:
         if gap.duration_s < min_s or gap.before_role == "start" or gap.after_role == "end":
@@ -209,7 +210,7 @@ def silence(view: CallView, p: Params) -> Hit:
             and gap.start_s - within <= s.end_s <= gap.start_s + 0.5
             and (
                 any(find_exact(s.text, a) for a in announce)
-                or ("announce_act" in p and view.intent(p["announce_act"])[i] >= 0.5)
+                or (announced_by_act is not None and announced_by_act[i] >= 0.5)
             )
             for i, s in enumerate(view.segments)
         ):

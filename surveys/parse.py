@@ -15,7 +15,7 @@ import yaml
 
 from core.errors import SurveyImportError
 from surveys.indices import Level
-from surveys.reading import FORMULA, iter_rows
+from surveys.reading import FORMULA, read_table
 
 PROFILES_DIR = Path(__file__).with_name("profiles")
 IVR_WORDS = {"满意": 1, "基本满意": 2, "不满意": 3}
@@ -194,16 +194,10 @@ def parse_row(number: int, raw: Mapping[str, Any], profile: Profile, tz: ZoneInf
     )
 
 
-def read_rows(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
-    """(row number as a spreadsheet shows it, row) from CSV (UTF-8, BOM ok, or GB18030) or
-    XLSX (formula cells marked)."""
-    return iter_rows(path)
-
-
 def parse_file(
     path: Path, profile: Profile, tz: ZoneInfo, rows: list[tuple[int, dict[str, Any]]] | None = None
 ) -> Iterator[SurveyRecord | RowError]:
-    for number, raw in rows if rows is not None else read_rows(path):
+    for number, raw in rows if rows is not None else read_table(path).rows:
         try:
             yield parse_row(number, raw, profile, tz)
         except ValueError as exc:

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -77,7 +76,3 @@ def read_table(path: Path) -> Table:
         if any(v.strip() for v in values):
             rows.append((number, dict(zip(header, values, strict=False))))
     return Table(encoding, header, rows)
-
-
-def iter_rows(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
-    yield from read_table(path).rows

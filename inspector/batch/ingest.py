@@ -214,7 +214,8 @@ def ingest(
         shown = safe_text(path)
         try:
             with session_factory.begin() as session:
-                outcome, _ = ingest_file(session, settings, path, call_id, row)
+                outcome, call = ingest_file(session, settings, path, call_id, row)
+                stored_id = call.call_id if call is not None else safe_text(call_id)
         except OSError as exc:
             report.errors.append(f"{shown}: cannot read: {exc.strerror or exc}")
             continue
@@ -222,6 +223,6 @@ def ingest(
             log.exception("ingest %s", shown)
             report.errors.append(f"{shown}: not ingested: {type(exc).__name__}: {exc}")
             continue
-        _record(report, outcome, safe_text(call_id))
+        _record(report, outcome, stored_id)
         log.debug("ingest %s: %s", outcome, shown)
     return report

@@ -57,7 +57,8 @@ class QueueRow:
     needs_review: bool
     review_status: str | None
     flags: list[str] = field(default_factory=list)
-    #: items the machine was unsure of (routed to a reviewer or sampled), with the reason
+    #: items the machine was unsure of (routed to a reviewer or sampled): title, route,
+    #: confidence
     unsure: list[tuple[str, str, float]] = field(default_factory=list)
     #: the failure reason as the worker wrote it, paths included (admins and logs only)
     error_detail: str | None = None
@@ -176,13 +177,13 @@ def _rows(session: Session, query: Any) -> list[QueueRow]:
             select(CallFlag.call_pk, CallFlag.flag).where(CallFlag.call_pk.in_(pks))
         ):
             flags.setdefault(pk, []).append(flag)
-        for pk, item_id, route, confidence in session.execute(
-            select(ScoreResult.call_pk, ItemResultRow.item_id, ItemResultRow.route)
+        for pk, title, route, confidence in session.execute(
+            select(ScoreResult.call_pk, ItemResultRow.title, ItemResultRow.route)
             .add_columns(ItemResultRow.confidence)
             .join(ItemResultRow, ItemResultRow.result_id == ScoreResult.id)
             .where(ScoreResult.call_pk.in_(pks), ItemResultRow.route != "final")
         ):
-            unsure.setdefault(pk, []).append((item_id, route, confidence))
+            unsure.setdefault(pk, []).append((title, route, confidence))
     out = []
     for *columns, source_path, audio_path in rows:
         pk = columns[0]

@@ -8,7 +8,6 @@ address so the sign-in rate limit (10 a minute per address) never trips.
 from __future__ import annotations
 
 import csv
-import dataclasses
 import itertools
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,15 +16,10 @@ import pytest
 from flask import Flask
 from sqlalchemy.orm import Session, sessionmaker
 
-from inspector.accounts import add_user
-from inspector.batch.ingest import ingest
-from inspector.batch.worker import run_worker
 from inspector.settings import Settings
 from inspector.store.database import make_engine, make_session_factory, upgrade
-from inspector.surveys.imports import import_surveys
-from tests.factories import REPO, fixture_subset, make_settings
-from tests.web.conftest import CALLS, PASSWORD, ROLES
-from web import create_app
+from tests.factories import fixture_subset, make_settings
+from tests.web.conftest import CALLS, PASSWORD, serve_calls
 
 #: what a spreadsheet would run: the probes of issue 18 item 10
 FORMULAS = ('=HYPERLINK("http://x","y")', "+1+1", "@SUM(1)", "-2+3", "=1+2", "\t=1+2")
@@ -75,14 +69,7 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Served:
     sessions = make_session_factory(engine)
     rec = fixture_subset(tmp / "rec", CALLS)
     _hostile_manifest(rec)
-    ingest(sessions, settings, rec / "manifest.csv")
-    run_worker(dataclasses.replace(settings, asr_engine="fixture", fixture_dir=rec), burst=True)
-    import_surveys(sessions, settings, REPO / "fixtures/surveys/sms_10point.csv", "sms_10point")
-    with sessions.begin() as session:
-        for username, (role, agent_id) in ROLES.items():
-            add_user(session, username, role, PASSWORD, agent_id=agent_id)
-    app = create_app(settings, sessions)
-    app.config.update(TESTING=True, WTF_CSRF_ENABLED=False)
+    app = serve_calls(settings, sessions, rec)
     yield Served(app, sessions, settings, rec)
     engine.dispose()
 

@@ -37,9 +37,9 @@ ROLES = {
 }
 
 
-@pytest.fixture
-def app(settings, sessions, tmp_path: Path):
-    rec = fixture_subset(tmp_path / "rec", CALLS)
+def serve_calls(settings, sessions, rec: Path):  # type: ignore[no-untyped-def]
+    """The review UI over the fixture calls in `rec` (processed by the fixture engine), their
+    SMS surveys and one user per role."""
     ingest(sessions, settings, rec / "manifest.csv")
     run_worker(dataclasses.replace(settings, asr_engine="fixture", fixture_dir=rec), burst=True)
     import_surveys(sessions, settings, REPO / "fixtures/surveys/sms_10point.csv", "sms_10point")
@@ -49,6 +49,11 @@ def app(settings, sessions, tmp_path: Path):
     app = create_app(settings, sessions)
     app.config.update(TESTING=True, WTF_CSRF_ENABLED=False)
     return app
+
+
+@pytest.fixture
+def app(settings, sessions, tmp_path: Path):
+    return serve_calls(settings, sessions, fixture_subset(tmp_path / "rec", CALLS))
 
 
 def login(client, username: str, password: str = PASSWORD):

@@ -177,4 +177,4 @@ def test_verdict_basis_confidence_and_routing_are_shown(as_role, sessions) -> No
             .values(route="review", confidence=0.61, review_reason="置信度低")
         )
     queue = client.get("/?sort=newest").get_data(as_text=True)
-    assert "closing 低置信 0.61" in queue
+    assert "标准结束语 低置信 0.61" in queue  # the item's Chinese title, not its id
