@@ -9,9 +9,9 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from inspector.settings import Settings
 from inspector.store.database import make_engine, make_session_factory
-from web.security import IdConverter, QuietRequestHandler, protect
+from web.security import IdConverter, protect, trust_proxies
 
-__all__ = ["QuietRequestHandler", "create_app"]
+__all__ = ["create_app"]
 
 
 def create_app(settings: Settings, session_factory: sessionmaker[Session] | None = None) -> Flask:
@@ -51,6 +51,7 @@ def create_app(settings: Settings, session_factory: sessionmaker[Session] | None
 
     app.url_map.converters["int"] = IdConverter  # before any route is added
     protect(app, settings)
+    trust_proxies(app, settings)
     CSRFProtect(app)
     login_manager.init_app(app)
     limiter.init_app(app)
