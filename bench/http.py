@@ -15,26 +15,30 @@ served app's memory per process.
 
 from __future__ import annotations
 
-import argparse
-import os
-import random
-import re
-import shutil
-import socket
-import statistics
-import subprocess
 import sys
-import tempfile
-import threading
-import time
-from collections import defaultdict
 from pathlib import Path
 
-import requests
-
-REPO = Path(__file__).resolve().parents[1]
+# This file shares its name with the standard library's http package: bench/ itself must not be
+# on the import path, or `import http.client` (requests, werkzeug) would find this file.
+HERE = Path(__file__).resolve().parent
+sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != HERE]
+REPO = HERE.parent
 sys.path.insert(0, str(REPO))
 
+import argparse  # noqa: E402
+import os  # noqa: E402
+import random  # noqa: E402
+import re  # noqa: E402
+import shutil  # noqa: E402
+import socket  # noqa: E402
+import statistics  # noqa: E402
+import subprocess  # noqa: E402
+import tempfile  # noqa: E402
+import threading  # noqa: E402
+import time  # noqa: E402
+from collections import defaultdict  # noqa: E402
+
+import requests  # noqa: E402
 from sqlalchemy import func, select  # noqa: E402
 
 from bench.scale import copy_recordings  # noqa: E402
@@ -158,8 +162,9 @@ def prepare(data: Path, calls: int, surveys: int, batch_calls: int, users: dict[
                 add_user(session, username, role, PASSWORD)
         analyze(engine)
         print(f"seeded {calls} calls, {surveys} responses in {time.perf_counter() - t0:.0f} s")
-    rec = copy_recordings(data / "fixture-src", batch_calls) if batch_calls else None
-    if rec is not None:
+    if batch_calls:
+        (data / "fixture-src").mkdir(exist_ok=True)
+        rec = copy_recordings(data / "fixture-src", batch_calls)
         report = ingest(sessions, settings, rec / "manifest.csv")
         with sessions.begin() as session:  # a rerun processes them again
             jobs.retry(session, [c for c in report.unchanged], include_done=True)

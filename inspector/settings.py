@@ -139,6 +139,9 @@ class Settings:
     #: an agent may appeal an item this many days after the verdict was published
     appeal_window_days: float = 7.0
     # web
+    #: while calls change (reviews, new results), each server process reads the dashboard's
+    #: call facts again at most this often; the previous figures answer meanwhile (as_of)
+    dashboard_refresh_s: float = 15.0
     host: str = "127.0.0.1"
     port: int = 5000
     #: gunicorn worker processes and threads per process of `inspector serve`; auto = one
@@ -333,6 +336,10 @@ def _validate(settings: Settings) -> None:
             raise ConfigError(f"setting {name!r} must be at least 1, got {getattr(settings, name)}")
     if settings.max_attempts < 1:
         raise ConfigError(f"setting 'max_attempts' must be at least 1, got {settings.max_attempts}")
+    if settings.dashboard_refresh_s < 0:
+        raise ConfigError(
+            f"setting 'dashboard_refresh_s' must be 0 or more, got {settings.dashboard_refresh_s}"
+        )
     if settings.lease_s <= 0:
         raise ConfigError(f"setting 'lease_s' must be positive, got {settings.lease_s}")
 

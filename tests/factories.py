@@ -36,6 +36,8 @@ def make_settings(tmp_path: Path, **overrides: Any) -> Settings:
         "poll_interval_s": 0.1,
         "fixture_dir": tmp_path / "fixtures",
         "model_cache": str(MODEL_CACHE),
+        # a review shows on the dashboard once the background read is done, not 15 s later
+        "dashboard_refresh_s": 0.0,
     }
     values.update(overrides)
     return load_settings(None, {}, **values)

@@ -38,7 +38,10 @@ def create_app(settings: Settings, session_factory: sessionmaker[Session] | None
 
     # the dashboard's fact columns: read on the first request (or by `inspector serve` at start)
     app.extensions["inspector.dashboard"] = FactsCache(
-        session_factory, settings.tz, scorecard_items(settings)
+        session_factory,
+        settings.tz,
+        scorecard_items(settings),
+        min_refresh_s=settings.dashboard_refresh_s,
     )
 
     from flask_wtf.csrf import CSRFProtect

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -283,7 +284,8 @@ class FactsCache:
     Survey responses are only ever added: new ones are read and appended (a full read only when
     the count says some were removed). Calls change in place (reviews, appeals, flags): when
     their stamp changes they are read again, in the background when `background` is set, the
-    previous facts answering meanwhile (`Facts.refreshing`, `as_of` say so).
+    previous facts answering meanwhile (`Facts.refreshing`, `as_of` say so), and no sooner than
+    `min_refresh_s` after the previous read began.
     """
 
     def __init__(
@@ -292,11 +294,18 @@ class FactsCache:
         tz: ZoneInfo,
         items: Callable[[], Sequence[str]] = tuple,
         background: bool = True,
+        min_refresh_s: float = 0.0,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self._sessions = session_factory
         self._tz = tz
         self._items = items  # the scorecard's items, read when the facts are
         self._background = background
+        # while reviews keep arriving the stamp changes every few seconds: a read of 100,000
+        # calls costs about a core-second, so each server process reads at most this often
+        self._min_refresh_s = min_refresh_s
+        self._clock = clock
+        self._read_at = float("-inf")
         self._lock = threading.RLock()
         self._calls: tuple[tuple[Any, ...], CallFacts, datetime] | None = None
         self._surveys: tuple[tuple[int, int], SurveyFacts] | None = None
@@ -328,7 +337,9 @@ class FactsCache:
             if cached is not None and cached[0] == stamp:
                 return cached[1], cached[2], False
             if cached is not None and self._background:
-                if self._refresh is None or not self._refresh.is_alive():
+                due = self._clock() - self._read_at >= self._min_refresh_s
+                if due and (self._refresh is None or not self._refresh.is_alive()):
+                    self._read_at = self._clock()
                     self._refresh = threading.Thread(
                         target=self._reload_calls, name="dashboard-facts", daemon=True
                     )
@@ -336,6 +347,7 @@ class FactsCache:
                 return cached[1], cached[2], True
             facts = load_call_facts(session, self._tz, self._items())
             self._calls = (stamp, facts, utcnow())
+            self._read_at = self._clock()
             return facts, self._calls[2], False
 
     def _reload_calls(self) -> None:
