@@ -35,6 +35,9 @@ def create_app(settings: Settings, session_factory: sessionmaker[Session] | None
     app.extensions["inspector.sessions"] = session_factory
     from inspector.reports.dashboard import scorecard_items
     from inspector.reports.facts import FactsCache
+    from inspector.review.scorecards import ScorecardCache
+
+    app.extensions["inspector.scorecard"] = ScorecardCache(settings.scorecard)  # read when asked
 
     # the dashboard's fact columns: read on the first request (or by `inspector serve` at start)
     app.extensions["inspector.dashboard"] = FactsCache(
