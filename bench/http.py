@@ -61,7 +61,7 @@ QUEUES = [
     "/?flag=complaint_risk",
     "/?score_max=80&survey=dissatisfied",
     "/?from=2026-08-{day:02d}&to=2026-08-{end:02d}&team=T{team}",
-    "/?status=unreviewed&queue=Q{queue}",
+    "/?review=unreviewed&queue=Q{queue}",
 ]
 DASHBOARD = {
     "qa": "/manage/api/qa",
