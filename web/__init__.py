@@ -36,8 +36,10 @@ def create_app(settings: Settings, session_factory: sessionmaker[Session] | None
     from inspector.reports.dashboard import scorecard_items
     from inspector.reports.facts import FactsCache
     from inspector.review.scorecards import ScorecardCache
+    from web.manage import ChartAnswers
 
     app.extensions["inspector.scorecard"] = ScorecardCache(settings.scorecard)  # read when asked
+    app.extensions["inspector.chart_answers"] = ChartAnswers()
 
     # the dashboard's fact columns: read on the first request (or by `inspector serve` at start)
     app.extensions["inspector.dashboard"] = FactsCache(

@@ -59,3 +59,17 @@ def test_without_an_interval_every_change_is_read(sessions) -> None:
     with sessions() as session:
         fresh = cache.get(session, with_surveys=False)
     assert fresh.refreshing is False and fresh.as_of > first.as_of
+
+
+def test_with_an_interval_the_stamps_are_checked_at_most_every_two_seconds(sessions) -> None:
+    now = [0.0]
+    cache = FactsCache(sessions, ZoneInfo("UTC"), min_refresh_s=15.0, clock=lambda: now[0])
+    with sessions() as session:
+        cache.get(session, with_surveys=False)
+    _add_call(sessions, 3)
+    now[0] = 1.0  # checked a second ago: the change is not looked for yet
+    with sessions() as session:
+        assert cache.get(session, with_surveys=False).refreshing is False
+    now[0] = 2.5
+    with sessions() as session:
+        assert cache.get(session, with_surveys=False).refreshing is True
