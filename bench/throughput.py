@@ -32,7 +32,7 @@ from core.machine import usable_cores  # noqa: E402
 INSPECTOR = Path(sys.executable).parent / "inspector"
 SUMMARY = re.compile(
     r"processed (\d+) calls, ([\d.]+) h of audio in ([\d.]+) s: .*\((\d+) workers x (\d+) ASR "
-    r"threads(?:, peak ([\d.]+) GB)?\)"
+    r"threads?(?:, peak ([\d.]+) GB)?\)"
 )
 
 

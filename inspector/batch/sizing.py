@@ -73,7 +73,8 @@ def plan_workers(
             f", more than memory holds ({memory}: {fits})" if short else ""
         )
     per_process = threads or max(machine.cores // processes, 1)
-    return WorkerPlan(processes, per_process, f"{reason}; {per_process} ASR threads each", short)
+    threads_each = f"{per_process} ASR thread{'s' if per_process != 1 else ''} each"
+    return WorkerPlan(processes, per_process, f"{reason}; {threads_each}", short)
 
 
 def size_batch(settings: Settings, requested: Count | None = None) -> WorkerPlan:

@@ -248,7 +248,8 @@ class Progress:
         return (
             f"processed {self.finished} calls, {self.audio_s / 3600:.2f} h of audio in "
             f"{self.elapsed_s:.1f} s: {self.audio_h_per_h:.2f} audio h per wall h "
-            f"({self.workers} workers x {self.threads} ASR threads{memory})"
+            f"({self.workers} workers x {self.threads} ASR thread{'s' if self.threads != 1 else ''}"
+            f"{memory})"
         )
 
     @property

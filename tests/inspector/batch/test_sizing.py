@@ -46,7 +46,7 @@ def test_plan_workers(
     )
     assert (plan.processes, plan.threads) == expected
     assert reason in plan.reason
-    assert f"{plan.threads} ASR threads each" in plan.reason
+    assert f"{plan.threads} ASR thread" in plan.reason and plan.reason.endswith(" each")
     assert plan.short_of_memory is short
 
 
