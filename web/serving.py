@@ -44,11 +44,16 @@ def plan_server(workers: Count, threads: Count, cores: int) -> ServerPlan:
     return ServerPlan(n, t, f"{n} worker processes x {t} threads ({why})")
 
 
+def address(settings: Settings) -> str:
+    """host:port to listen on (an IPv6 host in brackets)."""
+    host = f"[{settings.host}]" if ":" in settings.host else settings.host
+    return f"{host}:{settings.port}"
+
+
 def gunicorn_options(settings: Settings, plan: ServerPlan) -> dict[str, Any]:
     """gunicorn's configuration for these settings."""
-    host = f"[{settings.host}]" if ":" in settings.host else settings.host
     return {
-        "bind": f"{host}:{settings.port}",
+        "bind": address(settings),
         "worker_class": "gthread",
         "workers": plan.workers,
         "threads": plan.threads,

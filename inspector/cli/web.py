@@ -14,13 +14,12 @@ from inspector.store.database import make_engine
 def _serve(settings: Settings) -> None:
     """The production server (gunicorn, docs/serving.md) on the settings' host and port."""
     from inspector.store.database import analyze
-    from web.serving import serve
+    from web.serving import address, serve
 
     engine = make_engine(settings.database)
     analyze(engine)  # planner statistics for the queue's filters
     engine.dispose()
-    host = f"[{settings.host}]" if ":" in settings.host else settings.host
-    click.echo(f"Review UI on http://{host}:{settings.port}/  (Ctrl+C to stop)")
+    click.echo(f"Review UI on http://{address(settings)}/  (Ctrl+C to stop)")
     serve(settings)
 
 
