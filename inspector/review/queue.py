@@ -14,6 +14,7 @@ from sqlalchemy import and_, exists, func, select
 from sqlalchemy.orm import Session
 
 from inspector.store.models import Call, CallFlag, ItemResultRow, Job, ScoreResult, SurveyResponse
+from inspector.store.reason_models import CallReason
 
 SORTS = {
     "priority": "flagged first (fatal, review needed, risk flags), newest first",
@@ -33,6 +34,7 @@ class QueueFilter:
     queue: str | None = None
     item: str | None = None  # a failed scorecard item
     flag: str | None = None
+    reason: str | None = None  # a call reason in force (the model's or a reviewer's)
     score_min: float | None = None
     score_max: float | None = None
     survey: str | None = None  # satisfied | basic | dissatisfied | none
@@ -99,6 +101,14 @@ def _conditions(f: QueueFilter) -> tuple[list[Any], bool, bool]:
             conditions.append(column == value)
     if f.flag:
         conditions.append(Call.id.in_(select(CallFlag.call_pk).where(CallFlag.flag == f.flag)))
+    if f.reason:
+        conditions.append(
+            Call.id.in_(
+                select(CallReason.call_pk).where(
+                    CallReason.reason == f.reason, CallReason.active.is_(True)
+                )
+            )
+        )
     if f.survey == "none":
         conditions.append(~exists().where(SurveyResponse.call_pk == Call.id))
     elif f.survey:

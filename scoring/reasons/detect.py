@@ -5,7 +5,7 @@ with its probability and the sentence that shows it; a complaint also gets its M
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 
@@ -36,18 +36,22 @@ class ReasonHit:
     segment_idx: int | None
     sentence: str
     start_s: float | None
+    #: on the complaint reason only: its MIIT class (network / billing / service) and how sure
+    complaint_class: str | None = None
+    complaint_class_probability: float | None = None
 
 
 @dataclass(frozen=True)
 class CallReasons:
     reasons: tuple[ReasonHit, ...]
-    #: the MIIT complaint class when the reasons include the complaint reason
-    complaint_class: str | None = None
-    complaint_class_probability: float | None = None
 
     @property
     def codes(self) -> tuple[str, ...]:
         return tuple(h.code for h in self.reasons)
+
+    @property
+    def complaint_class(self) -> str | None:
+        return next((h.complaint_class for h in self.reasons if h.complaint_class), None)
 
 
 @dataclass(frozen=True, eq=False)
@@ -96,10 +100,13 @@ class ReasonModel:
                 # its probability: how sure the heads are that no specific reason shows
                 kept = [ReasonHit(fallback, round(1.0 - top.probability, 3), None, "", None)]
         kept.sort(key=lambda h: -h.probability)
-        if self.taxonomy.complaint_reason not in {h.code for h in kept}:
-            return CallReasons(tuple(kept))
-        cls, p_cls = self._complaint_class(probs, column)
-        return CallReasons(tuple(kept), cls, p_cls)
+        out = []
+        for hit in kept:
+            if hit.code == self.taxonomy.complaint_reason:
+                cls, p = self._complaint_class(probs, column)
+                hit = replace(hit, complaint_class=cls, complaint_class_probability=p)
+            out.append(hit)
+        return CallReasons(tuple(out))
 
     def _complaint_class(self, probs: np.ndarray, column: dict[str, int]) -> tuple[str, float]:
         reasons = probs[:, [column[c] for c in self.taxonomy.codes]]

@@ -1,0 +1,53 @@
+"""Call reasons in the review UI: shown with evidence on the call page, the queue filter, and
+a reviewer's correction in the trail (real fixture calls, real models)."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from inspector.store.models import AuditEntry
+from tests.web.conftest import call_pk
+
+
+def test_the_call_page_shows_reasons_with_evidence_and_the_queue_filters_by_them(as_role) -> None:
+    qa = as_role("qa")
+    pk = call_pk(qa, "c01_compliant_billing")
+    page = qa.get(f"/calls/{pk}").get_data(as_text=True)
+    assert '<section id="reasons">' in page and "来电原因" in page
+    assert "话费账单/查询" in page
+    assert "你好，我想问一下我这个月的话费怎么比上个月多了。" in page
+    assert 'id="reason-form"' in page
+    queue = qa.get("/?reason=billing.query").get_data(as_text=True)
+    assert f'href="/calls/{pk}">c01_compliant_billing<' in queue
+    assert "c22_privacy_leak" not in qa.get("/?reason=account.close").get_data(as_text=True)
+    # a manager sees the reasons but cannot correct them
+    manager = as_role("manager").get(f"/calls/{pk}").get_data(as_text=True)
+    assert "话费账单/查询" in manager and 'id="reason-form"' not in manager
+
+
+def test_a_reviewer_corrects_the_reasons_and_the_trail_keeps_it(as_role, sessions) -> None:
+    qa = as_role("qa")
+    pk = call_pk(qa, "c26_angry_ends_worse")
+    r = qa.post(
+        f"/calls/{pk}/reasons",
+        data={"reason": ["other", "complaint"], "complaint_class": "service", "comment": "曝光"},
+    )
+    assert r.status_code == 302
+    page = qa.get(f"/calls/{pk}").get_data(as_text=True)
+    assert "复核更正" in page and "投诉分类 <strong>服务</strong>" in page
+    assert 'id="reason-trail"' in page and "曝光" in page
+    assert f'href="/calls/{pk}">c26_angry_ends_worse<' in qa.get("/?reason=complaint").get_data(
+        as_text=True
+    )
+    refused = qa.post(f"/calls/{pk}/reasons", data={"reason": ["complaint"]})
+    assert refused.status_code == 400
+    assert (
+        as_role("agent5").post(f"/calls/{pk}/reasons", data={"reason": "other"}).status_code == 403
+    )
+    with sessions() as session:
+        entries = session.scalars(
+            select(AuditEntry).where(AuditEntry.action == "reasons_corrected")
+        ).all()
+    assert [e.after for e in entries] == [
+        {"reasons": ["other", "complaint"], "complaint_class": "service"}
+    ]
