@@ -82,8 +82,8 @@ def main() -> None:
         for code in model.taxonomy.codes:
             truth, said = code in case.reasons, code in got.codes
             counts[code]["tp" if truth and said else "fp" if said else "fn" if truth else "tn"] += 1
-    print(f"{args.set.relative_to(REPO) if args.set.is_relative_to(REPO) else args.set}: "
-          f"{len(cases)} calls, {elapsed / len(cases) * 1000:.0f} ms per call (sentiment + reasons)")  # fmt: skip
+    per_call_ms = elapsed / len(cases) * 1000
+    print(f"{args.set.name}: {len(cases)} calls, {per_call_ms:.0f} ms/call (sentiment + reasons)")
     print(f"{'reason':<18}{'label':<16}{'n':>5}{'P':>7}{'R':>7}{'F1':>7}")
     scores = []
     for code, c in counts.items():
