@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
@@ -18,6 +18,7 @@ from scoring.audio_metrics import measure_stereo
 from scoring.engine import evaluate
 from scoring.metrics import measure
 from scoring.reasons.detect import CallReasons, ReasonModel, shared_reason_model
+from scoring.reasons.phrases import customer_keywords
 from scoring.scorecard import Scorecard, load_scorecard
 from scoring.sentiment import SentimentModel, shared_model
 from scoring.types import CallResult, Metrics
@@ -110,7 +111,8 @@ class ReasonStage:
             return
         if self._model is None:
             self._model = shared_reason_model(self.taxonomy_path)
-        work.reasons = self._model.detect(work.transcript)
+        found = self._model.detect(work.transcript)
+        work.reasons = replace(found, keywords=customer_keywords(work.transcript))
 
 
 class MeasureStage:

@@ -18,7 +18,7 @@ from inspector.store.models import (
     ScoreResult,
     TranscriptSegment,
 )
-from inspector.store.reason_models import CallReason
+from inspector.store.reason_models import CallKeyword, CallReason
 from scoring.io import evidence_json, metrics_json
 from scoring.trajectory import call_trajectories
 from scoring.types import CallResult
@@ -29,7 +29,7 @@ NO_SPEECH = "no_speech"
 
 def clear_results(session: Session, call_pk: int) -> None:
     """Remove every stored result of a call (a re-run writes them afresh, never twice)."""
-    for model in (TranscriptSegment, CallMetrics, ScoreResult, CallFlag):
+    for model in (TranscriptSegment, CallMetrics, ScoreResult, CallFlag, CallKeyword):
         session.execute(delete(model).where(model.call_pk == call_pk))
     # a reviewer's correction of the reasons outlives a re-run; the machine's are replaced
     session.execute(
@@ -117,6 +117,7 @@ def _write_reasons(session: Session, work: CallWork) -> None:
         )
         for hit in work.reasons.reasons
     )
+    session.add_all(CallKeyword(call_pk=work.call.pk, keyword=k) for k in work.reasons.keywords)
 
 
 def _trajectories(work: CallWork) -> dict:

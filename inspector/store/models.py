@@ -424,4 +424,4 @@ class PlaylistItem(Base):
 
 
 # registered with Base.metadata here, so that every user of the models (Alembic, create_all) has it
-from inspector.store.reason_models import CallReason  # noqa: E402, F401
+from inspector.store.reason_models import CallKeyword, CallReason  # noqa: E402, F401

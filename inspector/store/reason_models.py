@@ -34,3 +34,18 @@ class CallReason(Base):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     reviewer_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class CallKeyword(Base):
+    """A telling word of the customer's turns (jieba keywords): emerging phrases are counted
+    from these."""
+
+    __tablename__ = "call_keywords"
+    __table_args__ = (
+        Index("ix_call_keywords_call", "call_pk"),
+        Index("ix_call_keywords_keyword", "keyword"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    call_pk: Mapped[int] = mapped_column(ForeignKey("calls.id", ondelete="CASCADE"))
+    keyword: Mapped[str] = mapped_column(String(32))

@@ -44,6 +44,8 @@ class ReasonHit:
 @dataclass(frozen=True)
 class CallReasons:
     reasons: tuple[ReasonHit, ...]
+    #: the customer's most telling words (scoring/reasons/phrases.py), for emerging issues
+    keywords: tuple[str, ...] = ()
 
     @property
     def codes(self) -> tuple[str, ...]:

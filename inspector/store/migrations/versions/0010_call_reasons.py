@@ -1,5 +1,5 @@
 """call_reasons: why each customer called (reasons with probability and evidence, the MIIT
-complaint class, reviewers' corrections)
+complaint class, reviewers' corrections) and call_keywords (the customer's telling words)
 
 Revision ID: 0010
 Revises: 0009
@@ -41,9 +41,22 @@ def upgrade() -> None:
         "ix_call_reasons_reason", "call_reasons", ["reason", "active", "call_pk"], unique=False
     )
     op.create_index("ix_call_reasons_call", "call_reasons", ["call_pk", "active"], unique=False)
+    op.create_table(
+        "call_keywords",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("call_pk", sa.Integer(), nullable=False),
+        sa.Column("keyword", sa.String(length=32), nullable=False),
+        sa.ForeignKeyConstraint(["call_pk"], ["calls.id"], ondelete="CASCADE"),
+        sa.PrimaryKeyConstraint("id"),
+    )
+    op.create_index("ix_call_keywords_call", "call_keywords", ["call_pk"], unique=False)
+    op.create_index("ix_call_keywords_keyword", "call_keywords", ["keyword"], unique=False)
 
 
 def downgrade() -> None:
+    op.drop_index("ix_call_keywords_keyword", table_name="call_keywords")
+    op.drop_index("ix_call_keywords_call", table_name="call_keywords")
+    op.drop_table("call_keywords")
     op.drop_index("ix_call_reasons_call", table_name="call_reasons")
     op.drop_index("ix_call_reasons_reason", table_name="call_reasons")
     op.drop_table("call_reasons")
