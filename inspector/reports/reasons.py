@@ -253,3 +253,13 @@ def first_contact(d: Dashboard, by: str = "reason") -> list[dict[str, Any]]:
             }
         )
     return out
+
+
+def fcr_all(d: Dashboard) -> dict[str, Any]:
+    """一次解决率 overall and per reason, agent and team (the dashboard's FCR panel)."""
+    overall = first_contact(d, "overall")
+    return {
+        "window_days": d.settings.fcr_window_days,
+        "overall": overall[0] if overall else None,
+        **{by: first_contact(d, by) for by in ("reason", "agent", "team")},
+    }

@@ -51,3 +51,30 @@ def test_a_reviewer_corrects_the_reasons_and_the_trail_keeps_it(as_role, session
     assert [e.after for e in entries] == [
         {"reasons": ["other", "complaint"], "complaint_class": "service"}
     ]
+
+
+def test_the_dashboard_has_the_reason_panels_and_their_exports(as_role, app) -> None:
+    manager = as_role("manager")
+    page = manager.get("/manage/dashboard").get_data(as_text=True)
+    for title in (
+        "来电原因分布",
+        "新兴问题预警",
+        "来电原因与满意度",
+        "来电原因与质检",
+        "一次解决率",
+    ):
+        assert title in page
+    volume = manager.get("/manage/api/reasons").get_json()
+    counts = {r["reason"]: r["calls"] for r in volume["reasons"]}
+    assert counts["billing.query"] >= 1 and sum(counts.values()) >= 5
+    assert {r["label"] for r in volume["reasons"]} >= {"话费账单/查询", "其他"}
+    rows = manager.get("/manage/api/reason_qa").get_json()["rows"]
+    assert rows and all(0 <= r["qa_mean"] <= 100 for r in rows)
+    assert "rows" in manager.get("/manage/api/reason_satisfaction").get_json()
+    assert manager.get("/manage/api/emerging").get_json()["alerts"] == []  # five calls: no trend
+    fcr = manager.get("/manage/api/fcr").get_json()
+    assert fcr["window_days"] == 7 and set(fcr) >= {"overall", "reason", "agent", "team"}
+    csv = manager.get("/manage/dashboard/export?table=reasons&table=fcr_reasons&format=csv")
+    text = csv.get_data().decode("utf-8-sig")
+    assert "来电原因" in text and "话费账单/查询" in text and "一次解决率" in text
+    assert as_role("qa").get("/manage/api/reasons").status_code == 403

@@ -236,3 +236,37 @@ def test_satisfaction_per_reason_with_intervals(settings, sessions) -> None:  # 
     assert dispute["satisfied_rate_low"] == 0.0 and 0 < dispute["satisfied_rate_high"] < 1
     assert rows["plan.order"]["satisfied_rate"] == 1.0
     assert rows["network.signal"]["small_sample"] == "是"
+
+
+def test_the_report_command_writes_the_reason_tables_and_corrections(
+    settings, sessions, tmp_path
+) -> None:  # type: ignore[no-untyped-def]
+    from click.testing import CliRunner
+    from openpyxl import load_workbook
+
+    from inspector.accounts import add_user
+    from inspector.cli import main
+    from inspector.review.reasons import correct_reasons
+
+    seed(sessions, weeks({"billing.dispute": 60}))
+    with sessions.begin() as session:
+        user = add_user(session, "lead1", "qa_lead", "correct horse 1")[0]
+        pk = session.scalar(select(Call.id).where(Call.call_id == "w4-billing.dispute-0"))
+        correct_reasons(session, user, pk, ["billing.refund"], None, load_taxonomy())
+    env = {"INSPECTOR_DATA_DIR": str(settings.data_dir), "INSPECTOR_SECRET_KEY": "test-secret",
+           "INSPECTOR_CUSTOMER_HASH_SALT": "test-salt"}  # fmt: skip
+    out = tmp_path / "reasons.xlsx"
+    args = ["report", "dashboard", "--table", "emerging", "--table", "reasons", "--out", str(out)]
+    result = CliRunner().invoke(main, args, env=env, catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    book = load_workbook(out)
+    assert book.sheetnames == ["新兴问题预警", "来电原因"]
+    header, first = [[c.value for c in row] for row in book["新兴问题预警"].iter_rows(max_row=2)]
+    assert header[:3] == ["类型", "原因或热词", "起始日"]
+    assert first[:2] == ["来电原因", "话费账单/争议"]
+    out = tmp_path / "corrections.csv"
+    args = ["report", "reason-corrections", "--format", "csv", "--out", str(out)]
+    result = CliRunner().invoke(main, args, env=env, catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    text = out.read_text("utf-8-sig")
+    assert "更正后原因" in text and "w4-billing.dispute-0" in text and "billing.refund" in text
