@@ -69,6 +69,10 @@ class ReasonModel:
                 " (add examples to the bank and run inspector models train-reasons)"
             )
 
+    @property
+    def _supersedes(self) -> dict[str, tuple[str, ...]]:
+        return {r.code: r.supersedes for r in self.taxonomy.reasons}
+
     def detect(self, transcript: Transcript) -> CallReasons:
         """The reasons of one call from its customer's sentences."""
         vectors, units = unit_vectors(transcript)
@@ -101,6 +105,9 @@ class ReasonModel:
             else:
                 # its probability: how sure the heads are that no specific reason shows
                 kept = [ReasonHit(fallback, round(1.0 - top.probability, 3), None, "", None)]
+        # a reason the definitions exclude beside another found one goes (unless none would stay)
+        superseded = {c for h in kept for c in self._supersedes.get(h.code, ())}
+        kept = [h for h in kept if h.code not in superseded] or kept
         kept.sort(key=lambda h: -h.probability)
         out = []
         for hit in kept:

@@ -27,6 +27,8 @@ class Reason:
     group_title: str
     title: str
     definition: str
+    #: reasons this one excludes by definition: when both are found only this one is kept
+    supersedes: tuple[str, ...] = ()
 
     @property
     def label(self) -> str:
@@ -104,6 +106,13 @@ def parse_taxonomy(raw: Any, source: str) -> Taxonomy:
             f"{source}: field 'complaint_reason': {complaint!r} is not a reason code"
             f" (one of {', '.join(codes)})"
         )
+    for reason in reasons:
+        unknown = [c for c in reason.supersedes if c not in codes or c == reason.code]
+        if unknown:
+            raise ConfigError(
+                f"{source}: reason {reason.code!r}: field 'supersedes': {', '.join(unknown)}"
+                " is not another reason code"
+            )
     fallback = raw.get("fallback_reason")
     if fallback not in codes:
         raise ConfigError(
@@ -129,7 +138,12 @@ def _group(key: str, spec: Any, where: str) -> list[Reason]:
     subs = spec.get("reasons")
     if subs is None:
         # a group without sub-reasons is one reason, coded by the group's key
-        return [Reason(key, key, title, title, _text(spec, "definition", where))]
+        return [
+            Reason(
+                key, key, title, title, _text(spec, "definition", where),
+                _codes(spec, "supersedes", where),
+            )
+        ]  # fmt: skip
     if not isinstance(subs, dict) or not subs:
         raise ConfigError(f"{where}: field 'reasons': a mapping of reason key to its definition")
     out = []
@@ -143,8 +157,11 @@ def _group(key: str, spec: Any, where: str) -> list[Reason]:
         if not isinstance(sub_title, str) or not sub_title.strip():
             raise ConfigError(f"{at}: field 'title': a non-empty text")
         out.append(
-            Reason(f"{key}.{sub}", key, title, sub_title.strip(), _text(body, "definition", at))
-        )
+            Reason(
+                f"{key}.{sub}", key, title, sub_title.strip(), _text(body, "definition", at),
+                _codes(body, "supersedes", at),
+            )
+        )  # fmt: skip
     return out
 
 
@@ -153,3 +170,10 @@ def _text(spec: dict, field: str, where: str) -> str:
     if not isinstance(value, str) or not value.strip():
         raise ConfigError(f"{where}: field {field!r}: a non-empty text")
     return value.strip()
+
+
+def _codes(spec: dict, field: str, where: str) -> tuple[str, ...]:
+    value = spec.get(field, [])
+    if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
+        raise ConfigError(f"{where}: field {field!r}: a list of reason codes")
+    return tuple(value)

@@ -23,6 +23,8 @@ def test_the_builtin_taxonomy_has_the_issue_reasons_and_miit_classes() -> None:
     assert t.complaint_classes == {"network": "网络质量", "billing": "资费", "service": "服务"}
     assert t.label("billing") == "资费"
     assert t.fallback_reason == "other"
+    assert t.get("billing.dispute").supersedes == ("billing.query",)
+    assert t.get("account.close").supersedes == ("plan.cancel",)
 
 
 def _edited(tmp_path: Path, change) -> Path:
@@ -68,6 +70,11 @@ def _set(path: list, value):
         (_set(["fallback_reason"], KeyError), "field 'fallback_reason'"),
         (_set(["complaint_classes", "service"], ""), "field 'complaint_classes': 'service'"),
         (_set(["name"], KeyError), "field 'name'"),
+        (
+            _set(["groups", "billing", "reasons", "dispute", "supersedes"], ["billing.fee"]),
+            "reason 'billing.dispute': field 'supersedes': billing.fee is not another",
+        ),
+        (_set(["groups", "other", "supersedes"], "complaint"), "field 'supersedes': a list"),
     ],
 )
 def test_errors_name_the_file_and_field(tmp_path: Path, change, message: str) -> None:
