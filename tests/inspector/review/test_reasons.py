@@ -3,6 +3,9 @@
 
 from __future__ import annotations
 
+import csv
+import io
+import json
 from datetime import UTC, datetime
 
 import pytest
@@ -10,6 +13,7 @@ from sqlalchemy import select
 
 from asr.types import Role, Segment, Transcript
 from inspector.accounts import add_user
+from inspector.batch.export import write_export
 from inspector.batch.jobs import CallInfo
 from inspector.batch.pipeline import CallWork, ReasonStage, SentimentStage
 from inspector.batch.results import write_results
@@ -156,6 +160,18 @@ def test_a_correction_replaces_the_reasons_survives_a_rerun_and_is_in_the_trail(
         assert row["customer_text"] == text[0]
         rows, total = page(session, QueueFilter(reason="complaint"), 1, 50)
         assert total == 1
+        # the per-call export carries the reasons in force
+        out = io.StringIO()
+        write_export(session, out, "jsonl")
+        [record] = [json.loads(x) for x in out.getvalue().splitlines()]
+        assert [(r["reason"], r["source"]) for r in record["reasons"]] == [
+            ("billing.dispute", "review"),
+            ("complaint", "review"),
+        ]
+        out = io.StringIO()
+        write_export(session, out, "csv")
+        [row] = list(csv.DictReader(io.StringIO(out.getvalue())))
+        assert (row["reasons"], row["complaint_class"]) == ("billing.dispute;complaint", "billing")
 
 
 @pytest.mark.parametrize(
