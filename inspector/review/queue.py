@@ -64,6 +64,8 @@ class QueueRow:
     unsure: list[tuple[str, str, float]] = field(default_factory=list)
     #: the failure reason as the worker wrote it, paths included (admins and logs only)
     error_detail: str | None = None
+    #: why the customer called: the reason codes in force
+    reasons: list[str] = field(default_factory=list)
 
 
 #: an absolute file path inside a message (POSIX or Windows), up to a space, quote or colon
@@ -181,6 +183,7 @@ def _rows(session: Session, query: Any) -> list[QueueRow]:
     rows = session.execute(query).all()
     flags: dict[int, list[str]] = {}
     unsure: dict[int, list[tuple[str, str, float]]] = {}
+    reasons: dict[int, list[str]] = {}
     pks = [r[0] for r in rows]
     if pks:
         for pk, flag in session.execute(
@@ -194,13 +197,19 @@ def _rows(session: Session, query: Any) -> list[QueueRow]:
             .where(ScoreResult.call_pk.in_(pks), ItemResultRow.route != "final")
         ):
             unsure.setdefault(pk, []).append((title, route, confidence))
+        for pk, reason in session.execute(
+            select(CallReason.call_pk, CallReason.reason)
+            .where(CallReason.call_pk.in_(pks), CallReason.active.is_(True))
+            .order_by(CallReason.probability.desc(), CallReason.id)
+        ):
+            reasons.setdefault(pk, []).append(reason)
     out = []
     for *columns, source_path, audio_path in rows:
         pk = columns[0]
         row = QueueRow(*columns, flags=sorted(set(flags.get(pk, []))), unsure=unsure.get(pk, []))
         name = recording_name(source_path, row.call_id)
         shown = public_reason(row.error, name, (source_path, audio_path)) or None
-        out.append(replace(row, error=shown, error_detail=row.error))
+        out.append(replace(row, error=shown, error_detail=row.error, reasons=reasons.get(pk, [])))
     return out
 
 

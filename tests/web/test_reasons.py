@@ -3,6 +3,8 @@ a reviewer's correction in the trail (real fixture calls, real models)."""
 
 from __future__ import annotations
 
+import re
+
 from sqlalchemy import select
 
 from inspector.store.models import AuditEntry
@@ -19,6 +21,7 @@ def test_the_call_page_shows_reasons_with_evidence_and_the_queue_filters_by_them
     assert 'id="reason-form"' in page
     queue = qa.get("/?reason=billing.query").get_data(as_text=True)
     assert f'href="/calls/{pk}">c01_compliant_billing<' in queue
+    assert re.search(r"<td>[^<]*话费账单/查询[^<]*</td>", queue), "the queue row names the reason"
     assert "c22_privacy_leak" not in qa.get("/?reason=account.close").get_data(as_text=True)
     # a manager sees the reasons but cannot correct them
     manager = as_role("manager").get(f"/calls/{pk}").get_data(as_text=True)

@@ -170,6 +170,7 @@ def index() -> str:
         items=[(i.id, i.title) for i in card.items],
         flags=[fl.id for fl in card.flags] + ["qa_survey_mismatch", NO_SPEECH],
         reason_choices=[(r.code, r.label) for r in reasons.taxonomy().reasons],
+        reason_labels={r.code: r.label for r in reasons.taxonomy().reasons},
         full_reasons=current_user.role == UserRole.ADMIN,  # paths in failure reasons
     )
 
