@@ -56,7 +56,7 @@ def correct(pk: int):
                 form.getlist("reason"),
                 form.get("complaint_class") or None,
                 taxonomy(),
-                form.get("comment", "").strip(),
+                form.get("comment", "").strip()[:500],
             )
         except ReasonCorrectionError as exc:
             abort(400, str(exc))
