@@ -36,16 +36,17 @@ from inspector.store.models import Call, Job  # noqa: E402
 FIXTURES = REPO / "fixtures" / "calls"
 
 
-def _recordings(root: Path, n: int) -> Path:
+def copy_recordings(root: Path, n: int) -> Path:
+    """The first n fixture calls (c01, c02 ...) with their manifest, copied to root/rec."""
     rec = root / "rec"
     rec.mkdir()
     lines = (FIXTURES / "manifest.csv").read_text("utf-8").splitlines()
     chosen = [x for x in lines[1:] if x.startswith("c")][:n]
     (rec / "manifest.csv").write_text("\n".join([lines[0], *chosen]) + "\n", encoding="utf-8")
     for line in chosen:
-        stem = line.split(",")[0].rsplit(".", 1)[0]
-        for ext in (".wav", ".json"):
-            shutil.copy(FIXTURES / f"{stem}{ext}", rec / f"{stem}{ext}")
+        name = line.split(",")[0]
+        for file in (name, name.rsplit(".", 1)[0] + ".json"):  # the recording, its transcript
+            shutil.copy(FIXTURES / file, rec / file)
     return rec
 
 
@@ -61,7 +62,7 @@ def run(root: Path, calls: int, workers: int, asr_engine: str) -> dict[str, floa
     database = admin.rsplit("/", 1)[0] + f"/{name}"
     broker = os.environ["SCALE_BROKER_URL"].rsplit("/", 1)[0] + "/9"
     redis.Redis.from_url(broker).flushdb()
-    rec = _recordings(root, calls)
+    rec = copy_recordings(root, calls)
     threads = max((os.cpu_count() or 1) // workers, 1)
     env = dict(os.environ) | {
         "INSPECTOR_DATA_DIR": str(root / "var"),

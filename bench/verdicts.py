@@ -6,6 +6,8 @@ Sets (each labelled before it was ever scored, from docs/verdict-items.md alone)
 - helpdesk: real Weibo helpdesk dialogues in ../shared/data (never copied here), with our labels
             in bench/data/helpdesk_labels.jsonl (ids and labels only); only the items and flags
             judgeable from written text;
+- helpdesk_holdout: 100 more of them, labelled blind by a judge who saw only the definitions
+            (bench/data/helpdesk_holdout_labels.jsonl), scored only for reports;
 - fixtures: the project's own labelled transcripts (for comparison, not evidence);
 - audio:    the fixture recordings through the worker's own stages (decode, Whisper base,
             sentiment, stereo measures, scoring); transcripts are cached in .cache/verdicts/
@@ -62,13 +64,13 @@ def dialogue_cases(pattern: str) -> list[Case]:
     return out
 
 
-def helpdesk_cases() -> list[Case]:
+def helpdesk_cases(labels: str = "helpdesk_labels.jsonl") -> list[Case]:
     if not SHARED.exists():
         print(f"note: {SHARED} not found; helpdesk set skipped", file=sys.stderr)
         return []
     lines = {json.loads(x)["call_id"]: x for x in _jsonl(SHARED)}
     out = []
-    for x in _jsonl(REPO / "bench" / "data" / "helpdesk_labels.jsonl"):
+    for x in _jsonl(REPO / "bench" / "data" / labels):
         label = json.loads(x)
         line = lines[label["call_id"]]
         out.append(Case(label["call_id"], line, label["items"], frozenset(label["flags"])))
@@ -163,6 +165,7 @@ SETS = {
     "dev": lambda: dialogue_cases("dev_*.jsonl"),
     "holdout": lambda: dialogue_cases("holdout_*.jsonl"),
     "helpdesk": helpdesk_cases,
+    "helpdesk_holdout": lambda: helpdesk_cases("helpdesk_holdout_labels.jsonl"),
     "fixtures": fixture_cases,
     "audio": audio_cases,
 }

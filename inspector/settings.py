@@ -22,6 +22,11 @@ SECRETS_FILE = "instance.toml"
 SECRET_FIELDS = ("secret_key", "customer_hash_salt")
 
 Environment = Literal["development", "production"]
+#: a process or thread count: a whole number, or "auto" (sized from the machine's cores and
+#: memory when the command starts)
+Count = int | Literal["auto"]
+#: settings that take a Count
+COUNT_FIELDS = ("workers", "web_workers", "web_threads")
 
 
 @dataclass(frozen=True)
@@ -38,7 +43,9 @@ class Settings:
     timezone: str = "Asia/Shanghai"
     # pipeline
     pipeline: Literal["default", "noop"] = "default"
-    workers: int = 1
+    #: worker processes of `inspector work`, `inspector demo` and `inspector worker`; auto =
+    #: one per core with one ASR thread each, as many as the available memory holds
+    workers: Count = "auto"
     lease_s: float = 300.0
     max_attempts: int = 3
     poll_interval_s: float = 1.0
@@ -142,8 +149,19 @@ class Settings:
     #: an agent may appeal an item this many days after the verdict was published
     appeal_window_days: float = 7.0
     # web
+    #: while calls change (reviews, new results), each server process reads the dashboard's
+    #: call facts again at most this often; the previous figures answer meanwhile (as_of)
+    dashboard_refresh_s: float = 15.0
     host: str = "127.0.0.1"
     port: int = 5000
+    #: gunicorn worker processes and threads per process of `inspector serve`; auto = one
+    #: process per core, 4 threads each (docs/serving.md)
+    web_workers: Count = "auto"
+    web_threads: Count = "auto"
+    #: reverse proxies in front of the UI that set X-Forwarded-For/-Proto/-Host/-Port/-Prefix
+    #: (nginx: 1). 0 = none: those headers are dropped, so no client can claim another address
+    #: or scheme
+    proxy_hops: int = 0
     #: the UI is reached over HTTPS (directly or behind a TLS proxy that sets X-Forwarded-Proto):
     #: cookies are marked Secure, plain-HTTP requests are redirected and HSTS is sent. Off by
     #: default so a plain-HTTP instance (the demo, tests, a lab) can still sign in; production
@@ -197,10 +215,23 @@ class Settings:
         return max(self.lease_s / 3.0, 0.05)
 
 
+def _count(value: Any) -> int | Literal["auto"]:
+    """A Count from TOML (an integer or "auto") or the environment (digits or "auto")."""
+    if isinstance(value, str) and value.strip().lower() == "auto":
+        return "auto"
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    if isinstance(value, str) and re.fullmatch(r"\s*[+-]?\d+\s*", value):
+        return int(value)
+    raise ValueError(f'expected a whole number or "auto", got {value!r}')
+
+
 def _coerce(name: str, annotation: Any, value: Any, source: str) -> Any:
     """Turn a TOML or environment value into the field's type, or raise ConfigError."""
     origin = typing.get_origin(annotation)
     try:
+        if name in COUNT_FIELDS:
+            return _count(value)
         if annotation is Path:
             return Path(str(value))
         if annotation is bool:
@@ -304,13 +335,21 @@ def _validate(settings: Settings) -> None:
         ZoneInfo(settings.timezone)
     except (ZoneInfoNotFoundError, ValueError) as exc:
         raise ConfigError(f"setting 'timezone': unknown time zone {settings.timezone!r}") from exc
-    if settings.workers < 1:
-        raise ConfigError(f"setting 'workers' must be at least 1, got {settings.workers}")
+    for name in COUNT_FIELDS:
+        value = getattr(settings, name)
+        if value != "auto" and value < 1:
+            raise ConfigError(f'setting {name!r} must be at least 1 or "auto", got {value}')
+    if settings.proxy_hops < 0:
+        raise ConfigError(f"setting 'proxy_hops' must be 0 or more, got {settings.proxy_hops}")
     for name in ("asr_beam_size", "asr_batch_size"):
         if getattr(settings, name) < 1:
             raise ConfigError(f"setting {name!r} must be at least 1, got {getattr(settings, name)}")
     if settings.max_attempts < 1:
         raise ConfigError(f"setting 'max_attempts' must be at least 1, got {settings.max_attempts}")
+    if settings.dashboard_refresh_s < 0:
+        raise ConfigError(
+            f"setting 'dashboard_refresh_s' must be 0 or more, got {settings.dashboard_refresh_s}"
+        )
     if settings.lease_s <= 0:
         raise ConfigError(f"setting 'lease_s' must be positive, got {settings.lease_s}")
     if settings.fcr_window_days <= 0:

@@ -2,8 +2,16 @@
 
 from __future__ import annotations
 
+import contextlib
+import http.client
 import json
-from collections.abc import Sequence
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +36,8 @@ def make_settings(tmp_path: Path, **overrides: Any) -> Settings:
         "poll_interval_s": 0.1,
         "fixture_dir": tmp_path / "fixtures",
         "model_cache": str(MODEL_CACHE),
+        # a review shows on the dashboard once the background read is done, not 15 s later
+        "dashboard_refresh_s": 0.0,
     }
     values.update(overrides)
     return load_settings(None, {}, **values)
@@ -82,3 +92,53 @@ def fixture_subset(dest: Path, calls: Sequence[str]) -> Path:
             if (FIXTURE_CALLS / f"{call}{ext}").exists():
                 shutil.copy(FIXTURE_CALLS / f"{call}{ext}", dest / f"{call}{ext}")
     return dest
+
+
+INSPECTOR = Path(sys.executable).parent / "inspector"
+
+
+@contextlib.contextmanager
+def running_server(data_dir: Path, **settings: str) -> Iterator[tuple[str, subprocess.Popen]]:
+    """`inspector serve` (the production server) on a free loopback port over a SQLite database
+    in `data_dir`, with INSPECTOR_* `settings`; yields its base URL and process, then stops it
+    with SIGTERM and checks that it exited cleanly."""
+    env = dict(os.environ) | {
+        "INSPECTOR_DATA_DIR": str(data_dir),
+        "INSPECTOR_LOG_LEVEL": "WARNING",
+        "INSPECTOR_WEB_WORKERS": "2",
+        "INSPECTOR_WEB_THREADS": "2",
+    }
+    env |= {f"INSPECTOR_{key.upper()}": value for key, value in settings.items()}
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    log = (data_dir.parent / f"serve-{port}.log").open("wb")
+    process = subprocess.Popen(
+        [str(INSPECTOR), "serve", "--port", str(port)], env=env, stdout=log, stderr=log
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+            try:  # any answer will do: with `https` on, /healthz redirects to https://
+                connection.request("GET", "/healthz")
+                connection.getresponse().read()
+                break
+            except OSError:
+                if process.poll() is not None or time.monotonic() > deadline:
+                    log.flush()
+                    raise RuntimeError(
+                        f"inspector serve did not start: {log.name}\n"
+                        + Path(log.name).read_text(errors="replace")
+                    ) from None
+                time.sleep(0.2)
+            finally:
+                connection.close()
+        yield base, process
+    finally:
+        if process.poll() is None:
+            process.send_signal(signal.SIGTERM)
+        code = process.wait(timeout=60)
+        log.close()
+    assert code == 0, Path(log.name).read_text(errors="replace")

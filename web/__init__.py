@@ -9,9 +9,9 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from inspector.settings import Settings
 from inspector.store.database import make_engine, make_session_factory
-from web.security import IdConverter, QuietRequestHandler, protect
+from web.security import IdConverter, protect, trust_proxies
 
-__all__ = ["QuietRequestHandler", "create_app"]
+__all__ = ["create_app"]
 
 
 def create_app(settings: Settings, session_factory: sessionmaker[Session] | None = None) -> Flask:
@@ -35,10 +35,18 @@ def create_app(settings: Settings, session_factory: sessionmaker[Session] | None
     app.extensions["inspector.sessions"] = session_factory
     from inspector.reports.dashboard import scorecard_items
     from inspector.reports.facts import FactsCache
+    from inspector.review.scorecards import ScorecardCache
+    from web.manage import ChartAnswers
+
+    app.extensions["inspector.scorecard"] = ScorecardCache(settings.scorecard)  # read when asked
+    app.extensions["inspector.chart_answers"] = ChartAnswers()
 
     # the dashboard's fact columns: read on the first request (or by `inspector serve` at start)
     app.extensions["inspector.dashboard"] = FactsCache(
-        session_factory, settings.tz, scorecard_items(settings)
+        session_factory,
+        settings.tz,
+        scorecard_items(settings),
+        min_refresh_s=settings.dashboard_refresh_s,
     )
 
     from flask_wtf.csrf import CSRFProtect
@@ -51,6 +59,7 @@ def create_app(settings: Settings, session_factory: sessionmaker[Session] | None
 
     app.url_map.converters["int"] = IdConverter  # before any route is added
     protect(app, settings)
+    trust_proxies(app, settings)
     CSRFProtect(app)
     login_manager.init_app(app)
     limiter.init_app(app)

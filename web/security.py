@@ -1,16 +1,17 @@
-"""The UI's defences that are not about roles: security headers (Flask-Talisman), redirects
-that stay on this host, ids and numbers that fit the database, and a server banner without
-versions. docs/security.md says what each one prevents."""
+"""The UI's defences that are not about roles: security headers (Flask-Talisman), forwarded
+headers trusted only from configured proxies, redirects that stay on this host, and ids and
+numbers that fit the database. docs/security.md says what each one prevents."""
 
 from __future__ import annotations
 
 import math
+from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 from flask import Flask, abort, request
 from werkzeug.exceptions import NotFound
+from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
-from werkzeug.serving import WSGIRequestHandler
 
 from inspector.settings import Settings
 
@@ -70,6 +71,34 @@ def protect(app: Flask, settings: Settings) -> None:
         session_cookie_http_only=True,
         session_cookie_samesite="Lax",
     )
+
+
+class DropForwarded:
+    """WSGI middleware for a server no proxy stands in front of: X-Forwarded-* and Forwarded
+    are removed, so nothing downstream (Flask-Talisman's HTTPS check, the sign-in rate limit,
+    the audit log) can take a client's word for its address or scheme."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+
+    def __call__(self, environ: dict[str, Any], start_response: Any) -> Any:
+        for key in [k for k in environ if k.startswith("HTTP_X_FORWARDED_")]:
+            del environ[key]
+        environ.pop("HTTP_FORWARDED", None)
+        return self.app(environ, start_response)
+
+
+def trust_proxies(app: Flask, settings: Settings) -> None:
+    """Honour X-Forwarded-For/-Proto/-Host/-Port/-Prefix from `proxy_hops` proxies (werkzeug's
+    ProxyFix takes the value each proxy appended, counting from the nearest); with no proxy
+    configured, drop them."""
+    hops = settings.proxy_hops
+    if hops:
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+            app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops, x_port=hops, x_prefix=hops
+        )
+    else:
+        app.wsgi_app = DropForwarded(app.wsgi_app)  # type: ignore[method-assign]
 
 
 def local_url(target: str | None, fallback: str) -> str:
@@ -136,10 +165,3 @@ def finite(value: str, name: str) -> float:
     if not math.isfinite(number):
         abort(400, f"{name}: not a finite number")
     return number
-
-
-class QuietRequestHandler(WSGIRequestHandler):
-    """The built-in server's handler with a `Server` header that names no versions."""
-
-    def version_string(self) -> str:
-        return "Hotline Inspector"

@@ -22,10 +22,12 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from asr.serialize import transcript_from_dict, transcript_to_dict
 from core.errors import InspectorError
+from core.machine import peak_rss_bytes
 from inspector.batch import jobs
 from inspector.batch.pipeline import Pipeline, build_pipeline, prepare_models
 from inspector.batch.results import write_results
-from inspector.settings import Settings
+from inspector.batch.sizing import record_peak, size_batch
+from inspector.settings import Count, Settings
 from inspector.store.database import make_engine, make_session_factory
 from inspector.store.models import Call, Job, JobStatus, utcnow
 
@@ -204,11 +206,21 @@ def _child_main(
         level=settings.log_level, format="%(asctime)s %(processName)s %(levelname)s %(message)s"
     )
     logging.getLogger("faster_whisper").setLevel(logging.WARNING)
+    if settings.asr_cpu_threads:
+        _limit_threads(settings.asr_cpu_threads)
     if parent_pid is not None:
         threading.Thread(
             target=_watch_parent, args=(parent_pid,), daemon=True, name="parent-watch"
         ).start()
     run_worker(settings, burst=burst, index=index, pipeline_factory=pipeline_factory)
+
+
+def _limit_threads(threads: int) -> None:
+    """The sentiment model (torch) keeps to the worker's thread budget too: with one process
+    per core, every library's own "all cores" would oversubscribe them."""
+    os.environ["OMP_NUM_THREADS"] = str(threads)
+    if "torch" in sys.modules:
+        sys.modules["torch"].set_num_threads(threads)
 
 
 @dataclass(frozen=True)
@@ -219,6 +231,26 @@ class Progress:
     elapsed_s: float
     #: worker processes that died (killed, crashed), each with the calls it held
     died: tuple[str, ...] = ()
+    #: worker processes and ASR threads each
+    workers: int = 0
+    threads: int = 0
+    #: the largest peak resident memory of a worker process (0 where it cannot be read)
+    peak_rss_bytes: int = 0
+
+    @property
+    def audio_h_per_h(self) -> float:
+        """Audio hours processed per wall-clock hour."""
+        return self.audio_s / self.elapsed_s if self.elapsed_s > 0 else 0.0
+
+    def summary(self) -> str:
+        """The closing line of a batch."""
+        memory = f", peak {self.peak_rss_bytes / 2**30:.2f} GB" if self.peak_rss_bytes else ""
+        return (
+            f"processed {self.finished} calls, {self.audio_s / 3600:.2f} h of audio in "
+            f"{self.elapsed_s:.1f} s: {self.audio_h_per_h:.2f} audio h per wall h "
+            f"({self.workers} workers x {self.threads} ASR thread{'s' if self.threads != 1 else ''}"
+            f"{memory})"
+        )
 
     @property
     def eta_s(self) -> float | None:
@@ -249,12 +281,16 @@ def _pending(session_factory: sessionmaker[Session]) -> int:
 def run_workers(
     settings: Settings,
     *,
-    workers: int,
+    workers: Count | None = None,
     burst: bool,
     interactive: bool | None = None,
     pipeline_factory: PipelineFactory = build_pipeline,
 ) -> Progress:
-    """Start N worker processes, show progress until they exit (burst) or are interrupted."""
+    """Start worker processes (`workers`, default the setting: "auto" sizes them from the cores
+    and memory), show progress until they exit (burst) or are interrupted."""
+    plan = size_batch(settings, workers)
+    workers = plan.processes
+    settings = dataclasses.replace(settings, asr_cpu_threads=plan.threads)
     prepare_models(settings)  # once, before the workers start, so they never race on it
     engine = make_engine(settings.database)
     session_factory = make_session_factory(engine)
@@ -274,6 +310,7 @@ def run_workers(
         return process
 
     processes = [start(i) for i in range(workers)]
+    peaks: dict[int, int] = {}  # pid -> peak resident memory, read while each one lives
     died: list[str] = []
     restarts = 0
     bar = None
@@ -289,6 +326,9 @@ def run_workers(
     try:
         while any(p.is_alive() for p in processes):
             time.sleep(0.5)
+            for process in processes:
+                if process.pid and (peak := peak_rss_bytes(process.pid)):
+                    peaks[process.pid] = max(peak, peaks.get(process.pid, 0))
             for k, process in enumerate(processes):
                 if process.is_alive() or process.exitcode in (0, None):
                     continue
@@ -327,9 +367,15 @@ def run_workers(
         if bar is not None:
             bar.close()
         progress = dataclasses.replace(
-            _progress(session_factory, since, total, t0), died=tuple(died)
+            _progress(session_factory, since, total, t0),
+            died=tuple(died),
+            workers=workers,
+            threads=plan.threads,
+            peak_rss_bytes=max(peaks.values(), default=0),
         )
         engine.dispose()
+    if progress.finished and progress.peak_rss_bytes:
+        record_peak(settings, progress.peak_rss_bytes)  # what `auto` sizes the next batch by
     log.info(_line(progress))
     return progress
 

@@ -18,6 +18,25 @@ from inspector.store.database import make_engine, make_session_factory, upgrade
 log = logging.getLogger("inspector")
 
 
+class CountType(click.ParamType):
+    """A process or thread count on the command line: a whole number >= 1, or auto."""
+
+    name = "N|auto"
+
+    def convert(self, value: object, param: click.Parameter | None, ctx: click.Context | None):
+        if isinstance(value, int) or value == "auto":
+            return value
+        text = str(value).strip().lower()
+        if text == "auto":
+            return "auto"
+        if text.isdigit() and int(text) >= 1:
+            return int(text)
+        self.fail(f'{value!r} is not a whole number >= 1 or "auto"', param, ctx)
+
+
+COUNT = CountType()
+
+
 def settings_for(ctx: click.Context, **overrides: object) -> Settings:
     """Settings from the group options, prepared for use (secrets, data dir, schema)."""
     settings = load_settings(ctx.obj["config"], os.environ, **overrides)

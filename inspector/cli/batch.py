@@ -10,7 +10,7 @@ from pathlib import Path
 import click
 
 from inspector.batch import jobs
-from inspector.cli.base import main, sessions_for, settings_for
+from inspector.cli.base import COUNT, main, sessions_for, settings_for
 from inspector.settings import Settings, load_settings
 
 
@@ -72,30 +72,44 @@ def dispatch_cmd(ctx: click.Context, follow: bool) -> None:
     help="asr: decode + transcribe (heavy); analysis: sentiment, metrics, score (light).",
 )
 @click.option(
-    "--concurrency", type=int, default=None, help="Processes (default: the workers setting)."
+    "--concurrency",
+    type=COUNT,
+    default=None,
+    help="Processes, or auto: one per core as memory allows (default: the workers setting).",
 )
 @click.option("--name", default=None, help="Celery node name, e.g. asr1@%h.")
 @click.pass_context
-def worker_cmd(ctx: click.Context, queues: str, concurrency: int | None, name: str | None) -> None:
+def worker_cmd(
+    ctx: click.Context, queues: str, concurrency: int | str | None, name: str | None
+) -> None:
     """Start a Celery worker for the scale-out engine (Redis broker, shared database)."""
+    import dataclasses
+
+    from inspector.batch.sizing import size_batch
     from inspector.batch.tasks import make_celery, worker_argv
 
     settings = settings_for(ctx, engine="celery")
-    app = make_celery(settings)
-    app.worker_main(worker_argv(queues, concurrency or settings.workers, name, settings.log_level))
+    plan = size_batch(settings, concurrency)  # type: ignore[arg-type]  (logs its reason)
+    app = make_celery(dataclasses.replace(settings, asr_cpu_threads=plan.threads))
+    app.worker_main(worker_argv(queues, plan.processes, name, settings.log_level))
 
 
 @main.command("work")
-@click.option("--workers", type=int, default=None, help="Worker processes (default: setting).")
+@click.option(
+    "--workers",
+    type=COUNT,
+    default=None,
+    help="Worker processes, or auto: one per core as memory allows (default: the setting).",
+)
 @click.option("--burst", is_flag=True, help="Exit when the queue is empty.")
 @click.pass_context
-def work_cmd(ctx: click.Context, workers: int | None, burst: bool) -> None:
+def work_cmd(ctx: click.Context, workers: int | str | None, burst: bool) -> None:
     """Process queued calls with N worker processes."""
     from inspector.batch.worker import run_workers
 
     settings = settings_for(ctx)
-    progress = run_workers(settings, workers=workers or settings.workers, burst=burst)
-    click.echo(f"processed {progress.finished} calls in {progress.elapsed_s:.1f} s")
+    progress = run_workers(settings, workers=workers, burst=burst)  # type: ignore[arg-type]
+    click.echo(progress.summary())
     if progress.died:
         for line in progress.died:
             click.echo(f"error: worker {line}", err=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from inspector.cli.base import main, sessions_for, settings_for
+from inspector.cli.base import COUNT, main, sessions_for, settings_for
 from inspector.cli.batch import print_status
 from inspector.cli.surveys import refresh_mismatches
 from inspector.settings import Settings
@@ -12,44 +12,42 @@ from inspector.store.database import make_engine
 
 
 def _serve(settings: Settings) -> None:
+    """The production server (gunicorn, docs/serving.md) on the settings' host and port."""
     from inspector.store.database import analyze
-    from web import QuietRequestHandler, create_app
+    from web.serving import address, serve
 
     engine = make_engine(settings.database)
     analyze(engine)  # planner statistics for the queue's filters
     engine.dispose()
-    app = create_app(settings)
-    # read the dashboard's facts while the server starts, so managers do not wait for them
-    import threading
-
-    threading.Thread(
-        target=app.extensions["inspector.dashboard"].warm, name="dashboard-warm", daemon=True
-    ).start()
-    click.echo(f"Review UI on http://{settings.host}:{settings.port}/  (Ctrl+C to stop)")
-    app.run(
-        host=settings.host,
-        port=settings.port,
-        debug=False,
-        use_reloader=False,
-        request_handler=QuietRequestHandler,  # a Server header without versions
-    )
+    click.echo(f"Review UI on http://{address(settings)}/  (Ctrl+C to stop)")
+    serve(settings)
 
 
 @main.command("serve")
 @click.option("--host", default=None)
 @click.option("--port", type=int, default=None)
+@click.option("--workers", type=COUNT, default=None, help="Server processes (default: setting).")
+@click.option("--threads", type=COUNT, default=None, help="Threads per process (setting).")
 @click.pass_context
-def serve_cmd(ctx: click.Context, host: str | None, port: int | None) -> None:
-    """Serve the review UI."""
-    _serve(settings_for(ctx, host=host, port=port))
+def serve_cmd(
+    ctx: click.Context,
+    host: str | None,
+    port: int | None,
+    workers: int | str | None,
+    threads: int | str | None,
+) -> None:
+    """Serve the review UI with gunicorn (threaded workers, sized from the cores)."""
+    _serve(settings_for(ctx, host=host, port=port, web_workers=workers, web_threads=threads))
 
 
 @main.command("demo")
-@click.option("--workers", type=int, default=None)
+@click.option("--workers", type=COUNT, default=None, help="Batch worker processes or auto.")
 @click.option("--serve/--no-serve", default=True, help="Serve the UI at the end (default).")
 @click.option("--port", type=int, default=None)
 @click.pass_context
-def demo_cmd(ctx: click.Context, workers: int | None, serve: bool, port: int | None) -> None:
+def demo_cmd(
+    ctx: click.Context, workers: int | str | None, serve: bool, port: int | None
+) -> None:
     """Ingest the bundled fixture recordings, process them and serve the review UI."""
     from inspector.batch.ingest import ingest
     from inspector.batch.worker import run_workers
@@ -61,7 +59,7 @@ def demo_cmd(ctx: click.Context, workers: int | None, serve: bool, port: int | N
     for error in report.errors:
         click.echo(f"error: {error}", err=True)
     click.echo(f"ingest {source}: {report.summary()}")
-    run_workers(settings, workers=workers or settings.workers, burst=True)
+    click.echo(run_workers(settings, workers=workers, burst=True).summary())  # type: ignore[arg-type]
     from inspector.surveys.imports import analyse_comments, import_surveys
 
     surveys = settings.fixture_dir.parent / "surveys"

@@ -29,6 +29,7 @@ from inspector.reports.satisfaction import (
     record,
 )
 from inspector.settings import Settings
+from scoring.scorecard import Scorecard
 from surveys.insights import item_correlations_arrays
 from surveys.report import Tally, indices_from_tallies, period_start, to_100
 
@@ -130,10 +131,14 @@ def open_dashboard(
     cache: FactsCache,
     f: DashboardFilter,
     with_surveys: bool = True,
+    scorecard: Scorecard | None = None,
 ) -> Dashboard:
+    """The dashboard over the cached facts; `scorecard` is the settings' one when already
+    parsed (the web app keeps it), else it is read here."""
     from scoring.scorecard import load_scorecard
 
-    titles = {i.id: i.title for i in load_scorecard(settings.scorecard).items}
+    card = scorecard or load_scorecard(settings.scorecard)
+    titles = {i.id: i.title for i in card.items}
     return Dashboard(settings, f, cache.get(session, with_surveys), titles)
 
 

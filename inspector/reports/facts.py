@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -37,6 +38,8 @@ from surveys.indices import Level
 
 logger = logging.getLogger(__name__)
 
+#: with a refresh interval, the tables' stamps are checked at most this often
+STAMP_TTL_S = 2.0
 LEVELS = list(Level)  # level code k+1 = LEVELS[k]; 0 = no level
 SCALES = ["ivr3", "csat5", "ten_point", "nps11"]  # scale code k+1; 0 = none
 
@@ -289,7 +292,8 @@ class FactsCache:
     Survey responses are only ever added: new ones are read and appended (a full read only when
     the count says some were removed). Calls change in place (reviews, appeals, flags): when
     their stamp changes they are read again, in the background when `background` is set, the
-    previous facts answering meanwhile (`Facts.refreshing`, `as_of` say so).
+    previous facts answering meanwhile (`Facts.refreshing`, `as_of` say so), and no sooner than
+    `min_refresh_s` after the previous read began.
     """
 
     def __init__(
@@ -298,11 +302,23 @@ class FactsCache:
         tz: ZoneInfo,
         items: Callable[[], Sequence[str]] = tuple,
         background: bool = True,
+        min_refresh_s: float = 0.0,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self._sessions = session_factory
         self._tz = tz
         self._items = items  # the scorecard's items, read when the facts are
         self._background = background
+        # while reviews keep arriving the stamp changes every few seconds: a read of 100,000
+        # calls costs about a core-second, so each server process reads at most this often
+        self._min_refresh_s = min_refresh_s
+        self._clock = clock
+        self._read_at = float("-inf")
+        # the stamps themselves cost a count over each table (~50 ms at 1,000,000 responses):
+        # with an interval set, the seven requests of one dashboard load share one check
+        self._stamp_ttl_s = min(STAMP_TTL_S, min_refresh_s)
+        self._calls_checked: tuple[float, bool] = (float("-inf"), False)  # (when, refreshing)
+        self._surveys_checked = float("-inf")
         self._lock = threading.RLock()
         self._calls: tuple[tuple[Any, ...], CallFacts, datetime] | None = None
         self._surveys: tuple[tuple[int, int], SurveyFacts] | None = None
@@ -328,13 +344,20 @@ class FactsCache:
         return Facts(calls, surveys, joined[: len(surveys)], as_of, refreshing)
 
     def _current_calls(self, session: Session) -> tuple[CallFacts, datetime, bool]:
+        with self._lock:
+            cached, (checked, refreshing) = self._calls, self._calls_checked
+            if cached is not None and self._clock() - checked < self._stamp_ttl_s:
+                return cached[1], cached[2], refreshing
         stamp = call_stamp(session)
         with self._lock:
             cached = self._calls
+            self._calls_checked = (self._clock(), cached is not None and cached[0] != stamp)
             if cached is not None and cached[0] == stamp:
                 return cached[1], cached[2], False
             if cached is not None and self._background:
-                if self._refresh is None or not self._refresh.is_alive():
+                due = self._clock() - self._read_at >= self._min_refresh_s
+                if due and (self._refresh is None or not self._refresh.is_alive()):
+                    self._read_at = self._clock()
                     self._refresh = threading.Thread(
                         target=self._reload_calls, name="dashboard-facts", daemon=True
                     )
@@ -342,6 +365,7 @@ class FactsCache:
                 return cached[1], cached[2], True
             facts = load_call_facts(session, self._tz, self._items())
             self._calls = (stamp, facts, utcnow())
+            self._read_at = self._clock()
             return facts, self._calls[2], False
 
     def _reload_calls(self) -> None:
@@ -351,6 +375,7 @@ class FactsCache:
                 facts = load_call_facts(session, self._tz, self._items())
             with self._lock:
                 self._calls = (stamp, facts, utcnow())
+                self._calls_checked = (self._calls_checked[0], False)
         except Exception:  # the next request tries again; the old facts keep answering
             logger.exception("dashboard facts refresh failed")
 
@@ -361,8 +386,13 @@ class FactsCache:
             thread.join(timeout_s)
 
     def _current_surveys(self, session: Session) -> SurveyFacts:
+        with self._lock:
+            cached = self._surveys
+            if cached is not None and self._clock() - self._surveys_checked < self._stamp_ttl_s:
+                return cached[1]
         top, count = survey_stamp(session)
         with self._lock:
+            self._surveys_checked = self._clock()
             cached = self._surveys
             if cached is not None and cached[0] == (top, count):
                 return cached[1]

@@ -80,7 +80,6 @@ class Call(Base):
         Index("ix_calls_started_at", "started_at"),
         Index("ix_calls_agent", "agent_id"),
         Index("ix_calls_team_queue", "team", "skill_queue"),
-        Index("ix_calls_queue_order", "is_current", "queue_priority", "started_at", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -129,6 +128,16 @@ class Call(Base):
     metrics: Mapped[CallMetrics | None] = relationship(uselist=False, passive_deletes=True)
     score_results: Mapped[list[ScoreResult]] = relationship(passive_deletes=True)
     flags: Mapped[list[CallFlag]] = relationship(passive_deletes=True)
+
+
+# the review queue's order: priority, newest first (migration 0010)
+Index(
+    "ix_calls_queue_order",
+    Call.is_current,
+    Call.queue_priority,
+    Call.started_at.desc(),
+    Call.id.desc(),
+)
 
 
 class Job(Base):

@@ -52,11 +52,54 @@ def test_settings_are_frozen() -> None:
         ({"INSPECTOR_TIMEZONE": "Mars/Olympus"}, "unknown time zone"),
         ({"INSPECTOR_ASR_BATCH_SIZE": "0"}, "'asr_batch_size' must be at least 1"),
         ({"INSPECTOR_ASR_BEAM_SIZE": "0"}, "'asr_beam_size' must be at least 1"),
+        ({"INSPECTOR_WORKERS": "2.5"}, 'setting \'workers\': expected a whole number or "auto"'),
+        ({"INSPECTOR_WORKERS": "-1"}, "'workers' must be at least 1 or \"auto\", got -1"),
+        ({"INSPECTOR_WEB_WORKERS": "lots"}, "environment: setting 'web_workers'"),
+        ({"INSPECTOR_WEB_THREADS": "0"}, "'web_threads' must be at least 1"),
+        ({"INSPECTOR_PROXY_HOPS": "-1"}, "'proxy_hops' must be 0 or more"),
+        ({"INSPECTOR_PROXY_HOPS": "one"}, "environment: setting 'proxy_hops'"),
     ],
 )
 def test_bad_values_name_the_setting(env: dict[str, str], message: str) -> None:
     with pytest.raises(ConfigError, match=message):
         load_settings(None, env)
+
+
+@pytest.mark.parametrize(
+    ("toml", "env", "expected"),
+    [
+        ("", {}, ("auto", "auto", "auto")),  # the defaults: sized from the machine
+        ('workers = "auto"\nweb_workers = 3\n', {}, ("auto", 3, "auto")),
+        ("workers = 4\n", {"INSPECTOR_WORKERS": "auto"}, ("auto", "auto", "auto")),
+        ("", {"INSPECTOR_WORKERS": "2", "INSPECTOR_WEB_THREADS": "AUTO"}, (2, "auto", "auto")),
+        ("web_threads = 8\n", {}, ("auto", "auto", 8)),
+    ],
+)
+def test_counts_take_a_number_or_auto(
+    tmp_path: Path, toml: str, env: dict[str, str], expected: tuple
+) -> None:
+    config = tmp_path / "c.toml"
+    config.write_text(toml)
+    s = load_settings(config, env)
+    assert (s.workers, s.web_workers, s.web_threads) == expected
+
+
+@pytest.mark.parametrize(
+    ("toml", "message"),
+    [
+        ("workers = true\n", "c.toml: setting 'workers': expected a whole number or \"auto\""),
+        ("workers = 1.5\n", "c.toml: setting 'workers'"),
+        ('workers = "half"\n', "c.toml: setting 'workers'"),
+        ("workers = 0\n", "'workers' must be at least 1"),
+    ],
+)
+def test_bad_counts_in_toml_name_the_file_and_setting(
+    tmp_path: Path, toml: str, message: str
+) -> None:
+    config = tmp_path / "c.toml"
+    config.write_text(toml)
+    with pytest.raises(ConfigError, match=message):
+        load_settings(config, {})
 
 
 def test_bad_toml_names_the_file(tmp_path: Path) -> None:

@@ -6,15 +6,14 @@ from __future__ import annotations
 
 import dataclasses
 import re
-import threading
 import urllib.request
 from html.parser import HTMLParser
 
 import pytest
-from werkzeug.serving import make_server
 
+from tests.factories import running_server
 from tests.security.conftest import pk_of, sign_in
-from web import QuietRequestHandler, create_app
+from web import create_app
 
 
 def directives(response) -> dict[str, str]:
@@ -136,13 +135,19 @@ def test_cookies_work_over_plain_http_by_default(served) -> None:
 
 
 def test_https_setting_secures_cookies_and_redirects(served) -> None:
-    app = create_app(dataclasses.replace(served.settings, https=True), served.sessions)
+    behind_proxy = {"X-Forwarded-Proto": "https"}
+    # no proxy configured (proxy_hops = 0): a client's X-Forwarded-Proto is not believed
+    alone = create_app(dataclasses.replace(served.settings, https=True), served.sessions)
+    alone.config.update(TESTING=True)
+    assert alone.test_client().get("/login", headers=behind_proxy).status_code in (301, 302)
+    app = create_app(
+        dataclasses.replace(served.settings, https=True, proxy_hops=1), served.sessions
+    )
     app.config.update(TESTING=True, WTF_CSRF_ENABLED=False)
     client = app.test_client()
     plain = client.get("/login")
     assert plain.status_code in (301, 302)
     assert plain.headers["Location"].startswith("https://")
-    behind_proxy = {"X-Forwarded-Proto": "https"}
     assert client.get("/login", headers=behind_proxy).status_code == 200
     response = client.post(
         "/login",
@@ -155,16 +160,11 @@ def test_https_setting_secures_cookies_and_redirects(served) -> None:
     assert "max-age" in response.headers["Strict-Transport-Security"]
 
 
-def test_the_server_banner_names_no_versions(served) -> None:
-    httpd = make_server("127.0.0.1", 0, served.app, request_handler=QuietRequestHandler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    try:
-        with urllib.request.urlopen(f"http://127.0.0.1:{httpd.server_port}/healthz") as r:
-            server = r.headers["Server"]
-            assert_protected(r, "served /healthz")
-    finally:
-        httpd.shutdown()
-        httpd.server_close()
-    assert server == "Hotline Inspector"
+def test_the_server_banner_names_no_versions(tmp_path) -> None:
+    with (
+        running_server(tmp_path / "var") as (base, _),
+        urllib.request.urlopen(f"{base}/healthz") as r,
+    ):
+        server = r.headers["Server"]
+        assert_protected(r, "served /healthz")
     assert not re.search(r"\d|werkzeug|python", server, re.IGNORECASE)

@@ -13,6 +13,7 @@ import numpy as np
 from flask import (
     Blueprint,
     abort,
+    current_app,
     flash,
     redirect,
     render_template,
@@ -57,7 +58,6 @@ from inspector.store.models import (
 )
 from scoring.pii import mask_pii
 from scoring.review import ManualItem, ReviewError, Verdict
-from scoring.scorecard import load_scorecard
 from web.auth import (
     EVERYONE,
     REVIEWERS,
@@ -91,7 +91,8 @@ LEVEL_LABEL = {"satisfied": "满意", "basic": "基本满意", "dissatisfied": "
 
 
 def scorecard():
-    return load_scorecard(settings().scorecard)
+    """The settings' scorecard, parsed once per process (again when its file changes)."""
+    return current_app.extensions["inspector.scorecard"].get()
 
 
 @bp.get("/healthz")

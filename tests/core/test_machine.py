@@ -1,0 +1,55 @@
+"""Cores and available memory, container limits included, from /proc and cgroup files."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from core.machine import available_memory_bytes, peak_rss_bytes, usable_cores
+
+MEMINFO = "MemTotal:       24000000 kB\nMemFree:  1000 kB\nMemAvailable:   20000000 kB\n"
+
+
+def _files(root: Path, **files: str) -> Path:
+    root.mkdir(parents=True, exist_ok=True)
+    for name, text in files.items():
+        (root / name.replace("_", ".")).write_text(text)
+    return root
+
+
+@pytest.mark.parametrize(
+    ("cgroup", "expected"),
+    [
+        ({}, 20000000 * 1024),  # no cgroup files: MemAvailable
+        ({"memory_max": "max\n", "memory_current": "100\n"}, 20000000 * 1024),
+        # a 4 GiB container with 1 GiB in use leaves 3 GiB
+        ({"memory_max": f"{4 * 2**30}\n", "memory_current": f"{2**30}\n"}, 3 * 2**30),
+        ({"memory_max": "100\n", "memory_current": "400\n"}, 0),  # over its limit
+    ],
+)
+def test_available_memory(tmp_path: Path, cgroup: dict[str, str], expected: int) -> None:
+    meminfo = tmp_path / "meminfo"
+    meminfo.write_text(MEMINFO)
+    assert available_memory_bytes(meminfo, _files(tmp_path / "cg", **cgroup)) == expected
+
+
+def test_available_memory_unknown(tmp_path: Path) -> None:
+    assert available_memory_bytes(tmp_path / "none", tmp_path / "none") is None
+
+
+@pytest.mark.parametrize(
+    ("cpu_max", "cap"),
+    [(None, None), ("max 100000\n", None), ("150000 100000\n", 2), ("50000 100000\n", 1)],
+)
+def test_usable_cores_with_a_cpu_quota(tmp_path: Path, cpu_max: str | None, cap) -> None:
+    files = {"cpu_max": cpu_max} if cpu_max else {}
+    affinity = len(os.sched_getaffinity(0))
+    assert usable_cores(_files(tmp_path / "cg", **files)) == min(affinity, cap or affinity)
+
+
+def test_peak_rss_of_this_process() -> None:
+    peak = peak_rss_bytes(os.getpid())
+    assert peak is not None and peak > 10 * 2**20
+    assert peak_rss_bytes(2**22 + 12345) is None  # no such process
