@@ -43,7 +43,8 @@ def load_reason_facts(
     def at(call_pk: Sequence[int]) -> tuple[np.ndarray, np.ndarray]:
         keys = np.asarray(call_pk, dtype=np.int64)
         if not n or not len(keys):
-            return np.zeros(0, dtype=np.int64), np.zeros(len(keys), dtype=bool)
+            # nothing to align with (no scored call yet): every row is left out
+            return np.zeros(len(keys), dtype=np.int64), np.zeros(len(keys), dtype=bool)
         where = np.clip(np.searchsorted(pk, keys), 0, n - 1)
         return where, pk[where] == keys
 
@@ -90,6 +91,6 @@ def load_reason_facts(
         customer=customer,
         call_id=call_id,
         keywords=list(words),
-        kw_row=where[keep] if len(kw_rows) else np.zeros(0, dtype=np.int64),
-        kw_code=kw_code[keep] if len(kw_rows) else np.zeros(0, dtype=np.int32),
+        kw_row=where[keep],
+        kw_code=kw_code[keep],
     )

@@ -270,3 +270,18 @@ def test_the_report_command_writes_the_reason_tables_and_corrections(
     assert result.exit_code == 0, result.output
     text = out.read_text("utf-8-sig")
     assert "更正后原因" in text and "w4-billing.dispute-0" in text and "billing.refund" in text
+
+
+def test_reasons_of_calls_without_a_qa_result_stay_out(settings, sessions) -> None:  # type: ignore[no-untyped-def]
+    with sessions.begin() as session:
+        call = Call(call_id="unscored", source_path="-", audio_sha256="9" * 64, started_at=_day(1))
+        session.add(call)
+        session.flush()
+        session.add(CallReason(call_pk=call.id, reason="other", probability=0.9, evidence=""))
+        session.add(CallKeyword(call_pk=call.id, keyword="停机"))
+    empty = board(settings, sessions)  # no scored call at all
+    assert [r["calls"] for r in volume(empty)["reasons"]] == [0]
+    assert emerging(empty)["alerts"] == [] and first_contact(empty, "overall") == []
+    seed(sessions, FCR_CALLS[:1])
+    counts = {r["reason"]: r["calls"] for r in volume(board(settings, sessions))["reasons"]}
+    assert counts == {"billing.dispute": 1, "other": 0}
