@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import importlib.util
 import os
+import re
 from functools import lru_cache
 from pathlib import Path
 
@@ -29,6 +30,20 @@ def model_dir() -> Path:
     if not (path / "config.json").exists():
         raise ConfigError(f"{path}: m3e-small model files are missing")
     return path
+
+
+_HALF_TO_FULL = {",": "，", ".": "。", "?": "？", "!": "！", ";": "；", ":": "："}
+_CJK = "\u3400-\u9fff\uff01-\uff5e\u3000-\u303f"
+# half-width punctuation touching a CJK character; a '.' or ':' between digits (3.5, 10:30) stays
+_HALF_BESIDE_CJK = re.compile(
+    rf"(?<=[{_CJK}])[,.?!;:](?![0-9])|(?<![0-9])[,.?!;:](?=[{_CJK}])|(?<=[{_CJK}])[,?!;]"
+)
+
+
+def cjk_punctuation(text: str) -> str:
+    """Chinese text with the full-width punctuation the encoder learnt on: written posts type
+    ',' and '.' between Chinese words, and m3e-small reads 已记录,我们会 far from 已记录，我们会."""
+    return _HALF_BESIDE_CJK.sub(lambda m: _HALF_TO_FULL[m.group()], text)
 
 
 class Encoder:
@@ -58,7 +73,7 @@ class Encoder:
             for start in range(0, len(order), batch_size):
                 idx = order[start : start + batch_size]
                 batch = self.tokenizer(
-                    [texts[i] for i in idx],
+                    [cjk_punctuation(texts[i]) for i in idx],
                     padding=True,
                     truncation=True,
                     max_length=128,

@@ -1,6 +1,6 @@
 """Reviewers and managers over real HTTP against the production server, a batch worker beside.
 
-    python bench/http.py [--calls 100000] [--surveys 1000000] [--duration 120] [--data DIR]
+    python bench/http_load.py [--calls 100000] [--surveys 1000000] [--duration 120] [--data DIR]
 
 Seeds a SQLite database (bench/web.py's seeding: calls with QA results, flags and survey
 responses; kept in --data DIR for reruns), starts `inspector serve` (gunicorn, sized from the
