@@ -118,6 +118,16 @@ class Settings:
     scorecard: str = "telecom_hotline"
     #: per-turn sentiment and anger (m3e-small + the trained heads); off skips the model
     sentiment: bool = True
+    # call reasons
+    #: detect why each customer called (the reason heads over the sentiment stage's vectors)
+    reasons: bool = True
+    #: a call-reason taxonomy YAML; empty = the built-in telecom one (scoring/reasons/)
+    reasons_taxonomy: str = ""
+    #: 一次解决率: the same customer calling again about the same reason within this many days
+    #: means the first call did not resolve it
+    fcr_window_days: float = 7.0
+    #: an emerging issue needs at least this many calls in the recent period
+    emerging_min_count: int = 10
     # surveys
     #: a survey without a call id joins the customer's nearest earlier call within this window
     survey_join_window_h: float = 24.0
@@ -342,6 +352,10 @@ def _validate(settings: Settings) -> None:
         )
     if settings.lease_s <= 0:
         raise ConfigError(f"setting 'lease_s' must be positive, got {settings.lease_s}")
+    if settings.fcr_window_days <= 0:
+        raise ConfigError(
+            f"setting 'fcr_window_days' must be positive, got {settings.fcr_window_days}"
+        )
 
 
 def ensure_instance_secrets(settings: Settings) -> Settings:

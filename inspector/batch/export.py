@@ -1,10 +1,10 @@
-"""Export one record per call: metadata, transcript, metrics and score, as JSONL or CSV (cells
-made spreadsheet-safe by `core.cells`)."""
+"""Export one record per call: metadata, transcript, metrics, score and call reasons, as JSONL
+or CSV (cells made spreadsheet-safe by `core.cells`)."""
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import Any, TextIO
 
 from sqlalchemy import select
@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from core.cells import CsvDictWriter
 from inspector.store.models import Call, ScoreResult
+from inspector.store.reason_models import CallReason
 
 CSV_COLUMNS = [
     "call_id",
@@ -33,6 +34,8 @@ CSV_COLUMNS = [
     "needs_review",
     "failed_items",
     "flags",
+    "reasons",
+    "complaint_class",
     "agent_talk_ratio",
     "customer_talk_ratio",
     "longest_silence_s",
@@ -72,8 +75,9 @@ def _score(result: ScoreResult | None, flags: list[Any]) -> dict[str, Any] | Non
     }
 
 
-def call_record(call: Call) -> dict[str, Any]:
-    """The export record of one call (the shape `inspector export` writes)."""
+def call_record(call: Call, reasons: Sequence[CallReason] = ()) -> dict[str, Any]:
+    """The export record of one call (the shape `inspector export` writes); `reasons` are the
+    call's reasons in force (the model's or a reviewer's)."""
     result = max(call.score_results, key=lambda r: r.id, default=None)
     return {
         "call_id": call.call_id,
@@ -102,6 +106,17 @@ def call_record(call: Call) -> dict[str, Any]:
         ],
         "metrics": call.metrics.data if call.metrics else None,
         "result": _score(result, call.flags),
+        "reasons": [
+            {
+                "reason": r.reason,
+                "probability": r.probability,
+                "source": r.source,
+                "evidence": r.evidence,
+                "start": r.start_s,
+                "complaint_class": r.complaint_class,
+            }
+            for r in reasons
+        ],
     }
 
 
@@ -124,8 +139,15 @@ def iter_records(session: Session, batch: int = 500) -> Iterator[dict[str, Any]]
         ).all()
         if not calls:
             return
+        reasons: dict[int, list[CallReason]] = {}
+        for row in session.scalars(
+            select(CallReason)
+            .where(CallReason.call_pk.in_([c.id for c in calls]), CallReason.active.is_(True))
+            .order_by(CallReason.call_pk, CallReason.probability.desc(), CallReason.id)
+        ):
+            reasons.setdefault(row.call_pk, []).append(row)
         for call in calls:
-            yield call_record(call)
+            yield call_record(call, reasons.get(call.id, []))
         last = calls[-1].id
         session.expunge_all()
 
@@ -147,6 +169,10 @@ def csv_row(record: dict[str, Any]) -> dict[str, Any]:
             i["id"] for i in result.get("items", []) if i["status"] == "failed"
         ),
         "flags": ";".join(f["id"] for f in result.get("flags", [])),
+        "reasons": ";".join(r["reason"] for r in record["reasons"]),
+        "complaint_class": next(
+            (r["complaint_class"] for r in record["reasons"] if r["complaint_class"]), ""
+        ),
         "agent_talk_ratio": roles.get("agent", {}).get("talk_ratio"),
         "customer_talk_ratio": roles.get("customer", {}).get("talk_ratio"),
         "longest_silence_s": metrics.get("longest_silence_s"),

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
@@ -17,6 +17,8 @@ from inspector.settings import Settings
 from scoring.audio_metrics import measure_stereo
 from scoring.engine import evaluate
 from scoring.metrics import measure
+from scoring.reasons.detect import CallReasons, ReasonModel, shared_reason_model
+from scoring.reasons.phrases import customer_keywords
 from scoring.scorecard import Scorecard, load_scorecard
 from scoring.sentiment import SentimentModel, shared_model
 from scoring.types import CallResult, Metrics
@@ -34,6 +36,7 @@ class CallWork:
     transcript: Transcript | None = None
     metrics: Metrics | None = None
     result: CallResult | None = None
+    reasons: CallReasons | None = None
 
 
 class Stage(Protocol):
@@ -90,6 +93,26 @@ class SentimentStage:
         if self._model is None:
             self._model = self._factory()
         work.transcript = self._model.annotate(work.transcript)
+
+
+class ReasonStage:
+    """Why the customer called, from the sentence vectors the sentiment stage kept; the heads
+    load on the first call with speech."""
+
+    name = "reasons"
+
+    def __init__(self, taxonomy_path: str = "") -> None:
+        self.taxonomy_path = taxonomy_path
+        self._model: ReasonModel | None = None
+
+    def run(self, work: CallWork) -> None:
+        assert work.transcript is not None, "transcribe runs before reasons"
+        if not any(s.text.strip() for s in work.transcript.segments):
+            return
+        if self._model is None:
+            self._model = shared_reason_model(self.taxonomy_path)
+        found = self._model.detect(work.transcript)
+        work.reasons = replace(found, keywords=customer_keywords(work.transcript))
 
 
 class MeasureStage:
@@ -254,6 +277,7 @@ def build_pipeline(settings: Settings) -> Pipeline:
             DecodeStage(),
             TranscribeStage(build_transcriber(settings), settings),
             *([SentimentStage()] if settings.sentiment else []),
+            *([ReasonStage(settings.reasons_taxonomy)] if settings.reasons else []),
             MeasureStage(),
             ScoreStage(ScorecardScorer(load_scorecard(settings.scorecard))),
         ]

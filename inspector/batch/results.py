@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 
-from sqlalchemy import delete
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from inspector.batch.pipeline import CallWork
@@ -18,6 +18,7 @@ from inspector.store.models import (
     ScoreResult,
     TranscriptSegment,
 )
+from inspector.store.reason_models import CallKeyword, CallReason
 from scoring.io import evidence_json, metrics_json
 from scoring.trajectory import call_trajectories
 from scoring.types import CallResult
@@ -28,8 +29,12 @@ NO_SPEECH = "no_speech"
 
 def clear_results(session: Session, call_pk: int) -> None:
     """Remove every stored result of a call (a re-run writes them afresh, never twice)."""
-    for model in (TranscriptSegment, CallMetrics, ScoreResult, CallFlag):
+    for model in (TranscriptSegment, CallMetrics, ScoreResult, CallFlag, CallKeyword):
         session.execute(delete(model).where(model.call_pk == call_pk))
+    # a reviewer's correction of the reasons outlives a re-run; the machine's are replaced
+    session.execute(
+        delete(CallReason).where(CallReason.call_pk == call_pk, CallReason.source == "model")
+    )
 
 
 def write_results(session: Session, work: CallWork, settings: Settings | None = None) -> None:
@@ -76,6 +81,8 @@ def write_results(session: Session, work: CallWork, settings: Settings | None = 
                 data=metrics_json(m) | {"sentiment": _trajectories(work)},
             )
         )
+    if work.reasons is not None:
+        _write_reasons(session, work)
     if work.result is not None and work.result.no_speech:
         # nothing to judge: no QA result (so no QA statistics count it), the queue lists it
         session.add(CallFlag(call_pk=call_pk, flag=NO_SPEECH, evidence=[]))
@@ -87,6 +94,30 @@ def write_results(session: Session, work: CallWork, settings: Settings | None = 
             refresh_mismatch_flags(session, settings, [call_pk])
     session.flush()
     update_priority(session, [call_pk])
+
+
+def _write_reasons(session: Session, work: CallWork) -> None:
+    assert work.reasons is not None
+    corrected = session.scalar(
+        select(CallReason.id)
+        .where(CallReason.call_pk == work.call.pk, CallReason.source == "review")
+        .limit(1)
+    )
+    session.add_all(
+        CallReason(
+            call_pk=work.call.pk,
+            reason=hit.code,
+            probability=hit.probability,
+            segment_idx=hit.segment_idx,
+            evidence=hit.sentence,
+            start_s=hit.start_s,
+            complaint_class=hit.complaint_class,
+            source="model",
+            active=corrected is None,
+        )
+        for hit in work.reasons.reasons
+    )
+    session.add_all(CallKeyword(call_pk=work.call.pk, keyword=k) for k in work.reasons.keywords)
 
 
 def _trajectories(work: CallWork) -> dict:

@@ -117,9 +117,39 @@ def models_train_intents_cmd(out: Path | None) -> None:
     out = out or HEADS_FILE
     heads = train(out=out)
     click.echo(f"wrote {out} ({heads.info['bank_utterances']} utterances, {len(heads.acts)} acts)")
-    click.echo(f"{'act':<20}{'n':>6}{'pos':>6}{'cv P':>7}{'cv R':>7}{'cv F1':>7}")
-    for act, r in heads.info["cross_validated"].items():
+    _print_heads(heads, "act")
+
+
+@models_group.command("train-reasons")
+@click.option(
+    "--taxonomy",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="A taxonomy YAML (default: the setting reasons_taxonomy, else the built-in one).",
+)
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Where to write the heads (default: the packaged scoring/models/reason_heads.npz).",
+)
+@click.pass_context
+def models_train_reasons_cmd(ctx: click.Context, taxonomy: Path | None, out: Path | None) -> None:
+    """Train the call-reason heads on the reason bank (scoring/reason_data/)."""
+    from scoring.reasons.taxonomy import load_taxonomy
+    from scoring.reasons.train import HEADS_FILE, train
+
+    settings = load_settings(ctx.obj["config"], os.environ)
+    out = out or HEADS_FILE
+    heads = train(load_taxonomy(taxonomy or settings.reasons_taxonomy or None), out=out)
+    click.echo(f"wrote {out} ({heads.info['bank_utterances']} sentences, {len(heads.acts)} heads)")
+    _print_heads(heads, "head")
+
+
+def _print_heads(heads, what: str) -> None:
+    click.echo(f"{what:<26}{'n':>6}{'pos':>6}{'cv P':>7}{'cv R':>7}{'cv F1':>7}")
+    for name, r in heads.info["cross_validated"].items():
         click.echo(
-            f"{act:<20}{r['n']:>6}{r['positives']:>6}"
+            f"{name:<26}{r['n']:>6}{r['positives']:>6}"
             f"{r['cv_precision']:>7.2f}{r['cv_recall']:>7.2f}{r['cv_f1']:>7.2f}"
         )

@@ -45,9 +45,7 @@ def serve_cmd(
 @click.option("--serve/--no-serve", default=True, help="Serve the UI at the end (default).")
 @click.option("--port", type=int, default=None)
 @click.pass_context
-def demo_cmd(
-    ctx: click.Context, workers: int | str | None, serve: bool, port: int | None
-) -> None:
+def demo_cmd(ctx: click.Context, workers: int | str | None, serve: bool, port: int | None) -> None:
     """Ingest the bundled fixture recordings, process them and serve the review UI."""
     from inspector.batch.ingest import ingest
     from inspector.batch.worker import run_workers

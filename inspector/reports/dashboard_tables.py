@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from inspector.reports import reasons
 from inspector.reports.dashboard import (
     Dashboard,
     failed_items,
@@ -16,6 +17,7 @@ from inspector.reports.dashboard import (
     satisfaction,
 )
 from inspector.reports.insights import ITEM_COLUMNS
+from inspector.reports.satisfaction import COLUMNS as SURVEY_COLUMNS
 from inspector.reports.tables import Table, write_table_csv, write_tables_xlsx
 
 FLAG_LABELS = {"complaint_risk": "投诉风险", "churn_risk": "离网风险", "customer_anger": "客户愤怒"}
@@ -112,6 +114,96 @@ def risk_flags_table(d: Dashboard) -> Table:
     columns = [("period", "周期"), ("calls", "通话数")]
     columns += [(f, FLAG_LABELS.get(f, f)) for f in result["flags"]]
     return columns, result["trend"]
+
+
+@_table("reasons", "来电原因", False)
+def reasons_table(d: Dashboard) -> Table:
+    columns = [
+        ("reason", "原因代码"),
+        ("label", "来电原因"),
+        ("calls", "通话数"),
+        ("share", "占比"),
+    ]
+    return columns, reasons.volume(d)["reasons"]
+
+
+@_table("reason_trend", "来电原因趋势", False)
+def reason_trend_table(d: Dashboard) -> Table:
+    result = reasons.volume(d)
+    columns = [("period", "周期"), ("calls", "通话数"), *result["labels"].items()]
+    return columns, result["trend"]
+
+
+@_table("reason_satisfaction", "来电原因与满意度", True)
+def reason_satisfaction_table(d: Dashboard) -> Table:
+    # the survey report's own headers for the same figures
+    keys = ("invitations", "responses", "satisfied_rate", "dissatisfied_rate", "small_sample")
+    shown = [c for c in SURVEY_COLUMNS if c[0].removesuffix("_low").removesuffix("_high") in keys]
+    columns = [("label", "来电原因"), *shown]
+    return columns, reasons.satisfaction(d)
+
+
+@_table("reason_qa", "来电原因与质检", False)
+def reason_qa_table(d: Dashboard) -> Table:
+    columns = [
+        ("label", "来电原因"),
+        ("calls", "通话数"),
+        ("qa_mean", "质检均分"),
+        ("fatal_rate", "致命率"),
+        ("top_failed", "高频扣分项（不合格率）"),
+    ]
+    return columns, reasons.qa(d)
+
+
+@_table("emerging", "新兴问题预警", False)
+def emerging_table(d: Dashboard) -> Table:
+    columns = [
+        ("kind", "类型"),
+        ("label", "原因或热词"),
+        ("since", "起始日"),
+        ("recent", "近期通话数"),
+        ("recent_calls", "近期总通话"),
+        ("expected", "按基线期望"),
+        ("ratio", "倍数"),
+        ("p_value", "p 值"),
+        ("phrases", "相关热词"),
+        ("examples", "示例通话"),
+    ]
+    rows = [
+        a
+        | {
+            "kind": "来电原因" if a["kind"] == "reason" else "热词",
+            "phrases": "、".join(a["phrases"]),
+            "examples": ", ".join(e["call_id"] for e in a["examples"]),
+        }
+        for a in reasons.emerging(d)["alerts"]
+    ]
+    return columns, rows
+
+
+FCR_COLUMNS = [
+    ("contacts", "首次来电（原因）数"),
+    ("repeats", "重复来电数"),
+    ("fcr", "一次解决率"),
+    ("fcr_low", "下限"),
+    ("fcr_high", "上限"),
+    ("small_sample", "样本不足"),
+]
+
+
+@_table("fcr_reasons", "一次解决率-来电原因", False)
+def fcr_reasons_table(d: Dashboard) -> Table:
+    return [("label", "来电原因"), *FCR_COLUMNS], reasons.first_contact(d, "reason")
+
+
+@_table("fcr_agents", "一次解决率-坐席", False)
+def fcr_agents_table(d: Dashboard) -> Table:
+    return [("agent", "坐席"), *FCR_COLUMNS], reasons.first_contact(d, "agent")
+
+
+@_table("fcr_teams", "一次解决率-班组", False)
+def fcr_teams_table(d: Dashboard) -> Table:
+    return [("team", "班组"), *FCR_COLUMNS], reasons.first_contact(d, "team")
 
 
 def tables(d: Dashboard, names: Sequence[str]) -> dict[str, Table]:

@@ -22,6 +22,7 @@ import numpy as np
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from inspector.reports.reason_facts import ReasonFacts, load_reason_facts
 from inspector.reports.satisfaction import local_days, scan_array
 from inspector.store.models import (
     Appeal,
@@ -32,6 +33,7 @@ from inspector.store.models import (
     SurveyResponse,
     utcnow,
 )
+from inspector.store.reason_models import CallReason
 from surveys.indices import Level
 
 logger = logging.getLogger(__name__)
@@ -75,6 +77,8 @@ class CallFacts:
     queues: Names
     items: list[str]
     flags: list[str]
+    #: why each call was made (inspector/reports/reason_facts.py)
+    why: ReasonFacts
 
     def rows_of(self, call_pk: np.ndarray) -> np.ndarray:
         """Row of each call pk, -1 where the call is not here (not current or not scored)."""
@@ -128,6 +132,7 @@ def call_stamp(session: Session) -> tuple[Any, ...]:
         select(func.max(Review.id)),
         select(func.max(Appeal.id), func.max(Appeal.decided_at)),
         select(func.max(CallFlag.id), func.count(CallFlag.id)),
+        select(func.max(CallReason.id), func.count(CallReason.id)),
     )
     return tuple(tuple(session.execute(q).one()) for q in queries)
 
@@ -232,6 +237,7 @@ def load_call_facts(session: Session, tz: ZoneInfo, items: Sequence[str] = ()) -
         queues=Names(queues.values),
         items=all_items,
         flags=flag_names,
+        why=load_reason_facts(session, _rows, pk),
     )
 
 

@@ -9,7 +9,7 @@ from typing import Any
 
 from core.cells import csv_writer
 
-PERCENT = {"response_rate", "satisfied_rate", "dissatisfied_rate", "csat_top2"}
+PERCENT = {"response_rate", "satisfied_rate", "dissatisfied_rate", "csat_top2", "share", "fcr"}
 
 
 Table = tuple[list[tuple[str, str]], list[dict[str, Any]]]  # (key, header) columns, rows

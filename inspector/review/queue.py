@@ -14,6 +14,7 @@ from sqlalchemy import and_, exists, func, select
 from sqlalchemy.orm import Session
 
 from inspector.store.models import Call, CallFlag, ItemResultRow, Job, ScoreResult, SurveyResponse
+from inspector.store.reason_models import CallReason
 
 SORTS = {
     "priority": "flagged first (fatal, review needed, risk flags), newest first",
@@ -33,6 +34,7 @@ class QueueFilter:
     queue: str | None = None
     item: str | None = None  # a failed scorecard item
     flag: str | None = None
+    reason: str | None = None  # a call reason in force (the model's or a reviewer's)
     score_min: float | None = None
     score_max: float | None = None
     survey: str | None = None  # satisfied | basic | dissatisfied | none
@@ -62,6 +64,8 @@ class QueueRow:
     unsure: list[tuple[str, str, float]] = field(default_factory=list)
     #: the failure reason as the worker wrote it, paths included (admins and logs only)
     error_detail: str | None = None
+    #: why the customer called: the reason codes in force
+    reasons: list[str] = field(default_factory=list)
 
 
 #: an absolute file path inside a message (POSIX or Windows), up to a space, quote or colon
@@ -99,6 +103,14 @@ def _conditions(f: QueueFilter) -> tuple[list[Any], bool, bool]:
             conditions.append(column == value)
     if f.flag:
         conditions.append(Call.id.in_(select(CallFlag.call_pk).where(CallFlag.flag == f.flag)))
+    if f.reason:
+        conditions.append(
+            Call.id.in_(
+                select(CallReason.call_pk).where(
+                    CallReason.reason == f.reason, CallReason.active.is_(True)
+                )
+            )
+        )
     if f.survey == "none":
         conditions.append(~exists().where(SurveyResponse.call_pk == Call.id))
     elif f.survey:
@@ -171,6 +183,7 @@ def _rows(session: Session, query: Any) -> list[QueueRow]:
     rows = session.execute(query).all()
     flags: dict[int, list[str]] = {}
     unsure: dict[int, list[tuple[str, str, float]]] = {}
+    reasons: dict[int, list[str]] = {}
     pks = [r[0] for r in rows]
     if pks:
         for pk, flag in session.execute(
@@ -184,13 +197,19 @@ def _rows(session: Session, query: Any) -> list[QueueRow]:
             .where(ScoreResult.call_pk.in_(pks), ItemResultRow.route != "final")
         ):
             unsure.setdefault(pk, []).append((title, route, confidence))
+        for pk, reason in session.execute(
+            select(CallReason.call_pk, CallReason.reason)
+            .where(CallReason.call_pk.in_(pks), CallReason.active.is_(True))
+            .order_by(CallReason.probability.desc(), CallReason.id)
+        ):
+            reasons.setdefault(pk, []).append(reason)
     out = []
     for *columns, source_path, audio_path in rows:
         pk = columns[0]
         row = QueueRow(*columns, flags=sorted(set(flags.get(pk, []))), unsure=unsure.get(pk, []))
         name = recording_name(source_path, row.call_id)
         shown = public_reason(row.error, name, (source_path, audio_path)) or None
-        out.append(replace(row, error=shown, error_detail=row.error))
+        out.append(replace(row, error=shown, error_detail=row.error, reasons=reasons.get(pk, [])))
     return out
 
 

@@ -430,3 +430,7 @@ class PlaylistItem(Base):
     clip_id: Mapped[int] = mapped_column(ForeignKey("clips.id", ondelete="CASCADE"))
     position: Mapped[int] = mapped_column(Integer)
     note: Mapped[str | None] = mapped_column(Text)
+
+
+# registered with Base.metadata here, so that every user of the models (Alembic, create_all) has it
+from inspector.store.reason_models import CallKeyword, CallReason  # noqa: E402, F401

@@ -131,6 +131,18 @@ def test_manager_filters_the_dashboard_and_exports(server, browser, sessions) ->
     assert page.locator("#dashboard-error").is_hidden()
     assert page.locator("#agents-table tbody tr").count() == 3
     shot(page, "20-dashboard-manager")
+    # why customers call: the reason panels filled, a reason drills down to its calls
+    assert page.locator("#reasons-table tbody a").count() >= 2
+    assert page.locator("#reason-qa-table tbody tr").count() >= 2
+    assert page.locator("#emerging-list li").first.inner_text() == "无显著上升"
+    assert "一次解决率" in page.locator("#kpis").inner_text()
+    page.locator("#reasons").scroll_into_view_if_needed()
+    shot(page, "22-dashboard-reasons")
+    page.click("#reasons-table tbody a >> nth=0")
+    page.wait_for_selector("#queue")
+    assert "reason=" in page.url
+    page.go_back()
+    page.wait_for_selector("body[data-ready='1']")
 
     page.select_option("#dashboard-filters select[name=team]", "三组")
     page.click("#dashboard-filters button[type=submit]:not([formaction])")

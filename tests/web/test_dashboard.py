@@ -171,6 +171,14 @@ def test_dashboard_page_and_exports(as_role) -> None:
         "满意度趋势",
         "扣分项与不满意",
         "风险标记趋势",
+        "来电原因",
+        "来电原因趋势",
+        "来电原因与满意度",
+        "来电原因与质检",
+        "新兴问题预警",
+        "一次解决率-来电原因",
+        "一次解决率-坐席",
+        "一次解决率-班组",
     ]
     sheet = book["坐席排名"]
     header = [c.value for c in sheet[1]]

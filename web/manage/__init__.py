@@ -171,6 +171,14 @@ API = {
     "teams": ("teams", True),
     "flags": ("risk_flags", False),
 }
+#: the call-reason panels (inspector/reports/reasons.py)
+REASON_API = {
+    "reasons": ("volume", False),
+    "reason_satisfaction": ("satisfaction", True),
+    "reason_qa": ("qa", False),
+    "emerging": ("emerging", False),
+    "fcr": ("fcr_all", False),
+}
 
 
 @bp.get("/api/<name>")
@@ -180,13 +188,16 @@ def api(name: str):  # type: ignore[no-untyped-def]
     from flask import jsonify
 
     from inspector.reports import dashboard as board
+    from inspector.reports import reasons
 
-    if name not in API:
+    if name not in API and name not in REASON_API:
         abort(404)
-    function, surveys = API[name]
+    function, surveys = API[name] if name in API else REASON_API[name]
 
     def compute() -> dict[str, Any]:
-        if name in ("agents", "teams"):
+        if name in REASON_API:
+            data = getattr(reasons, function)(d)
+        elif name in ("agents", "teams"):
             data = board.league(d, name.removesuffix("s"))
         else:
             data = getattr(board, function)(d)

@@ -124,6 +124,7 @@ def _filter() -> QueueFilter:
         queue=a.get("queue") or None,
         item=a.get("item") or None,
         flag=a.get("flag") or None,
+        reason=a.get("reason") or None,
         score_min=number("score_min"),
         score_max=number("score_max"),
         survey=a.get("survey") or None,
@@ -169,6 +170,8 @@ def index() -> str:
         review_statuses=REVIEW_STATUSES,
         items=[(i.id, i.title) for i in card.items],
         flags=[fl.id for fl in card.flags] + ["qa_survey_mismatch", NO_SPEECH],
+        reason_choices=[(r.code, r.label) for r in reasons.taxonomy().reasons],
+        reason_labels={r.code: r.label for r in reasons.taxonomy().reasons},
         full_reasons=current_user.role == UserRole.ADMIN,  # paths in failure reasons
     )
 
@@ -243,6 +246,7 @@ def call_page(pk: int) -> str:
             deadline = published_at(session, result) + timedelta(days=settings().appeal_window_days)
             window_open = not result.locked and utcnow() <= deadline
         next_pk = _next_call(session, pk)
+        reason_view = reasons.reasons_context(session, call.id)
     segments = [
         {
             "i": i,
@@ -303,6 +307,7 @@ def call_page(pk: int) -> str:
         can_clip=current_user.role in TRAINERS and bool(call.audio_path),
         scorecard_items=[(i.id, i.title) for i in card.items],
         next_pk=next_pk,
+        **reason_view,
     )
 
 
@@ -468,3 +473,7 @@ def decide(appeal_id: int):
         pk = item.call_pk
     flash("申诉已裁决")
     return _back(pk)
+
+
+# the call-reason views register on bp (kept in their own module)
+from web.review import reasons  # noqa: E402

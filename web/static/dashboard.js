@@ -43,7 +43,12 @@
       for (const [key, , kind] of columns) {
         const td = tr.insertCell();
         const v = row[key];
-        if (link && key === link) {
+        if (kind === "reason") {
+          const a = document.createElement("a");
+          a.href = drill("reason", row.reason);
+          a.textContent = v;
+          td.appendChild(a);
+        } else if (link && key === link) {
           const a = document.createElement("a");
           a.href = drill(link, v);
           a.textContent = v;
@@ -190,6 +195,75 @@
         },
         options: { scales: { y: { beginAtZero: true } } },
       });
+    }),
+    get("reasons").then((d) => {
+      table("reasons-table", [["label", "来电原因", "reason"], ["calls", "通话数"], ["share", "占比", "pct"]], d.reasons);
+      chart("chart-reasons", {
+        type: "bar",
+        data: { labels: d.reasons.map((r) => r.label), datasets: [{ label: "通话数", data: d.reasons.map((r) => r.calls), backgroundColor: "rgb(0, 121, 107)" }] },
+        options: { indexAxis: "y" },
+      });
+      const colors = ["rgb(198, 40, 40)", "rgb(239, 108, 0)", "rgb(249, 168, 37)", "rgb(46, 125, 50)", "rgb(0, 121, 107)", "rgb(2, 136, 209)", "rgb(40, 53, 147)", "rgb(123, 31, 162)", "rgb(173, 20, 87)", "rgb(93, 64, 55)", "rgb(96, 125, 139)"];
+      chart("chart-reason-trend", {
+        type: "line",
+        data: {
+          labels: d.trend.map((r) => r.period),
+          datasets: Object.entries(d.labels).map(([code, label], i) => ({ label, data: d.trend.map((r) => r[code]), borderColor: colors[i % colors.length] })),
+        },
+        options: { scales: { y: { beginAtZero: true } } },
+      });
+    }),
+    get("reason_satisfaction").then((d) => {
+      table("reason-satisfaction-table", [
+        ["label", "来电原因", "reason"], ["responses", "参评数"],
+        ["satisfied_rate", "满意率", "pct"], ["satisfied_rate_low", "下限", "pct"], ["satisfied_rate_high", "上限", "pct"],
+        ["dissatisfied_rate", "不满意率", "pct"], ["dissatisfied_rate_low", "下限", "pct"], ["dissatisfied_rate_high", "上限", "pct"],
+        ["small_sample", "样本不足"],
+      ], d.rows);
+      chart("chart-reason-satisfaction", {
+        type: "line",
+        data: {
+          labels: d.rows.map((r) => r.label),
+          // categories, not a series: points with their interval band, no joining line
+          datasets: band("满意率 %", "rgb(46, 125, 50)", d.rows.map((r) => pct(r.satisfied_rate)), d.rows.map((r) => pct(r.satisfied_rate_low)), d.rows.map((r) => pct(r.satisfied_rate_high)), "y")
+            .map((set, i) => (i === 0 ? Object.assign(set, { showLine: false, pointRadius: 5 }) : set)),
+        },
+        options: { plugins: { legend: hideBands }, scales: { y: { min: 0, max: 100 } } },
+      });
+    }),
+    get("reason_qa").then((d) => {
+      table("reason-qa-table", [
+        ["label", "来电原因", "reason"], ["calls", "通话数"], ["qa_mean", "质检均分", "num"],
+        ["fatal_rate", "致命率", "pct"], ["top_failed", "高频扣分项（不合格率）"],
+      ], d.rows);
+    }),
+    get("emerging").then((d) => {
+      const list = document.getElementById("emerging-list");
+      list.textContent = "";
+      document.getElementById("emerging-note").textContent = `最近一${d.period === "day" ? "天" : "周"}对比此前四周`;
+      if (!d.alerts.length) list.appendChild(document.createElement("li")).textContent = "无显著上升";
+      for (const a of d.alerts) {
+        const li = list.appendChild(document.createElement("li"));
+        li.appendChild(document.createElement("strong")).textContent = `${a.kind === "reason" ? "来电原因" : "热词"}「${a.label}」`;
+        li.append(` 自 ${a.since} 起 ${a.recent} 通（共 ${a.recent_calls} 通），按基线期望 ${a.expected} 通，${a.ratio} 倍，p = ${Number(a.p_value).toPrecision(2)}`);
+        if (a.phrases.length) li.append(`；相关热词：${a.phrases.join("、")}`);
+        li.append("；示例：");
+        for (const e of a.examples) {
+          const link = li.appendChild(document.createElement("a"));
+          link.href = root.dataset.call.replace(/0$/, String(e.pk));
+          link.textContent = e.call_id;
+          li.append(" ");
+        }
+      }
+    }),
+    get("fcr").then((d) => {
+      const o = d.overall;
+      kpi(`一次解决率（${d.window_days} 天）`, o ? `${pct(o.fcr)}%` : "–");
+      document.getElementById("fcr-note").textContent = `同一客户 ${d.window_days} 天内因同一原因再次来电即未一次解决`;
+      const cols = [["contacts", "首次来电数"], ["repeats", "重复来电"], ["fcr", "一次解决率", "pct"], ["fcr_low", "下限", "pct"], ["fcr_high", "上限", "pct"], ["small_sample", "样本不足"]];
+      table("fcr-reasons-table", [["label", "来电原因", "reason"], ...cols], d.reason);
+      table("fcr-agents-table", [["agent", "坐席"], ...cols], d.agent, "agent");
+      table("fcr-teams-table", [["team", "班组"], ...cols], d.team, "team");
     }),
   ];
 
