@@ -18,11 +18,9 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-# This file shares its name with the standard library's http package: bench/ itself must not be
-# on the import path, or `import http.client` (requests, werkzeug) would find this file.
-HERE = Path(__file__).resolve().parent
-sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != HERE]
-REPO = HERE.parent
+# (named http_load, not http: a bench/http.py shadowed the standard library's http package for
+# every script in bench/, since a script's folder comes first on the import path)
+REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 import argparse  # noqa: E402
