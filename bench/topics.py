@@ -1,7 +1,9 @@
 """How well the call-reason heads find why customers call, on a set we did not write.
 
-Set: fixtures/reasons/dev.jsonl, 130 calls written and labelled blind to the training bank
-(scoring/reason_data/) from the reason definitions alone; a test keeps the two disjoint. Each
+Sets: fixtures/reasons/dev.jsonl (130 calls, for development) and --set
+fixtures/reasons/holdout.jsonl (80 calls by another writer, scored only for reports), written and
+labelled blind to the training bank (scoring/reason_data/) from the reason definitions alone; a
+test keeps each disjoint from the bank. Each
 call runs through what the worker runs: the sentiment stage encodes every sentence once, the
 reason heads read the customer's vectors.
 

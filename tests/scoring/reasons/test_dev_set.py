@@ -1,33 +1,39 @@
-"""The independent development set of call reasons: complete, labelled with taxonomy codes,
-and sharing no sentence with the training bank (models learn from data the set was not
-written from)."""
+"""The independent sets of call reasons (dev: for development; holdout: scored only for reports):
+complete, labelled with taxonomy codes, and sharing no sentence with the training bank (models
+learn from data the sets were not written from)."""
 
 from __future__ import annotations
 
 import json
 import re
+from pathlib import Path
+
+import pytest
 
 from scoring.matching import normalize
 from scoring.reasons.bank import load_bank
 from scoring.reasons.taxonomy import load_taxonomy
 from tests.factories import REPO
 
-DEV = REPO / "fixtures" / "reasons" / "dev.jsonl"
+SETS = {"dev.jsonl": 130, "holdout.jsonl": 80}
 TAXONOMY = load_taxonomy()
+each_set = pytest.mark.parametrize(("name", "size"), list(SETS.items()))
 
 
-def _records() -> list[dict]:
-    return [json.loads(x) for x in DEV.read_text("utf-8").splitlines() if x.strip()]
+def _records(name: str) -> list[dict]:
+    path: Path = REPO / "fixtures" / "reasons" / name
+    return [json.loads(x) for x in path.read_text("utf-8").splitlines() if x.strip()]
 
 
 def _sentences(text: str) -> set[str]:
     return {n for part in re.split(r"[。！？!?；;，,…\s]", text) if len(n := normalize(part)) >= 6}
 
 
-def test_the_dev_set_is_complete_and_labelled_with_taxonomy_codes() -> None:
-    records = _records()
-    assert len(records) == 130
-    assert len({r["call_id"] for r in records}) == 130
+@each_set
+def test_the_set_is_complete_and_labelled_with_taxonomy_codes(name: str, size: int) -> None:
+    records = _records(name)
+    assert len(records) == size
+    assert len({r["call_id"] for r in records}) == size
     for r in records:
         reasons = r["expected"]["reasons"]
         assert reasons and set(reasons) <= set(TAXONOMY.codes), r["call_id"]
@@ -38,9 +44,10 @@ def test_the_dev_set_is_complete_and_labelled_with_taxonomy_codes() -> None:
     assert covered == set(TAXONOMY.codes)
 
 
-def test_the_bank_and_the_dev_set_share_no_sentence() -> None:
+@each_set
+def test_the_bank_and_the_set_share_no_sentence(name: str, size: int) -> None:
     bank = set().union(*(_sentences(s.text) for s in load_bank(TAXONOMY)))
-    for r in _records():
+    for r in _records(name):
         for seg in r["segments"]:
             shared = _sentences(seg["text"]) & bank
             assert not shared, f"{r['call_id']}: {shared}"
