@@ -12,12 +12,10 @@ the reason export tables and the queue's reason filter through the Flask test cl
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import random
 import statistics
 import sys
 import tempfile
-import time
 from datetime import timedelta
 from pathlib import Path
 
@@ -26,18 +24,10 @@ sys.path.insert(0, str(REPO))
 
 from sqlalchemy import insert, update  # noqa: E402
 
-from inspector.accounts import add_user  # noqa: E402
-from inspector.settings import load_settings  # noqa: E402
-from inspector.store.database import analyze, make_engine, make_session_factory, upgrade  # noqa: E402
+import bench.web as bench_web  # noqa: E402
 from inspector.store.models import Call  # noqa: E402
 from inspector.store.reason_models import CallKeyword, CallReason  # noqa: E402
 from scoring.reasons.taxonomy import load_taxonomy  # noqa: E402
-from web import create_app  # noqa: E402
-
-_spec = importlib.util.spec_from_file_location("bench_web", REPO / "bench" / "web.py")
-assert _spec is not None and _spec.loader is not None
-bench_web = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(bench_web)
 
 RISING, NEW_PHRASE = "network.signal", "基站故障"
 
@@ -89,25 +79,10 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=20)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
-        settings = load_settings(
-            None, {}, data_dir=Path(tmp) / "var", secret_key="b", customer_hash_salt="b",
-            log_level="WARNING",
-        )  # fmt: skip
-        engine = make_engine(settings.database)
-        upgrade(engine)
-        sessions = make_session_factory(engine)
-        t0 = time.perf_counter()
-        bench_web.seed(sessions, args.calls)
-        bench_web.seed_surveys(sessions, args.surveys, args.calls)
-        seed_reasons(sessions, args.calls)
+        bench = bench_web.seeded_app(Path(tmp) / "var", args.calls, args.surveys, seed_reasons)
+        settings, engine, sessions, app = bench.settings, bench.engine, bench.sessions, bench.app
         print(f"seeded {args.calls} calls with reasons and {args.surveys} survey responses "
-              f"in {time.perf_counter() - t0:.0f} s")  # fmt: skip
-        analyze(engine)
-        with sessions.begin() as session:
-            add_user(session, "qa", "qa", "benchmark-pass")
-            add_user(session, "manager", "manager", "benchmark-pass")
-        app = create_app(settings, sessions)
-        app.config["WTF_CSRF_ENABLED"] = False  # the benchmark only reads
+              f"in {bench.seeded_s:.0f} s")  # fmt: skip
         from inspector.reports.dashboard import scorecard_items
         from inspector.reports.facts import FactsCache
 

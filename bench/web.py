@@ -17,17 +17,21 @@ import statistics
 import sys
 import tempfile
 import time
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from sqlalchemy import func, insert, select  # noqa: E402
+from flask import Flask  # noqa: E402
+from sqlalchemy import Engine, func, insert, select  # noqa: E402
+from sqlalchemy.orm import sessionmaker  # noqa: E402
 
 from inspector.accounts import add_user  # noqa: E402
 from inspector.review.priority import update_priority  # noqa: E402
-from inspector.settings import load_settings  # noqa: E402
+from inspector.settings import Settings, load_settings  # noqa: E402
 from inspector.store.database import analyze, make_engine, make_session_factory, upgrade  # noqa: E402
 from inspector.store.models import (  # noqa: E402
     Call,
@@ -207,6 +211,41 @@ def seed_surveys(sessions, total: int, calls: int) -> None:  # type: ignore[no-u
             session.execute(insert(SurveyResponse.__table__), batch)
 
 
+@dataclass(frozen=True)
+class SeededApp:
+    settings: Settings
+    engine: Engine
+    sessions: sessionmaker
+    app: Flask
+    seeded_s: float
+
+
+def seeded_app(
+    data_dir: Path, calls: int, surveys: int, also: Callable[..., None] | None = None
+) -> SeededApp:
+    """The web app over a fresh SQLite database seeded with calls and survey responses (and what
+    `also(sessions, calls)` adds), users qa and manager, CSRF off (the benchmarks only read)."""
+    settings = load_settings(
+        None, {}, data_dir=data_dir, secret_key="b", customer_hash_salt="b", log_level="WARNING"
+    )
+    engine = make_engine(settings.database)
+    upgrade(engine)
+    sessions = make_session_factory(engine)
+    t0 = time.perf_counter()
+    seed(sessions, calls)
+    seed_surveys(sessions, surveys, calls)
+    if also is not None:
+        also(sessions, calls)
+    seeded_s = time.perf_counter() - t0
+    analyze(engine)  # as `inspector serve` does before serving
+    with sessions.begin() as session:
+        add_user(session, "qa", "qa", "benchmark-pass")
+        add_user(session, "manager", "manager", "benchmark-pass")
+    app = create_app(settings, sessions)
+    app.config["WTF_CSRF_ENABLED"] = False
+    return SeededApp(settings, engine, sessions, app, seeded_s)
+
+
 def timed(client, url: str, n: int) -> tuple[float, float]:  # type: ignore[no-untyped-def]
     times = []
     for _ in range(n):
@@ -225,27 +264,9 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=40)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
-        settings = load_settings(
-            None,
-            {},
-            data_dir=Path(tmp) / "var",
-            secret_key="b",
-            customer_hash_salt="b",
-            log_level="WARNING",
-        )
-        engine = make_engine(settings.database)
-        upgrade(engine)
-        sessions = make_session_factory(engine)
-        t0 = time.perf_counter()
-        seed(sessions, args.calls)
-        seed_surveys(sessions, args.surveys, args.calls)
-        seeded = time.perf_counter() - t0
-        analyze(engine)  # as `inspector serve` does before serving
-        with sessions.begin() as session:
-            add_user(session, "qa", "qa", "benchmark-pass")
-            add_user(session, "manager", "manager", "benchmark-pass")
-        app = create_app(settings, sessions)
-        app.config["WTF_CSRF_ENABLED"] = False  # the benchmark only reads
+        bench = seeded_app(Path(tmp) / "var", args.calls, args.surveys)
+        settings, engine, sessions, app = bench.settings, bench.engine, bench.sessions, bench.app
+        seeded = bench.seeded_s
         client = app.test_client()
         client.post("/login", data={"username": "qa", "password": "benchmark-pass"})
         cases = [
