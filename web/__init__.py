@@ -36,7 +36,7 @@ def create_app(settings: Settings, session_factory: sessionmaker[Session] | None
     from inspector.reports.dashboard import scorecard_items
     from inspector.reports.facts import FactsCache
     from inspector.review.scorecards import ScorecardCache
-    from web.manage import ChartAnswers
+    from web.manage.charts import ChartAnswers
 
     app.extensions["inspector.scorecard"] = ScorecardCache(settings.scorecard)  # read when asked
     app.extensions["inspector.chart_answers"] = ChartAnswers()
@@ -51,8 +51,8 @@ def create_app(settings: Settings, session_factory: sessionmaker[Session] | None
 
     from flask_wtf.csrf import CSRFProtect
 
+    from web.access import limiter, login_manager
     from web.auth import bp as auth_bp
-    from web.auth import limiter, login_manager
     from web.manage import bp as manage_bp
     from web.review import bp as review_bp
     from web.training import bp as training_bp

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from types import SimpleNamespace
 
-from web.manage import ChartAnswers
+from web.manage.charts import ChartAnswers
 
 
 def test_the_same_question_over_the_same_facts_is_answered_once() -> None:

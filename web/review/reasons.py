@@ -18,7 +18,7 @@ from inspector.review.reasons import (
 from inspector.store.models import Call
 from scoring.pii import mask_pii
 from scoring.reasons.taxonomy import Taxonomy, cached_taxonomy
-from web.auth import REVIEWERS, me, require_visible, requires, sessions, settings
+from web.access import REVIEWERS, me, require_visible, requires, sessions, settings
 from web.review import bp
 
 
