@@ -25,23 +25,35 @@ setup() {
     fi
 }
 
-# Browser libraries from npm, vendored into the static folder at build time: the call page's
-# waveform player and its region selection (wavesurfer.js, BSD-3-Clause) and the managers'
-# dashboard charts (Chart.js, MIT). Without npm the call page falls back to the browser's audio
-# player and the dashboard to its tables.
+# Browser libraries from npm, vendored into the static folder at build time: the UI's layout and
+# components (Bootstrap 5 and Bootstrap Icons, MIT), the call page's waveform player and its region
+# selection (wavesurfer.js, BSD-3-Clause) and the managers' dashboard charts (Chart.js, MIT).
+# axe-core (MPL-2.0) stays in .cache/npm: only the accessibility tests inject it into pages.
+# Without npm the pages fall back to unstyled HTML, the browser's audio player and tables.
+NPM_PACKAGES="bootstrap@5.3.8 bootstrap-icons@1.13.1 wavesurfer.js@7.12.12 chart.js@4.5.1 axe-core@4.11.0"
 vendor_js() {
-    local dir=web/static/vendor
-    [ -f "$dir/wavesurfer.min.js" ] && [ -f "$dir/regions.min.js" ] && [ -f "$dir/chart.umd.min.js" ] \
-        && return 0
+    local dir=web/static/vendor npm_dir=.cache/npm
+    local stamp="$dir/.packages"
+    [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$NPM_PACKAGES" ] && return 0
+    # shellcheck disable=SC2086
     if command -v npm >/dev/null 2>&1 && npm install --silent --no-audit --no-fund \
-        --prefix .cache/npm wavesurfer.js@7.12.12 chart.js@4.5.1 >/dev/null 2>&1; then
-        mkdir -p "$dir"
-        cp .cache/npm/node_modules/wavesurfer.js/dist/wavesurfer.min.js "$dir/"
-        cp .cache/npm/node_modules/wavesurfer.js/dist/plugins/regions.min.js "$dir/"
-        cp .cache/npm/node_modules/chart.js/dist/chart.umd.min.js "$dir/"
+        --prefix "$npm_dir" $NPM_PACKAGES >/dev/null 2>&1; then
+        local m="$npm_dir/node_modules"
+        rm -rf "$dir" && mkdir -p "$dir/fonts"
+        cp "$m/bootstrap/dist/css/bootstrap.min.css" "$m/bootstrap/dist/js/bootstrap.bundle.min.js" "$dir/"
+        cp "$m/bootstrap-icons/font/bootstrap-icons.min.css" "$dir/"
+        cp "$m/bootstrap-icons/font/fonts/bootstrap-icons.woff2" "$m/bootstrap-icons/font/fonts/bootstrap-icons.woff" "$dir/fonts/"
+        cp "$m/wavesurfer.js/dist/wavesurfer.min.js" "$m/wavesurfer.js/dist/plugins/regions.min.js" "$dir/"
+        cp "$m/chart.js/dist/chart.umd.min.js" "$dir/"
+        echo "$NPM_PACKAGES" > "$stamp"
     else
-        echo "note: wavesurfer.js and Chart.js not vendored (npm unavailable)" >&2
+        echo "note: browser libraries not vendored (npm unavailable)" >&2
     fi
+}
+
+# The UI catalogue: web/translations/*/messages.po compiled to .mo (build output, not committed).
+compile_catalogue() {
+    "$VENV/bin/pybabel" compile --statistics -d web/translations 2>&1 | grep -v "^compiling" || true
 }
 
 case "${1:-}" in
@@ -49,18 +61,21 @@ case "${1:-}" in
         shift
         setup
         vendor_js
+        compile_catalogue
         exec "$VENV/bin/inspector" demo "$@"
         ;;
     test)
         shift
         setup
         vendor_js
+        compile_catalogue
         "$VENV/bin/ruff" check .
         exec "$VENV/bin/python" -m pytest "$@"
         ;;
     setup)
         setup
         vendor_js
+        compile_catalogue
         ;;
     *)
         echo "usage: $0 demo|test|setup [args...]" >&2

@@ -53,6 +53,8 @@ def create_app(settings: Settings, session_factory: sessionmaker[Session] | None
 
     from web.access import limiter, login_manager
     from web.auth import bp as auth_bp
+    from web.i18n import init_babel
+    from web.layout import init_layout
     from web.manage import bp as manage_bp
     from web.review import bp as review_bp
     from web.training import bp as training_bp
@@ -63,6 +65,8 @@ def create_app(settings: Settings, session_factory: sessionmaker[Session] | None
     CSRFProtect(app)
     login_manager.init_app(app)
     limiter.init_app(app)
+    init_babel(app)
+    init_layout(app, settings)
 
     @app.context_processor
     def _helpers() -> dict:

@@ -101,6 +101,9 @@ def serve(settings: Settings, workers: Count | None = None, threads: Count | Non
         usable_cores(),
     )
     log.info("gunicorn: %s", plan.reason)
+    from web.i18n import compile_catalogues
+
+    compile_catalogues()  # a checkout not set up by run.sh still shows Chinese
     if settings.https and not settings.proxy_hops:
         log.warning(
             "https is on but proxy_hops is 0: X-Forwarded-Proto from a TLS proxy is ignored, "

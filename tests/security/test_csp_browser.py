@@ -89,7 +89,11 @@ def assert_clean(page, where: str) -> None:
 
 def test_pages_work_under_the_policy(served, server, browser) -> None:
     trainer = open_as(browser, server, "trainer")
-    assert trainer.evaluate("getComputedStyle(document.body).marginTop") == "24px"  # style.css
+    # Bootstrap's stylesheet (the navbar's colour) and style.css (the body's fonts) both apply
+    assert trainer.evaluate(
+        "getComputedStyle(document.querySelector('nav.navbar')).backgroundColor"
+    ) == "rgb(33, 37, 41)"
+    assert "Noto Sans CJK SC" in trainer.evaluate("getComputedStyle(document.body).fontFamily")
     assert_clean(trainer, "queue")
 
     pk = pk_of(served, "c01_compliant_billing")

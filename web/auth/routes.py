@@ -7,11 +7,13 @@ from typing import Any
 
 from flask import flash, redirect, render_template, request, url_for
 from flask import session as cookie
+from flask_babel import gettext as _
 from flask_login import login_required, login_user, logout_user
 
 from inspector import accounts
 from web.access import _signed_in, limiter, me, sessions
 from web.auth import bp
+from web.i18n import LOCALES
 from web.security import local_url
 
 
@@ -33,12 +35,21 @@ def login() -> Any:
             accounts.record_failure(session, username, request.remote_addr)
     if wait is not None:
         minutes = math.ceil(wait.total_seconds() / 60)
-        flash(f"该账户登录失败次数过多，请 {minutes} 分钟后再试")
+        flash(
+            _(
+                "Too many failed sign-ins for this account: try again in %(minutes)d minutes.",
+                minutes=minutes,
+            ),
+            "error",
+        )
         return render_template("auth/login.html"), 429, {"Retry-After": str(minutes * 60)}
     if user is None:
-        flash("用户名或密码错误")
+        flash(_("Wrong user name or password."), "error")
         return render_template("auth/login.html"), 401
+    lang = cookie.get("lang")
     cookie.clear()  # a fresh session: the CSRF token (and anything else) from before sign-in go
+    if lang in LOCALES:
+        cookie["lang"] = lang
     login_user(signed_in)
     return redirect(_next_url())
 
@@ -56,3 +67,12 @@ def logout() -> Any:
     logout_user()
     cookie.clear()
     return redirect(url_for("auth.login"))
+
+
+@bp.post("/language")
+def language() -> Any:
+    """Switch the UI's language for this browser session, then go back where the user was."""
+    lang = request.form.get("lang", "")
+    if lang in LOCALES:
+        cookie["lang"] = lang
+    return redirect(local_url(request.form.get("next"), url_for("review.index")))
