@@ -34,6 +34,9 @@ MATRIX: dict[tuple[str, str], tuple[int, ...]] = {
     ("GET", "/login"):                               (200, 200, 200, 200, 200, 200, 200),
     ("POST", "/login"):                              (401, 401, 401, 401, 401, 401, 401),
     ("POST", "/logout"):                             (302, 302, 302, 302, 302, 302, 302),
+    ("GET", "/favicon.ico"):                         (200, 200, 200, 200, 200, 200, 200),
+    # the UI's language, kept in the browser's session (back to the page the form names)
+    ("POST", "/language"):                           (302, 302, 302, 302, 302, 302, 302),
     # review: everyone sees the calls they may (an agent their own), reviewers review,
     # agents appeal, the QA lead decides
     ("GET", "/"):                                    (302, 200, 200, 200, 200, 200, 200),

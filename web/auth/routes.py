@@ -8,7 +8,7 @@ from typing import Any
 from flask import flash, redirect, render_template, request, url_for
 from flask import session as cookie
 from flask_babel import gettext as _
-from flask_login import login_required, login_user, logout_user
+from flask_login import current_user, login_required, login_user, logout_user
 
 from inspector import accounts
 from web.access import _signed_in, limiter, me, sessions
@@ -75,4 +75,5 @@ def language() -> Any:
     lang = request.form.get("lang", "")
     if lang in LOCALES:
         cookie["lang"] = lang
-    return redirect(local_url(request.form.get("next"), url_for("review.index")))
+    home = url_for("review.index" if current_user.is_authenticated else "auth.login")
+    return redirect(local_url(request.form.get("next"), home))

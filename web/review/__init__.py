@@ -5,4 +5,5 @@ from flask import Blueprint
 
 bp = Blueprint("review", __name__, template_folder="../templates")
 
-from web.review import routes  # noqa: E402,F401  (registers the views on bp)
+# the views register on bp, one module per concern
+from web.review import appeals, call, queue, reasons  # noqa: E402,F401

@@ -1,9 +1,7 @@
-"""Review area: the flagged-call queue, the call page with audio and evidence, review rounds
-and appeals."""
+"""The call page: player, transcript, verdicts and evidence, a review round, audio and peaks."""
 
 from __future__ import annotations
 
-import math
 import re
 from datetime import timedelta
 from pathlib import Path
@@ -12,35 +10,22 @@ from typing import Any
 import numpy as np
 from flask import (
     abort,
-    current_app,
     flash,
-    redirect,
     render_template,
     request,
     send_file,
-    url_for,
 )
 from flask_login import current_user
 from sqlalchemy import select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 
-from inspector.batch import jobs
-from inspector.batch.manifest import parse_range
-from inspector.batch.results import NO_SPEECH
 from inspector.review.queue import (
-    REVIEW_STATUSES,
-    SORTS,
-    QueueFilter,
     next_unreviewed,
-    page,
     public_reason,
     recording_name,
-    sample,
 )
 from inspector.review.rounds import (
     current_result,
-    decide_appeal,
-    file_appeal,
     published_at,
     reviewed_state,
     submit_review,
@@ -49,13 +34,11 @@ from inspector.store.models import (
     Appeal,
     Call,
     Review,
-    ScoreResult,
     SurveyResponse,
     User,
     UserRole,
     utcnow,
 )
-from scoring.pii import mask_pii
 from scoring.review import ManualItem, ReviewError, Verdict
 from web.access import (
     EVERYONE,
@@ -68,8 +51,9 @@ from web.access import (
     sessions,
     settings,
 )
-from web.review import bp
-from web.security import finite, page_number
+from web.review import bp, reasons
+from web.review.common import _back, _load_call, _masked, _masked_evidence, scorecard
+from web.security import finite
 
 #: what a verdict rests on, as reviewers read it
 BASIS_LABELS = {
@@ -85,130 +69,7 @@ BASIS_LABELS = {
 ROUTE_LABELS = {"final": "自动定案", "sampled": "抽检", "review": "人工复核"}
 
 
-PAGE_SIZE = 50
 LEVEL_LABEL = {"satisfied": "满意", "basic": "基本满意", "dissatisfied": "不满意"}
-
-
-def scorecard():
-    """The settings' scorecard, parsed once per process (again when its file changes)."""
-    return current_app.extensions["inspector.scorecard"].get()
-
-
-@bp.get("/healthz")
-def healthz() -> dict[str, str]:
-    with sessions()() as session:
-        session.execute(select(1))
-    return {"status": "ok"}
-
-
-def _filter() -> QueueFilter:
-    a = request.args
-
-    def number(name: str) -> float | None:
-        value = a.get(name, "").strip()
-        return finite(value, name) if value else None
-
-    try:
-        start, end = parse_range(a.get("from"), a.get("to"), settings().tz)
-    except ValueError as exc:
-        abort(400, f"from/to: use YYYY-MM-DD ({exc})")
-    sort = a.get("sort", "priority")
-    if sort not in SORTS:
-        abort(400, f"sort must be one of {', '.join(SORTS)}")
-    return QueueFilter(
-        start=start,
-        end=end,
-        agent=a.get("agent") or None,
-        team=a.get("team") or None,
-        queue=a.get("queue") or None,
-        item=a.get("item") or None,
-        flag=a.get("flag") or None,
-        reason=a.get("reason") or None,
-        score_min=number("score_min"),
-        score_max=number("score_max"),
-        survey=a.get("survey") or None,
-        review=a.get("review") or None,
-        status=a.get("status") or None,
-        sort=sort,
-    )
-
-
-@bp.get("/")
-@requires(*EVERYONE)
-def index() -> str:
-    f = _filter()
-    number = page_number(PAGE_SIZE)
-    scope = lambda q: scope_calls(q, current_user)  # noqa: E731
-    with sessions()() as session:
-        if request.args.get("sample"):
-            try:
-                rows, total = sample(
-                    session,
-                    f,
-                    request.args["sample"],
-                    _seed(),
-                    number,
-                    PAGE_SIZE,
-                    scope,
-                )
-            except ValueError as exc:
-                abort(400, str(exc))
-        else:
-            rows, total = page(session, f, number, PAGE_SIZE, scope)
-        counts = jobs.counts(session)
-    card = scorecard()
-    return render_template(
-        "review/index.html",
-        rows=rows,
-        counts=counts,
-        total=total,
-        page=number,
-        pages=max(math.ceil(total / PAGE_SIZE), 1),
-        args=request.args,
-        sorts=SORTS,
-        review_statuses=REVIEW_STATUSES,
-        items=[(i.id, i.title) for i in card.items],
-        flags=[fl.id for fl in card.flags] + ["qa_survey_mismatch", NO_SPEECH],
-        reason_choices=[(r.code, r.label) for r in reasons.taxonomy().reasons],
-        reason_labels={r.code: r.label for r in reasons.taxonomy().reasons},
-        full_reasons=current_user.role == UserRole.ADMIN,  # paths in failure reasons
-    )
-
-
-def _seed() -> int:
-    value = request.args.get("seed", "").strip()
-    try:
-        return int(value) if value else 0
-    except ValueError:
-        abort(400, "seed: not a number")
-
-
-def _load_call(session: Session, pk: int) -> Call:
-    call = session.scalar(
-        select(Call)
-        .where(Call.id == pk)
-        .options(
-            selectinload(Call.job),
-            selectinload(Call.segments),
-            selectinload(Call.metrics),
-            selectinload(Call.flags),
-            selectinload(Call.score_results).selectinload(ScoreResult.items),
-        )
-    )
-    return require_visible(call, current_user)
-
-
-def _masked(value: Any) -> Any:
-    return value if current_user.unmasked else mask_pii(value or "")
-
-
-def _masked_evidence(evidence: dict[str, Any]) -> dict[str, Any]:
-    """A piece of evidence as this user may see it: the sentence and the matched words (shown
-    in the page and in data-match) masked alike, so the highlight still finds its words."""
-    return evidence | {
-        "text": _masked(evidence.get("text", "")),
-        "match": _masked(evidence.get("match", "")),
-    }
 
 
 @bp.get("/calls/<int:pk>")
@@ -366,10 +227,6 @@ def peaks(pk: int) -> dict[str, Any]:
     }
 
 
-def _back(pk: int):
-    return redirect(url_for("review.call_page", pk=pk))
-
-
 @bp.post("/calls/<int:pk>/review")
 @requires(*REVIEWERS)
 def review(pk: int):
@@ -404,75 +261,3 @@ def review(pk: int):
             abort(409, str(exc))
     flash(f"复核已保存，最终得分 {score:.0f}")
     return _back(pk)
-
-
-@bp.post("/calls/<int:pk>/appeals")
-@requires(UserRole.AGENT)
-def appeal(pk: int):
-    window = timedelta(days=settings().appeal_window_days)
-    with sessions().begin() as session:
-        call = require_visible(session.get(Call, pk), current_user)
-        result = current_result(session, call.id)
-        if result is None:
-            abort(409, "this call has no QA result to appeal")
-        try:
-            file_appeal(
-                session,
-                me(session),
-                result,
-                scorecard(),
-                request.form.get("item_id", ""),
-                request.form.get("reason", ""),
-                window,
-            )
-        except ReviewError as exc:
-            abort(409, str(exc))
-    flash("申诉已提交")
-    return _back(pk)
-
-
-@bp.get("/appeals")
-@requires(UserRole.AGENT, UserRole.QA_LEAD, UserRole.QA, UserRole.ADMIN)
-def appeals() -> str:
-    with sessions()() as session:
-        query = (
-            select(Appeal, Call.call_id, User.username)
-            .join(Call, Call.id == Appeal.call_pk)
-            .join(User, User.id == Appeal.agent_user_id)
-            .order_by(Appeal.status != "open", Appeal.id.desc())
-        )
-        if current_user.role == UserRole.AGENT:
-            query = query.where(Appeal.agent_user_id == current_user.id)
-        rows = session.execute(query.limit(500)).all()
-    return render_template("review/appeals.html", rows=rows)
-
-
-@bp.post("/appeals/<int:appeal_id>/decide")
-@requires(UserRole.QA_LEAD)
-def decide(appeal_id: int):
-    decision = request.form.get("decision")
-    if decision not in ("accept", "reject"):
-        abort(400, "decision must be accept or reject")
-    with sessions().begin() as session:
-        item = session.get(Appeal, appeal_id)
-        if item is None:
-            abort(404)
-        try:
-            decide_appeal(
-                session,
-                me(session),
-                item,
-                scorecard(),
-                decision == "accept",
-                request.form.get("reason", ""),
-                request.form.get("final") == "1",
-            )
-        except ReviewError as exc:
-            abort(409, str(exc))
-        pk = item.call_pk
-    flash("申诉已裁决")
-    return _back(pk)
-
-
-# the call-reason views register on bp (kept in their own module)
-from web.review import reasons  # noqa: E402
