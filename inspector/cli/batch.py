@@ -232,7 +232,9 @@ def export_cmd(
         _export_corrections(ctx, fmt or "xlsx", out, start, end, unmasked)
         return
     if fmt == "xlsx":
-        raise click.BadParameter("xlsx is for --corrections; calls: jsonl or csv", param_hint="--format")
+        raise click.BadParameter(
+            "xlsx is for --corrections; calls: jsonl or csv", param_hint="--format"
+        )
     fmt = fmt or "jsonl"
     from inspector.batch.export import write_export
 

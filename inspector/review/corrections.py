@@ -260,7 +260,11 @@ def correct_segment(
         correction.comment,
     )
     return CorrectionOutcome(
-        correction.id, correction.score_before, correction.score_after, len(carried), len(invalidated)
+        correction.id,
+        correction.score_before,
+        correction.score_after,
+        len(carried),
+        len(invalidated),
     )
 
 

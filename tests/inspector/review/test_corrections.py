@@ -92,14 +92,10 @@ def test_a_correction_changes_what_the_scorer_sees_and_the_score(sessions, score
         assert (row.role_before, row.role_after) == ("agent", "agent")
         assert row.comment == "ASR 听错" and row.user_id == _qa(session).id
         assert (row.score_before, row.score_after) == (0, outcome.score_after)
-        assert session.scalar(
-            select(AuditEntry).where(AuditEntry.action == "transcript_corrected")
-        )
+        assert session.scalar(select(AuditEntry).where(AuditEntry.action == "transcript_corrected"))
 
 
-def test_a_second_correction_of_the_same_sentence_keeps_both_in_the_trail(
-    sessions, scored
-) -> None:
+def test_a_second_correction_of_the_same_sentence_keeps_both_in_the_trail(sessions, scored) -> None:
     pk, rescore = scored
     with sessions.begin() as session:
         first = correct_segment(
@@ -182,9 +178,8 @@ def test_verdicts_on_unchanged_items_are_carried_the_others_invalidated(sessions
 )
 def test_bad_corrections_name_the_field(sessions, scored, edit, field) -> None:
     pk, rescore = scored
-    with sessions.begin() as session:
-        with pytest.raises(CorrectionError) as caught:
-            correct_segment(session, _qa(session), pk, edit, CARD, rescore)
+    with sessions.begin() as session, pytest.raises(CorrectionError) as caught:
+        correct_segment(session, _qa(session), pk, edit, CARD, rescore)
     assert caught.value.field == field
     assert str(caught.value).startswith(f"{field}: ")
 
@@ -193,8 +188,5 @@ def test_a_locked_call_cannot_be_corrected(sessions, scored) -> None:
     pk, rescore = scored
     with sessions.begin() as session:
         current_result(session, pk).locked = True
-    with sessions.begin() as session:
-        with pytest.raises(CorrectionError, match="final judgement"):
-            correct_segment(
-                session, _qa(session), pk, SegmentEdit(4, RIGHT, "agent"), CARD, rescore
-            )
+    with sessions.begin() as session, pytest.raises(CorrectionError, match="final judgement"):
+        correct_segment(session, _qa(session), pk, SegmentEdit(4, RIGHT, "agent"), CARD, rescore)
