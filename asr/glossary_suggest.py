@@ -2,8 +2,9 @@
 word in place of what the ASR heard again and again, that word belongs in the glossary (a
 reviewer's fix teaches the product its vocabulary).
 
-A correction is compared with the sentence before it word by word (jieba), and each changed span
-becomes a (heard, written) pair; a pair seen in at least `min_count` corrections is suggested.
+A correction is compared with the sentence before it character by character; each changed run,
+widened to the jieba word that holds it, becomes a (heard, written) pair, and a pair seen in at
+least `min_count` corrections is suggested.
 """
 
 from __future__ import annotations
@@ -34,30 +35,38 @@ class Suggestion:
     call_ids: tuple[str, ...]
 
 
-def words(text: str) -> list[str]:
-    """The sentence cut into words by jieba, punctuation and spaces dropped."""
+def _spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of every word jieba finds in the text, sub-words included (search mode)."""
     import jieba
 
     jieba.setLogLevel(logging.WARNING)
-    return [w for w in jieba.lcut(text) if any(HANZI.match(c) for c in w)]
+    return [(start, end) for _, start, end in jieba.tokenize(text, mode="search")]
 
 
-def _hanzi(text: str) -> str:
-    return "".join(c for c in text if HANZI.match(c))
+def _word_around(text: str, start: int, end: int) -> tuple[int, int]:
+    """The shortest word (two characters or more) that holds text[start:end], else the span."""
+    covering = [(s, e) for s, e in _spans(text) if s <= start and e >= end and e - s >= 2]
+    return min(covering, key=lambda span: (span[1] - span[0], span[0]), default=(start, end))
 
 
 def fixes(before: str, after: str) -> list[Fix]:
-    """The words a reviewer changed in one sentence: (heard, written) for each changed span whose
-    written side is a short run of Chinese characters (2 to MAX_TERM_CHARS)."""
-    a, b = words(before), words(after)
+    """The words a reviewer changed in one sentence: each changed run of characters, widened to
+    the word of the corrected sentence that holds it (jieba), as (heard, written); only written
+    words of 2 to MAX_TERM_CHARS Chinese characters count."""
     out = []
-    matcher = SequenceMatcher(None, a, b, autojunk=False)
+    matcher = SequenceMatcher(None, before, after, autojunk=False)
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
         if tag not in ("replace", "insert"):
             continue
-        written = _hanzi("".join(b[j1:j2]))
-        heard = _hanzi("".join(a[i1:i2]))
-        if 2 <= len(written) <= MAX_TERM_CHARS and written != heard:
+        start, end = _word_around(after, j1, j2)
+        written = after[start:end]
+        # the widening covers characters both sentences share: the same ones around i1:i2
+        heard = before[max(i1 - (j1 - start), 0) : i2 + (end - j2)]
+        if (
+            2 <= len(written) <= MAX_TERM_CHARS
+            and all(HANZI.match(c) for c in written)
+            and written != heard
+        ):
             out.append(Fix(heard, written))
     return out
 

@@ -76,7 +76,7 @@ def correct_transcript(pk: int):
                 "Transcript corrected and the call re-scored: %(before)s → %(after)s (%(delta)s).",
                 before=_score(outcome.score_before),
                 after=_score(outcome.score_after),
-                delta="%+.0f" % (outcome.delta or 0),
+                delta=f"{outcome.delta or 0:+.0f}",
             ),
             "success",
         )
@@ -93,15 +93,13 @@ def correct_transcript(pk: int):
 
 
 def _score(value: float | None) -> str:
-    return "–" if value is None else "%.0f" % value
+    return "–" if value is None else f"{value:.0f}"
 
 
 def _shown(entry: TrailEntry, titles: dict[str, str]) -> TrailEntry:
     """A trail entry as this user may see it: item titles for ids, numbers masked for roles
     that see them masked."""
-    entry = replace(
-        entry, invalidated=tuple((titles.get(i, i), v) for i, v in entry.invalidated)
-    )
+    entry = replace(entry, invalidated=tuple((titles.get(i, i), v) for i, v in entry.invalidated))
     if current_user.unmasked:
         return entry
     return replace(
