@@ -11,7 +11,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from asr.glossary_suggest import Suggestion, suggest
-from inspector.store.models import Call, TranscriptCorrection, User
+from inspector.store.correction_models import TranscriptCorrection
+from inspector.store.models import Call, User
 from scoring.pii import mask_pii
 
 

@@ -24,12 +24,12 @@ from sqlalchemy.orm import Session
 from asr.types import Role, Segment, Transcript, Word
 from inspector.review.priority import update_priority
 from inspector.review.rounds import audit, current_result, reviewed_state
+from inspector.store.correction_models import TranscriptCorrection
 from inspector.store.models import (
     Call,
     CallFlag,
     Review,
     ScoreResult,
-    TranscriptCorrection,
     TranscriptSegment,
     User,
 )

@@ -11,7 +11,8 @@ from openpyxl import load_workbook
 
 from inspector.accounts import add_user
 from inspector.cli import main
-from inspector.store.models import Call, TranscriptCorrection
+from inspector.store.correction_models import TranscriptCorrection
+from inspector.store.models import Call
 
 #: (call, before, after, score before, score after)
 CORRECTIONS = [

@@ -18,7 +18,8 @@ from inspector.review.corrections import (
     ordered_segments,
 )
 from inspector.review.rounds import current_result, reviewed_state, submit_review
-from inspector.store.models import AuditEntry, Call, Job, TranscriptCorrection
+from inspector.store.correction_models import TranscriptCorrection
+from inspector.store.models import AuditEntry, Call, Job
 from scoring.review import Verdict
 from scoring.scorecard import load_scorecard
 
