@@ -7,16 +7,17 @@ import re
 
 import pytest
 
+from inspector.review.corrections import ordered_segments
 from tests.web.conftest import call_pk
 
 #: c26: the agent's 急什么 (a forbidden phrase, fatal) in sentence 4
 FIXED = "请您稍等，开机需要系统处理一下。"
 
 
-def _sentence(page: str, i: int) -> str:
-    row = re.search(rf'id="seg-{i}".*?<td class="text">(.*?)</td>', page, re.S)
-    assert row, f"no sentence {i}"
-    return row.group(1)
+def _segment(app, pk: int, i: int):  # type: ignore[no-untyped-def]
+    """Sentence i of the call as stored (the page's markup belongs to the call page)."""
+    with app.extensions["inspector.sessions"]() as session:
+        return ordered_segments(session, pk)[i]
 
 
 def _correct(client, pk: int, i: int, text: str, role: str = "agent", **more: str):  # type: ignore[no-untyped-def]
@@ -26,11 +27,11 @@ def _correct(client, pk: int, i: int, text: str, role: str = "agent", **more: st
     )
 
 
-def test_a_qa_reviewer_corrects_a_sentence_and_sees_the_delta(as_role) -> None:
+def test_a_qa_reviewer_corrects_a_sentence_and_sees_the_delta(app, as_role) -> None:
     qa = as_role("qa")
     pk = call_pk(qa, "c26_angry_ends_worse")
     page = qa.get(f"/calls/{pk}").get_data(as_text=True)
-    assert "急什么" in _sentence(page, 4)
+    assert "急什么" in _segment(app, pk, 4).text
     assert 'id="seg-fix-4"' in page and "corrections.js" in page
     saved = _correct(qa, pk, 4, FIXED, comment="ASR 误识别")
     assert saved.status_code == 302 and saved.location.endswith(f"/calls/{pk}#seg-4")
@@ -39,20 +40,22 @@ def test_a_qa_reviewer_corrects_a_sentence_and_sees_the_delta(as_role) -> None:
     assert flash, page[:3000]
     before, after, delta = (int(g) for g in flash.groups())
     assert before == 0 and after > 0 and delta == after - before
-    assert FIXED in _sentence(page, 4)
+    assert _segment(app, pk, 4).text == FIXED
     trail = page.split('id="transcript-corrections"')[1]
     assert "急什么" in trail and FIXED in trail and "ASR 误识别" in trail and "qa" in trail
     assert f"+{delta}" in trail
 
 
-def test_a_speaker_change(as_role) -> None:
+def test_a_speaker_change(app, as_role) -> None:
     lead = as_role("lead")
     pk = call_pk(lead, "c26_angry_ends_worse")
-    page = lead.get(f"/calls/{pk}").get_data(as_text=True)
-    text = re.sub(r"<[^>]+>", "", _sentence(page, 7))
-    assert _correct(lead, pk, 7, text, role="agent").status_code == 302
-    page = lead.get(f"/calls/{pk}").get_data(as_text=True)
-    assert re.search(r'id="seg-7">.*?<td>agent</td>', page, re.S)
+    seg = _segment(app, pk, 7)
+    assert seg.role == "customer"
+    assert _correct(lead, pk, 7, seg.text, role="agent").status_code == 302
+    assert _segment(app, pk, 7).role == "agent"
+    trail = lead.get(f"/calls/{pk}").get_data(as_text=True).split('id="transcript-corrections"')[1]
+    before, after = re.findall(r'<span class="badge[^"]*">(.*?)</span>', trail)[:2]
+    assert (before, after) == ("客户", "坐席")
 
 
 @pytest.mark.parametrize("who", ["admin", "trainer", "manager", "agent5"])
