@@ -241,6 +241,14 @@ def decide_appeal(
     state = reviewed_state(session, result, scorecard)
     score = state.score
     if accept:
+        appealed = next((i for i in state.items if i.item_id == appeal.item_id), None)
+        if appealed is None or appealed.status != "failed":
+            # the verdict changed since the appeal was filed (a transcript correction re-scored
+            # the call): overturning it now would fail an item the agent had passed
+            raise ReviewError(
+                f"item {appeal.item_id} is no longer failed on the current result:"
+                " reject the appeal with that reason"
+            )
         items_after = apply_verdicts(state.items, {appeal.item_id: Verdict.OVERTURN})
         score = final_score(items_after, state.manual, scorecard.base)
         session.add(

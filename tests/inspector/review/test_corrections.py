@@ -191,3 +191,43 @@ def test_a_locked_call_cannot_be_corrected(sessions, scored) -> None:
         current_result(session, pk).locked = True
     with sessions.begin() as session, pytest.raises(CorrectionError, match="final judgement"):
         correct_segment(session, _qa(session), pk, SegmentEdit(4, RIGHT, "agent"), CARD, rescore)
+
+
+def test_an_appeal_on_an_item_a_correction_passed_cannot_be_accepted(sessions, scored) -> None:
+    """Accepting it would overturn the new verdict: the passed item would fail again."""
+    from datetime import timedelta
+
+    from inspector.review.rounds import decide_appeal, file_appeal
+    from inspector.store.models import User
+    from scoring.review import ReviewError
+
+    pk, rescore = scored
+    with sessions.begin() as session:
+        add_user(session, "a1", "agent", "correct horse 1", agent_id="A1")
+        add_user(session, "lead", "qa_lead", "correct horse 1")
+        agent = session.scalar(select(User).where(User.username == "a1"))
+        appeal = file_appeal(
+            session,
+            agent,
+            current_result(session, pk),
+            CARD,
+            "forbidden_phrase",
+            "我没说这句话",
+            timedelta(days=7),
+        )
+        appeal_id = appeal.id
+        correct_segment(
+            session, _qa(session), pk, SegmentEdit(4, RIGHT, "agent", ""), CARD, rescore
+        )
+    with sessions.begin() as session:
+        from inspector.store.models import Appeal
+
+        lead = session.scalar(select(User).where(User.username == "lead"))
+        with pytest.raises(ReviewError, match="no longer failed"):
+            decide_appeal(session, lead, session.get(Appeal, appeal_id), CARD, True, "成立", False)
+        assert (
+            decide_appeal(
+                session, lead, session.get(Appeal, appeal_id), CARD, False, "已更正", False
+            )
+            > 50
+        )
