@@ -434,3 +434,29 @@ class PlaylistItem(Base):
 
 # registered with Base.metadata here, so that every user of the models (Alembic, create_all) has it
 from inspector.store.reason_models import CallKeyword, CallReason  # noqa: E402, F401
+
+
+class Assignment(Base):
+    """A call a QA lead gave to one reviewer (one reviewer per call: assigning again moves it)."""
+
+    __tablename__ = "assignments"
+    __table_args__ = (Index("ix_assignments_assignee", "assignee_id", "call_pk"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    call_pk: Mapped[int] = mapped_column(ForeignKey("calls.id", ondelete="CASCADE"), unique=True)
+    assignee_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    assigned_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    assigned_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class SavedFilter(Base):
+    """A queue filter a user saved under a name: the query string it was saved from."""
+
+    __tablename__ = "saved_filters"
+    __table_args__ = (UniqueConstraint("user_id", "name", name="uq_saved_filters_user_name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(64))
+    query: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
