@@ -74,18 +74,18 @@ def test_lead_assigns_calls_and_each_reviewer_sees_their_own(as_role, sessions) 
 
 def test_saved_filters_are_the_users_own(as_role, sessions) -> None:
     qa, lead = as_role("qa"), as_role("lead")
-    saved = qa.post("/filters", data={"name": "复核低分单", "filter": "score_max=10&page=2&bogus=1"})
+    saved = qa.post("/filters", data={"name": "低分单", "filter": "score_max=10&page=2&bogus=1"})
     assert saved.status_code == 302 and saved.headers["Location"].endswith("/?score_max=10")
     page = qa.get("/").get_data(as_text=True)
-    assert "复核低分单" in page and 'href="/?score_max=10"' in page
+    assert "低分单" in page and 'href="/?score_max=10"' in page
     assert sorted(_calls_in(qa.get("/?score_max=10").get_data(as_text=True))) == [C21, C26]
-    assert "复核低分单" not in lead.get("/").get_data(as_text=True)  # another user's is not listed
+    assert "低分单" not in lead.get("/").get_data(as_text=True)  # another user's is not listed
     assert qa.post("/filters", data={"name": "  ", "filter": ""}).status_code == 400
     with sessions() as session:
-        filter_id = session.scalar(select(SavedFilter.id).where(SavedFilter.name == "复核低分单"))
+        filter_id = session.scalar(select(SavedFilter.id).where(SavedFilter.name == "低分单"))
     assert lead.post(f"/filters/{filter_id}/delete").status_code == 404
     assert qa.post(f"/filters/{filter_id}/delete").status_code == 302
-    assert "复核低分单" not in qa.get("/").get_data(as_text=True)
+    assert "低分单" not in qa.get("/").get_data(as_text=True)
 
 
 def test_queue_reads_in_chinese_with_an_inclusive_to_day_and_scoped_counts(as_role) -> None:
