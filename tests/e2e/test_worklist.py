@@ -15,9 +15,11 @@ from tests.e2e.test_browser import (  # noqa: F401
     server,
     shot,
 )
+from tests.factories import REPO
 from tests.web.conftest import PASSWORD
 
 LAPTOP = {"width": 1366, "height": 768}
+AXE = REPO / ".cache/npm/node_modules/axe-core/axe.min.js"
 CHOSEN = ("c01_compliant_billing", "c21_score_solicitation")
 
 
@@ -31,6 +33,18 @@ def _sign_in(browser, base: str, username: str):  # type: ignore[no-untyped-def]
     return page
 
 
+def serious_violations(page) -> list[str]:  # type: ignore[no-untyped-def]
+    """axe-core's serious and critical findings on the page (none when axe is not vendored)."""
+    if not AXE.exists():
+        return []
+    page.evaluate(AXE.read_text(encoding="utf-8"))  # run by the browser's devtools, not the page
+    found = page.evaluate(
+        "axe.run().then(r => r.violations.map(v => [v.impact, v.id,"
+        " v.nodes.map(n => n.target.join(' ') + ' ' + (n.failureSummary || '')).join(' | ')]))"
+    )
+    return [f"{i}: {rule}: {where}" for i, rule, where in found if i in ("serious", "critical")]
+
+
 def test_lead_assigns_two_calls_and_the_reviewer_finds_them(server, browser) -> None:  # noqa: F811
     lead = _sign_in(browser, server, "lead")
     lead.goto(f"{server}/?sort=newest")
@@ -41,6 +55,7 @@ def test_lead_assigns_two_calls_and_the_reviewer_finds_them(server, browser) -> 
         row.locator("input.row-pick").check()
     qa_option = lead.locator("#assignee option", has_text=re.compile(r"^qa · "))
     lead.select_option("#assignee", qa_option.get_attribute("value"))
+    assert serious_violations(lead) == []
     shot(lead, "worklist-01-lead-ticks")
     lead.click("#assign-selected")
     lead.wait_for_selector(".flash")
@@ -80,6 +95,7 @@ def test_appeals_list_at_laptop_size(server, browser, sessions) -> None:  # noqa
     assert "身份核实" in row.inner_text() and "陈洁（A1005）" in row.inner_text()
     assert row.locator(".appeal-status").inner_text() == "待处理"
     assert lead.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    assert serious_violations(lead) == []
     shot(lead, "worklist-05-appeals-lead")
     lead.click("#appeal-status >> text=已驳回")
     lead.wait_for_selector("#appeal-list >> text=没有申诉。")
