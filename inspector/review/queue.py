@@ -207,7 +207,7 @@ def order(f: QueueFilter) -> tuple[Any, ...]:
     if f.sort == "oldest":
         return (Call.started_at.asc(), Call.id)
     if f.sort == "score":
-        return (ScoreResult.final_score.asc(), *newest)
+        return (ScoreResult.final_score.asc().nulls_last(), *newest)
     return (Call.queue_priority, *newest)
 
 
@@ -324,8 +324,13 @@ def sample(
     page of the draw and its size."""
     amount, percent = _sample_size(per_agent)
     # every call the filter finds, in its order: the draw is made from them by agent, then
-    # the drawn ones keep that order
-    ids = session.connection().execute(count_query(f, scope, Call.id, Call.agent_id, sorted_=True))
+    # the drawn ones keep that order (by score: newest first here, then a stable sort by the
+    # score, faster than joining every call's result into the scan)
+    by_score = f.sort == "score"
+    scan = replace(f, sort="newest") if by_score else f
+    ids = session.connection().execute(
+        count_query(scan, scope, Call.id, Call.agent_id, sorted_=True)
+    )
     ordered: list[int] = []
     by_agent: dict[str | None, list[int]] = {}
     for pk, agent in ids:
@@ -338,6 +343,14 @@ def sample(
         n = round(len(pks) * amount / 100) if percent else int(amount)
         chosen.update(rng.sample(pks, min(max(n, 1 if percent else 0), len(pks))))
     drawn = [pk for pk in ordered if pk in chosen]
+    if by_score:
+        scores: dict[int, float | None] = {
+            pk: score
+            for pk, score in session.connection().execute(
+                select(ScoreResult.call_pk, ScoreResult.final_score)
+            )
+        }
+        drawn.sort(key=lambda pk: (scores.get(pk) is None, scores.get(pk) or 0.0))
     shown = drawn[(number - 1) * size : number * size]
     if not shown:
         return [], len(drawn)
