@@ -64,6 +64,9 @@ def test_lead_assigns_two_calls_and_the_reviewer_finds_them(server, browser) -> 
         row = lead.locator("#queue tbody tr", has=lead.locator(f"a:text-is('{call_id}')"))
         assert row.locator("td.assignee").inner_text() == "qa"
     shot(lead, "worklist-02-lead-assigned")
+    lead.set_viewport_size({"width": 1920, "height": 1080})
+    assert lead.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    shot(lead, "worklist-02b-lead-assigned-1920")
 
     qa = _sign_in(browser, server, "qa")
     qa.click("nav >> text=我的待办")

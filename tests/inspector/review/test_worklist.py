@@ -104,6 +104,26 @@ def test_sampling_pages_follow_the_sort(sessions, calls) -> None:  # type: ignor
     assert [r.pk for r in first + second] == [r.pk for r in whole]
 
 
+def test_unscored_calls_come_last_by_score(sessions, calls) -> None:  # type: ignore[no-untyped-def]
+    with sessions.begin() as session:
+        failed = Call(
+            call_id="broken",
+            agent_id="A1",
+            source_path="/rec/broken.wav",
+            audio_sha256="f" * 64,
+            started_at=datetime(2026, 11, 2, 23, tzinfo=SH),
+        )
+        session.add(failed)
+        session.flush()
+        session.add(Job(call_pk=failed.id, status="failed"))
+        broken = failed.id
+    with sessions() as session:
+        rows, _ = page(session, QueueFilter(sort="score"), 1, 50)
+        drawn, _ = sample(session, QueueFilter(sort="score"), "100%", seed=1)
+    assert rows[-1].pk == broken and rows[0].score == 47
+    assert [r.pk for r in drawn] == [r.pk for r in rows]
+
+
 def test_counts_are_scoped(sessions, calls) -> None:  # type: ignore[no-untyped-def]
     with sessions() as session:
         assert status_counts(session)["done"] == 12
