@@ -89,6 +89,19 @@ LABELS: dict[str, dict[str, Any]] = {
         "month": _l("By month"),
         "all": _l("Whole range"),
     },
+    # a call's status in one word in the review queue (inspector/review/queue.py QueueRow.state)
+    "call_state": {
+        "fatal": _l("Fatal"),
+        "needs_review": _l("Needs review"),
+        "flagged": _l("Flagged"),
+        "scored": _l("Scored"),
+        "reviewed": _l("Reviewed"),
+        "appeal_accepted": _l("Appeal accepted"),
+        "no_speech": _l("No speech"),
+        "queued": _l("Queued"),
+        "running": _l("Processing"),
+        "failed": _l("Processing failed"),
+    },
 }
 
 

@@ -27,6 +27,7 @@ NAV_LINKS: list[tuple[str, Any, tuple[UserRole, ...]]] = [
     ("training.playlists", _l("Playlists"), _TRAINERS),
     ("manage.dashboard", _l("Dashboard"), _MANAGERS),
     ("manage.satisfaction", _l("Satisfaction"), _MANAGERS),
+    ("review.my_tasks", _l("My tasks"), (UserRole.QA_LEAD, UserRole.QA)),
 ]
 
 ERROR_TITLES = {

@@ -6,7 +6,7 @@ import csv
 import json
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -62,11 +62,24 @@ RANGE_YEARS = (1900, 2999)
 
 
 def parse_range(
-    start: str | None, end: str | None, tz: ZoneInfo
+    start: str | None, end: str | None, tz: ZoneInfo, *, inclusive_end: bool = False
 ) -> tuple[datetime | None, datetime | None]:
-    """A from/to pair of a report or filter (either may be empty); ValueError when malformed
-    or outside RANGE_YEARS."""
-    return _bound(start, tz), _bound(end, tz)
+    """A from/to pair of a report or filter (either may be empty) as [start, end); ValueError
+    when malformed or outside RANGE_YEARS. With `inclusive_end` a bare date as `end` names the
+    last day itself (a form's "到"), so the range ends at the next midnight; the CLI's `--to`
+    is "the day after the last" and keeps the default."""
+    last = _bound(end, tz)
+    if inclusive_end and last is not None and _is_date(end or ""):
+        last = datetime.combine(last.date() + timedelta(days=1), time(), tz)
+    return _bound(start, tz), last
+
+
+def _is_date(value: str) -> bool:
+    try:
+        date.fromisoformat(value.strip().replace("/", "-"))
+    except ValueError:
+        return False
+    return True
 
 
 def _bound(value: str | None, tz: ZoneInfo) -> datetime | None:

@@ -13,7 +13,17 @@ from typing import Any
 from sqlalchemy import and_, exists, func, select
 from sqlalchemy.orm import Session
 
-from inspector.store.models import Call, CallFlag, ItemResultRow, Job, ScoreResult, SurveyResponse
+from inspector.store.models import (
+    Assignment,
+    Call,
+    CallFlag,
+    ItemResultRow,
+    Job,
+    JobStatus,
+    ScoreResult,
+    SurveyResponse,
+    User,
+)
 from inspector.store.reason_models import CallReason
 
 SORTS = {
@@ -23,6 +33,12 @@ SORTS = {
     "score": "lowest score first",
 }
 REVIEW_STATUSES = ("unreviewed", "reviewed", "appeal_accepted")
+SURVEY_LEVELS = ("satisfied", "basic", "dissatisfied", "none")
+#: the query-string keys a queue filter is made of (what a saved filter keeps)
+FILTER_KEYS = (
+    "from", "to", "agent", "team", "queue", "item", "flag", "reason", "score_min", "score_max",
+    "survey", "review", "status", "sort", "sample", "seed",
+)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -41,6 +57,7 @@ class QueueFilter:
     review: str | None = None  # unreviewed | reviewed | appeal_accepted
     status: str | None = None  # job status
     sort: str = "priority"
+    assignee: int | None = None  # calls assigned to this user ("我的待办")
 
 
 @dataclass(frozen=True)
@@ -49,6 +66,7 @@ class QueueRow:
     call_id: str
     started_at: datetime | None
     agent: str | None
+    agent_name: str | None
     team: str | None
     queue: str | None
     status: str
@@ -66,6 +84,26 @@ class QueueRow:
     error_detail: str | None = None
     #: why the customer called: the reason codes in force
     reasons: list[str] = field(default_factory=list)
+    #: why the call is flagged: its failed and review-needed items (title, status, fatal)
+    why: list[tuple[str, str, bool]] = field(default_factory=list)
+    #: the reviewer the call is assigned to (their display name or user name)
+    assignee: str | None = None
+
+    @property
+    def state(self) -> str:
+        """The call's status in one word: its processing state until scored, then the review
+        state once reviewed, else what the machine found (fatal, needs review, flagged)."""
+        if self.status != "done":
+            return self.status
+        if "no_speech" in self.flags:
+            return "no_speech"
+        if self.review_status in ("reviewed", "appeal_accepted"):
+            return self.review_status
+        if self.fatal:
+            return "fatal"
+        if self.needs_review:
+            return "needs_review"
+        return "flagged" if self.flags else "scored"
 
 
 #: an absolute file path inside a message (POSIX or Windows), up to a space, quote or colon
@@ -120,6 +158,10 @@ def _conditions(f: QueueFilter) -> tuple[list[Any], bool, bool]:
     needs_job = bool(f.status)
     if f.status:
         conditions.append(Job.status == f.status)
+    if f.assignee is not None:
+        conditions.append(
+            Call.id.in_(select(Assignment.call_pk).where(Assignment.assignee_id == f.assignee))
+        )
     result_terms = []
     if f.item:
         # a list of call pks from the item index, like the flag filter (a correlated test per
@@ -140,24 +182,40 @@ def _conditions(f: QueueFilter) -> tuple[list[Any], bool, bool]:
     return conditions + result_terms, needs_job, bool(result_terms)
 
 
-def count_query(f: QueueFilter, scope: Any = None, *columns: Any) -> Any:
+def count_query(f: QueueFilter, scope: Any = None, *columns: Any, sorted_: bool = False) -> Any:
     """How many calls the filter finds (or these columns of them), joining only what its terms
-    need."""
+    need (and the QA result when `sorted_` and the filter's order reads the score)."""
     conditions, needs_job, needs_result = _conditions(f)
     query = select(*columns) if columns else select(func.count(Call.id))
     if needs_job:
         query = query.join(Job, Job.call_pk == Call.id)
     if needs_result:
         query = query.join(ScoreResult, ScoreResult.call_pk == Call.id)
+    elif sorted_ and f.sort == "score":
+        query = query.outerjoin(ScoreResult, ScoreResult.call_pk == Call.id)
     if scope is not None:
         query = scope(query)
-    return query.where(and_(*conditions))
+    query = query.where(and_(*conditions))
+    return query.order_by(*order(f)) if sorted_ else query
+
+
+def order(f: QueueFilter) -> tuple[Any, ...]:
+    """The ORDER BY of the filter's sort (every order ends on the call id: a total order)."""
+    newest = (Call.started_at.desc(), Call.id.desc())  # SQLite and PostgreSQL: NULLs last
+    if f.sort == "newest":
+        return newest
+    if f.sort == "oldest":
+        return (Call.started_at.asc(), Call.id)
+    if f.sort == "score":
+        return (ScoreResult.final_score.asc().nulls_last(), *newest)
+    return (Call.queue_priority, *newest)
 
 
 def queue_query(f: QueueFilter, scope: Any = None) -> Any:
     """Current calls with their job and QA result, filtered and sorted."""
     query = (
-        select(Call.id, Call.call_id, Call.started_at, Call.agent_id, Call.team, Call.skill_queue)
+        select(Call.id, Call.call_id, Call.started_at, Call.agent_id, Call.agent_name)
+        .add_columns(Call.team, Call.skill_queue)
         .add_columns(Job.status, Job.error, ScoreResult.final_score, ScoreResult.fatal)
         .add_columns(ScoreResult.needs_review, ScoreResult.review_status)
         .add_columns(Call.source_path, Call.audio_path)
@@ -168,49 +226,73 @@ def queue_query(f: QueueFilter, scope: Any = None) -> Any:
     if scope is not None:
         query = scope(query)
     conditions, _, _ = _conditions(f)
-    query = query.where(and_(*conditions))
-    newest = (Call.started_at.desc(), Call.id.desc())  # SQLite and PostgreSQL: NULLs last
-    if f.sort == "newest":
-        return query.order_by(*newest)
-    if f.sort == "oldest":
-        return query.order_by(Call.started_at.asc(), Call.id)
-    if f.sort == "score":
-        return query.order_by(ScoreResult.final_score.asc(), *newest)
-    return query.order_by(Call.queue_priority, *newest)
+    return query.where(and_(*conditions)).order_by(*order(f))
 
 
 def _rows(session: Session, query: Any) -> list[QueueRow]:
+    """The page's rows, with what each shows besides its columns read by one IN query per kind
+    over the page's ids (never one query per row)."""
     rows = session.execute(query).all()
-    flags: dict[int, list[str]] = {}
-    unsure: dict[int, list[tuple[str, str, float]]] = {}
-    reasons: dict[int, list[str]] = {}
     pks = [r[0] for r in rows]
-    if pks:
+    details = _Details.load(session, pks) if pks else _Details()
+    out = []
+    for *columns, source_path, audio_path in rows:
+        pk = columns[0]
+        row = QueueRow(
+            *columns,
+            flags=sorted(set(details.flags.get(pk, []))),
+            unsure=details.unsure.get(pk, []),
+            why=details.why.get(pk, []),
+            assignee=details.assignees.get(pk),
+        )
+        name = recording_name(source_path, row.call_id)
+        shown = public_reason(row.error, name, (source_path, audio_path)) or None
+        out.append(
+            replace(row, error=shown, error_detail=row.error, reasons=details.reasons.get(pk, []))
+        )
+    return out
+
+
+@dataclass
+class _Details:
+    flags: dict[int, list[str]] = field(default_factory=dict)
+    unsure: dict[int, list[tuple[str, str, float]]] = field(default_factory=dict)
+    why: dict[int, list[tuple[str, str, bool]]] = field(default_factory=dict)
+    reasons: dict[int, list[str]] = field(default_factory=dict)
+    assignees: dict[int, str] = field(default_factory=dict)
+
+    @classmethod
+    def load(cls, session: Session, pks: list[int]) -> _Details:
+        d = cls()
         for pk, flag in session.execute(
             select(CallFlag.call_pk, CallFlag.flag).where(CallFlag.call_pk.in_(pks))
         ):
-            flags.setdefault(pk, []).append(flag)
-        for pk, title, route, confidence in session.execute(
-            select(ScoreResult.call_pk, ItemResultRow.title, ItemResultRow.route)
-            .add_columns(ItemResultRow.confidence)
+            d.flags.setdefault(pk, []).append(flag)
+        flagged = ItemResultRow.status.in_(("failed", "needs_review"))
+        for pk, title, status, fatal, route, confidence in session.execute(
+            select(ScoreResult.call_pk, ItemResultRow.title, ItemResultRow.status)
+            .add_columns(ItemResultRow.fatal, ItemResultRow.route, ItemResultRow.confidence)
             .join(ItemResultRow, ItemResultRow.result_id == ScoreResult.id)
-            .where(ScoreResult.call_pk.in_(pks), ItemResultRow.route != "final")
+            .where(ScoreResult.call_pk.in_(pks), flagged | (ItemResultRow.route != "final"))
+            .order_by(ItemResultRow.fatal.desc(), ItemResultRow.id)
         ):
-            unsure.setdefault(pk, []).append((title, route, confidence))
+            if status in ("failed", "needs_review"):
+                d.why.setdefault(pk, []).append((title, status, bool(fatal)))
+            if route != "final":
+                d.unsure.setdefault(pk, []).append((title, route, confidence))
         for pk, reason in session.execute(
             select(CallReason.call_pk, CallReason.reason)
             .where(CallReason.call_pk.in_(pks), CallReason.active.is_(True))
             .order_by(CallReason.probability.desc(), CallReason.id)
         ):
-            reasons.setdefault(pk, []).append(reason)
-    out = []
-    for *columns, source_path, audio_path in rows:
-        pk = columns[0]
-        row = QueueRow(*columns, flags=sorted(set(flags.get(pk, []))), unsure=unsure.get(pk, []))
-        name = recording_name(source_path, row.call_id)
-        shown = public_reason(row.error, name, (source_path, audio_path)) or None
-        out.append(replace(row, error=shown, error_detail=row.error, reasons=reasons.get(pk, [])))
-    return out
+            d.reasons.setdefault(pk, []).append(reason)
+        for pk, name, username in session.execute(
+            select(Assignment.call_pk, User.display_name, User.username)
+            .join(User, User.id == Assignment.assignee_id)
+            .where(Assignment.call_pk.in_(pks))
+        ):
+            d.assignees[pk] = name or username
+        return d
 
 
 def page(
@@ -220,6 +302,12 @@ def page(
     query = queue_query(f, scope)
     total = session.scalar(count_query(f, scope)) or 0
     return _rows(session, query.offset((number - 1) * size).limit(size)), int(total)
+
+
+def first_ids(session: Session, f: QueueFilter, n: int, scope: Any = None) -> list[int]:
+    """The ids of the filter's first n calls, in its order (what "assign the first N" takes)."""
+    query = queue_query(f, scope).with_only_columns(Call.id).limit(n)
+    return list(session.scalars(query))
 
 
 def sample(
@@ -232,7 +320,45 @@ def sample(
     scope: Any = None,
 ) -> tuple[list[QueueRow], int]:
     """Routine QA: N calls ("5") or N percent ("10%") per agent, drawn reproducibly (the same
-    seed draws the same calls); returns one page of the draw and its size."""
+    seed draws the same calls, whatever the sort), shown in the filter's sort order; returns one
+    page of the draw and its size."""
+    amount, percent = _sample_size(per_agent)
+    # every call the filter finds, in its order: the draw is made from them by agent, then
+    # the drawn ones keep that order (by score: newest first here, then a stable sort by the
+    # score, faster than joining every call's result into the scan)
+    by_score = f.sort == "score"
+    scan = replace(f, sort="newest") if by_score else f
+    ids = session.connection().execute(
+        count_query(scan, scope, Call.id, Call.agent_id, sorted_=True)
+    )
+    ordered: list[int] = []
+    by_agent: dict[str | None, list[int]] = {}
+    for pk, agent in ids:
+        ordered.append(pk)
+        by_agent.setdefault(agent, []).append(pk)
+    rng = random.Random(seed)
+    chosen: set[int] = set()
+    for agent in sorted(by_agent, key=lambda a: a or ""):
+        pks = sorted(by_agent[agent])  # the same seed draws the same calls
+        n = round(len(pks) * amount / 100) if percent else int(amount)
+        chosen.update(rng.sample(pks, min(max(n, 1 if percent else 0), len(pks))))
+    drawn = [pk for pk in ordered if pk in chosen]
+    if by_score:
+        scores: dict[int, float | None] = {
+            pk: score
+            for pk, score in session.connection().execute(
+                select(ScoreResult.call_pk, ScoreResult.final_score)
+            )
+        }
+        drawn.sort(key=lambda pk: (scores.get(pk) is None, scores.get(pk) or 0.0))
+    shown = drawn[(number - 1) * size : number * size]
+    if not shown:
+        return [], len(drawn)
+    rows = {r.pk: r for r in _rows(session, queue_query(f, scope).where(Call.id.in_(shown)))}
+    return [rows[pk] for pk in shown if pk in rows], len(drawn)
+
+
+def _sample_size(per_agent: str) -> tuple[float, bool]:
     text = per_agent.strip()
     percent = text.endswith("%")
     try:
@@ -241,22 +367,18 @@ def sample(
         raise ValueError(f"sample {per_agent!r}: use a count (5) or a percentage (10%)") from None
     if not math.isfinite(amount) or amount <= 0 or (percent and amount > 100):
         raise ValueError(f"sample {per_agent!r} is out of range")
-    ids = session.connection().execute(count_query(f, scope, Call.id, Call.agent_id)).all()
-    by_agent: dict[str | None, list[int]] = {}
-    for pk, agent in ids:
-        by_agent.setdefault(agent, []).append(pk)
-    rng = random.Random(seed)
-    chosen: list[int] = []
-    for agent in sorted(by_agent, key=lambda a: a or ""):
-        pks = sorted(by_agent[agent])  # the same seed draws the same calls
-        n = round(len(pks) * amount / 100) if percent else int(amount)
-        chosen += rng.sample(pks, min(max(n, 1 if percent else 0), len(pks)))
-    chosen.sort(reverse=True)  # newest calls (highest ids) first
-    shown = chosen[(number - 1) * size : number * size]
-    if not shown:
-        return [], len(chosen)
-    rows = {r.pk: r for r in _rows(session, queue_query(f, scope).where(Call.id.in_(shown)))}
-    return [rows[pk] for pk in shown if pk in rows], len(chosen)
+    return amount, percent
+
+
+def status_counts(session: Session, scope: Any = None) -> dict[str, int]:
+    """Calls by processing status (every status present, zero when none); with a scope, only
+    the calls it lets through (an agent counts their own)."""
+    query = select(Job.status, func.count()).group_by(Job.status)
+    if scope is not None:
+        query = scope(query.join(Call, Call.id == Job.call_pk))
+    out = {str(status): 0 for status in JobStatus}
+    out.update({str(status): int(n) for status, n in session.execute(query)})
+    return out
 
 
 def next_unreviewed(session: Session, after_pk: int, scope: Any = None) -> int | None:

@@ -435,4 +435,5 @@ class PlaylistItem(Base):
 # registered with Base.metadata here, so that every user of the models (Alembic, create_all) has it
 from inspector.store.correction_models import TranscriptCorrection  # noqa: E402, F401
 from inspector.store.reason_models import CallKeyword, CallReason  # noqa: E402, F401
+from inspector.store.worklist_models import Assignment, SavedFilter  # noqa: E402, F401
 

@@ -15,7 +15,7 @@ import pytest
 from sqlalchemy import select
 
 from inspector.accounts import add_user
-from inspector.store.models import PlaylistItem
+from inspector.store.models import PlaylistItem, SavedFilter
 from tests.security.conftest import Served, fresh_address, pk_of, sign_in
 from tests.web.conftest import PASSWORD, ROLES
 
@@ -50,6 +50,12 @@ MATRIX: dict[tuple[str, str], tuple[int, ...]] = {
     ("POST", "/calls/<int:pk>/appeals"):             (302, 403, 403, 403, 403, 403, 409),
     ("GET", "/appeals"):                             (302, 200, 200, 200, 403, 403, 200),
     ("POST", "/appeals/<int:appeal_id>/decide"):     (302, 403, 400, 403, 403, 403, 403),
+    # the queue's worklist: reviewers have "我的待办", the QA lead assigns calls; everyone
+    # keeps filters of their own (the filter deleted is the trainer's, made afresh)
+    ("GET", "/mine"):                                (302, 403, 200, 200, 403, 403, 403),
+    ("POST", "/assignments"):                        (302, 403, 400, 403, 403, 403, 403),
+    ("POST", "/filters"):                            (302, 302, 302, 302, 302, 302, 302),
+    ("POST", "/filters/<int:filter_id>/delete"):     (302, 404, 404, 404, 302, 404, 404),
     # manage: admins, managers and the QA lead
     ("GET", "/manage/satisfaction"):                 (302, 200, 200, 403, 403, 200, 403),
     ("GET", "/manage/satisfaction/export"):          (302, 200, 200, 403, 403, 200, 403),
@@ -81,6 +87,7 @@ MATRIX: dict[tuple[str, str], tuple[int, ...]] = {
 #: reviews, appeals and decisions are sent empty (refused for their content: 400/409)
 FORMS: dict[str, dict[str, str]] = {
     "/calls/<int:pk>/clips": {"start_s": "0", "end_s": "2", "title": "matrix"},
+    "/filters": {"name": "matrix", "filter": "sort=score"},
     "/clips/<int:clip_id>": {"title": "matrix, renamed"},
     "/playlists": {"name": "matrix"},
     "/playlists/<int:playlist_id>/items": {"clip_id": "{clip_id}"},
@@ -140,6 +147,8 @@ class Cells:
         values = {"pk": self.pk, "filename": "style.css", "name": "qa", "appeal_id": 1}
         if {"clip_id", "playlist_id", "item_id"} & set(re.findall(r":(\w+)>", rule)):
             values |= self._trainers_objects()
+        if "filter_id" in rule:
+            values["filter_id"] = self._trainers_filter()
         return {k: str(v) for k, v in values.items()}
 
     def _trainers_objects(self) -> dict[str, int]:
@@ -156,6 +165,11 @@ class Cells:
                 select(PlaylistItem.id).where(PlaylistItem.playlist_id == playlist_id)
             )
         return {"clip_id": clip_id, "playlist_id": playlist_id, "item_id": item_id}
+
+    def _trainers_filter(self) -> int:
+        self.as_role("trainer").post("/filters", data={"name": "the trainer's", "filter": ""})
+        with self.served.sessions() as session:
+            return session.scalar(select(SavedFilter.id).where(SavedFilter.name == "the trainer's"))
 
     def prepare(self, who: str, method: str, rule: str, form: dict[str, str] | None = None):
         """A cell's client, URL and form."""

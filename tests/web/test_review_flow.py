@@ -110,7 +110,8 @@ def test_rejected_appeal_keeps_the_score(app, sessions, as_role) -> None:
         appeal_id = session.scalars(select(Appeal.id)).one()
     lead.post(f"/appeals/{appeal_id}/decide", data={"decision": "reject", "reason": "确有遗漏"})
     assert _score(sessions, pk) == score
-    assert "rejected" in agent.get("/appeals").get_data(as_text=True)
+    listed = agent.get("/appeals").get_data(as_text=True)
+    assert 'data-status="rejected"' in listed and "已驳回" in listed
     # not final: the agent may appeal again
     r = agent.post(f"/calls/{pk}/appeals", data={"item_id": "closing", "reason": "补充证据"})
     assert r.status_code == 302

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from datetime import timedelta
 
 from flask import (
@@ -10,9 +11,10 @@ from flask import (
     render_template,
     request,
 )
+from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
 
+from inspector.review.appeal_list import APPEAL_STATUSES, appeal_page
 from inspector.review.rounds import (
     current_result,
     decide_appeal,
@@ -21,8 +23,8 @@ from inspector.review.rounds import (
 from inspector.store.models import (
     Appeal,
     Call,
-    User,
     UserRole,
+    utcnow,
 )
 from scoring.review import ReviewError
 from web.access import (
@@ -34,6 +36,9 @@ from web.access import (
 )
 from web.review import bp
 from web.review.common import _back, scorecard
+from web.security import page_number
+
+PAGE_SIZE = 100
 
 
 @bp.post("/calls/<int:pk>/appeals")
@@ -44,7 +49,7 @@ def appeal(pk: int):
         call = require_visible(session.get(Call, pk), current_user)
         result = current_result(session, call.id)
         if result is None:
-            abort(409, "this call has no QA result to appeal")
+            abort(409, _("This call has no QA result to appeal."))
         try:
             file_appeal(
                 session,
@@ -57,24 +62,35 @@ def appeal(pk: int):
             )
         except ReviewError as exc:
             abort(409, str(exc))
-    flash("申诉已提交")
+    flash(_("Appeal filed."))
     return _back(pk)
 
 
 @bp.get("/appeals")
 @requires(UserRole.AGENT, UserRole.QA_LEAD, UserRole.QA, UserRole.ADMIN)
 def appeals() -> str:
+    """The appeals list: an agent's own, everyone else's all; open ones first."""
+    status = request.args.get("status", "").strip() or None
+    if status is not None and status not in APPEAL_STATUSES:
+        abort(400, _("Unknown appeal status."))
+    number = page_number(PAGE_SIZE)
+    agent = current_user.id if current_user.role == UserRole.AGENT else None
+    window = timedelta(days=settings().appeal_window_days)
     with sessions()() as session:
-        query = (
-            select(Appeal, Call.call_id, User.username)
-            .join(Call, Call.id == Appeal.call_pk)
-            .join(User, User.id == Appeal.agent_user_id)
-            .order_by(Appeal.status != "open", Appeal.id.desc())
-        )
-        if current_user.role == UserRole.AGENT:
-            query = query.where(Appeal.agent_user_id == current_user.id)
-        rows = session.execute(query.limit(500)).all()
-    return render_template("review/appeals.html", rows=rows)
+        found = appeal_page(session, window, agent, status, (number - 1) * PAGE_SIZE, PAGE_SIZE)
+    return render_template(
+        "review/appeals.html",
+        rows=found.rows,
+        counts=found.counts,
+        total=found.total,
+        status=status,
+        statuses=APPEAL_STATUSES,
+        window_days=settings().appeal_window_days,
+        titles={i.id: i.title for i in scorecard().items},
+        now=utcnow(),
+        page=number,
+        pages=max(math.ceil(found.total / PAGE_SIZE), 1),
+    )
 
 
 @bp.post("/appeals/<int:appeal_id>/decide")
@@ -82,7 +98,7 @@ def appeals() -> str:
 def decide(appeal_id: int):
     decision = request.form.get("decision")
     if decision not in ("accept", "reject"):
-        abort(400, "decision must be accept or reject")
+        abort(400, _("Choose to accept or reject the appeal."))
     with sessions().begin() as session:
         item = session.get(Appeal, appeal_id)
         if item is None:
@@ -100,5 +116,5 @@ def decide(appeal_id: int):
         except ReviewError as exc:
             abort(409, str(exc))
         pk = item.call_pk
-    flash("申诉已裁决")
+    flash(_("Appeal decided."))
     return _back(pk)
