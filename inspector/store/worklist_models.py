@@ -9,6 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from inspector.store.models import Base, utcnow
 
+
 class Assignment(Base):
     """A call a QA lead gave to one reviewer (one reviewer per call: assigning again moves it)."""
 
