@@ -89,6 +89,8 @@ LABELS: dict[str, dict[str, Any]] = {
         "month": _l("By month"),
         "all": _l("Whole range"),
     },
+    # a training clip's kind
+    "clip": {"good": _l("Good example"), "bad": _l("Bad example")},
 }
 
 

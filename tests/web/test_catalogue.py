@@ -23,20 +23,11 @@ PENDING: set[str] = {
     "templates/review/index.html",
     "templates/review/call.html",
     "templates/review/appeals.html",
-    "templates/training/library.html",
-    "templates/training/clip.html",
-    "templates/training/playlists.html",
-    "templates/training/playlist.html",
-    "templates/manage/dashboard.html",
-    "templates/manage/satisfaction.html",
     "review/call.py",
     "review/queue.py",
     "review/appeals.py",
     "review/reasons.py",
-    "training/routes.py",
-    "manage/routes.py",
     "static/call.js",
-    "static/dashboard.js",
 }
 
 
