@@ -111,7 +111,14 @@ def test_items_without_contrast_sort_below_those_with_one() -> None:
     # b: r = 1.0 from 满意 vs 基本满意 alone; a: a real but weaker association
     rows = _two_by_two(2, 3, 1, 5)
     rows += [
-        survey(100 + i, "A", 80, 50.0 if i < 5 else 100.0, failed=("b",) if i < 5 else (), applicable=("b",))
+        survey(
+            100 + i,
+            "A",
+            80,
+            50.0 if i < 5 else 100.0,
+            failed=("b",) if i < 5 else (),
+            applicable=("b",),
+        )
         for i in range(10)
     ]
     assert [c.item_id for c in item_correlations(rows)] == ["a", "b"]

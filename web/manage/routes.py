@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 import tempfile
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -31,11 +33,20 @@ def _choices():
     period = request.args.get("period", "week")
     if by not in GROUPINGS or period not in PERIODS:
         abort(400, _("Choose a grouping and a period from the lists."))
+    start, end = _range(config)
+    return config, by, period, start, end
+
+
+def _range(config):  # type: ignore[no-untyped-def]
+    """The from/to filter; a "to" date counts whole (from=to=one day is that day)."""
+    a = request.args
     try:
-        start, end = parse_range(request.args.get("from"), request.args.get("to"), config.tz)
+        start, end = parse_range(a.get("from"), a.get("to"), config.tz)
     except ValueError:
         abort(400, _("From and to must be dates (YYYY-MM-DD)."))
-    return config, by, period, start, end
+    if end is not None and re.fullmatch(r"\d{4}-\d{2}-\d{2}", a.get("to", "").strip()):
+        end = (end.replace(tzinfo=None) + timedelta(days=1)).replace(tzinfo=end.tzinfo)
+    return start, end
 
 
 @bp.get("/satisfaction")
@@ -97,10 +108,7 @@ def _dashboard_filter():  # type: ignore[no-untyped-def]
     from inspector.reports.dashboard import DashboardFilter
 
     a = request.args
-    try:
-        start, end = parse_range(a.get("from"), a.get("to"), settings().tz)
-    except ValueError:
-        abort(400, _("From and to must be dates (YYYY-MM-DD)."))
+    start, end = _range(settings())
     try:
         return DashboardFilter(
             start=start,

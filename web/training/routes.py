@@ -75,7 +75,7 @@ def create(pk: int):
                 playlist_library.add_to_playlist(session, me(session), playlist, clip)
             except (LookupError, PermissionError):
                 abort(403, _("Only the playlist's owner, a QA lead or an admin may change it."))
-    flash(_("Clip saved (%(start)s–%(end)s s)", start="%.1f" % start_s, end="%.1f" % end_s))
+    flash(_("Clip saved (%(start)s–%(end)s s)", start=round(start_s, 1), end=round(end_s, 1)))
     return redirect(url_for("training.clip_page", clip_id=clip_id))
 
 
