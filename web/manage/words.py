@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from inspector.settings import Settings
+from surveys.report import UNMATCHED
 from web.labels import LABELS
 
 #: the dashboard's export tables by name (their sheet names stay the Chinese titles)
@@ -75,7 +76,13 @@ def _common(agent_names: dict[str, str]) -> dict[str, Any]:
 
 def satisfaction_words(agent_names: dict[str, str]) -> dict[str, Any]:
     """What satisfaction.js writes on its chart."""
-    return _common(agent_names) | {"nps": _("NPS"), "responses": _("Responses")}
+    return _common(agent_names) | {
+        "nps": _("NPS"),
+        "responses": _("Responses"),
+        # surveys that were joined to no call form a group of their own
+        "unmatched": UNMATCHED,
+        "unmatched_label": _("Not joined to a call"),
+    }
 
 
 def dashboard_words(settings: Settings, agent_names: dict[str, str]) -> dict[str, Any]:

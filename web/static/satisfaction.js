@@ -14,6 +14,7 @@
     template.replace(/%\((\w+)\)s/g, (m, key) => (key in values ? String(values[key]) : m));
   const period = (r) => (r.first && r.last ? fill(W.range, r) : r.period);
   const group = (code) => {
+    if (code === W.unmatched) return W.unmatched_label;
     const name = W.agent_names[code];
     return name ? fill(W.agent_name, { name, code }) : code;
   };

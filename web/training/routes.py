@@ -35,6 +35,11 @@ def _items() -> list[tuple[str, str]]:
     return [(i.id, i.title) for i in card.items]
 
 
+def _item_choices() -> dict[str, object]:
+    items = _items()
+    return {"items": items, "item_titles": dict(items)}
+
+
 def _float(name: str) -> float:
     return finite(request.form.get(name, ""), name)
 
@@ -122,8 +127,7 @@ def clips() -> str:
         rows=rows,
         transcripts=transcripts,
         playlists=[p for p, owner, n in playlists if p.owner_id == current_user.id],
-        items=_items(),
-        item_titles=dict(_items()),
+        **_item_choices(),
         args=a,
     )
 
@@ -165,8 +169,7 @@ def clip_page(clip_id: int) -> str:
         call=call,
         segments=segments,
         playlists=playlists,
-        items=_items(),
-        item_titles=dict(_items()),
+        **_item_choices(),
         creator=(creator.display_name or creator.username) if creator else "?",
         can_edit=clip_library.may_change(current_user.id, current_user.role, clip.created_by),
         mp3=clip_library.mp3_available(),
