@@ -49,6 +49,22 @@ class ItemCorrelation:
     spearman: float | None
     spearman_p: float | None
 
+    @property
+    def comparable(self) -> bool:
+        """Whether both groups (failed, passed) hold dissatisfied and other calls."""
+        return contrasted(self.dissatisfied_if_failed, self.dissatisfied_if_passed)
+
+
+def contrasted(if_failed: Rate, if_passed: Rate) -> bool:
+    """A correlation means something only when the failed and the passed calls each include
+    dissatisfied and not dissatisfied customers: otherwise a shift between 满意 and 基本满意
+    alone reads as r = 1.0 with no dissatisfied call on either side."""
+    return all(0 < r.successes < r.n for r in (if_failed, if_passed))
+
+
+def _strongest_first(found: list[ItemCorrelation]) -> list[ItemCorrelation]:
+    return sorted(found, key=lambda c: -(c.point_biserial if c.point_biserial is not None else -2))
+
 
 LEVEL_RANK = {"satisfied": 0, "basic": 1, "dissatisfied": 2}
 
@@ -71,11 +87,13 @@ def item_correlations(
         bad_p = sum(
             1 for f, s in zip(failed, rows, strict=True) if not f and s.level == "dissatisfied"
         )
+        if_failed = rate(bad_f, k, min_sample)
+        if_passed = rate(bad_p, len(rows) - k, min_sample)
         r = p = rho = rho_p = None
-        if 0 < k < len(rows) and len(set(unhappy)) > 1:
+        if contrasted(if_failed, if_passed) and len(set(unhappy)) > 1:
             pb = stats.pointbiserialr(failed, unhappy)
             r, p = float(pb.statistic), float(pb.pvalue)
-        if 0 < k < len(rows) and len(set(rank)) > 1:
+        if contrasted(if_failed, if_passed) and len(set(rank)) > 1:
             sp = stats.spearmanr(failed, rank)
             rho, rho_p = float(sp.statistic), float(sp.pvalue)
         out.append(
@@ -83,15 +101,15 @@ def item_correlations(
                 item_id=item,
                 n=len(rows),
                 failed=k,
-                dissatisfied_if_failed=rate(bad_f, k, min_sample),
-                dissatisfied_if_passed=rate(bad_p, len(rows) - k, min_sample),
+                dissatisfied_if_failed=if_failed,
+                dissatisfied_if_passed=if_passed,
                 point_biserial=r,
                 point_biserial_p=p,
                 spearman=rho,
                 spearman_p=rho_p,
             )
         )
-    return sorted(out, key=lambda c: -(c.point_biserial if c.point_biserial is not None else -2))
+    return _strongest_first(out)
 
 
 def item_correlations_arrays(
@@ -138,24 +156,28 @@ def item_correlations_arrays(
     for j, item in enumerate(items):
         if n[j] == 0:
             continue
-        r = pearson(j, sy[j], syy[j], s1[j])
-        rho = pearson(j, ry[j], ryy[j], r1[j]) if (counts[j] > 0).sum() > 1 else None
         bad_f = int(round(counts_failed[j, 2]))
         bad_p = int(round(counts[j, 2])) - bad_f
+        if_failed = rate(bad_f, int(k[j]), min_sample)
+        if_passed = rate(bad_p, int(n[j] - k[j]), min_sample)
+        r = rho = None
+        if contrasted(if_failed, if_passed):
+            r = pearson(j, sy[j], syy[j], s1[j])
+            rho = pearson(j, ry[j], ryy[j], r1[j]) if (counts[j] > 0).sum() > 1 else None
         out.append(
             ItemCorrelation(
                 item_id=item,
                 n=int(n[j]),
                 failed=int(k[j]),
-                dissatisfied_if_failed=rate(bad_f, int(k[j]), min_sample),
-                dissatisfied_if_passed=rate(bad_p, int(n[j] - k[j]), min_sample),
+                dissatisfied_if_failed=if_failed,
+                dissatisfied_if_passed=if_passed,
                 point_biserial=r,
                 point_biserial_p=p_value(r, n[j]),
                 spearman=rho,
                 spearman_p=p_value(rho, n[j]),
             )
         )
-    return sorted(out, key=lambda c: -(c.point_biserial if c.point_biserial is not None else -2))
+    return _strongest_first(out)
 
 
 @dataclass(frozen=True)

@@ -102,6 +102,8 @@ LABELS: dict[str, dict[str, Any]] = {
         "running": _l("Processing"),
         "failed": _l("Processing failed"),
     },
+    # a training clip's kind
+    "clip": {"good": _l("Good example"), "bad": _l("Bad example")},
 }
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 import numpy as np
@@ -24,10 +24,7 @@ from inspector.reports.facts import (
     FactsCache,
     SurveyFacts,
 )
-from inspector.reports.satisfaction import (
-    day_date,
-    record,
-)
+from inspector.reports.satisfaction import covered, day_date, range_label, record
 from inspector.settings import Settings
 from scoring.scorecard import Scorecard
 from surveys.insights import item_correlations_arrays
@@ -112,9 +109,11 @@ class Dashboard:
         return rows, joined[rows]
 
     def periods(self, days: np.ndarray) -> tuple[list[str], np.ndarray]:
-        """Period labels in order and each day's index into them."""
+        """Period labels in order and each day's index into them ("all": the dates covered)."""
         if not len(days):
             return [], np.zeros(0, dtype=np.int64)
+        if self.f.period == "all":
+            return [range_label(*self.covered(days))], np.zeros(len(days), dtype=np.int64)
         first = int(days.min())
         present = np.flatnonzero(np.bincount(days - first)) + first
         labels = [period_start(day_date(d), self.f.period) for d in present.tolist()]
@@ -123,6 +122,23 @@ class Dashboard:
         lookup = np.full(int(days.max()) - first + 1, -1, dtype=np.int64)
         lookup[present - first] = [position[label] for label in labels]
         return order, lookup[days - first]
+
+    def covered(self, days: np.ndarray) -> tuple[date | None, date | None]:
+        """The first and last day of the range: the filter's dates, else the data's."""
+        ends = [day_date(int(days.min())), day_date(int(days.max()))] if len(days) else []
+        return covered(ends, self.settings.tz, self.f.start, self.f.end)
+
+    def period_fields(self, label: str, days: np.ndarray) -> dict[str, Any]:
+        """A trend row's period, with its first and last date when it is the whole range (the
+        page writes the range in the reader's language)."""
+        if self.f.period != "all" or not len(days):
+            return {"period": label}
+        first, last = self.covered(days)
+        return {"period": label, "first": str(first), "last": str(last)}
+
+    def small(self, n: int) -> bool:
+        """Too few to read a rate from (the survey minimum sample, configurable)."""
+        return n < self.settings.survey_min_sample
 
 
 def open_dashboard(
@@ -162,17 +178,19 @@ def qa_scores(d: Dashboard) -> dict[str, Any]:
     rows = d.call_rows()
     c = d.calls
     counts, _ = np.histogram(c.score[rows], bins=SCORE_BINS)
-    labels, index = d.periods(c.day[rows])
+    days = c.day[rows]
+    labels, index = d.periods(days)
     n = np.bincount(index, minlength=len(labels))
     total = np.bincount(index, weights=c.score[rows], minlength=len(labels))
     fatal = np.bincount(index, weights=c.fatal[rows], minlength=len(labels))
     trend = [
-        {
-            "period": label,
+        d.period_fields(label, days)
+        | {
             "calls": int(n[k]),
             "mean_score": _r(total[k] / n[k], 2) if n[k] else None,
             "fatal": int(fatal[k]),
             "fatal_rate": _r(fatal[k] / n[k]) if n[k] else None,
+            "small_sample": d.small(int(n[k])),
         }
         for k, label in enumerate(labels)
     ]
@@ -201,6 +219,7 @@ def failed_items(d: Dashboard, top: int = 10) -> list[dict[str, Any]]:
             "failed": int(failed[j]),
             "applicable": int(applicable[j]),
             "failed_rate": _r(failed[j] / applicable[j]) if applicable[j] else None,
+            "small_sample": d.small(int(applicable[j])),
         }
         for j, item in enumerate(c.items)
         if failed[j]
@@ -251,6 +270,8 @@ def _tally(d: Dashboard, rows: np.ndarray, groups: np.ndarray, n_groups: int) ->
 
 
 def _indices(d: Dashboard, tallies: dict[tuple[str, Any], Tally], period: str) -> list[dict]:
+    """Survey indices per group and period; small_sample is a boolean here (the exports write
+    it as a word)."""
     groups = indices_from_tallies(
         tallies,
         period=period,  # type: ignore[arg-type]
@@ -273,12 +294,15 @@ def _indices(d: Dashboard, tallies: dict[tuple[str, Any], Tally], period: str) -
         "nps",
         "nps_low",
         "nps_high",
-        "small_sample",
     )
     out = []
     for g in groups:
         row = record(g)
-        out.append({"group": g.group} | {k: _round(row[k]) for k in keys})
+        out.append(
+            {"group": g.group}
+            | {k: _round(row[k]) for k in keys}
+            | {"small_sample": g.satisfied_rate.small_sample}
+        )
     return out
 
 
@@ -297,6 +321,9 @@ def satisfaction(d: Dashboard) -> dict[str, Any]:
     per_day = _tally(d, rows, days - first, span)
     tallies = {("all", day_date(first + k)): t for k, t in enumerate(per_day) if t.invitations}
     trend = _indices(d, tallies, d.f.period)
+    if d.f.period == "all" and trend:
+        (label,), _ = d.periods(days)
+        trend = [trend[0] | d.period_fields(label, days)]
     overall = _indices(d, tallies, "all")
     return {"trend": trend, "overall": overall[0] if overall else None}
 
@@ -341,6 +368,10 @@ def item_correlation(d: Dashboard) -> list[dict[str, Any]]:
             "point_biserial_p": _r(x.point_biserial_p, 6),
             "spearman": _r(x.spearman),
             "spearman_p": _r(x.spearman_p, 6),
+            # no r or p unless both groups hold dissatisfied and other customers (样本不足)
+            "comparable": x.comparable,
+            "small_sample": x.dissatisfied_if_failed.small_sample
+            or x.dissatisfied_if_passed.small_sample,
         }
         for x in found
     ]
@@ -385,7 +416,11 @@ def league(d: Dashboard, by: str) -> dict[str, Any]:
         out.append(
             {
                 by: name,
-                **({"team": team_of.get(g, "")} if by == "agent" else {}),
+                **(
+                    {"agent_name": c.agent_names.get(name, ""), "team": team_of.get(g, "")}
+                    if by == "agent"
+                    else {}
+                ),
                 "calls": int(calls[g]),
                 "qa_mean": _r(score[g] / calls[g], 2),
                 "fatal": int(fatal[g]),
@@ -397,7 +432,7 @@ def league(d: Dashboard, by: str) -> dict[str, Any]:
                 "satisfied_rate_high": sv.get("satisfied_rate_high"),
                 "dissatisfied_rate": sv.get("dissatisfied_rate"),
                 "nps": sv.get("nps"),
-                "small_sample": sv.get("small_sample", "是"),
+                "small_sample": sv.get("small_sample", True),
             }
         )
     out.sort(key=lambda r: (-(r["qa_mean"] or 0), r[by]))
@@ -415,7 +450,8 @@ def risk_flags(d: Dashboard) -> dict[str, Any]:
     """Per period: calls, and calls carrying each flag (complaint, churn, anger, mismatch...)."""
     rows = d.call_rows()
     c = d.calls
-    labels, index = d.periods(c.day[rows])
+    days = c.day[rows]
+    labels, index = d.periods(days)
     n = np.bincount(index, minlength=len(labels))
     series = {
         f: np.bincount(index, weights=c.flagged[rows, j], minlength=len(labels))
@@ -424,16 +460,19 @@ def risk_flags(d: Dashboard) -> dict[str, Any]:
     return {
         "flags": c.flags,
         "trend": [
-            {"period": label, "calls": int(n[k])} | {f: int(v[k]) for f, v in series.items()}
+            d.period_fields(label, days)
+            | {"calls": int(n[k]), "small_sample": d.small(int(n[k]))}
+            | {f: int(v[k]) for f, v in series.items()}
             for k, label in enumerate(labels)
         ],
     }
 
 
-def options(calls: CallFacts) -> dict[str, list[str]]:
-    """The filter choices: every team, queue and agent with scored calls."""
+def options(calls: CallFacts) -> dict[str, Any]:
+    """The filter choices: every team, queue and agent with scored calls (agents with names)."""
     return {
         "teams": sorted(v for v in calls.teams.values[1:]),
         "queues": sorted(v for v in calls.queues.values[1:]),
         "agents": sorted(v for v in calls.agents.values[1:]),
+        "agent_names": calls.agent_names,
     }

@@ -49,7 +49,7 @@ def _table(name: str, title: str, surveys: bool) -> Callable:
 
 @_table("agents", "坐席排名", True)
 def agents_table(d: Dashboard) -> Table:
-    columns = [("agent", "坐席"), ("team", "班组"), *LEAGUE_COLUMNS]
+    columns = [("agent", "坐席"), ("agent_name", "坐席姓名"), ("team", "班组"), *LEAGUE_COLUMNS]
     return columns, league(d, "agent")["rows"]
 
 
@@ -66,6 +66,7 @@ def qa_trend_table(d: Dashboard) -> Table:
         ("mean_score", "质检均分"),
         ("fatal", "致命项通话"),
         ("fatal_rate", "致命率"),
+        ("small_sample", "样本少"),
     ]
     return columns, qa_scores(d)["trend"]
 
@@ -198,7 +199,8 @@ def fcr_reasons_table(d: Dashboard) -> Table:
 
 @_table("fcr_agents", "一次解决率-坐席", False)
 def fcr_agents_table(d: Dashboard) -> Table:
-    return [("agent", "坐席"), *FCR_COLUMNS], reasons.first_contact(d, "agent")
+    columns = [("agent", "坐席"), ("agent_name", "坐席姓名"), *FCR_COLUMNS]
+    return columns, reasons.first_contact(d, "agent")
 
 
 @_table("fcr_teams", "一次解决率-班组", False)
@@ -206,11 +208,23 @@ def fcr_teams_table(d: Dashboard) -> Table:
     return [("team", "班组"), *FCR_COLUMNS], reasons.first_contact(d, "team")
 
 
+def _worded(table: Table) -> Table:
+    """The small-sample marker as a word in the sheet (a boolean in the dashboard's JSON)."""
+    columns, rows = table
+    return columns, [
+        r | {"small_sample": "是" if r["small_sample"] else ""}
+        if isinstance(r.get("small_sample"), bool)
+        else r
+        for r in rows
+    ]
+
+
 def tables(d: Dashboard, names: Sequence[str]) -> dict[str, Table]:
+    """The chosen tables by their Chinese titles (the sheet names)."""
     unknown = [n for n in names if n not in TABLES]
     if unknown:
         raise ValueError(f"unknown table {', '.join(unknown)}; one of {', '.join(TABLES)}")
-    return {TABLES[n][0]: TABLES[n][1](d) for n in names}
+    return {TABLES[n][0]: _worded(TABLES[n][1](d)) for n in names}
 
 
 def export(d: Dashboard, names: Sequence[str], out: Path, fmt: str) -> dict[str, Table]:

@@ -13,7 +13,7 @@ import logging
 import threading
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -79,6 +79,8 @@ class CallFacts:
     flags: list[str]
     #: why each call was made (inspector/reports/reason_facts.py)
     why: ReasonFacts
+    #: each agent code's name, as the calls give it (the latest call's name wins)
+    agent_names: dict[str, str] = field(default_factory=dict)
 
     def rows_of(self, call_pk: np.ndarray) -> np.ndarray:
         """Row of each call pk, -1 where the call is not here (not current or not scored)."""
@@ -180,14 +182,14 @@ def load_call_facts(session: Session, tz: ZoneInfo, items: Sequence[str] = ()) -
     rows = _rows(
         session,
         f"SELECT c.id, COALESCE({_epoch_sql(dialect, 'c.started_at')}, -1), c.agent_id, c.team,"
-        " c.skill_queue, r.id, COALESCE(r.final_score, r.score), r.fatal"
+        " c.skill_queue, r.id, COALESCE(r.final_score, r.score), r.fatal, c.agent_name"
         " FROM calls c JOIN score_results r ON r.call_pk = c.id"
         " AND r.id = (SELECT MAX(id) FROM score_results WHERE call_pk = c.id)"
         " WHERE c.is_current ORDER BY c.id",
     )
     n = len(rows)
     agents, teams, queues = _Coder(), _Coder(), _Coder()
-    columns = list(zip(*rows, strict=True)) if rows else [()] * 8
+    columns = list(zip(*rows, strict=True)) if rows else [()] * 9
     pk = np.array(columns[0], dtype=np.int64)
     started = np.array(columns[1], dtype=np.int64)
     result_ids = np.array(columns[5], dtype=np.int64)
@@ -238,6 +240,7 @@ def load_call_facts(session: Session, tz: ZoneInfo, items: Sequence[str] = ()) -
         items=all_items,
         flags=flag_names,
         why=load_reason_facts(session, _rows, pk),
+        agent_names={a: name for a, name in zip(columns[2], columns[8], strict=True) if a and name},
     )
 
 

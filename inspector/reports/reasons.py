@@ -35,7 +35,8 @@ def volume(d: Dashboard) -> dict[str, Any]:
     """Calls per reason (a call may have several) and per period; complaints by MIIT class."""
     rows = d.call_rows()
     why = d.calls.why
-    labels, index = d.periods(d.calls.day[rows])
+    days = d.calls.day[rows]
+    labels, index = d.periods(days)
     reasons = _ordered(d)
     total = len(rows)
     out_reasons = []
@@ -52,7 +53,9 @@ def volume(d: Dashboard) -> dict[str, Any]:
     calls = np.bincount(index, minlength=len(labels))
     for k, period in enumerate(labels):
         trend.append(
-            {"period": period, "calls": int(calls[k])} | {c: int(v[k]) for c, v in per.items()}
+            d.period_fields(period, days)
+            | {"calls": int(calls[k])}
+            | {c: int(v[k]) for c, v in per.items()}
         )
     t = taxonomy(d)
     classes = np.bincount(why.complaint[rows], minlength=len(why.classes) + 1)
@@ -123,6 +126,7 @@ def qa(d: Dashboard, top_items: int = 3) -> list[dict[str, Any]]:
                 "fatal_rate": _r(float(c.fatal[mine].mean())),
                 "failed_items": items,
                 "top_failed": "；".join(f"{i['title']} {i['failed_rate']:.0%}" for i in items),
+                "small_sample": d.small(int(len(mine))),
             }
         )
     return out
@@ -249,7 +253,8 @@ def first_contact(d: Dashboard, by: str = "reason") -> list[dict[str, Any]]:
                 "fcr": _r((n - repeats) / n),
                 "fcr_low": _r(bounds[0]) if bounds else None,
                 "fcr_high": _r(bounds[1]) if bounds else None,
-                "small_sample": "是" if n < d.settings.survey_min_sample else "",
+                **({"agent_name": d.calls.agent_names.get(key, "")} if by == "agent" else {}),
+                "small_sample": d.small(n),
             }
         )
     return out

@@ -56,6 +56,10 @@ COLUMNS = [
     ("composite", "综合满意度指数"),
     ("small_sample", "样本不足"),
 ]
+#: each grouping's sheet (XLSX) or block (CSV) name
+GROUP_TITLES = {"agent": "按坐席", "team": "按班组", "queue": "按技能组", "overall": "全中心"}
+#: the one period of "all" when neither the range nor any data gives its dates
+ALL_TIME = "全部"
 
 
 def load_rows(
@@ -403,6 +407,25 @@ def record(g: GroupIndices) -> dict[str, Any]:
     }
 
 
+def covered(
+    days: Sequence[date], tz: ZoneInfo, start: datetime | None, end: datetime | None
+) -> tuple[date | None, date | None]:
+    """The first and last day a report covers: the range asked for, else the data's days."""
+    first = start.astimezone(tz).date() if start else min(days, default=None)
+    if end is not None:  # the end is exclusive: the day before it
+        last: date | None = (end.astimezone(tz) - timedelta(seconds=1)).date()
+    else:
+        last = max(days, default=None)
+    return first, last
+
+
+def range_label(first: date | None, last: date | None) -> str:
+    """The "all" period written as the dates it covers: "2026-11-01 至 2026-11-30"."""
+    if first is None or last is None:
+        return ALL_TIME
+    return f"{first.isoformat()} 至 {last.isoformat()}"
+
+
 def report(
     session: Session,
     settings: Settings,
@@ -411,14 +434,22 @@ def report(
     start: datetime | None = None,
     end: datetime | None = None,
 ) -> list[dict[str, Any]]:
+    """One row per group and period; the "all" period carries its dates (`first`, `last`)."""
+    tallies = load_tallies(session, by, settings.tz, start, end)
     groups = indices_from_tallies(
-        load_tallies(session, by, settings.tz, start, end),
+        tallies,
         period=period,
         strict=settings.survey_strict,
         min_sample=settings.survey_min_sample,
         weights=settings.composite_weights or None,
     )
-    return [record(g) for g in groups]
+    rows = [record(g) for g in groups]
+    if period == "all":
+        first, last = covered([day for _, day in tallies], settings.tz, start, end)
+        dates = {"first": first.isoformat() if first else None}
+        dates["last"] = last.isoformat() if last else None
+        rows = [r | {"period": range_label(first, last)} | dates for r in rows]
+    return rows
 
 
 def export(
@@ -433,6 +464,6 @@ def export(
 ) -> dict[str, list[dict[str, Any]]]:
     tables = {by: report(session, settings, by, period, start, end) for by in groupings}
     out.parent.mkdir(parents=True, exist_ok=True)
-    shaped = {by: (COLUMNS, rows) for by, rows in tables.items()}
+    shaped = {GROUP_TITLES.get(by, by): (COLUMNS, rows) for by, rows in tables.items()}
     (write_tables_xlsx if fmt == "xlsx" else write_table_csv)(out, shaped)
     return tables

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import exists, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from asr.types import Role, Segment
@@ -201,7 +201,11 @@ def delete_clip(session: Session, user: User, clip: Clip) -> None:
 
 @dataclass(frozen=True)
 class ClipFilter:
+    #: words in the clip's title, note or the sentences it holds
     text: str | None = None
+    #: whether `text` may match the transcript (off for a masked user typing digits: a search
+    #: hit must not confirm a masked number)
+    in_transcript: bool = True
     tag: str | None = None
     kind: str | None = None
     item: str | None = None
@@ -218,6 +222,7 @@ class ClipRow:
     clip: Clip
     call_id: str
     agent_id: str | None
+    agent_name: str | None
     team: str | None
     score: float | None
     creator: str
@@ -232,7 +237,7 @@ def search_clips(session: Session, f: ClipFilter, limit: int = 200) -> list[Clip
     )
     score = func.coalesce(ScoreResult.final_score, ScoreResult.score)
     query = (
-        select(Clip, Call.call_id, Call.agent_id, Call.team, score, User.username)
+        select(Clip, Call.call_id, Call.agent_id, Call.agent_name, Call.team, score, User.username)
         .join(Call, Call.id == Clip.call_pk)
         .join(User, User.id == Clip.created_by)
         .outerjoin(latest, latest.c.call_pk == Clip.call_pk)
@@ -242,7 +247,10 @@ def search_clips(session: Session, f: ClipFilter, limit: int = 200) -> list[Clip
     )
     if f.text:
         like = f"%{f.text}%"
-        query = query.where(or_(Clip.title.like(like), Clip.note.like(like)))
+        found = [Clip.title.like(like), Clip.note.like(like)]
+        if f.in_transcript:
+            found.append(_said(like))
+        query = query.where(or_(*found))
     if f.kind:
         query = query.where(Clip.kind == f.kind)
     if f.item:
@@ -263,6 +271,37 @@ def search_clips(session: Session, f: ClipFilter, limit: int = 200) -> list[Clip
     if f.tag:  # tags are a JSON list: filter here, portable across databases
         rows = [r for r in rows if f.tag in (r.clip.tags or [])]
     return rows
+
+
+def _said(like: str) -> Any:
+    """A sentence inside the clip's span contains the words (one EXISTS, no query per clip)."""
+    t = TranscriptSegment
+    return exists().where(
+        t.call_pk == Clip.call_pk,
+        t.end_s > Clip.start_s,
+        t.start_s < Clip.end_s,
+        t.text.like(like),
+    )
+
+
+def segments_of(session: Session, clips: Sequence[Clip]) -> dict[int, list[Segment]]:
+    """The sentences of each clip, read in one query for all of them."""
+    if not clips:
+        return {}
+    rows = session.scalars(
+        select(TranscriptSegment)
+        .where(TranscriptSegment.call_pk.in_({c.call_pk for c in clips}))
+        .order_by(TranscriptSegment.call_pk, TranscriptSegment.start_s)
+    )
+    by_call: dict[int, list[Segment]] = {}
+    for r in rows:
+        by_call.setdefault(r.call_pk, []).append(
+            Segment(r.start_s, r.end_s, Role(r.role), r.text, r.confidence)
+        )
+    return {
+        c.id: [s for s in by_call.get(c.call_pk, []) if s.end_s > c.start_s and s.start_s < c.end_s]
+        for c in clips
+    }
 
 
 def clip_segments(session: Session, clip: Clip) -> list[Segment]:

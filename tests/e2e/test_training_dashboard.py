@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import os
+import re
 import zipfile
 
 import pytest
@@ -18,7 +19,7 @@ import soundfile as sf
 from openpyxl import load_workbook
 from sqlalchemy import func, select
 
-from inspector.store.models import Call, Clip, ScoreResult, TranscriptSegment
+from inspector.store.models import Call, Clip, ScoreResult, TranscriptSegment, User
 from tests.e2e.test_browser import (  # noqa: F401
     browser,
     pytestmark,  # noqa: F401  (slow; needs chromium)
@@ -27,6 +28,7 @@ from tests.e2e.test_browser import (  # noqa: F401
     sign_in,
 )
 from tests.factories import REPO
+from tests.web.conftest import PASSWORD
 
 # the waveform's region selection and the dashboard's charts: vendored from npm by run.sh
 VENDORED = ("wavesurfer.min.js", "regions.min.js", "chart.umd.min.js")
@@ -62,15 +64,14 @@ def test_trainer_clips_tags_playlists_and_downloads(server, browser, sessions) -
     length = evidence_clip.end_s - evidence_clip.start_s
     assert abs(data.shape[0] - length * rate) <= 1 and data.shape[1] == 2
 
-    # a playlist, and the clip in it
+    # a playlist made from the clip holds it; its note says what to listen for
     page.fill("#new-playlist input[name=name]", "禁语案例")
     page.click("#new-playlist button[type=submit]")
-    page.wait_for_selector("#playlist-items")
-    page.go_back()
-    page.reload()
-    page.fill("#add-to-playlist input[name=note]", "先听客户为何升级")
-    page.click("#add-to-playlist button[type=submit]")
     page.wait_for_selector("#playlist-items tr[data-clip]")
+    assert page.locator("#playlist-items tr[data-clip]").count() == 1
+    page.fill("#playlist-items tr[data-clip] input[name=note]", "先听客户为何升级")
+    page.click("#playlist-items tr[data-clip] form button[type=submit] >> nth=0")
+    page.wait_for_selector(".flash")
 
     # a second clip from two picked sentences of the transcript
     page.goto(f"{server}/")
@@ -188,3 +189,171 @@ def test_manager_filters_the_dashboard_and_exports(server, browser, sessions) ->
         page.click("#snapshot")
     png = info.value.path().read_bytes()
     assert png.startswith(b"\x89PNG\r\n\x1a\n") and len(png) > 20_000
+
+
+SIZES = {"1366": {"width": 1366, "height": 768}, "1920": {"width": 1920, "height": 1080}}
+AXE = REPO / ".cache/npm/node_modules/axe-core/axe.min.js"
+
+
+def _signed_in(browser, base: str, username: str, **context):  # noqa: F811
+    """A page in its own context (viewport, browser time zone) signed in as `username`."""
+    page = browser.new_context(**context).new_page()
+    page.goto(f"{base}/login")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url("**/")
+    return page
+
+
+def _shots(page, name: str) -> None:
+    for size, viewport in SIZES.items():
+        page.set_viewport_size(viewport)
+        page.wait_for_timeout(150)  # charts resize on the next frame
+        shot(page, f"{name}-{size}")
+    page.set_viewport_size(SIZES["1366"])
+
+
+def _axe(page) -> list[str]:
+    """Serious or critical accessibility violations on the page (axe-core from npm)."""
+    if not AXE.exists():
+        return []
+    page.evaluate(AXE.read_text())
+    found = page.evaluate(
+        "axe.run(document, {resultTypes: ['violations']}).then(r => r.violations"
+        ".filter(v => ['serious', 'critical'].includes(v.impact))"
+        ".map(v => v.id + ': ' + v.nodes.map(n => n.target.join(' ')).slice(0, 3).join(', ')))"
+    )
+    return list(found)
+
+
+def test_trainer_finds_clips_by_what_was_said_and_starts_a_playlist(
+    server,  # noqa: F811
+    browser,  # noqa: F811
+    sessions,
+) -> None:
+    from inspector.training.clips import ClipSpec, create_clip
+
+    with sessions.begin() as session:
+        trainer = session.scalar(select(User).where(User.username == "trainer"))
+        pk = session.scalar(select(Call.id).where(Call.call_id == "c26_angry_ends_worse"))
+        sentences = session.scalars(
+            select(TranscriptSegment)
+            .where(TranscriptSegment.call_pk == pk)
+            .order_by(TranscriptSegment.start_s)
+        ).all()
+        clip = create_clip(
+            session,
+            trainer,
+            ClipSpec(pk, "客户升级", sentences[1].start_s, sentences[2].end_s - 0.01, kind="bad"),
+            [],
+        )
+        clip_id = clip.id
+        held = [s.text for s in sentences if s.end_s > clip.start_s and s.start_s < clip.end_s]
+        rest = [s.text for s in sentences if s.text not in held]
+    said = next(
+        t[i : i + 3]
+        for t in held
+        for i in range(len(t) - 2)
+        if not any(t[i : i + 3] in r for r in rest) and t[i : i + 3].isalpha()
+    )
+    page = _signed_in(browser, server, "trainer", viewport=SIZES["1366"], bypass_csp=True)
+    page.goto(f"{server}/clips")
+    page.fill("#f-q", said)
+    page.click("#clip-filters button[type=submit]")
+    page.wait_for_url("**q=*")
+    rows = page.locator("#clips tr.clip")
+    assert rows.count() == 1 and rows.first.get_attribute("data-clip") == str(clip_id)
+    assert said in page.inner_text(f"#clips tr.clip[data-clip='{clip_id}'] mark")
+    assert "陈洁（A1005）" in rows.first.inner_text()  # the agent by name, code beside
+    assert "坏例子" in rows.first.inner_text()
+    assert _axe(page) == []
+    _shots(page, "12-clip-library-search")
+
+    # 新建播放列表 from the clip's row: the new playlist holds that clip
+    row = page.locator(f"#clips tr.clip[data-clip='{clip_id}']")
+    row.locator("form.new-playlist input[name=name]").fill("升级案例")
+    row.locator("form.new-playlist button[type=submit]").click()
+    page.wait_for_selector("#playlist-items tr[data-clip]")
+    assert page.inner_text("#playlist-name") == "升级案例"
+    items = page.locator("#playlist-items tr[data-clip]")
+    assert items.count() == 1 and items.first.get_attribute("data-clip") == str(clip_id)
+    assert "已新建播放列表并加入此剪辑" in page.inner_text(".flash")
+    _shots(page, "13-playlist-from-clip")
+
+    # the clip page: times in the centre's zone, labelled with it
+    page.goto(f"{server}/clips/{clip_id}")
+    assert "Asia/Shanghai" in page.inner_text("#clip-created")
+    _shots(page, "14-clip-page")
+
+
+def test_manager_reads_the_dashboard_in_the_centres_time_zone(
+    server,  # noqa: F811
+    browser,  # noqa: F811
+) -> None:
+    # the browser sits in New York; the dashboard speaks Shanghai time and says so
+    page = _signed_in(
+        browser,
+        server,
+        "manager",
+        viewport=SIZES["1366"],
+        timezone_id="America/New_York",
+        bypass_csp=True,
+    )
+    page.goto(f"{server}/manage/dashboard?period=all")
+    page.wait_for_selector("body[data-ready='1']")
+    assert page.locator("#dashboard-error").is_hidden()
+    as_of = page.evaluate("fetch('/manage/api/qa?period=all').then(r => r.json())")["as_of"]
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    shanghai = datetime.fromisoformat(as_of).astimezone(ZoneInfo("Asia/Shanghai"))
+    expected = f"数据截至 {shanghai:%Y-%m-%d %H:%M}（Asia/Shanghai）"
+    assert page.inner_text("#as-of") == expected
+
+    def chart(id_: str) -> dict:
+        return page.evaluate(
+            f"""(() => {{ const c = Chart.getChart(document.getElementById('{id_}'));
+            return {{ labels: c.data.labels, sets: c.data.datasets.map(d => ({{
+              type: d.type || c.config.type, label: d.label, radius: d.pointRadius,
+              thickness: d.maxBarThickness, n: d.data.length }})) }}; }})()"""
+        )
+
+    # one period: a point on a line and one slim bar, labelled with the dates it covers
+    trend = chart("chart-qa-trend")
+    assert trend["labels"] == ["2026-11-02 至 2026-11-03"]
+    line, bars = trend["sets"]
+    assert (line["type"], line["label"], line["n"]) == ("line", "质检均分", 1) and line[
+        "radius"
+    ] > 0
+    assert (bars["type"], bars["label"]) == ("bar", "致命项通话") and bars["thickness"] == 48
+    assert "满意率 %" in [s["label"] for s in chart("chart-satisfaction")["sets"]]
+    # KPI cards explain themselves; small samples are marked in tables
+    assert "推荐者" in page.inner_text("#kpi-nps") and "4、5 分" in page.inner_text("#kpi-csat")
+    marked = page.locator("#agents-table tbody tr.small-sample")
+    assert marked.count() == 3 and "样本少" in marked.first.inner_text()
+    assert "陈洁（A1005）" in page.inner_text("#agents-table")
+    correlation = page.inner_text("#correlation-table")
+    assert "质检项" in correlation and ("样本不足" in correlation or "0." in correlation)
+    assert _axe(page) == []
+    _shots(page, "23-dashboard-zone")
+
+    # the satisfaction page: Chinese options and a chart
+    page.goto(f"{server}/manage/satisfaction?by=agent&period=all")
+    page.wait_for_function(
+        "window.Chart && Chart.getChart(document.getElementById('chart-satisfied'))"
+    )
+    assert page.locator("#s-by option:checked").inner_text() == "按坐席"
+    assert page.locator("#s-period option:checked").inner_text() == "整个区间"
+    labels = page.evaluate("Chart.getChart(document.getElementById('chart-satisfied')).data.labels")
+    assert any(re.fullmatch(r"[^（]+（A10\d\d）", label) for label in labels)
+    _shots(page, "24-satisfaction")
+
+    # in English, the same dashboard in English words, the range in English
+    page.goto(f"{server}/manage/dashboard?period=all")
+    page.click("button[name=lang][value=en]")
+    page.wait_for_selector("body[data-ready='1']")
+    assert chart("chart-qa-trend")["labels"] == ["2026-11-02 to 2026-11-03"]
+    assert page.inner_text("#as-of").startswith("Data as of ")
+    assert "Small sample" in page.inner_text("#agents-table")
+    _shots(page, "25-dashboard-english")

@@ -120,6 +120,7 @@ def test_pages_work_under_the_policy(served, server, browser) -> None:
     trainer.fill("#new-playlist input[name=name]", "csp list")
     trainer.click("#new-playlist button[type=submit]")
     trainer.wait_for_selector("#playlist-items")
+    assert trainer.locator("#playlist-items tr[data-clip]").count() == 1  # made from the clip
     assert_clean(trainer, "playlist page")
     trainer.goto(f"{server}/clips")
     trainer.select_option("form.add-to-playlist select[name=playlist]", label="csp list")
@@ -128,10 +129,10 @@ def test_pages_work_under_the_policy(served, server, browser) -> None:
     assert "/clips" in trainer.url  # the library's own `next`
     trainer.goto(f"{server}/playlists")
     trainer.click("text=csp list")
-    assert trainer.locator("#playlist-items tr[data-clip]").count() == 1
+    assert trainer.locator("#playlist-items tr[data-clip]").count() == 2
     assert (
         trainer.evaluate(
-            "getComputedStyle(document.querySelector('#playlist-items form.inline')).display"
+            "getComputedStyle(document.querySelector('#playlist-items form.d-inline')).display"
         )
         == "inline"
     )
@@ -152,8 +153,9 @@ def test_pages_work_under_the_policy(served, server, browser) -> None:
         wait_until(manager, "Object.keys(window.Chart.instances).length >= 5")
     manager.wait_for_selector("#agents-table a")
     assert (
-        manager.evaluate("getComputedStyle(document.querySelector('.grid')).display") == "grid"
-    )  # the dashboard's styles moved to style.css
+        manager.evaluate("getComputedStyle(document.querySelector('.chart-box')).position")
+        == "relative"
+    )  # the dashboard's styles are in style.css
     assert_clean(manager, "dashboard")
     manager.goto(f"{server}/manage/satisfaction")
     assert_clean(manager, "satisfaction")

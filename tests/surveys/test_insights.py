@@ -35,25 +35,93 @@ def survey(i: int, agent: str, qa: float, satisfaction: float, failed=(), applic
 
 
 def test_point_biserial_and_spearman_by_hand() -> None:
-    # item a fails on calls 1, 2; answers 0, 50, 100, 100 -> dissatisfaction 100, 50, 0, 0
+    # item a fails on calls 1, 2; answers 0, 50, 100, 100, 0 -> dissatisfaction 100, 50, 0, 0, 100
     rows = [
         survey(1, "A", 70, 0.0, failed=("a",)),
         survey(2, "A", 80, 50.0, failed=("a",)),
         survey(3, "B", 95, 100.0),
         survey(4, "B", 90, 100.0),
+        survey(5, "B", 85, 0.0),
     ]
     by_item = {c.item_id: c for c in item_correlations(rows)}
     a = by_item["a"]
-    # mean f 0.5, mean u 37.5, cov 18.75, sd_f 0.5, sd_u sqrt(1718.75) -> r = 0.9045
-    assert a.point_biserial == pytest.approx(18.75 / (0.5 * 1718.75**0.5))
-    assert (a.n, a.failed) == (4, 2)
-    assert a.dissatisfied_if_failed.value == 0.5 and a.dissatisfied_if_passed.value == 0.0
-    # ranks of failing (3.5, 3.5, 1.5, 1.5) vs level (4, 3, 1.5, 1.5): centred (1, 1, -1, -1)
-    # and (1.5, .5, -1, -1): rho = 4 / (2 * sqrt(4.5))
-    assert a.spearman == pytest.approx(4 / (2 * 4.5**0.5))
+    # mean f 0.4, mean u 50, cov 10, var_f 0.24, var_u 2000 -> r = 10 / sqrt(480) = 0.4564
+    assert a.point_biserial == pytest.approx(10 / 480**0.5)
+    assert (a.n, a.failed) == (5, 2)
+    assert a.dissatisfied_if_failed.value == 0.5
+    assert a.dissatisfied_if_passed.value == pytest.approx(1 / 3)
+    # ranks of failing (4.5, 4.5, 2, 2, 2) vs level (4.5, 3, 1.5, 1.5, 4.5): centred
+    # (1.5, 1.5, -1, -1, -1) and (1.5, 0, -1.5, -1.5, 1.5): rho = 3.75 / sqrt(7.5 * 9)
+    assert a.spearman == pytest.approx(3.75 / (7.5 * 9) ** 0.5)
     b = by_item["b"]  # never failed: no correlation to compute
     assert b.failed == 0 and b.point_biserial is None and b.spearman is None
     assert [c.item_id for c in item_correlations(rows)] == ["a", "b"]  # strongest first
+
+
+def _two_by_two(failed_bad: int, failed_good: int, passed_bad: int, passed_good: int):
+    """Surveys of item a: failed or passed, dissatisfied (0) or not (50 or 100, alternating)."""
+    rows, i = [], 0
+    for failed, bad, count in (
+        (True, True, failed_bad),
+        (True, False, failed_good),
+        (False, True, passed_bad),
+        (False, False, passed_good),
+    ):
+        for _ in range(count):
+            i += 1
+            answer = 0.0 if bad else (50.0 if failed else 100.0)
+            rows.append(survey(i, "A", 80, answer, failed=("a",) if failed else ()))
+    return rows
+
+
+@pytest.mark.parametrize(
+    ("cells", "shown"),
+    [
+        # failed->基本满意, passed->满意, nobody dissatisfied: r would be 1.0; no contrast
+        ((0, 5, 0, 5), False),
+        ((3, 0, 2, 5), False),  # every failed call dissatisfied
+        ((2, 3, 0, 5), False),  # no dissatisfied passed call
+        ((2, 3, 5, 0), False),  # every passed call dissatisfied
+        ((0, 0, 2, 5), False),  # never failed
+        ((2, 3, 1, 5), True),  # both groups hold both: a correlation to show
+    ],
+)
+def test_a_correlation_needs_dissatisfied_and_satisfied_in_both_groups(cells, shown) -> None:
+    import numpy as np
+
+    from surveys.insights import LEVEL_RANK, item_correlations_arrays
+
+    rows = _two_by_two(*cells)
+    by_rows = {c.item_id: c for c in item_correlations(rows)}["a"]
+    by_columns = item_correlations_arrays(
+        ["a"],
+        np.array([["a" in s.failed_items] for s in rows]),
+        np.ones((len(rows), 1), dtype=bool),
+        np.array([100.0 - s.satisfaction for s in rows]),
+        np.array([LEVEL_RANK[s.level] for s in rows]),
+    )[0]
+    for found in (by_rows, by_columns):
+        assert found.comparable is shown
+        assert (found.point_biserial is not None) is shown
+        assert (found.point_biserial_p is not None) is shown
+        assert (found.spearman is not None) is shown
+
+
+def test_items_without_contrast_sort_below_those_with_one() -> None:
+    # b: r = 1.0 from 满意 vs 基本满意 alone; a: a real but weaker association
+    rows = _two_by_two(2, 3, 1, 5)
+    rows += [
+        survey(
+            100 + i,
+            "A",
+            80,
+            50.0 if i < 5 else 100.0,
+            failed=("b",) if i < 5 else (),
+            applicable=("b",),
+        )
+        for i in range(10)
+    ]
+    assert [c.item_id for c in item_correlations(rows)] == ["a", "b"]
 
 
 def test_not_applicable_items_are_left_out_of_their_correlation() -> None:

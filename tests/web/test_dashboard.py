@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import csv
 import io
+import json
+import re
 
 import pytest
 from openpyxl import load_workbook
@@ -40,7 +42,10 @@ def test_chart_endpoints_agree_with_the_database(settings, sessions, as_role) ->
     assert qa["mean_score"] == pytest.approx(sum(scores.values()) / len(scores), abs=0.01)
     assert sum(qa["distribution"]["counts"]) == 5
     assert qa["distribution"]["counts"][0] == sum(1 for s in scores.values() if s < 10)
-    assert [r["calls"] for r in qa["trend"]] == [5] and qa["trend"][0]["period"] == "all"
+    # the one period of "all" is written as the dates it covers, and given them apart
+    (whole,) = qa["trend"]
+    assert whole["calls"] == 5 and whole["period"] == "2026-11-02 至 2026-11-03"
+    assert (whole["first"], whole["last"]) == ("2026-11-02", "2026-11-03")
     with sessions() as session:
         failed = dict(
             session.execute(
@@ -84,7 +89,57 @@ def test_chart_endpoints_agree_with_the_database(settings, sessions, as_role) ->
         e = expected[item]
         assert (row["n"], row["failed"]) == (e.n, e.failed)
         assert row["dissatisfied_if_failed"] == pytest.approx(e.dissatisfied_if_failed.value)
-        assert row["point_biserial"] == pytest.approx(e.point_biserial, abs=1e-4)
+        assert row["comparable"] is e.comparable
+        if e.point_biserial is None:
+            assert row["point_biserial"] is None and row["point_biserial_p"] is None
+        else:
+            assert row["point_biserial"] == pytest.approx(e.point_biserial, abs=1e-4)
+
+
+def test_a_single_period_is_one_point_with_its_dates(as_role) -> None:
+    client = as_role("manager")
+    query = "period=all&from=2026-11-01&to=2026-11-30"  # "to" counts whole: all of November
+    for name in ("qa", "flags", "satisfaction", "reasons"):
+        (row,) = client.get(f"/manage/api/{name}?{query}").get_json()["trend"]
+        assert row["period"] == "2026-11-01 至 2026-11-30", name
+        assert (row["first"], row["last"]) == ("2026-11-01", "2026-11-30"), name
+    # one day: from = to is that day, not an empty range
+    day = client.get("/manage/api/qa?period=day&from=2026-11-02&to=2026-11-02").get_json()
+    assert [r["period"] for r in day["trend"]] == ["2026-11-02"] and day["calls"] > 0
+    assert "first" not in day["trend"][0]  # only the whole range carries its dates
+
+
+def test_small_samples_are_marked(as_role) -> None:
+    # five calls and a handful of surveys: below the minimum sample (30) everywhere
+    client = as_role("manager")
+    assert all(r["small_sample"] is True for r in client.get("/manage/api/qa").get_json()["trend"])
+    assert all(
+        r["small_sample"] is True for r in client.get("/manage/api/items").get_json()["rows"]
+    )
+    for name in ("agents", "teams", "correlation"):
+        rows = client.get(f"/manage/api/{name}?period=all").get_json()["rows"]
+        assert rows and all(r["small_sample"] is True for r in rows), name
+    sat = client.get("/manage/api/satisfaction?period=all").get_json()
+    assert sat["overall"]["small_sample"] is True
+    fcr = client.get("/manage/api/fcr").get_json()
+    assert all(r["small_sample"] is True for r in fcr["agent"])
+    # the exports write the marker as a word
+    book = load_workbook(
+        io.BytesIO(client.get("/manage/dashboard/export?table=qa_trend&period=all").data)
+    )
+    sheet = book["质检趋势"]
+    header = [c.value for c in sheet[1]]
+    assert sheet.cell(row=2, column=header.index("样本少") + 1).value == "是"
+
+
+def test_agent_names_beside_codes(as_role) -> None:
+    client = as_role("manager")
+    rows = client.get("/manage/api/agents?period=all").get_json()["rows"]
+    assert all(r["agent_name"] for r in rows)
+    page = client.get("/manage/dashboard").get_data(as_text=True)
+    words = json.loads(re.search(r'id="dashboard-words">(.*?)</script>', page, re.S).group(1))
+    assert words["agent_names"] == {r["agent"]: r["agent_name"] for r in rows}
+    assert words["agent_name"] == "%(name)s（%(code)s）"
 
 
 def test_filters_narrow_every_chart(as_role) -> None:
@@ -160,6 +215,21 @@ def test_dashboard_page_and_exports(as_role) -> None:
     client = as_role("manager")
     page = client.get("/manage/dashboard?team=T1").get_data(as_text=True)
     assert 'id="chart-satisfaction"' in page and "导出全部 XLSX" in page
+    # KPI cards say what each figure is; the script's words and the zone come from the page
+    assert (
+        "推荐者（9–10 分）占比减贬损者（0–6 分）占比" in page and "1–5 分制中 4、5 分的占比" in page
+    )
+    assert 'data-timezone="Asia/Shanghai"' in page and "坐席排名" in page
+    words = json.loads(re.search(r'id="dashboard-words">(.*?)</script>', page, re.S).group(1))
+    assert words["not_enough"] == "样本不足" and words["small"] == "样本少"
+    assert words["as_of"] == "数据截至 %(time)s（%(zone)s）"
+    assert ">按周</option>" in page and ">整个区间</option>" in page
+    client.post("/language", data={"lang": "en"})
+    english = client.get("/manage/dashboard").get_data(as_text=True)
+    assert "Export all (XLSX)" in english and ">Whole range</option>" in english
+    words = json.loads(re.search(r'id="dashboard-words">(.*?)</script>', english, re.S).group(1))
+    assert words["not_enough"] == "Not enough data"
+    client.post("/language", data={"lang": "zh_CN"})
     response = client.get("/manage/dashboard/export?format=xlsx&period=all")
     assert "attachment" in response.headers["Content-Disposition"]
     book = load_workbook(io.BytesIO(response.data))

@@ -161,7 +161,7 @@ def test_library_filters(as_role) -> None:
 
     def titles(query: str) -> list[str]:
         body = trainer.get(f"/clips?{query}").get_data(as_text=True)
-        return re.findall(r'<a href="/clips/\d+">([^<]+)</a>', body)
+        return re.findall(r'<a (?:class="[^"]*" )?href="/clips/\d+">([^<]+)</a>', body)
 
     assert titles("") == ["情绪失控", "标准开场"]  # newest first
     assert titles("kind=good") == ["标准开场"]
@@ -173,6 +173,93 @@ def test_library_filters(as_role) -> None:
     assert titles("score_max=50") == ["情绪失控"]  # the fatal call scores 0
     assert titles("q=开场") == ["标准开场"]
     assert trainer.get("/clips?score_min=abc").status_code == 400
+
+
+def _said_only_in(texts: list[str], others: list[str], size: int = 4) -> str:
+    """A few characters said in `texts` and in none of `others`."""
+    for text in texts:
+        for at in range(len(text) - size + 1):
+            words = text[at : at + size]
+            if not any(words in o for o in others) and not re.search(r"[，。？！\d]", words):
+                return words
+    raise AssertionError("no distinctive words")
+
+
+def test_search_covers_the_words_said_in_the_clip(as_role, sessions) -> None:
+    from inspector.training.clips import ClipFilter, search_clips
+
+    trainer = as_role("trainer")
+    pk = call_pk(trainer, "c01_compliant_billing")
+    segments = _segments(sessions, pk)
+    inside, outside = segments[:2], segments[-2:]
+    clip_id = _make(trainer, pk, inside[0].start_s, inside[-1].end_s - 0.01, title="开头示范")
+    kept = _clip(sessions, clip_id)
+    held = [s.text for s in segments if s.end_s > kept.start_s and s.start_s < kept.end_s]
+    rest = [s.text for s in segments if not (s.end_s > kept.start_s and s.start_s < kept.end_s)]
+    said = _said_only_in(held, rest)
+    not_in_clip = _said_only_in([s.text for s in outside], held)
+
+    def titles(query: str) -> list[str]:
+        body = trainer.get(f"/clips?q={query}").get_data(as_text=True)
+        return re.findall(r'<a (?:class="[^"]*" )?href="/clips/\d+">([^<]+)</a>', body)
+
+    assert titles(said) == ["开头示范"]  # in the clip's sentences, not its title or note
+    assert titles(not_in_clip) == []  # said in the call, but outside the clip
+    assert titles("开头") == ["开头示范"]  # titles still match
+    page = trainer.get(f"/clips?q={said}").get_data(as_text=True)
+    assert f"<mark>{said}</mark>" in page  # the sentence that matched, words highlighted
+    # a masked user's search for digits stays out of the transcript (the route turns it off)
+    with sessions() as session:
+        assert search_clips(session, ClipFilter(text=said, in_transcript=False)) == []
+        assert [r.clip.id for r in search_clips(session, ClipFilter(text=said))] == [clip_id]
+
+
+def test_new_playlist_from_a_clip_holds_that_clip(as_role, sessions) -> None:
+    from inspector.store.models import Playlist, PlaylistItem
+
+    trainer = as_role("trainer")
+    pk = call_pk(trainer, "c26_angry_ends_worse")
+    clip_id = _make(trainer, pk, 0.5, 3.0, title="情绪安抚")
+    page = trainer.get(f"/clips/{clip_id}").get_data(as_text=True)
+    form = re.search(
+        r'<form method="post" action="/playlists" id="new-playlist">(.*?)</form>', page, re.S
+    )
+    assert form and f'name="clip_id" value="{clip_id}"' in form.group(1) and "新建播放列表" in page
+    response = trainer.post("/playlists", data={"name": "新人培训", "clip_id": clip_id})
+    assert response.status_code == 302
+    playlist_id = int(re.search(r"/playlists/(\d+)$", response.headers["Location"]).group(1))
+    with sessions() as session:
+        assert session.get(Playlist, playlist_id).name == "新人培训"
+        items = session.scalars(
+            select(PlaylistItem).where(PlaylistItem.playlist_id == playlist_id)
+        ).all()
+    assert [(i.clip_id, i.position) for i in items] == [(clip_id, 1)]
+    listing = trainer.get(f"/playlists/{playlist_id}").get_data(as_text=True)
+    assert "情绪安抚" in listing and "已新建播放列表并加入此剪辑" in listing
+    # the library offers the same on every row
+    library = trainer.get("/clips").get_data(as_text=True)
+    assert re.search(
+        rf'class="new-playlist[^"]*">\s*<input[^>]*>\s*'
+        rf'<input type="hidden" name="clip_id" value="{clip_id}"',
+        library,
+    )
+    # a clip that does not exist makes no playlist
+    assert trainer.post("/playlists", data={"name": "空", "clip_id": 999999}).status_code == 404
+    with sessions() as session:
+        assert session.scalar(select(Playlist).where(Playlist.name == "空")) is None
+
+
+def test_library_in_english_with_agent_names(as_role) -> None:
+    trainer = as_role("trainer")
+    pk = call_pk(trainer, "c01_compliant_billing")
+    _make(trainer, pk, 0.5, 3.0, title="标准开场", kind="good")
+    page = trainer.get("/clips").get_data(as_text=True)
+    assert "王芳（A1001）" in page and "好例子" in page and "剪辑库" in page
+    assert "Asia/Shanghai" in page  # times labelled with the centre's zone
+    trainer.post("/language", data={"lang": "en"})
+    page = trainer.get("/clips").get_data(as_text=True)
+    assert "Clip library" in page and "Good example" in page and "New playlist" in page
+    assert "王芳 (A1001)" in page and "好例子" not in page
 
 
 def test_downloads_are_sample_exact_in_both_channel_modes(as_role, sessions) -> None:
@@ -255,7 +342,7 @@ def test_playlists_order_share_and_zip(as_role, sessions) -> None:
 
     def order() -> list[str]:
         body = trainer.get(f"/playlists/{playlist}").get_data(as_text=True)
-        return re.findall(r'<a href="/clips/\d+">([^<]+)</a>', body)
+        return re.findall(r'<a (?:class="[^"]*" )?href="/clips/\d+">([^<]+)</a>', body)
 
     assert order() == ["再听这个", "先听这个"]
     item = re.search(

@@ -2,16 +2,26 @@
 
 from __future__ import annotations
 
+import re
 import tempfile
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 from flask import abort, current_app, render_template, request, send_file
+from flask_babel import gettext as _
 
 from inspector.batch.manifest import parse_range
-from inspector.reports.satisfaction import COLUMNS, export, report
+from inspector.reports.satisfaction import export, report
 from web.access import MANAGERS, requires, sessions, settings
 from web.manage import bp
+from web.manage.words import (
+    PERCENT_COLUMNS,
+    SATISFACTION_COLUMNS,
+    TABLE_TITLES,
+    dashboard_words,
+    satisfaction_words,
+)
 
 GROUPINGS = ("agent", "team", "queue", "overall")
 PERIODS = ("day", "week", "month", "all")
@@ -22,12 +32,21 @@ def _choices():
     by = request.args.get("by", "agent")
     period = request.args.get("period", "week")
     if by not in GROUPINGS or period not in PERIODS:
-        abort(400, f"by must be one of {GROUPINGS}, period one of {PERIODS}")
-    try:
-        start, end = parse_range(request.args.get("from"), request.args.get("to"), config.tz)
-    except ValueError as exc:
-        abort(400, f"from/to must be dates (YYYY-MM-DD): {exc}")
+        abort(400, _("Choose a grouping and a period from the lists."))
+    start, end = _range(config)
     return config, by, period, start, end
+
+
+def _range(config):  # type: ignore[no-untyped-def]
+    """The from/to filter; a "to" date counts whole (from=to=one day is that day)."""
+    a = request.args
+    try:
+        start, end = parse_range(a.get("from"), a.get("to"), config.tz)
+    except ValueError:
+        abort(400, _("From and to must be dates (YYYY-MM-DD)."))
+    if end is not None and re.fullmatch(r"\d{4}-\d{2}-\d{2}", a.get("to", "").strip()):
+        end = (end.replace(tzinfo=None) + timedelta(days=1)).replace(tzinfo=end.tzinfo)
+    return start, end
 
 
 @bp.get("/satisfaction")
@@ -36,16 +55,27 @@ def satisfaction() -> str:
     config, by, period, start, end = _choices()
     with sessions()() as session:
         rows = report(session, config, by, period, start, end)
+        names = _agent_names(session) if by == "agent" else {}
     return render_template(
         "manage/satisfaction.html",
         rows=rows,
-        columns=COLUMNS,
+        columns=SATISFACTION_COLUMNS,
+        percent=PERCENT_COLUMNS,
         by=by,
         period=period,
         groupings=GROUPINGS,
         periods=PERIODS,
         args=request.args,
+        names=names,
+        words=satisfaction_words(names),
+        min_sample=config.survey_min_sample,
     )
+
+
+def _agent_names(session) -> dict[str, str]:  # type: ignore[no-untyped-def]
+    """Agent code -> name from the dashboard's cached facts (no query per row)."""
+    facts = current_app.extensions["inspector.dashboard"].get(session, with_surveys=False)
+    return facts.calls.agent_names
 
 
 @bp.get("/satisfaction/export")
@@ -54,7 +84,7 @@ def satisfaction_export():
     config, by, period, start, end = _choices()
     fmt = request.args.get("format", "xlsx")
     if fmt not in ("xlsx", "csv"):
-        abort(400, "format must be xlsx or csv")
+        abort(400, _("The format must be XLSX or CSV."))
     groupings = [g for g in request.args.getlist("by") if g in GROUPINGS] or [by]
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / f"satisfaction_{'_'.join(groupings)}_{period}.{fmt}"
@@ -78,10 +108,7 @@ def _dashboard_filter():  # type: ignore[no-untyped-def]
     from inspector.reports.dashboard import DashboardFilter
 
     a = request.args
-    try:
-        start, end = parse_range(a.get("from"), a.get("to"), settings().tz)
-    except ValueError as exc:
-        abort(400, f"from/to must be dates (YYYY-MM-DD): {exc}")
+    start, end = _range(settings())
     try:
         return DashboardFilter(
             start=start,
@@ -91,8 +118,8 @@ def _dashboard_filter():  # type: ignore[no-untyped-def]
             agent=a.get("agent") or None,
             period=a.get("period", "week"),
         )
-    except ValueError as exc:
-        abort(400, str(exc))
+    except ValueError:
+        abort(400, _("Choose a period from the list."))
 
 
 def _open(session, with_surveys: bool = True):  # type: ignore[no-untyped-def]
@@ -118,13 +145,19 @@ def dashboard() -> str:
     with sessions()() as session:
         facts = current_app.extensions["inspector.dashboard"].get(session, with_surveys=False)
         choices = options(facts.calls)
+    config = settings()
     return render_template(
         "manage/dashboard.html",
         f=f,
         args=request.args,
         choices=choices,
         periods=PERIODS,
-        tables={name: title for name, (title, _, _) in TABLES.items()},
+        tables={name: TABLE_TITLES.get(name, title) for name, (title, _s, _c) in TABLES.items()},
+        words=dashboard_words(config, choices["agent_names"]),
+        timezone=config.timezone,
+        strict=config.survey_strict,
+        fcr_days=config.fcr_window_days,
+        min_sample=config.survey_min_sample,
     )
 
 
@@ -185,10 +218,10 @@ def dashboard_export():  # type: ignore[no-untyped-def]
 
     fmt = request.args.get("format", "xlsx")
     if fmt not in ("xlsx", "csv"):
-        abort(400, "format must be xlsx or csv")
+        abort(400, _("The format must be XLSX or CSV."))
     names = request.args.getlist("table") or list(TABLES)
     if any(n not in TABLES for n in names):
-        abort(400, f"table must be one of {', '.join(TABLES)}")
+        abort(400, _("Choose tables from the dashboard's list."))
     surveys = any(TABLES[n][2] for n in names)
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / f"dashboard_{'_'.join(names) if len(names) < 3 else 'all'}.{fmt}"

@@ -15,6 +15,7 @@ from flask import (
     send_file,
     url_for,
 )
+from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.orm import Session
 
@@ -32,6 +33,11 @@ from web.training import bp
 def _items() -> list[tuple[str, str]]:
     card = load_scorecard(settings().scorecard)
     return [(i.id, i.title) for i in card.items]
+
+
+def _item_choices() -> dict[str, object]:
+    items = _items()
+    return {"items": items, "item_titles": dict(items)}
 
 
 def _float(name: str) -> float:
@@ -65,16 +71,16 @@ def create(pk: int):
                 session, me(session), _spec(pk, _float("start_s"), _float("end_s")), items
             )
         except LibraryError as exc:
-            abort(400, str(exc))
+            abort(400, _("The clip could not be saved: %(reason)s", reason=str(exc)))
         clip_id, start_s, end_s = clip.id, clip.start_s, clip.end_s
         playlist_id = form_id("playlist_id")
         if playlist_id:
             try:
                 playlist = playlist_library.get_playlist(session, me(session), playlist_id)
                 playlist_library.add_to_playlist(session, me(session), playlist, clip)
-            except (LookupError, PermissionError) as exc:
-                abort(403, str(exc))
-    flash(f"剪辑已保存 ({start_s:.1f}–{end_s:.1f} s)")
+            except (LookupError, PermissionError):
+                abort(403, _("Only the playlist's owner, a QA lead or an admin may change it."))
+    flash(_("Clip saved (%(start)s–%(end)s s)", start=round(start_s, 1), end=round(end_s, 1)))
     return redirect(url_for("training.clip_page", clip_id=clip_id))
 
 
@@ -93,8 +99,11 @@ def clips() -> str:
     def number(name: str) -> float | None:
         return finite(a[name], name) if a.get(name, "").strip() else None
 
+    text = (a.get("q") or "").strip() or None
     f = ClipFilter(
-        text=a.get("q") or None,
+        text=text,
+        # a masked user's digits search titles and notes only: a hit must not confirm a number
+        in_transcript=current_user.unmasked or not re.search(r"\d{3}", text or ""),
         tag=a.get("tag") or None,
         kind=a.get("kind") or None,
         item=a.get("item") or None,
@@ -107,11 +116,10 @@ def clips() -> str:
     )
     with sessions()() as session:
         rows = clip_library.search_clips(session, f)
+        shown = clip_library.segments_of(session, [r.clip for r in rows[:50]])
         transcripts = {
-            r.clip.id: [
-                (s.role, _masked(s.text)) for s in clip_library.clip_segments(session, r.clip)
-            ]
-            for r in rows[:50]
+            clip_id: [_marked(str(s.role), _masked(s.text), text) for s in segments]
+            for clip_id, segments in shown.items()
         }
         playlists = playlist_library.visible_playlists(session, me(session))
     return render_template(
@@ -119,13 +127,22 @@ def clips() -> str:
         rows=rows,
         transcripts=transcripts,
         playlists=[p for p, owner, n in playlists if p.owner_id == current_user.id],
-        items=_items(),
+        **_item_choices(),
         args=a,
     )
 
 
 def _masked(text: str) -> str:
     return text if current_user.unmasked else mask_pii(text)
+
+
+def _marked(role: str, text: str, words: str | None) -> tuple[str, list[tuple[str, str]], bool]:
+    """A sentence cut around the searched words: (role, [(before, found)...], whether found)."""
+    if not words or words not in text:
+        return role, [(text, "")], False
+    pieces = text.split(words)
+    parts = [(before, words) for before in pieces[:-1]] + [(pieces[-1], "")]
+    return role, parts, True
 
 
 @bp.get("/clips/<int:clip_id>")
@@ -152,8 +169,8 @@ def clip_page(clip_id: int) -> str:
         call=call,
         segments=segments,
         playlists=playlists,
-        items=_items(),
-        creator=creator.username if creator else "?",
+        **_item_choices(),
+        creator=(creator.display_name or creator.username) if creator else "?",
         can_edit=clip_library.may_change(current_user.id, current_user.role, clip.created_by),
         mp3=clip_library.mp3_available(),
     )
@@ -167,11 +184,11 @@ def update(clip_id: int):
         clip = _clip(session, clip_id)
         try:
             clip_library.update_clip(session, me(session), clip, _spec(clip.call_pk), items)
-        except PermissionError as exc:
-            abort(403, str(exc))
+        except PermissionError:
+            abort(403, _("Only the clip's creator, a QA lead or an admin may change it."))
         except LibraryError as exc:
-            abort(400, str(exc))
-    flash("剪辑已更新")
+            abort(400, _("The clip could not be saved: %(reason)s", reason=str(exc)))
+    flash(_("Clip updated"))
     return redirect(url_for("training.clip_page", clip_id=clip_id))
 
 
@@ -181,9 +198,9 @@ def delete(clip_id: int):
     with sessions().begin() as session:
         try:
             clip_library.delete_clip(session, me(session), _clip(session, clip_id))
-        except PermissionError as exc:
-            abort(403, str(exc))
-    flash("剪辑已删除")
+        except PermissionError:
+            abort(403, _("Only the clip's creator, a QA lead or an admin may change it."))
+    flash(_("Clip deleted"))
     return redirect(url_for("training.clips"))
 
 
@@ -215,7 +232,7 @@ def audio(clip_id: int):
 def download(clip_id: int):
     fmt = request.args.get("format", "wav")
     if fmt not in ("wav", "mp3", "txt"):
-        abort(400, "format must be wav, mp3 or txt")
+        abort(400, _("The format must be WAV, MP3 or TXT."))
     return _send(clip_id, fmt, _options(), as_attachment=True)
 
 
@@ -226,7 +243,7 @@ def _send(clip_id: int, fmt: str, options: RenderOptions, as_attachment: bool):
             samples, rate, text = clip_library.render(session, clip, options)
             data = text.encode("utf-8") if fmt == "txt" else clip_library.encode(samples, rate, fmt)
         except LibraryError as exc:
-            abort(409, str(exc))
+            abort(409, _("The clip cannot be played now: %(reason)s", reason=str(exc)))
         title = clip.title
     mime = {"wav": "audio/wav", "mp3": "audio/mpeg", "txt": "text/plain; charset=utf-8"}[fmt]
     return send_file(
@@ -253,18 +270,27 @@ def playlists() -> str:
 @bp.post("/playlists")
 @requires(*TRAINERS)
 def create_playlist():
+    """A new playlist; made from a clip's page (`clip_id`), it starts with that clip."""
+    clip_id = form_id("clip_id")
     with sessions().begin() as session:
+        user = me(session)
         try:
             playlist = playlist_library.create_playlist(
                 session,
-                me(session),
+                user,
                 request.form.get("name", ""),
                 request.form.get("description", ""),
                 request.form.get("shared") == "1",
             )
         except LibraryError as exc:
-            abort(400, str(exc))
+            abort(400, _("The playlist could not be created: %(reason)s", reason=str(exc)))
+        if clip_id:
+            playlist_library.add_to_playlist(
+                session, user, playlist, _clip(session, clip_id), request.form.get("note", "")
+            )
         playlist_id = playlist.id
+    if clip_id:
+        flash(_("Playlist created with this clip"))
     return redirect(url_for("training.playlist_page", playlist_id=playlist_id))
 
 
@@ -287,7 +313,7 @@ def playlist_page(playlist_id: int) -> str:
         "training/playlist.html",
         playlist=playlist,
         rows=rows,
-        owner=owner.username if owner else "?",
+        owner=(owner.display_name or owner.username) if owner else "?",
         can_edit=clip_library.may_change(current_user.id, current_user.role, playlist.owner_id),
     )
 
@@ -297,8 +323,8 @@ def _change(playlist_id: int, action: Any, message: str):
         playlist = _playlist(session, playlist_id)
         try:
             action(session, me(session), playlist)
-        except PermissionError as exc:
-            abort(403, str(exc))
+        except PermissionError:
+            abort(403, _("Only the playlist's owner, a QA lead or an admin may change it."))
         except LookupError:
             abort(404)
     flash(message)
@@ -316,7 +342,7 @@ def add_item(playlist_id: int):
             session, me, playlist, _clip(session, clip_id or 0), request.form.get("note", "")
         )
 
-    return _change(playlist_id, act, "已加入播放列表")
+    return _change(playlist_id, act, _("Added to the playlist"))
 
 
 @bp.post("/playlists/<int:playlist_id>/items/<int:item_id>/move")
@@ -326,7 +352,7 @@ def move_item(playlist_id: int, item_id: int):
     return _change(
         playlist_id,
         lambda s, me, p: playlist_library.move_item(s, me, p, item_id, step),
-        "顺序已调整",
+        _("Order changed"),
     )
 
 
@@ -336,7 +362,7 @@ def remove_item(playlist_id: int, item_id: int):
     return _change(
         playlist_id,
         lambda s, me, p: playlist_library.remove_item(s, me, p, item_id),
-        "已移出播放列表",
+        _("Removed from the playlist"),
     )
 
 
@@ -347,7 +373,7 @@ def item_note(playlist_id: int, item_id: int):
     return _change(
         playlist_id,
         lambda s, me, p: playlist_library.set_item_note(s, me, p, item_id, note),
-        "备注已保存",
+        _("Note saved"),
     )
 
 
@@ -358,7 +384,7 @@ def share(playlist_id: int):
     return _change(
         playlist_id,
         lambda s, me, p: playlist_library.set_shared(s, me, p, shared),
-        "已共享给其他培训师" if shared else "已取消共享",
+        _("Shared with the other trainers") if shared else _("No longer shared"),
     )
 
 

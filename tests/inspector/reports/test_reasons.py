@@ -235,7 +235,7 @@ def test_satisfaction_per_reason_with_intervals(settings, sessions) -> None:  # 
     assert dispute["dissatisfied_rate"] == 1.0
     assert dispute["satisfied_rate_low"] == 0.0 and 0 < dispute["satisfied_rate_high"] < 1
     assert rows["plan.order"]["satisfied_rate"] == 1.0
-    assert rows["network.signal"]["small_sample"] == "是"
+    assert rows["network.signal"]["small_sample"] is True  # the sheets write it as 是
 
 
 def test_the_report_command_writes_the_reason_tables_and_corrections(

@@ -69,8 +69,8 @@ def test_import_and_export_xlsx_and_csv(tmp_path: Path) -> None:
         str(out),
     )
     book = load_workbook(out)
-    assert book.sheetnames == ["agent", "team"]
-    sheet = book["agent"]
+    assert book.sheetnames == ["按坐席", "按班组"]  # the sheets say what they group by
+    sheet = book["按坐席"]
     assert sheet.freeze_panes == "C2" and sheet["A1"].font.bold
     header = [c.value for c in sheet[1]]
     rows = {
