@@ -79,6 +79,9 @@ def test_one_status_per_call(facts: CallFacts, state: str) -> None:
 )
 def test_severity_groups(status, fatal, needs_review, route, group) -> None:
     assert severity(status, fatal, needs_review, route) == group
+    # after a person's review, only what is failed stays up
+    after = severity(status, fatal, needs_review, route, reviewed=True)
+    assert after == (group if status == "failed" else "rest")
 
 
 def _text(rs) -> list[tuple[str, bool]]:

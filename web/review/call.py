@@ -155,6 +155,7 @@ def _items(result: Any, state: Any) -> list[dict[str, Any]]:
     """The verdicts, current after every review round, fatal first, then failed, then the
     ones that need review, then the rest."""
     current = {i.item_id: i for i in state.items} if state else {}
+    reviewed = bool(result) and (result.review_status != "unreviewed" or result.locked)
     items = []
     for row in result.items if result else []:
         now = current.get(row.item_id)
@@ -174,7 +175,7 @@ def _items(result: Any, state: Any) -> list[dict[str, Any]]:
                 "basis": [b for b in row.basis.split(",") if b],
                 "route": row.route,
                 "review_reason": row.review_reason,
-                "group": ws.severity(status, row.fatal, row.needs_review, row.route),
+                "group": ws.severity(status, row.fatal, row.needs_review, row.route, reviewed),
                 "raw_evidence": row.evidence,
                 "evidence": evidence,
                 "rows": ws.evidence_rows(row.evidence, row.item_id, _masked),

@@ -107,11 +107,14 @@ GROUP_LABELS = {
 }
 
 
-def severity(status: str, fatal: bool, needs_review: bool, route: str) -> str:
-    """Which group a verdict is summarised in: fatal, failed, review or the rest."""
+def severity(
+    status: str, fatal: bool, needs_review: bool, route: str, reviewed: bool = False
+) -> str:
+    """Which group a verdict is summarised in: fatal, failed, review or the rest. Once a
+    person has reviewed the call, the machine's doubt no longer lifts an item up."""
     if status == "failed":
         return "fatal" if fatal else "failed"
-    if needs_review or route == "review" or status == "needs_review":
+    if not reviewed and (needs_review or route == "review" or status == "needs_review"):
         return "review"
     return "rest"
 

@@ -210,7 +210,8 @@
   }
 
   document.addEventListener("keydown", (e) => {
-    if (["INPUT", "TEXTAREA", "SELECT"].includes(e.target.tagName)) return;
+    // typing stays typing; a ticked toggle (focused after its click) still takes shortcuts
+    if (e.target.matches("textarea, select, input:not([type=radio]):not([type=checkbox])")) return;
     if (e.ctrlKey || e.metaKey || e.altKey) return;
     if (e.key === " ") {
       if (e.target.tagName === "BUTTON") return; // the button's own click
