@@ -164,10 +164,12 @@ def test_review_and_appeal_in_a_browser(server, browser) -> None:
 
     # the qa_lead decides at the top of the call page: accepted for good, the item restored
     lead = sign_in(browser, server, "lead")
-    lead.set_viewport_size({"width": 1920, "height": 1080})
+    lead.set_viewport_size({"width": 1366, "height": 768})
     lead.goto(f"{server}/appeals")
     shot(lead, "05-appeals-lead")
     lead.click(f"text={call_id}")
+    no_page_scroll(lead)
+    shot(lead, "06-call-lead-appeal-open")
     assert lead.inner_text("#status-identity_verification") == "不合格"
     decision = lead.locator("#appeal-decisions form[data-item=identity_verification]")
     decision.locator("input[name=reason]").fill("证据充分")
@@ -180,15 +182,16 @@ def test_review_and_appeal_in_a_browser(server, browser) -> None:
     assert lead.locator("#appeal-decisions").count() == 0
     lead.click("#tab-history")
     assert "已采纳" in lead.inner_text("#appeals")
-    shot(lead, "06-call-decided")
+    shot(lead, "07-call-decided")
 
     # the same page in English, at 1920x1080
+    lead.set_viewport_size({"width": 1920, "height": 1080})
     lead.click("button[name=lang][value=en]")
     lead.wait_for_selector("#call-status")
     assert lead.inner_text("#call-status") == "Appeal accepted · final"
     assert "Save and next call" not in lead.content()  # locked: no review form
     no_page_scroll(lead)
-    shot(lead, "07-call-lead-1920x1080-en")
+    shot(lead, "08-call-lead-1920x1080-en")
 
     agent.reload()
     assert agent.inner_text("#call-status") == "申诉已采纳 · 已终审"
