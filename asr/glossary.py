@@ -111,6 +111,8 @@ class Glossary:
             term = Term(text, tuple(lazy_pinyin(text, style=Style.NORMAL)))
             self._by_first.setdefault(fuzzy(term.syllables[0]), []).append(term)
         self.size = len(seen)
+        #: the terms as written (what `inspector glossary suggest` leaves out)
+        self.terms = frozenset(seen)
 
     @classmethod
     def from_file(cls, path: Path, extra: Iterable[str] = ()) -> Glossary:

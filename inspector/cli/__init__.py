@@ -3,7 +3,7 @@ command a thin call into its concern's library function."""
 
 from __future__ import annotations
 
-from inspector.cli import batch, models, reports, surveys, users, web  # noqa: F401  (registers)
+from inspector.cli import batch, glossary, models, reports, surveys, users, web  # noqa: F401
 from inspector.cli.base import main
 
 __all__ = ["main"]

@@ -193,16 +193,49 @@ def retry_cmd(ctx: click.Context, call_ids: tuple[str, ...], include_done: bool)
 
 
 @main.command("export")
-@click.option("--format", "fmt", type=click.Choice(["jsonl", "csv"]), default="jsonl")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["jsonl", "csv", "xlsx"]),
+    default=None,
+    help="jsonl or csv for calls (default jsonl); csv or xlsx for --corrections (default xlsx).",
+)
 @click.option(
     "--out",
     type=click.Path(dir_okay=False, path_type=Path),
     default=None,
-    help="Output file (default: standard output).",
+    help="Output file (default: standard output; with --corrections, the exports folder).",
+)
+@click.option(
+    "--corrections",
+    is_flag=True,
+    help="Export reviewers' transcript corrections instead of the calls.",
+)
+@click.option("--from", "start", default=None, help="With --corrections: first day (YYYY-MM-DD).")
+@click.option("--to", "end", default=None, help="With --corrections: day after the last.")
+@click.option(
+    "--unmasked", is_flag=True, help="With --corrections: numbers in the sentences unmasked."
 )
 @click.pass_context
-def export_cmd(ctx: click.Context, fmt: str, out: Path | None) -> None:
-    """Export one record per call: metadata, transcript, metrics and score."""
+def export_cmd(
+    ctx: click.Context,
+    fmt: str | None,
+    out: Path | None,
+    corrections: bool,
+    start: str | None,
+    end: str | None,
+    unmasked: bool,
+) -> None:
+    """Export one record per call: metadata, transcript, metrics and score (or, with
+    --corrections, one row per transcript correction)."""
+    if corrections:
+        _export_corrections(ctx, fmt or "xlsx", out, start, end, unmasked)
+        return
+    if fmt == "xlsx":
+        raise click.BadParameter(
+            "xlsx is for --corrections; calls: jsonl or csv", param_hint="--format"
+        )
+    fmt = fmt or "jsonl"
     from inspector.batch.export import write_export
 
     settings = settings_for(ctx)
@@ -216,3 +249,28 @@ def export_cmd(ctx: click.Context, fmt: str, out: Path | None) -> None:
             with out.open("w", encoding=encoding, newline="") as fh:
                 n = write_export(session, fh, fmt)
     click.echo(f"exported {n} calls" + (f" to {out}" if out else ""), err=True)
+
+
+def _export_corrections(
+    ctx: click.Context,
+    fmt: str,
+    out: Path | None,
+    start: str | None,
+    end: str | None,
+    unmasked: bool,
+) -> None:
+    if fmt == "jsonl":
+        raise click.BadParameter("corrections: csv or xlsx", param_hint="--format")
+    from inspector.cli.base import date_range
+    from inspector.reports.tables import write_table_csv, write_tables_xlsx
+    from inspector.review.correction_reports import EXPORT_COLUMNS, export_rows
+
+    settings = settings_for(ctx)
+    since, until = date_range(settings, start, end)
+    out = out or settings.exports_dir / f"transcript_corrections.{fmt}"
+    with sessions_for(settings)() as session:
+        rows = export_rows(session, since, until, unmasked, settings.tz)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    write = write_tables_xlsx if fmt == "xlsx" else write_table_csv
+    write(out, {"转写更正": (list(EXPORT_COLUMNS), rows)})
+    click.echo(f"exported {len(rows)} corrections to {out}", err=True)

@@ -433,4 +433,6 @@ class PlaylistItem(Base):
 
 
 # registered with Base.metadata here, so that every user of the models (Alembic, create_all) has it
+from inspector.store.correction_models import TranscriptCorrection  # noqa: E402, F401
 from inspector.store.reason_models import CallKeyword, CallReason  # noqa: E402, F401
+

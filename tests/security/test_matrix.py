@@ -45,6 +45,8 @@ MATRIX: dict[tuple[str, str], tuple[int, ...]] = {
     ("GET", "/calls/<int:pk>/peaks.json"):           (302, 200, 200, 200, 200, 200, 200),
     ("POST", "/calls/<int:pk>/review"):              (302, 403, 409, 409, 403, 403, 403),
     ("POST", "/calls/<int:pk>/reasons"):             (302, 403, 400, 400, 403, 403, 403),
+    # transcript correction: QA reviewers only (an empty form names no sentence: 400)
+    ("POST", "/calls/<int:pk>/transcript/correct"):  (302, 403, 400, 400, 403, 403, 403),
     ("POST", "/calls/<int:pk>/appeals"):             (302, 403, 403, 403, 403, 403, 409),
     ("GET", "/appeals"):                             (302, 200, 200, 200, 403, 403, 200),
     ("POST", "/appeals/<int:appeal_id>/decide"):     (302, 403, 400, 403, 403, 403, 403),

@@ -6,4 +6,4 @@ from flask import Blueprint
 bp = Blueprint("review", __name__, template_folder="../templates")
 
 # the views register on bp, one module per concern
-from web.review import appeals, call, queue, reasons  # noqa: E402,F401
+from web.review import appeals, call, corrections, queue, reasons  # noqa: E402,F401
