@@ -80,6 +80,8 @@ def score(page) -> float:
 
 def no_page_scroll(page) -> None:
     """The workspace fits the window: only its panes scroll, never the document."""
+    page.wait_for_selector("#transcript .seg")
+    page.wait_for_load_state("load")  # the stylesheets applied
     height, inner = page.evaluate("[document.scrollingElement.scrollHeight, innerHeight]")
     assert height <= inner + 2, (height, inner)
     for pane in ("#transcript", "#verdicts"):

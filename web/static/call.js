@@ -53,18 +53,11 @@
     const box = tracks.getBoundingClientRect();
     seek(((e.clientX - box.left) / box.width) * duration);
   });
-  tracks.addEventListener("keydown", (e) => {
-    if (e.key === "ArrowRight") seek(audio.currentTime + 5);
-    else if (e.key === "ArrowLeft") seek(audio.currentTime - 5);
-    else return;
-    e.preventDefault();
-  });
 
   // ---- the transcript: the sentence playing is highlighted and kept in view in its pane ----
   function show(t) {
     if (duration) {
       cursor.style.left = `${Math.min((t / duration) * 100, 100)}%`;
-      tracks.setAttribute("aria-valuenow", Math.round(t));
     }
     clock.textContent = `${fmt(t)} / ${fmt(duration)}`;
     const i = segs.findIndex((s) => t >= parseFloat(s.dataset.start) && t < parseFloat(s.dataset.end));
@@ -224,6 +217,10 @@
       choose("confirm");
     } else if (e.key === "o") {
       choose("overturn");
+    } else if (e.key === "ArrowRight" || e.key === "ArrowLeft") {
+      if (e.target.closest("[role=tablist]")) return; // the tabs' own arrows
+      e.preventDefault();
+      seek(audio.currentTime + (e.key === "ArrowRight" ? 5 : -5));
     } else if (e.key === "j" && data.next) {
       window.location.href = data.next;
     }
