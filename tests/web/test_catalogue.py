@@ -18,13 +18,6 @@ from tests.factories import REPO
 WEB = REPO / "web"
 PO = WEB / "translations" / "zh_Hans_CN" / "LC_MESSAGES" / "messages.po"
 CJK = re.compile(r"[\u3400-\u9fff\uff01-\uff5e\u3000-\u303f]")
-#: templates and views still carrying Chinese of their own (being moved into the catalogue)
-PENDING: set[str] = {
-    "templates/review/call.html",
-    "review/call.py",
-    "review/reasons.py",
-    "static/call.js",
-}
 
 
 #: a language is named in its own language in the switcher
@@ -106,13 +99,8 @@ def test_no_chinese_outside_the_catalogue(path: Path) -> None:
         found = [line.strip() for line in text.splitlines() if CJK.search(line.split("//")[0])]
     if name in NATIVE_NAMES:
         found = [s for s in found if s.strip("'\"") not in ("中文",)]
-    if name in PENDING:
-        pytest.skip(f"{name}: still carries its own Chinese")
     assert not found, f"{name}: put these words in the catalogue: {found[:5]}"
 
-
-def test_pending_list_names_real_files() -> None:
-    assert all((WEB / name).exists() for name in PENDING)
 
 
 def test_chinese_by_default_english_when_chosen(app) -> None:

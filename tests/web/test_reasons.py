@@ -60,7 +60,7 @@ def test_the_dashboard_has_the_reason_panels_and_their_exports(as_role, app) -> 
     manager = as_role("manager")
     page = manager.get("/manage/dashboard").get_data(as_text=True)
     for title in (
-        "来电原因分布",
+        "来电原因",
         "新兴问题预警",
         "来电原因与满意度",
         "来电原因与质检",

@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
+import re
+
 from sqlalchemy import select
 
 from inspector.store.models import Appeal, AuditEntry, Call, ScoreResult
 from tests.web.conftest import call_pk
+
+
+def status_line(page: str) -> str:
+    """The call page header's one status."""
+    return re.search(r'id="call-status"[^>]*>([^<]*)<', page).group(1).strip()
 
 
 def _score(sessions, pk: int) -> float:
@@ -19,7 +26,7 @@ def test_review_rounds_appeal_and_final_judgement(app, sessions, as_role) -> Non
     qa, agent, lead = as_role("qa"), as_role("agent"), as_role("lead")
     pk = call_pk(qa, "c17_empathy_after_anger")
     page = qa.get(f"/calls/{pk}").get_data(as_text=True)
-    assert 'id="review-form"' in page and "提交复核" in page
+    assert 'id="review-form"' in page and "保存并下一通" in page and "待复核" in page
     start = _score(sessions, pk)
 
     # round 1: confirm a passed item, overturn closing (passed -> failed, -3), a manual -2
@@ -43,6 +50,7 @@ def test_review_rounds_appeal_and_final_judgement(app, sessions, as_role) -> Non
     qa.post(f"/calls/{pk}/review", data={"verdict:closing": "overturn"})
     assert _score(sessions, pk) == after_first + 3
     page = qa.get(f"/calls/{pk}").get_data(as_text=True)
+    assert status_line(page) == "已复核"
     assert "第 1 轮" in page and "第 2 轮" in page and "(+3)" in page
 
     # the agent (A1001 owns c17) appeals the failed manual-free item: the closing is passed
@@ -69,6 +77,12 @@ def test_review_rounds_appeal_and_final_judgement(app, sessions, as_role) -> Non
     with sessions() as session:
         appeal_id = session.scalars(select(Appeal.id)).one()
     assert "我说了再见" in lead.get("/appeals").get_data(as_text=True)
+    # the lead decides near the top of the call page; the call is under appeal
+    lead_view = lead.get(f"/calls/{pk}").get_data(as_text=True)
+    assert status_line(lead_view) == "申诉中"
+    assert lead_view.index('id="appeal-decisions"') < lead_view.index('id="player"')
+    assert f'action="/appeals/{appeal_id}/decide"' in lead_view
+    assert 'id="appeal-decisions"' not in qa.get(f"/calls/{pk}").get_data(as_text=True)
     assert (
         qa.post(
             f"/appeals/{appeal_id}/decide", data={"decision": "accept", "reason": "x"}
@@ -84,7 +98,8 @@ def test_review_rounds_appeal_and_final_judgement(app, sessions, as_role) -> Non
     assert r.status_code == 302
     assert _score(sessions, pk) == before_appeal + 3
     agent_view = agent.get(f"/calls/{pk}").get_data(as_text=True)
-    assert "accepted" in agent_view and "(终审)" in agent_view and "提交申诉" not in agent_view
+    assert "已采纳" in agent_view and "(终审)" in agent_view and "提交申诉" not in agent_view
+    assert status_line(agent_view) == "申诉已采纳 · 已终审"  # one status, in words
     assert qa.post(f"/calls/{pk}/review", data={"verdict:greeting": "confirm"}).status_code == 409
     assert (
         lead.post(

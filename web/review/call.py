@@ -1,35 +1,23 @@
-"""The call page: player, transcript, verdicts and evidence, a review round, audio and peaks."""
+"""The call page as one workspace: player and timeline, transcript, verdicts with evidence, a
+review round (and on to the next call), the lead's appeal decisions; audio and peaks."""
 
 from __future__ import annotations
 
 import re
+from collections import Counter
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import numpy as np
-from flask import (
-    abort,
-    flash,
-    render_template,
-    request,
-    send_file,
-)
+from flask import abort, flash, redirect, render_template, request, send_file, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from inspector.review.queue import (
-    next_unreviewed,
-    public_reason,
-    recording_name,
-)
-from inspector.review.rounds import (
-    current_result,
-    published_at,
-    reviewed_state,
-    submit_review,
-)
+from inspector.review.queue import next_unreviewed, public_reason, recording_name
+from inspector.review.rounds import current_result, published_at, reviewed_state, submit_review
 from inspector.store.models import (
     Appeal,
     Call,
@@ -51,116 +39,108 @@ from web.access import (
     sessions,
     settings,
 )
+from web.labels import agent_label, label
 from web.review import bp, reasons
+from web.review import workspace as ws
 from web.review.common import _back, _load_call, _masked, _masked_evidence, scorecard
 from web.security import finite
-
-#: what a verdict rests on, as reviewers read it
-BASIS_LABELS = {
-    "exact": "原文",
-    "regex": "规则",
-    "metric": "测量",
-    "metadata": "随路数据",
-    "intent": "意图模型",
-    "sentiment": "情感模型",
-    "pinyin": "谐音",
-    "similar": "语义相似",
-}
-ROUTE_LABELS = {"final": "自动定案", "sampled": "抽检", "review": "人工复核"}
-
-
-LEVEL_LABEL = {"satisfied": "满意", "basic": "基本满意", "dissatisfied": "不满意"}
 
 
 @bp.get("/calls/<int:pk>")
 @requires(*EVERYONE)
-def call_page(pk: int) -> str:
+def call_page(pk: int) -> tuple[str, int]:
+    return _render(pk)
+
+
+def _render(pk: int, error: str = "") -> tuple[str, int]:
+    """The workspace; `error` shows inside the review form (a refused round)."""
     with sessions()() as session:
         call = _load_call(session, pk)
         result = max(call.score_results, key=lambda r: r.id, default=None)
         card = scorecard()
         state = reviewed_state(session, result, card) if result else None
         trail = (
-            session.execute(
-                select(Review, User.username)
-                .join(User, User.id == Review.reviewer_id)
-                .where(Review.call_pk == pk)
-                .order_by(Review.round, Review.id)
+            session.scalars(
+                select(Review).where(Review.call_pk == pk).order_by(Review.round, Review.id)
             ).all()
             if result
             else []
         )
-        appeals = session.execute(
-            select(Appeal, User.username)
-            .join(User, User.id == Appeal.agent_user_id)
-            .where(Appeal.call_pk == pk)
-            .order_by(Appeal.id)
+        appeals = session.scalars(
+            select(Appeal).where(Appeal.call_pk == pk).order_by(Appeal.id)
         ).all()
         survey = session.scalars(
             select(SurveyResponse)
             .where(SurveyResponse.call_pk == pk)
             .order_by(SurveyResponse.sent_at.desc())
         ).first()
-        window_open = False
+        names = _names(session, {r.reviewer_id for r in trail} | {a.agent_user_id for a in appeals})
+        deadline = None
         if result is not None:
-            deadline = published_at(session, result) + timedelta(days=settings().appeal_window_days)
-            window_open = not result.locked and utcnow() <= deadline
+            published = published_at(session, result)
+            deadline = published + timedelta(days=settings().appeal_window_days)
         next_pk = _next_call(session, pk)
         reason_view = reasons.reasons_context(session, call.id)
-    segments = [
-        {
-            "i": i,
-            "start": s.start_s,
-            "end": s.end_s,
-            "role": s.role,
-            "text": _masked(s.text),
-            "sentiment": s.sentiment,
-        }
-        for i, s in enumerate(call.segments)
-    ]
-    current = {i.item_id: i for i in state.items} if state else {}
-    items = [
-        {
-            "id": row.item_id,
-            "title": row.title,
-            "machine": row.status,
-            "status": current[row.item_id].status if row.item_id in current else row.status,
-            "deduction": current[row.item_id].deduction if row.item_id in current else 0,
-            "fatal": row.fatal,
-            "needs_review": row.needs_review,
-            "confidence": row.confidence,
-            "basis": [BASIS_LABELS.get(b, b) for b in row.basis.split(",") if b],
-            "route": row.route,
-            "review_reason": row.review_reason,
-            "evidence": [_masked_evidence(e) for e in row.evidence],
-        }
-        for row in (result.items if result else [])
-    ]
+    items = _items(result, state)
+    titles = {i["id"]: i["title"] for i in items} | {i.id: i.title for i in card.items}
+    open_items = {a.item_id for a in appeals if a.status == "open"}
+    window_open = deadline is not None and not result.locked and utcnow() <= deadline
+    for item in items:
+        item["open_appeal"] = item["id"] in open_items
+    hits = ws.segment_hits(
+        call.segments, [(i["id"], i["raw_evidence"]) for i in items if i["group"] != "rest"]
+    )
+    segments = [_segment(i, s, hits.get(i, [])) for i, s in enumerate(call.segments)]
     metrics = call.metrics.data if call.metrics else {}
+    duration = call.duration_s or (call.metrics.duration_s if call.metrics else 0.0) or 0.0
+    if not duration and segments:
+        duration = max(s["end"] for s in segments)
+    key = ws.call_state(
+        ws.CallFacts(
+            job=call.job.status if call.job else "done",
+            has_result=result is not None,
+            needs_review=bool(result and result.needs_review),
+            review_status=result.review_status if result else "unreviewed",
+            locked=bool(result and result.locked),
+            appeals=tuple(a.status for a in appeals),
+        )
+    )
+    flag_titles = {f.id: f.title for f in card.flags}
     return render_template(
         "review/call.html",
         call=call,
         reason=_reason(call),
         result=result,
-        route_labels=ROUTE_LABELS,
-        state=state,
+        state_key=key,
+        state_label=ws.STATES[key],
+        state_colour=ws.state_colour(key),
         items=items,
+        counts=Counter(i["group"] for i in items),
         segments=segments,
+        has_low=any(s["low"] or any(r.low for r in s["runs"]) for s in segments),
+        group_labels=ws.GROUP_LABELS,
+        duration=duration,
+        channel_roles=_channel_roles(call.segments),
+        markers=ws.markers(items, metrics, duration),
         metrics=call.metrics,
         silences=metrics.get("silences", []),
-        sentiment=metrics.get("sentiment", {}),
         flags=[
             {
                 "flag": f.flag,
+                "title": flag_titles.get(f.flag) or label(f.flag, "flag"),
                 "evidence": [_masked_evidence(e) for e in f.evidence],
             }
             for f in call.flags
         ],
         survey=survey,
         survey_comment=_masked(survey.comment) if survey and survey.comment else "",
-        level_label=LEVEL_LABEL,
-        trail=trail,
-        appeals=appeals,
+        trail=[(r, names.get(r.reviewer_id, "?"), titles.get(r.item_id or "", "")) for r in trail],
+        appeals=[
+            (a, names.get(a.agent_user_id, "?"), titles.get(a.item_id, a.item_id)) for a in appeals
+        ],
+        deadline=deadline,
+        window_open=window_open,
+        error=error,
         can_review=current_user.role in REVIEWERS and result is not None and not result.locked,
         can_appeal=current_user.role == UserRole.AGENT and window_open,
         can_decide=current_user.role == UserRole.QA_LEAD,
@@ -168,7 +148,71 @@ def call_page(pk: int) -> str:
         scorecard_items=[(i.id, i.title) for i in card.items],
         next_pk=next_pk,
         **reason_view,
-    )
+    ), (409 if error else 200)
+
+
+def _items(result: Any, state: Any) -> list[dict[str, Any]]:
+    """The verdicts, current after every review round, fatal first, then failed, then the
+    ones that need review, then the rest."""
+    current = {i.item_id: i for i in state.items} if state else {}
+    reviewed = bool(result) and (result.review_status != "unreviewed" or result.locked)
+    items = []
+    for row in result.items if result else []:
+        now = current.get(row.item_id)
+        status = now.status if now else row.status
+        evidence = [_masked_evidence(e) for e in row.evidence]
+        items.append(
+            {
+                "id": row.item_id,
+                "title": row.title or row.item_id,
+                "machine": row.status,
+                "status": status,
+                "changed": status != row.status,
+                "deduction": now.deduction if now else row.deduction,
+                "fatal": row.fatal,
+                "needs_review": row.needs_review,
+                "confidence": row.confidence,
+                "basis": [b for b in row.basis.split(",") if b],
+                "route": row.route,
+                "review_reason": row.review_reason,
+                "group": ws.severity(status, row.fatal, row.needs_review, row.route, reviewed),
+                "raw_evidence": row.evidence,
+                "evidence": evidence,
+                "rows": ws.evidence_rows(row.evidence, row.item_id, _masked),
+            }
+        )
+    return ws.ordered(items)
+
+
+def _segment(i: int, s: Any, hits: list[tuple[int, int, str]]) -> dict[str, Any]:
+    shown = _masked(s.text)
+    return {
+        "i": i,
+        "start": s.start_s,
+        "end": s.end_s,
+        "role": s.role,
+        "text": shown,
+        "runs": ws.runs(s.text, shown, hits, ws.low_words(s.text, s.words)),
+        "low": ws.sentence_is_low(s.confidence, s.words),
+        "confidence": s.confidence,
+    }
+
+
+def _channel_roles(segments: Any) -> list[str]:
+    """Each channel's speaker (the role most of its sentences have), channel 0 first."""
+    by_channel: dict[int, Counter] = {}
+    for s in segments:
+        if s.channel is not None:
+            by_channel.setdefault(s.channel, Counter())[s.role] += 1
+    return [by_channel[c].most_common(1)[0][0] for c in sorted(by_channel)]
+
+
+def _names(session: Session, ids: set[int]) -> dict[int, str]:
+    """Users as people know them: the name, the agent code beside it."""
+    return {
+        u.id: agent_label(u.display_name, u.agent_id) or u.username
+        for u in session.scalars(select(User).where(User.id.in_(ids)))
+    }
 
 
 def _reason(call: Call) -> str:
@@ -227,6 +271,18 @@ def peaks(pk: int) -> dict[str, Any]:
     }
 
 
+def _review_error(exc: ReviewError) -> str:
+    """A refused round in the reviewer's language (the rules speak English)."""
+    text = str(exc)
+    if text.startswith("nothing to record"):
+        return _("Nothing ticked: confirm or overturn at least one item, or add a deduction.")
+    if "final judgement" in text:
+        return _("This call has a final judgement and can no longer be reviewed.")
+    if text.startswith("manual deduction") or "needs a title" in text:
+        return _("A manual deduction needs a title and points between 0 and 100.")
+    return _("The review could not be saved: %(reason)s", reason=text)
+
+
 @bp.post("/calls/<int:pk>/review")
 @requires(*REVIEWERS)
 def review(pk: int):
@@ -248,16 +304,33 @@ def review(pk: int):
         if title.strip() or points.strip():
             deduction = finite(points, f"manual deduction {points!r}")
             manual.append(ManualItem(title.strip(), deduction, note.strip()))
+    error = ""
     with sessions().begin() as session:
         call = require_visible(session.get(Call, pk), current_user)
         result = current_result(session, call.id)
         if result is None:
-            abort(409, "this call has no QA result to review")
+            abort(409, _("This call has no QA result to review."))
         try:
             score = submit_review(
                 session, me(session), result, scorecard(), verdicts, comments, manual
             )
         except ReviewError as exc:
-            abort(409, str(exc))
-    flash(f"复核已保存，最终得分 {score:.0f}")
+            error = _review_error(exc)
+        else:
+            following = _next_call(session, pk) if form.get("then") == "next" else None
+    if error:
+        return _render(pk, error)
+    flash(_("Review saved. Final score: %(score)s", score=round(score)), "success")
+    if form.get("then") == "next":
+        if following is not None:
+            return redirect(url_for("review.call_page", pk=following))
+        flash(_("No unreviewed calls left in the queue."), "info")
+        return redirect(url_for("review.index"))
     return _back(pk)
+
+
+@bp.app_template_filter("clock")
+def clock(seconds: float | None) -> str:
+    """A time in the call as m:ss."""
+    whole = int(seconds or 0)
+    return f"{whole // 60}:{whole % 60:02d}"

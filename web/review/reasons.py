@@ -6,6 +6,7 @@ from dataclasses import replace
 from typing import Any
 
 from flask import abort, flash, redirect, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.orm import Session
 
@@ -59,6 +60,7 @@ def correct(pk: int):
                 form.get("comment", "").strip()[:500],
             )
         except ReasonCorrectionError as exc:
-            abort(400, str(exc))
-    flash("来电原因已更正：" + "、".join(taxonomy().label(c) for c in chosen))
+            abort(400, _("The call reasons could not be corrected: %(reason)s", reason=str(exc)))
+    labels = ", ".join(taxonomy().label(c) for c in chosen)
+    flash(_("Call reasons corrected: %(reasons)s", reasons=labels), "success")
     return redirect(url_for("review.call_page", pk=pk, _anchor="reasons"))
