@@ -9,6 +9,7 @@ from urllib.parse import urlsplit
 
 from flask import Flask, jsonify, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
+from jinja2 import pass_context
 from werkzeug.exceptions import HTTPException
 
 from inspector.settings import Settings
@@ -78,7 +79,11 @@ def error_page(exc: HTTPException) -> Any:
 
 def init_layout(app: Flask, settings: Settings) -> None:
     app.register_error_handler(HTTPException, error_page)
-    app.add_template_filter(label, "label")
+
+    @app.template_filter("label")
+    @pass_context  # never folded at compile time: the word depends on the request's language
+    def _label(context: Any, value: Any, kind: str) -> str:
+        return label(value, kind)
 
     @app.template_filter("agent")
     def _agent(row: Any) -> str:

@@ -150,3 +150,16 @@ def test_favicon(app) -> None:
     response = app.test_client().get("/favicon.ico")
     assert response.status_code == 200 and response.mimetype == "image/svg+xml"
     response.close()
+
+
+def test_a_label_of_a_constant_follows_the_language(app) -> None:
+    """Jinja folds filters on constants at compile time; the label filter must not be folded."""
+    from flask import session
+    from flask_babel import refresh
+
+    template = app.jinja_env.from_string("{{ 'agent'|label('speaker') }}")  # compiled once
+    with app.test_request_context("/"):
+        assert template.render() == "坐席"
+        session["lang"] = "en"
+        refresh()
+        assert template.render() == "Agent"
