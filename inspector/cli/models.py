@@ -133,17 +133,36 @@ def models_train_intents_cmd(out: Path | None) -> None:
     default=None,
     help="Where to write the heads (default: the packaged scoring/models/reason_heads.npz).",
 )
+@click.option(
+    "--calls-out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Where to write the call model (default: the packaged scoring/models/reason_calls.npz).",
+)
 @click.pass_context
-def models_train_reasons_cmd(ctx: click.Context, taxonomy: Path | None, out: Path | None) -> None:
-    """Train the call-reason heads on the reason bank (scoring/reason_data/)."""
+def models_train_reasons_cmd(
+    ctx: click.Context, taxonomy: Path | None, out: Path | None, calls_out: Path | None
+) -> None:
+    """Train the call-reason heads on the reason bank (scoring/reason_data/), then the call model
+    that decides per call on the labelled training calls (fixtures/reasons/train.jsonl)."""
+    from scoring.reasons.call_model import CALLS_FILE
     from scoring.reasons.taxonomy import load_taxonomy
     from scoring.reasons.train import HEADS_FILE, train
+    from scoring.reasons.train_calls import train_calls
 
     settings = load_settings(ctx.obj["config"], os.environ)
     out = out or HEADS_FILE
-    heads = train(load_taxonomy(taxonomy or settings.reasons_taxonomy or None), out=out)
+    calls_out = calls_out or CALLS_FILE
+    tax = load_taxonomy(taxonomy or settings.reasons_taxonomy or None)
+    heads = train(tax, out=out)
     click.echo(f"wrote {out} ({heads.info['bank_utterances']} sentences, {len(heads.acts)} heads)")
     _print_heads(heads, "head")
+    calls = train_calls(heads, tax, out=calls_out)
+    info = calls.info
+    click.echo(
+        f"wrote {calls_out} ({info['train_calls']} calls, {info['complaint_calls']} complaints;"
+        f" cross-validated macro-F1 {info['cv_macro_f1']:.3f})"
+    )
 
 
 def _print_heads(heads, what: str) -> None:
