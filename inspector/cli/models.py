@@ -143,21 +143,25 @@ def models_train_intents_cmd(out: Path | None) -> None:
 def models_train_reasons_cmd(
     ctx: click.Context, taxonomy: Path | None, out: Path | None, calls_out: Path | None
 ) -> None:
-    """Train the call-reason heads on the reason bank (scoring/reason_data/), then the call model
-    that decides per call on the labelled training calls (fixtures/reasons/train.jsonl)."""
+    """Train the call-reason heads on the reason bank (scoring/reason_data/) and the sentences the
+    labelled training calls lend them, then the call model that decides per call
+    (fixtures/reasons/train.jsonl; see scoring/reasons/train_calls.py)."""
     from scoring.reasons.call_model import CALLS_FILE
     from scoring.reasons.taxonomy import load_taxonomy
-    from scoring.reasons.train import HEADS_FILE, train
-    from scoring.reasons.train_calls import train_calls
+    from scoring.reasons.train import HEADS_FILE
+    from scoring.reasons.train_calls import train_reasons
 
     settings = load_settings(ctx.obj["config"], os.environ)
     out = out or HEADS_FILE
     calls_out = calls_out or CALLS_FILE
     tax = load_taxonomy(taxonomy or settings.reasons_taxonomy or None)
-    heads = train(tax, out=out)
-    click.echo(f"wrote {out} ({heads.info['bank_utterances']} sentences, {len(heads.acts)} heads)")
+    heads, calls = train_reasons(tax, heads_out=out, calls_out=calls_out)
+    info = heads.info
+    click.echo(
+        f"wrote {out} ({info['bank_utterances']} bank sentences and {info['mined_sentences']}"
+        f" from {info['train_calls']} training calls, {len(heads.acts)} heads)"
+    )
     _print_heads(heads, "head")
-    calls = train_calls(heads, tax, out=calls_out)
     info = calls.info
     click.echo(
         f"wrote {calls_out} ({info['train_calls']} calls, {info['complaint_calls']} complaints;"

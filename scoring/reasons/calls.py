@@ -47,16 +47,26 @@ def load_calls(path: Path) -> list[LabelledCall]:
     return out
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
+class CallSentences:
+    """One call's sentence vectors split by speaker: what every set of heads reads."""
+
+    #: (segment index, sentence) of each customer sentence, in call order
+    units: tuple[tuple[int, str], ...]
+    customer: np.ndarray
+    agent: np.ndarray
+    #: the customer turn ordinal of each customer sentence (0 = the customer's first turn)
+    turn: np.ndarray
+
+
+@dataclass(frozen=True, eq=False)
 class SentenceScores:
     """Every head's probability on the customer's and the agent's sentences of one call."""
 
-    #: (segment index, sentence) of each customer sentence, in call order
     units: tuple[tuple[int, str], ...]
     #: (customer sentences, heads) and (agent sentences, heads)
     customer: np.ndarray
     agent: np.ndarray
-    #: the customer turn ordinal of each customer sentence (0 = the customer's first turn)
     turn: np.ndarray
     heads: tuple[str, ...]
 
@@ -72,8 +82,8 @@ class SentenceScores:
         return CallProbabilities(customer, agent, self.turn, chars)
 
 
-def sentence_scores(transcript: Transcript, heads: IntentHeads) -> SentenceScores:
-    """The heads over the sentence vectors of the call (encoded once, by the sentiment stage)."""
+def call_sentences(transcript: Transcript) -> CallSentences:
+    """The call's sentence vectors (encoded once, by the sentiment stage) by speaker."""
     vectors, units = unit_vectors(transcript)
     segments = transcript.segments
     customer = [i for i, (s, _) in enumerate(units) if segments[s].role == Role.CUSTOMER]
@@ -86,11 +96,32 @@ def sentence_scores(transcript: Transcript, heads: IntentHeads) -> SentenceScore
     for s, seg in enumerate(segments):
         if seg.role in (Role.CUSTOMER, Role.UNKNOWN):
             turn_of[s] = len(turn_of)
-    width = len(heads.acts)
-    return SentenceScores(
+    dim = vectors.shape[1] if len(units) else 0
+    return CallSentences(
         units=tuple(units[i] for i in customer),
-        customer=heads.probabilities(vectors[customer]) if customer else np.zeros((0, width)),
-        agent=heads.probabilities(vectors[agent]) if agent else np.zeros((0, width)),
+        customer=vectors[customer] if customer else np.zeros((0, dim), np.float32),
+        agent=vectors[agent] if agent else np.zeros((0, dim), np.float32),
         turn=np.array([turn_of[units[i][0]] for i in customer], dtype=np.int64),
-        heads=heads.acts,
     )
+
+
+def score_sentences(sentences: CallSentences, heads: IntentHeads) -> SentenceScores:
+    """The heads over one call's sentences."""
+
+    def probabilities(vectors: np.ndarray) -> np.ndarray:
+        if not len(vectors):
+            return np.zeros((0, len(heads.acts)), np.float32)
+        return heads.probabilities(vectors)
+
+    return SentenceScores(
+        sentences.units,
+        probabilities(sentences.customer),
+        probabilities(sentences.agent),
+        sentences.turn,
+        heads.acts,
+    )
+
+
+def sentence_scores(transcript: Transcript, heads: IntentHeads) -> SentenceScores:
+    """The heads over the sentences of one call."""
+    return score_sentences(call_sentences(transcript), heads)

