@@ -60,6 +60,8 @@ class CallModel:
     keep: Standardised
     #: a reason is kept when its keep probability reaches this
     threshold: float
+    #: a call that keeps none keeps its likeliest reason when it reaches this, else the fallback
+    weak: float
     classes: tuple[str, ...]
     complaint: Standardised
     info: dict
@@ -80,6 +82,7 @@ class CallModel:
             path,
             codes=np.array(self.codes),
             threshold=np.array(self.threshold),
+            weak=np.array(self.weak),
             classes=np.array(self.classes),
             info=np.array(json.dumps(self.info, ensure_ascii=False, sort_keys=True)),
             **self.keep.arrays("keep_"),
@@ -96,6 +99,7 @@ class CallModel:
                     codes=tuple(str(c) for c in z["codes"]),
                     keep=Standardised.from_arrays(z, "keep_"),
                     threshold=float(z["threshold"]),
+                    weak=float(z["weak"]),
                     classes=tuple(str(c) for c in z["classes"]),
                     complaint=Standardised.from_arrays(z, "class_"),
                     info=json.loads(str(z["info"])),

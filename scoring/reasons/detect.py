@@ -98,7 +98,7 @@ class ReasonModel:
             probability = self.calls.keep_probabilities(
                 reason_features(scores.for_reasons(self.taxonomy), self.taxonomy)
             )
-            cut, weak = self.calls.threshold, None
+            cut, weak = self.calls.threshold, self.calls.weak
         else:
             probability, cut, weak = (
                 customer[best, np.arange(len(codes))],
@@ -116,7 +116,7 @@ class ReasonModel:
         if not kept:
             top = max(hits, key=lambda h: h.probability)
             fallback = self.taxonomy.fallback_reason
-            if weak is not None and top.probability >= weak:
+            if top.probability >= weak:
                 kept = [top]
             else:
                 # its probability: how sure the model is that no specific reason shows

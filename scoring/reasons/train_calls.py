@@ -48,7 +48,8 @@ TRAIN_CALLS = Path(__file__).resolve().parents[2] / "fixtures" / "reasons" / "tr
 #: chosen by cross-validation on the training calls and by the development set (docs/benchmarks.md)
 C = 1.0
 THRESHOLD = 0.4
-CLASS_C = 0.3
+WEAK = 0.3
+CLASS_C = 1.0
 FOLDS = 5
 
 
@@ -82,11 +83,16 @@ def macro_f1(truth: np.ndarray, kept: np.ndarray) -> float:
     return float(f1.mean())
 
 
-def decide(p: np.ndarray, threshold: float, taxonomy: Taxonomy) -> np.ndarray:
+def decide(p: np.ndarray, threshold: float, weak: float, taxonomy: Taxonomy) -> np.ndarray:
     """(calls, reasons) keep probabilities -> kept booleans, as the detector decides: a call with
-    none keeps the fallback reason; a superseded reason goes beside its superseder."""
+    none keeps its likeliest reason if it reaches `weak`, else the fallback reason; a superseded
+    reason goes beside its superseder."""
     kept = p >= threshold
-    kept[~kept.any(axis=1), taxonomy.codes.index(taxonomy.fallback_reason)] = True
+    none = np.flatnonzero(~kept.any(axis=1))
+    best = p[none].argmax(axis=1)
+    weakly = p[none, best] >= weak
+    kept[none[weakly], best[weakly]] = True
+    kept[none[~weakly], taxonomy.codes.index(taxonomy.fallback_reason)] = True
     superseded = (kept[:, :, None] & supersede_matrix(taxonomy)[None]).any(axis=1)
     return np.where((kept & ~superseded).any(axis=1, keepdims=True), kept & ~superseded, kept)
 
@@ -186,15 +192,17 @@ def fit_call_model(
         "train_calls": len(calls),
         "c": C,
         "threshold": THRESHOLD,
+        "weak": WEAK,
         "class_c": CLASS_C,
         "folds": FOLDS,
-        "cv_macro_f1": round(macro_f1(truth, decide(oof, THRESHOLD, taxonomy)), 3),
+        "cv_macro_f1": round(macro_f1(truth, decide(oof, THRESHOLD, WEAK, taxonomy)), 3),
         "complaint_calls": len(yc),
     }
     return CallModel(
         codes=codes,
         keep=fit_standardised(x, y, feature_names(taxonomy), C),
         threshold=THRESHOLD,
+        weak=WEAK,
         classes=tuple(taxonomy.complaint_classes),
         complaint=fit_standardised(xc, yc, class_feature_names(taxonomy), CLASS_C),
         info=info,
