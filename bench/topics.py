@@ -2,65 +2,35 @@
 
 Sets: fixtures/reasons/dev.jsonl (130 calls, for development) and --set
 fixtures/reasons/holdout.jsonl (80 calls by another writer, scored only for reports), written and
-labelled blind to the training bank (scoring/reason_data/) from the reason definitions alone; a
-test keeps each disjoint from the bank. Each
-call runs through what the worker runs: the sentiment stage encodes every sentence once, the
-reason heads read the customer's vectors.
+labelled blind to the training bank (scoring/reason_data/) and to the training calls
+(fixtures/reasons/train.jsonl) from the reason definitions alone; a test keeps the sets, the bank
+and the training calls sharing no sentence. Each call runs through what the worker runs: the
+sentiment stage encodes every sentence once, the reason heads read the customer's vectors and the
+call model decides which reasons the call keeps (--rule: the fixed threshold rule instead).
 
 Prints per-reason precision, recall and F1 (multi-label, per call), macro-F1 over the reasons,
 and the MIIT complaint-class accuracy on the calls the judge labelled as complaints.
 
-Usage: python bench/topics.py [--set PATH] [--errors]
+Usage: python bench/topics.py [--set PATH] [--rule] [--errors]
 """
 
 from __future__ import annotations
 
 import argparse
-import json
+import dataclasses
 import sys
 import time
 from collections import Counter
-from dataclasses import dataclass
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from asr.types import Role, Segment, Transcript  # noqa: E402
+from scoring.reasons.calls import load_calls  # noqa: E402
 from scoring.reasons.detect import CallReasons, shared_reason_model  # noqa: E402
 from scoring.sentiment import shared_model  # noqa: E402
 
 DEV = REPO / "fixtures" / "reasons" / "dev.jsonl"
-
-
-@dataclass(frozen=True)
-class Case:
-    call_id: str
-    transcript: Transcript
-    reasons: frozenset[str]
-    complaint_class: str | None
-
-
-def load_cases(path: Path) -> list[Case]:
-    out = []
-    for line in path.read_text("utf-8").splitlines():
-        if not line.strip():
-            continue
-        data = json.loads(line)
-        segments = tuple(
-            Segment(float(s["start"]), float(s["end"]), Role(s["role"]), s["text"])
-            for s in data["segments"]
-        )
-        expected = data["expected"]
-        out.append(
-            Case(
-                data["call_id"],
-                Transcript(segments),
-                frozenset(expected["reasons"]),
-                expected.get("complaint_class"),
-            )
-        )
-    return out
 
 
 def f1(tp: int, fp: int, fn: int) -> tuple[float, float, float]:
@@ -72,10 +42,13 @@ def f1(tp: int, fp: int, fn: int) -> tuple[float, float, float]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--set", type=Path, default=DEV)
+    parser.add_argument("--rule", action="store_true", help="the fixed rule, no call model")
     parser.add_argument("--errors", action="store_true", help="list the calls missed")
     args = parser.parse_args()
-    cases = load_cases(args.set)
+    cases = load_calls(args.set)
     sentiment, model = shared_model(), shared_reason_model()
+    if args.rule:
+        model = dataclasses.replace(model, calls=None)
     started = time.perf_counter()
     found: list[CallReasons] = [model.detect(sentiment.annotate(c.transcript)) for c in cases]
     elapsed = time.perf_counter() - started
@@ -85,7 +58,9 @@ def main() -> None:
             truth, said = code in case.reasons, code in got.codes
             counts[code]["tp" if truth and said else "fp" if said else "fn" if truth else "tn"] += 1
     per_call_ms = elapsed / len(cases) * 1000
-    print(f"{args.set.name}: {len(cases)} calls, {per_call_ms:.0f} ms/call (sentiment + reasons)")
+    how = "the fixed rule" if args.rule else "the call model"
+    print(f"{args.set.name}: {len(cases)} calls, {per_call_ms:.0f} ms/call (sentiment + reasons),"
+          f" {how}")  # fmt: skip
     print(f"{'reason':<18}{'label':<16}{'n':>5}{'P':>7}{'R':>7}{'F1':>7}")
     scores = []
     for code, c in counts.items():

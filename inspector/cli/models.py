@@ -133,17 +133,40 @@ def models_train_intents_cmd(out: Path | None) -> None:
     default=None,
     help="Where to write the heads (default: the packaged scoring/models/reason_heads.npz).",
 )
+@click.option(
+    "--calls-out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Where to write the call model (default: the packaged scoring/models/reason_calls.npz).",
+)
 @click.pass_context
-def models_train_reasons_cmd(ctx: click.Context, taxonomy: Path | None, out: Path | None) -> None:
-    """Train the call-reason heads on the reason bank (scoring/reason_data/)."""
+def models_train_reasons_cmd(
+    ctx: click.Context, taxonomy: Path | None, out: Path | None, calls_out: Path | None
+) -> None:
+    """Train the call-reason heads on the reason bank (scoring/reason_data/) and the sentences the
+    labelled training calls lend them, then the call model that decides per call
+    (fixtures/reasons/train.jsonl; see scoring/reasons/train_calls.py)."""
+    from scoring.reasons.call_model import CALLS_FILE
     from scoring.reasons.taxonomy import load_taxonomy
-    from scoring.reasons.train import HEADS_FILE, train
+    from scoring.reasons.train import HEADS_FILE
+    from scoring.reasons.train_calls import train_reasons
 
     settings = load_settings(ctx.obj["config"], os.environ)
     out = out or HEADS_FILE
-    heads = train(load_taxonomy(taxonomy or settings.reasons_taxonomy or None), out=out)
-    click.echo(f"wrote {out} ({heads.info['bank_utterances']} sentences, {len(heads.acts)} heads)")
+    calls_out = calls_out or CALLS_FILE
+    tax = load_taxonomy(taxonomy or settings.reasons_taxonomy or None)
+    heads, calls = train_reasons(tax, heads_out=out, calls_out=calls_out)
+    info = heads.info
+    click.echo(
+        f"wrote {out} ({info['bank_utterances']} bank sentences and {info['mined_sentences']}"
+        f" from {info['train_calls']} training calls, {len(heads.acts)} heads)"
+    )
     _print_heads(heads, "head")
+    info = calls.info
+    click.echo(
+        f"wrote {calls_out} ({info['train_calls']} calls, {info['complaint_calls']} complaints;"
+        f" cross-validated macro-F1 {info['cv_macro_f1']:.3f})"
+    )
 
 
 def _print_heads(heads, what: str) -> None:

@@ -1,6 +1,10 @@
 """Why a customer called, per call: the reason heads read the customer's sentence vectors the
 sentiment stage computed (no second encoding), so several reasons per call are allowed, each
 with its probability and the sentence that shows it; a complaint also gets its MIIT class.
+
+Which reasons a call keeps is decided per call by the call model (scoring/reasons/call_model.py),
+learnt from whole labelled calls; a taxonomy it was not trained for falls back to a fixed rule on
+the best sentence's probability.
 """
 
 from __future__ import annotations
@@ -11,21 +15,22 @@ from pathlib import Path
 
 import numpy as np
 
-from asr.types import Role, Transcript
+from asr.types import Transcript
 from core.errors import ConfigError
-from scoring.intents import IntentHeads, unit_vectors
+from scoring.intents import IntentHeads
 from scoring.reasons.bank import CLASS_PREFIX, head_names
+from scoring.reasons.call_model import CALLS_FILE, CallModel
+from scoring.reasons.calls import SentenceScores, sentence_scores
+from scoring.reasons.features import CLASS_EVIDENCE, class_features, reason_features
 from scoring.reasons.taxonomy import Taxonomy, cached_taxonomy
 from scoring.reasons.train import HEADS_FILE
 
-#: a reason is kept when one customer sentence shows it with at least this probability
+#: without a call model: a reason is kept when one customer sentence shows it with at least this
+#: probability
 THRESHOLD = 0.5
-#: a call with no reason above THRESHOLD keeps its best one when it reaches this, else gets the
-#: taxonomy's fallback reason (其他)
+#: without a call model: a call with no reason above THRESHOLD keeps its best one when it reaches
+#: this, else gets the taxonomy's fallback reason (其他)
 WEAK_THRESHOLD = 0.25
-#: sentences that may say what a complaint is about: the complaint itself, or any sentence that
-#: shows a reason
-CLASS_EVIDENCE = 0.3
 
 
 @dataclass(frozen=True)
@@ -60,6 +65,8 @@ class CallReasons:
 class ReasonModel:
     heads: IntentHeads
     taxonomy: Taxonomy
+    #: the call-level decision; None (or one trained for other codes): the fixed rule
+    calls: CallModel | None = None
 
     def __post_init__(self) -> None:
         missing = [n for n in head_names(self.taxonomy) if n not in self.heads.acts]
@@ -73,37 +80,46 @@ class ReasonModel:
     def _supersedes(self) -> dict[str, tuple[str, ...]]:
         return {r.code: r.supersedes for r in self.taxonomy.reasons}
 
+    @property
+    def uses_call_model(self) -> bool:
+        return self.calls is not None and self.calls.codes == self.taxonomy.codes
+
     def detect(self, transcript: Transcript) -> CallReasons:
         """The reasons of one call from its customer's sentences."""
-        vectors, units = unit_vectors(transcript)
-        segments = transcript.segments
-        rows = [i for i, (s, _) in enumerate(units) if segments[s].role == Role.CUSTOMER]
-        if not rows:
-            # roles undecided: every sentence may be the customer's
-            rows = [i for i, (s, _) in enumerate(units) if segments[s].role == Role.UNKNOWN]
-        if not rows:
+        scores = sentence_scores(transcript, self.heads)
+        if not len(scores.units):
             return CallReasons(())
-        probs = self.heads.probabilities(vectors[rows])
-        column = {name: k for k, name in enumerate(self.heads.acts)}
-        hits: list[ReasonHit] = []
-        for code in self.taxonomy.codes:
-            p = probs[:, column[code]]
-            best = int(np.argmax(p))
-            seg = units[rows[best]][0]
+        segments = transcript.segments
+        codes = self.taxonomy.codes
+        customer = scores.columns(codes)[0]
+        best = np.argmax(customer, axis=0)
+        if self.uses_call_model:
+            assert self.calls is not None
+            probability = self.calls.keep_probabilities(
+                reason_features(scores.for_reasons(self.taxonomy), self.taxonomy)
+            )
+            cut, weak = self.calls.threshold, self.calls.weak
+        else:
+            probability, cut, weak = (
+                customer[best, np.arange(len(codes))],
+                THRESHOLD,
+                WEAK_THRESHOLD,
+            )
+        hits = []
+        for k, code in enumerate(codes):
+            seg, sentence = scores.units[best[k]]
             hits.append(
-                ReasonHit(
-                    code, round(float(p[best]), 3), seg, units[rows[best]][1],
-                    segments[seg].start_s,
-                )
+                ReasonHit(code, round(float(probability[k]), 3), seg, sentence,
+                          segments[seg].start_s)
             )  # fmt: skip
-        kept = [h for h in hits if h.probability >= THRESHOLD]
+        kept = [h for h in hits if h.probability >= cut]
         if not kept:
             top = max(hits, key=lambda h: h.probability)
             fallback = self.taxonomy.fallback_reason
-            if top.probability >= WEAK_THRESHOLD:
+            if top.probability >= weak:
                 kept = [top]
             else:
-                # its probability: how sure the heads are that no specific reason shows
+                # its probability: how sure the model is that no specific reason shows
                 kept = [ReasonHit(fallback, round(1.0 - top.probability, 3), None, "", None)]
         # a reason the definitions exclude beside another found one goes (unless none would stay)
         superseded = {c for h in kept for c in self._supersedes.get(h.code, ())}
@@ -112,27 +128,36 @@ class ReasonModel:
         out = []
         for hit in kept:
             if hit.code == self.taxonomy.complaint_reason:
-                cls, p = self._complaint_class(probs, column)
+                cls, p = self._complaint_class(scores)
                 hit = replace(hit, complaint_class=cls, complaint_class_probability=p)
             out.append(hit)
         return CallReasons(tuple(out))
 
-    def _complaint_class(self, probs: np.ndarray, column: dict[str, int]) -> tuple[str, float]:
-        reasons = probs[:, [column[c] for c in self.taxonomy.codes]]
+    def _complaint_class(self, scores: SentenceScores) -> tuple[str, float]:
+        classes = tuple(self.taxonomy.complaint_classes)
+        reasons = scores.columns(self.taxonomy.codes)[0]
+        heads = scores.columns(tuple(CLASS_PREFIX + c for c in classes))[0]
+        if self.uses_call_model and self.calls is not None and self.calls.classes == classes:
+            p = self.calls.class_probabilities(class_features(reasons, heads))
+            best = int(np.argmax(p))
+            return classes[best], round(float(p[best]), 3)
         candidates = (reasons >= CLASS_EVIDENCE).any(axis=1)
         if not candidates.any():
             candidates[:] = True
-        classes = list(self.taxonomy.complaint_classes)
-        scores = probs[candidates][:, [column[CLASS_PREFIX + c] for c in classes]].max(axis=0)
-        best = int(np.argmax(scores))
-        return classes[best], round(float(scores[best]), 3)
+        best_scores = heads[candidates].max(axis=0)
+        best = int(np.argmax(best_scores))
+        return classes[best], round(float(best_scores[best]), 3)
 
 
-def load_reason_model(taxonomy_path: str = "", heads_path: Path = HEADS_FILE) -> ReasonModel:
-    """The reason heads with the taxonomy they serve."""
+def load_reason_model(
+    taxonomy_path: str = "", heads_path: Path = HEADS_FILE, calls_path: Path | None = CALLS_FILE
+) -> ReasonModel:
+    """The reason heads and the call model with the taxonomy they serve (calls_path None: the
+    fixed rule)."""
     if not heads_path.exists():
         raise ConfigError(f"{heads_path}: reason heads missing (inspector models train-reasons)")
-    return ReasonModel(IntentHeads.load(heads_path), cached_taxonomy(taxonomy_path))
+    calls = CallModel.load(calls_path) if calls_path is not None else None
+    return ReasonModel(IntentHeads.load(heads_path), cached_taxonomy(taxonomy_path), calls)
 
 
 @lru_cache(maxsize=2)

