@@ -44,7 +44,7 @@ def test_trainer_clips_tags_playlists_and_downloads(server, browser, sessions) -
     page.click("text=c26_angry_ends_worse")
     page.wait_for_selector("#clip-form")
     # one click on the evidence of the fatal forbidden phrase makes a clip of that sentence
-    page.locator("tr.item[data-item=forbidden_phrase] button.clip-evidence").first.click()
+    page.locator("#item-forbidden_phrase button.clip-evidence").first.click()
     page.wait_for_selector("#clip-title")
     assert "禁用语" in page.inner_text("#clip-title") or "c26" in page.inner_text("#clip-title")
     page.fill("#edit-clip input[name=tags]", "禁语, 反面教材")
@@ -91,10 +91,10 @@ def test_trainer_clips_tags_playlists_and_downloads(server, browser, sessions) -
     dragged = float(page.input_value("#clip-start")), float(page.input_value("#clip-end"))
     assert abs(dragged[0] - 0.2 * duration) < 0.05 * duration
     assert abs(dragged[1] - 0.4 * duration) < 0.05 * duration
-    picks = page.locator("tr.seg input.pick")
+    picks = page.locator("#transcript .seg input.pick")
     picks.nth(1).check()
     picks.nth(2).check()
-    segs = page.locator("tr.seg")
+    segs = page.locator("#transcript .seg")
     start = float(segs.nth(1).get_attribute("data-start"))
     end = float(segs.nth(2).get_attribute("data-end"))
     assert abs(float(page.input_value("#clip-start")) - start) < 0.01

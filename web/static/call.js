@@ -284,6 +284,8 @@
         }
         if (data.regions && window.WaveSurfer.Regions) {
           const regions = ws.registerPlugin(window.WaveSurfer.Regions.create());
+          // a trainer drags across the waveform to choose a clip's span (a click still seeks)
+          document.getElementById("waveform").classList.add("selectable");
           regions.enableDragSelection({ color: "rgba(25, 118, 210, 0.2)" });
           regions.on("region-created", (region) => {
             for (const other of regions.getRegions()) if (other !== region) other.remove();
