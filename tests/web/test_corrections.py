@@ -103,3 +103,14 @@ def test_corrections_need_csrf(app, as_role) -> None:
     page = qa.get(f"/calls/{pk}").get_data(as_text=True)
     token = page.split('name="csrf-token" content="')[1].split('"')[0]
     assert _correct(qa, pk, 4, FIXED, csrf_token=token).status_code == 302
+
+
+def test_a_verdict_carried_over_a_correction_shows_once_in_the_history(app, as_role) -> None:
+    qa = as_role("qa")
+    pk = call_pk(qa, "c26_angry_ends_worse")
+    # a confirmed item the correction does not change is carried onto the new result
+    assert qa.post(f"/calls/{pk}/review", data={"verdict:empathy": "confirm"}).status_code == 302
+    assert _correct(qa, pk, 4, FIXED).status_code == 302
+    history = qa.get(f"/calls/{pk}").get_data(as_text=True).split('id="trail"')[1]
+    history = history.split("</table>")[0]
+    assert history.count("<tr>") == 1

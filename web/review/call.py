@@ -61,7 +61,11 @@ def _render(pk: int, error: str = "") -> tuple[str, int]:
         state = reviewed_state(session, result, card) if result else None
         trail = (
             session.scalars(
-                select(Review).where(Review.call_pk == pk).order_by(Review.round, Review.id)
+                # the rounds on the current result: a transcript correction re-scores the call and
+                # carries the verdicts that still hold (its trail lists those it invalidated)
+                select(Review)
+                .where(Review.call_pk == pk, Review.created_at >= result.created_at)
+                .order_by(Review.round, Review.id)
             ).all()
             if result
             else []
