@@ -257,6 +257,23 @@ def timed(client, url: str, n: int) -> tuple[float, float]:  # type: ignore[no-u
     return statistics.median(times), times[max(int(len(times) * 0.95) - 1, 0)]
 
 
+def _assign_to_qa(sessions, n: int) -> int:  # type: ignore[no-untyped-def]
+    """The top n calls of the queue assigned to qa (their "my tasks"); the top call's id."""
+    from inspector.store.models import User
+    from inspector.store.worklist_models import Assignment
+
+    with sessions.begin() as session:
+        qa = session.scalar(select(User.id).where(User.username == "qa"))
+        top = session.scalars(
+            select(Call.id)
+            .where(Call.is_current)
+            .order_by(Call.queue_priority, Call.id.desc())
+            .limit(n)
+        ).all()
+        session.execute(insert(Assignment), [{"call_pk": pk, "assignee_id": qa} for pk in top])
+    return top[0]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--calls", type=int, default=100_000)
@@ -269,6 +286,7 @@ def main() -> None:
         seeded = bench.seeded_s
         client = app.test_client()
         client.post("/login", data={"username": "qa", "password": "benchmark-pass"})
+        flagged = _assign_to_qa(sessions, 300)
         cases = [
             ("queue, default (flagged first)", "/"),
             ("queue, page 500", "/?page=500"),
@@ -278,7 +296,11 @@ def main() -> None:
             ("queue, score range + survey", "/?score_max=80&survey=dissatisfied"),
             ("queue, date range + team", "/?from=2026-08-20&to=2026-08-27&team=T3"),
             ("queue, 10% sample per agent", "/?sample=10%25"),
+            ("queue, lowest score first", "/?sort=score"),
+            ("my tasks (300 assigned)", "/mine"),
+            ("appeals list", "/appeals"),
             ("call page", "/calls/1"),
+            ("call page, a flagged call", f"/calls/{flagged}"),
         ]
         print(f"seeded {args.calls} calls and {args.surveys} survey responses in {seeded:.0f} s")
         print(f"{'request':<34} {'p50 ms':>8} {'p95 ms':>8}")
