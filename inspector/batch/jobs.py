@@ -53,7 +53,8 @@ def _claimable(now: datetime) -> ColumnElement[bool]:
     )
 
 
-def _call_info(call: Call) -> CallInfo:
+def call_info(call: Call) -> CallInfo:
+    """What the stages know of a call (as a worker's claim gives it)."""
     return CallInfo(
         pk=call.id,
         call_id=call.call_id,
@@ -126,7 +127,7 @@ def claim(
                 token,
                 worker,
                 job.attempts,
-                _call_info(job.call),
+                call_info(job.call),
                 job.phase,
                 job.transcript,
             )

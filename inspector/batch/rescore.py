@@ -9,7 +9,7 @@ from pathlib import Path
 from sqlalchemy.orm import Session
 
 from asr.types import Transcript
-from inspector.batch.jobs import CallInfo
+from inspector.batch.jobs import call_info
 from inspector.batch.pipeline import (
     DecodeStage,
     MeasureStage,
@@ -24,22 +24,6 @@ from inspector.batch.results import write_results
 from inspector.settings import Settings
 from inspector.store.models import Call
 from scoring.scorecard import Scorecard
-
-
-def call_info(call: Call) -> CallInfo:
-    """What the stages know of a call (as a worker's claim gives it)."""
-    return CallInfo(
-        pk=call.id,
-        call_id=call.call_id,
-        version=call.version,
-        audio_path=call.audio_path,
-        audio_sha256=call.audio_sha256,
-        channels=call.channels,
-        sample_rate_hz=call.sample_rate_hz,
-        duration_s=call.duration_s,
-        agent_channel=(call.extra or {}).get("agent_channel"),
-        metadata=call.metadata_dict(),
-    )
 
 
 class PipelineRescorer:
