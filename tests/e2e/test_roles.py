@@ -114,7 +114,7 @@ def test_a_reviewer_clears_the_calls_the_lead_assigned(chromium, demo) -> None:
         qa.goto(f"{demo.url}/mine")
     assert cleared == 3
     (SHOTS / "roles-clicks.json").write_text(
-        json.dumps({"calls": cleared, "verdicts": verdicts, "clicks": clicks, "scrolled_px": 0})
+        json.dumps({"calls": cleared, "verdicts": verdicts, "clicks": clicks})
     )
     assert clicks <= MAX_CLICKS_PER_VERDICT * verdicts, (clicks, verdicts)
     shot(qa, "qa-3-my-tasks-done")
