@@ -142,10 +142,10 @@ def tables(result: Insights) -> dict[str, tuple[list[tuple[str, str]], list[dict
         {"agent": s.agent, "kind": s.kind, "detail": s.detail, "evidence": " ".join(s.evidence)}
         for s in result.signals
     ]
-    return {
-        "items": (ITEM_COLUMNS, items),
-        "agents": (AGENT_COLUMNS, agents),
-        "signals": (SIGNAL_COLUMNS, signals),
+    return {  # the XLSX sheets' names, as a manager reads them
+        "质检项与满意度": (ITEM_COLUMNS, items),
+        "坐席": (AGENT_COLUMNS, agents),
+        "评论信号": (SIGNAL_COLUMNS, signals),
     }
 
 

@@ -80,8 +80,8 @@ def test_mismatch_flags_and_insights(tmp_path: Path) -> None:
     assert "signal solicitation: A1003" in shown
     assert "fast_answers" in shown
     book = load_workbook(xlsx)
-    assert book.sheetnames == ["items", "agents", "signals"]
-    signals = list(book["signals"].iter_rows(min_row=2, values_only=True))
+    assert book.sheetnames == ["质检项与满意度", "坐席", "评论信号"]
+    signals = list(book["评论信号"].iter_rows(min_row=2, values_only=True))
     assert any(row[1] == "solicitation" and "c21_score_solicitation" in row[3] for row in signals)
-    items = {row[0]: row for row in book["items"].iter_rows(min_row=2, values_only=True)}
+    items = {row[0]: row for row in book["质检项与满意度"].iter_rows(min_row=2, values_only=True)}
     assert items["score_solicitation"][2] == 1  # failed once among the answered calls
