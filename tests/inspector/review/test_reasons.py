@@ -79,16 +79,17 @@ def test_a_call_keeps_every_reason_with_its_evidence_and_complaint_class(session
         sessions,
         "c1",
         "我家宽带断网三天了，光猫一直闪红灯。",
-        "报修了也没人来，我要投诉你们。",
+        # a complaint about a promise not kept: a service complaint by the MIIT classes
+        "师傅说昨天上门又没来，电话也不接，我要投诉你们的装维人员。",
     )
     with sessions() as session:
         shown = {r.code: r for r in active_reasons(session, pk, TAXONOMY)}
     assert set(shown) == {"broadband.fault", "complaint"}
     assert shown["broadband.fault"].evidence == "我家宽带断网三天了，光猫一直闪红灯。"
     assert shown["broadband.fault"].start_s == 3.0
-    assert shown["complaint"].evidence == "报修了也没人来，我要投诉你们。"
-    assert shown["complaint"].complaint_class == "network"
-    assert shown["complaint"].complaint_label == "网络质量"
+    assert shown["complaint"].evidence == "师傅说昨天上门又没来，电话也不接，我要投诉你们的装维人员。"
+    assert shown["complaint"].complaint_class == "service"
+    assert shown["complaint"].complaint_label == "服务"
     assert shown["broadband.fault"].complaint_class is None
     assert all(0.5 <= r.probability <= 1.0 for r in shown.values())
 
