@@ -74,20 +74,23 @@ def reviewer(sessions) -> int:  # type: ignore[no-untyped-def]
         return add_user(session, "qa1", "qa", "correct horse 1")[0].id
 
 
+#: a complaint about a promise not kept: a service complaint by the MIIT classes
+COMPLAINT = "师傅说昨天上门又没来，电话也不接，我要投诉你们的装维人员。"
+
+
 def test_a_call_keeps_every_reason_with_its_evidence_and_complaint_class(sessions) -> None:  # type: ignore[no-untyped-def]
     pk = _process(
         sessions,
         "c1",
         "我家宽带断网三天了，光猫一直闪红灯。",
-        # a complaint about a promise not kept: a service complaint by the MIIT classes
-        "师傅说昨天上门又没来，电话也不接，我要投诉你们的装维人员。",
+        COMPLAINT,
     )
     with sessions() as session:
         shown = {r.code: r for r in active_reasons(session, pk, TAXONOMY)}
     assert set(shown) == {"broadband.fault", "complaint"}
     assert shown["broadband.fault"].evidence == "我家宽带断网三天了，光猫一直闪红灯。"
     assert shown["broadband.fault"].start_s == 3.0
-    assert shown["complaint"].evidence == "师傅说昨天上门又没来，电话也不接，我要投诉你们的装维人员。"
+    assert shown["complaint"].evidence == COMPLAINT
     assert shown["complaint"].complaint_class == "service"
     assert shown["complaint"].complaint_label == "服务"
     assert shown["broadband.fault"].complaint_class is None
