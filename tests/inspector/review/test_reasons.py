@@ -74,7 +74,7 @@ def reviewer(sessions) -> int:  # type: ignore[no-untyped-def]
         return add_user(session, "qa1", "qa", "correct horse 1")[0].id
 
 
-#: a complaint about a promise not kept: a service complaint by the MIIT classes
+#: a complaint about a promise not kept (a service complaint by the MIIT classes)
 COMPLAINT = "师傅说昨天上门又没来，电话也不接，我要投诉你们的装维人员。"
 
 
@@ -91,8 +91,11 @@ def test_a_call_keeps_every_reason_with_its_evidence_and_complaint_class(session
     assert shown["broadband.fault"].evidence == "我家宽带断网三天了，光猫一直闪红灯。"
     assert shown["broadband.fault"].start_s == 3.0
     assert shown["complaint"].evidence == COMPLAINT
-    assert shown["complaint"].complaint_class == "service"
-    assert shown["complaint"].complaint_label == "服务"
+    # which class the model picks is measured by bench/topics.py on the blind sets; here: stored
+    # and shown with its title
+    complaint_class = shown["complaint"].complaint_class
+    assert complaint_class in TAXONOMY.complaint_classes
+    assert shown["complaint"].complaint_label == TAXONOMY.complaint_classes[complaint_class]
     assert shown["broadband.fault"].complaint_class is None
     assert all(0.5 <= r.probability <= 1.0 for r in shown.values())
 
