@@ -7,12 +7,14 @@ survey disagreements flagged, and one user per role (tests/web/conftest.py's ROL
 
 from __future__ import annotations
 
+import re
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 from flask import Flask
+from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 from werkzeug.serving import make_server
 
@@ -22,6 +24,7 @@ from inspector.batch.worker import run_worker
 from inspector.cli.surveys import refresh_mismatches
 from inspector.settings import Settings
 from inspector.store.database import make_engine, make_session_factory, upgrade
+from inspector.store.models import Call
 from inspector.surveys.imports import analyse_comments, import_surveys
 from tests.factories import FIXTURE_CALLS, REPO, make_settings
 from tests.web.conftest import PASSWORD, ROLES
@@ -73,3 +76,22 @@ def serve_demo(tmp_path: Path) -> Iterator[DemoSite]:
         yield DemoSite(f"http://127.0.0.1:{httpd.server_port}", app, sessions, settings)
     finally:
         httpd.shutdown()
+
+
+def open_as(chromium, url: str, username: str, **context: object):  # type: ignore[no-untyped-def]
+    """A new browser page at 1366x768, signed in as `username` (tests/web/conftest.py's users)."""
+    page = chromium.new_context(viewport=VIEWPORTS["1366x768"], **context).new_page()
+    page.goto(f"{url}/login")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(re.compile(r".*/$"))
+    return page
+
+
+def top_call(sessions: sessionmaker[Session]) -> int:
+    """The first call of the review queue (fatal first, newest first)."""
+    with sessions() as session:
+        return session.scalar(
+            select(Call.id).where(Call.is_current).order_by(Call.queue_priority, Call.id.desc())
+        )

@@ -5,15 +5,13 @@
 
 from __future__ import annotations
 
-import re
 import shutil
 import sys
 import tempfile
 from pathlib import Path
 
-from tests.e2e.demo import VIEWPORTS, serve_demo
+from tests.e2e.demo import open_as, serve_demo, top_call
 from tests.factories import REPO
-from tests.web.conftest import PASSWORD
 
 OUT = REPO / "docs" / "img"
 PAGES = {
@@ -25,27 +23,16 @@ PAGES = {
 
 def main() -> int:
     from playwright.sync_api import sync_playwright
-    from sqlalchemy import select
-
-    from inspector.store.models import Call
 
     chromium = shutil.which("chromium") or shutil.which("chromium-browser")
     OUT.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp, sync_playwright() as p:
         site_iter = serve_demo(Path(tmp))
         site = next(site_iter)
-        with site.sessions() as session:
-            top = session.scalar(
-                select(Call.id).where(Call.is_current).order_by(Call.queue_priority, Call.id.desc())
-            )
+        top = top_call(site.sessions)
         browser = p.chromium.launch(executable_path=chromium, args=["--no-sandbox"])
         for name, (username, path) in PAGES.items():
-            page = browser.new_context(viewport=VIEWPORTS["1366x768"]).new_page()
-            page.goto(f"{site.url}/login")
-            page.fill("input[name=username]", username)
-            page.fill("input[name=password]", PASSWORD)
-            page.click("button[type=submit]")
-            page.wait_for_url(re.compile(r".*/$"))
+            page = open_as(browser, site.url, username)
             page.goto(site.url + path.format(top=top))
             page.wait_for_load_state("networkidle")
             page.wait_for_timeout(800)  # charts and the waveform finish drawing

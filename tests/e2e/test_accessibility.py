@@ -8,46 +8,22 @@ artifacts/e2e/axe/ (CI keeps it with the screenshots).
 from __future__ import annotations
 
 import json
-import re
 
 import pytest
 
-from tests.e2e.demo import VIEWPORTS, serve_demo
-from tests.e2e.test_browser import CHROMIUM, SHOTS, pytestmark  # noqa: F401
+from tests.e2e.demo import open_as, top_call
+from tests.e2e.test_browser import SHOTS, pytestmark  # noqa: F401
 from tests.factories import REPO
-from tests.web.conftest import PASSWORD
 
 AXE = REPO / ".cache" / "npm" / "node_modules" / "axe-core" / "axe.min.js"
 REPORTS = SHOTS / "axe"
 SERIOUS = {"serious", "critical"}
 
 
-@pytest.fixture(scope="module")
-def demo(tmp_path_factory):
-    yield from serve_demo(tmp_path_factory.mktemp("demo"))
-
-
-@pytest.fixture(scope="module")
-def module_browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
-        yield b
-        b.close()
-
-
-def signed_in_page(chromium, demo, username: str):
+def signed_in_page(chromium, demo, username: str):  # type: ignore[no-untyped-def]
     if not AXE.exists():
         pytest.fail(f"{AXE} is missing: ./run.sh setup vendors axe-core from npm")
-    context = chromium.new_context(viewport=VIEWPORTS["1366x768"])
-    page = context.new_page()
-    page.goto(f"{demo.url}/login")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(re.compile(r".*/$"))
-    return page
+    return open_as(chromium, demo.url, username)
 
 
 def audit(page, name: str) -> list[dict]:
@@ -74,17 +50,6 @@ def audit(page, name: str) -> list[dict]:
     ]
 
 
-def top_call(demo) -> int:
-    from sqlalchemy import select
-
-    from inspector.store.models import Call
-
-    with demo.sessions() as session:
-        return session.scalar(
-            select(Call.id).where(Call.is_current).order_by(Call.queue_priority, Call.id.desc())
-        )
-
-
 @pytest.mark.parametrize(
     ("username", "name", "path"),
     [
@@ -98,18 +63,18 @@ def top_call(demo) -> int:
         ("agent", "agent-queue", "/"),
     ],
 )
-def test_no_serious_accessibility_violation(module_browser, demo, username, name, path) -> None:
-    page = signed_in_page(module_browser, demo, username)
-    page.goto(demo.url + path.format(top=top_call(demo)))
+def test_no_serious_accessibility_violation(chromium, demo, username, name, path) -> None:
+    page = signed_in_page(chromium, demo, username)
+    page.goto(demo.url + path.format(top=top_call(demo.sessions)))
     page.wait_for_load_state("networkidle")
     serious = audit(page, name)
     page.context.close()
     assert not serious, json.dumps(serious, ensure_ascii=False, indent=1)
 
 
-def test_the_check_bites(module_browser, demo) -> None:
+def test_the_check_bites(chromium, demo) -> None:
     """An unlabelled control and an image without text, added to a real page, are reported."""
-    page = signed_in_page(module_browser, demo, "qa")
+    page = signed_in_page(chromium, demo, "qa")
     assert page.locator("a[href^='/calls/']").count() >= 30  # the demo's calls are all there
     page.evaluate(
         "document.querySelector('main').insertAdjacentHTML('beforeend',"

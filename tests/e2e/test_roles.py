@@ -19,44 +19,14 @@ import io
 import json
 import re
 
-import pytest
 from openpyxl import load_workbook
 from sqlalchemy import select
 
 from inspector.store.models import Call
-from tests.e2e.demo import VIEWPORTS, serve_demo
-from tests.e2e.test_browser import CHROMIUM, SHOTS, pytestmark  # noqa: F401
-from tests.web.conftest import PASSWORD
+from tests.e2e.demo import open_as
+from tests.e2e.test_browser import SHOTS, pytestmark  # noqa: F401
 
 MAX_CLICKS_PER_VERDICT = 2
-
-
-@pytest.fixture(scope="module")
-def demo(tmp_path_factory):
-    yield from serve_demo(tmp_path_factory.mktemp("demo"))
-
-
-@pytest.fixture(scope="module")
-def chromium():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--no-sandbox", "--autoplay-policy=no-user-gesture-required"],
-        )
-        yield b
-        b.close()
-
-
-def open_as(chromium, demo, username: str):
-    page = chromium.new_context(viewport=VIEWPORTS["1366x768"], accept_downloads=True).new_page()
-    page.goto(f"{demo.url}/login")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(re.compile(r".*/$"))
-    return page
 
 
 def shot(page, name: str) -> None:
@@ -70,7 +40,7 @@ def document_scroll(page) -> int:
 
 
 def test_a_reviewer_clears_the_calls_the_lead_assigned(chromium, demo) -> None:
-    lead = open_as(chromium, demo, "lead")
+    lead = open_as(chromium, demo.url, "lead", accept_downloads=True)
     lead.wait_for_selector("#queue tbody input.row-pick")
     rows = lead.locator("#queue tbody tr")
     chosen = [rows.nth(i).locator("td a[href^='/calls/']").first.inner_text() for i in range(3)]
@@ -82,7 +52,7 @@ def test_a_reviewer_clears_the_calls_the_lead_assigned(chromium, demo) -> None:
     lead.wait_for_selector(".flash")
     shot(lead, "lead-1-assigned")
 
-    qa = open_as(chromium, demo, "qa")
+    qa = open_as(chromium, demo.url, "qa", accept_downloads=True)
     qa.click("nav >> text=我的待办")
     qa.wait_for_url(re.compile(r".*/mine$"))
     assert sorted(qa.locator("#queue tbody td a").all_inner_texts()) == sorted(chosen)
@@ -126,7 +96,7 @@ def test_a_reviewer_clears_the_calls_the_lead_assigned(chromium, demo) -> None:
 
 
 def test_an_agent_appeals_and_the_lead_decides(chromium, demo) -> None:
-    agent = open_as(chromium, demo, "agent5")
+    agent = open_as(chromium, demo.url, "agent5", accept_downloads=True)
     agent.wait_for_selector("#queue tbody td.agent-cell")
     codes = set(agent.locator("#queue tbody td.agent-cell").all_inner_texts())
     assert codes and all("A1005" in code for code in codes)  # only their own calls
@@ -142,7 +112,7 @@ def test_an_agent_appeals_and_the_lead_decides(chromium, demo) -> None:
     assert agent.inner_text("#call-status") == "申诉中"
     shot(agent, "agent-2-appealed")
 
-    lead = open_as(chromium, demo, "lead")
+    lead = open_as(chromium, demo.url, "lead", accept_downloads=True)
     lead.click("nav >> text=申诉")
     row = lead.locator("#appeal-list tbody tr").first
     assert "c26_angry_ends_worse" in row.inner_text() and "A1005" in row.inner_text()
@@ -162,7 +132,7 @@ def test_an_agent_appeals_and_the_lead_decides(chromium, demo) -> None:
 
 
 def test_a_trainer_finds_a_moment_and_starts_a_playlist(chromium, demo) -> None:
-    trainer = open_as(chromium, demo, "trainer")
+    trainer = open_as(chromium, demo.url, "trainer", accept_downloads=True)
     trainer.click("text=c26_angry_ends_worse")
     trainer.wait_for_selector("#transcript .seg")
     trainer.locator("button.clip-evidence").first.click()
@@ -185,7 +155,7 @@ def test_a_trainer_finds_a_moment_and_starts_a_playlist(chromium, demo) -> None:
 
 
 def test_a_manager_reads_the_dashboard_and_exports(chromium, demo) -> None:
-    manager = open_as(chromium, demo, "manager")
+    manager = open_as(chromium, demo.url, "manager", accept_downloads=True)
     manager.click("nav >> text=看板")
     manager.wait_for_selector("body[data-ready='1']")
     assert manager.locator("#dashboard-error").is_hidden()
