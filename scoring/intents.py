@@ -26,7 +26,13 @@ BANK_DIR = Path(__file__).with_name("intent_data")
 HEADS_FILE = Path(__file__).parent / "models" / "intent_heads.npz"
 # `written`: online helpdesk and social-media register (亲, 私信, emoji codes, ？？？)
 REGISTERS = (
-    "scripted", "colloquial", "disfluent", "masked", "asr_slip", "hard_negative", "written",
+    "scripted",
+    "colloquial",
+    "disfluent",
+    "masked",
+    "asr_slip",
+    "hard_negative",
+    "written",
 )
 
 #: act id -> (role whose turns it is about, what it means)

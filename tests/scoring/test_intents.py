@@ -47,7 +47,9 @@ def test_the_bank_shares_no_sentence_with_the_development_sets() -> None:
 
 
 HELPDESK_LABELS = (
-    "helpdesk_labels.jsonl", "helpdesk_holdout_labels.jsonl", "helpdesk_holdout2_labels.jsonl"
+    "helpdesk_labels.jsonl",
+    "helpdesk_holdout_labels.jsonl",
+    "helpdesk_holdout2_labels.jsonl",
 )
 
 
