@@ -204,6 +204,14 @@ def test_rude_wording_off_the_list_fails_but_waits_for_a_reviewer() -> None:
         ("churn_risk", "这号我不想用了，下个月就转到别家去。", True),
         ("customer_anger", "你们这服务可真行啊，一个问题拖了半个月，耍我玩呢？", True),
         ("customer_anger", "好的，那我等你们消息。", False),
+        # written posts: leaving as a plan, swearing at the company, and their look-alikes
+        ("churn_risk", "@某地电信客服 这宽带谁爱用谁用吧，月底合约一到我就弃号了", True),
+        ("churn_risk", "钱是不是被转走了？帮我查一下这笔扣费。", False),
+        ("churn_risk", "你们服务真牛逼啊，联通的师傅两天就修好了。", False),
+        ("churn_risk", "我不是要注销，就是想把这个号停机保号半年。", False),
+        ("customer_anger", "修了三回还是断，你们这帮狗日的到底会不会修？", True),
+        ("customer_anger", "我妈的手机收不到短信了，帮忙看下。", False),
+        ("customer_anger", "我的USB网卡插上没反应，怎么设置？", False),
     ],
 )
 def test_flags_on_unseen_wordings(flag: str, line: str, raised: bool) -> None:
