@@ -166,6 +166,7 @@ SETS = {
     "holdout": lambda: dialogue_cases("holdout_*.jsonl"),
     "helpdesk": helpdesk_cases,
     "helpdesk_holdout": lambda: helpdesk_cases("helpdesk_holdout_labels.jsonl"),
+    "helpdesk_dev2": lambda: helpdesk_cases("helpdesk_dev2_labels.jsonl"),
     "helpdesk_holdout2": lambda: helpdesk_cases("helpdesk_holdout2_labels.jsonl"),
     "fixtures": fixture_cases,
     "audio": audio_cases,
