@@ -256,6 +256,26 @@ def report(
     return {"agreement": ok / max(n, 1), "false_fatal": false_fatal, "flags": flags_out}
 
 
+SECOND_JUDGE = REPO / "bench" / "data" / "helpdesk_second_judge_flags.jsonl"
+
+
+def judges_agreement(cases: list[Case]) -> None:
+    """How a second judge, blind to the first, flags the same helpdesk dialogues: the ceiling a
+    machine can be held to on these flags (bench/data/helpdesk_second_judge_flags.jsonl)."""
+    second = {row["call_id"]: set(row["flags"]) for row in map(json.loads, _jsonl(SECOND_JUDGE))}
+    both = [c for c in cases if c.call_id in second]
+    if not both:
+        return
+    print(f"second judge against the first, {len(both)} calls (the human ceiling):")
+    print(f"{'flag':<22}{'prec':>8}{'recall':>8}{'tp':>5}{'fp':>5}{'fn':>5}")
+    for f in FLAGS:
+        tp = sum(f in c.flags and f in second[c.call_id] for c in both)
+        fp = sum(f not in c.flags and f in second[c.call_id] for c in both)
+        fn = sum(f in c.flags and f not in second[c.call_id] for c in both)
+        p, r = tp / max(tp + fp, 1), tp / max(tp + fn, 1)
+        print(f"{f:<22}{p:>8.1%}{r:>8.1%}{tp:>5}{fp:>5}{fn:>5}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sets", nargs="+", default=["dev", "helpdesk"], choices=list(SETS))
@@ -272,6 +292,8 @@ def main() -> None:
             continue
         results, encode_s, score_s = score(cases, args.scorecard)
         report(name, cases, results, args.errors, fatal_items)
+        if name == "helpdesk":
+            judges_agreement(cases)
         turns = sum(len(json.loads(c.line)["segments"]) for c in cases)
         print(
             f"speed: encoding {encode_s / len(cases) * 1000:.0f} ms/call ({turns} turns), "

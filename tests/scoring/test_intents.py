@@ -61,6 +61,14 @@ def test_helpdesk_labels_hold_ids_and_labels_only(name: str) -> None:
     assert not re.search(r"[\u4e00-\u9fff]", text), "no dialogue text in the repository"
 
 
+def test_the_second_judges_flags_cover_the_first_helpdesk_set_without_text() -> None:
+    text = (REPO / "bench" / "data" / "helpdesk_second_judge_flags.jsonl").read_text("utf-8")
+    assert not re.search(r"[\u4e00-\u9fff]", text), "no dialogue text in the repository"
+    second = {json.loads(x)["call_id"] for x in text.splitlines()}
+    first = (REPO / "bench" / "data" / "helpdesk_labels.jsonl").read_text("utf-8")
+    assert second == {json.loads(x)["call_id"] for x in first.splitlines()}
+
+
 def test_the_helpdesk_label_sets_share_no_dialogue() -> None:
     seen: set[str] = set()
     for name in HELPDESK_LABELS:
