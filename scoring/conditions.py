@@ -51,7 +51,7 @@ class CallView:
         for heads in (builtin_heads(), self.custom_heads):
             if heads is None:
                 continue
-            table = heads.probabilities(vectors)
+            table = heads.probabilities(vectors, [t for _, t in units], list(roles))
             for k, (act, role) in enumerate(zip(heads.acts, heads.roles, strict=True)):
                 probs[act] = (
                     np.where(roles == role, table[:, k], 0.0) if len(owner) else table[:, k]

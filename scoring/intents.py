@@ -16,11 +16,13 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
 from asr.types import Segment, Transcript
 from core.errors import ConfigError
+from scoring.lexical import C_JOINT, Ngrams, joint_features
 
 BANK_DIR = Path(__file__).with_name("intent_data")
 HEADS_FILE = Path(__file__).parent / "models" / "intent_heads.npz"
@@ -119,12 +121,30 @@ class IntentHeads:
     scale: np.ndarray  # (acts,) Platt slope
     shift: np.ndarray  # (acts,) Platt intercept
     info: dict
+    #: joint heads (scoring/lexical.py): these acts also read the sentence's character n-grams
+    ngrams: Ngrams | None = None
+    ngram_acts: tuple[int, ...] = ()
+    ngram_weights: np.ndarray | None = None  # (len(ngram_acts), vocabulary)
 
-    def probabilities(self, vectors: np.ndarray) -> np.ndarray:
-        """Calibrated P(act) for every vector and act: shape (turns, acts)."""
+    def probabilities(
+        self,
+        vectors: np.ndarray,
+        texts: Sequence[str] | None = None,
+        roles: Sequence[str] | None = None,
+    ) -> np.ndarray:
+        """Calibrated P(act) for every sentence and act: shape (sentences, acts). Joint heads
+        need the sentences' texts beside their vectors; given the sentences' roles, only the
+        joint acts' role's sentences are read (the others' P of those acts is never used)."""
         if len(vectors) == 0:
             return np.zeros((0, len(self.acts)), dtype=np.float32)
         raw = vectors @ self.weights.T + self.biases
+        if self.ngrams is not None and self.ngram_weights is not None and self.ngram_acts:
+            if texts is None or len(texts) != len(vectors):
+                raise ValueError("these intent heads read the sentences' texts too")
+            if roles is not None:
+                readers = {self.roles[k] for k in self.ngram_acts}
+                texts = [t if r in readers else "" for t, r in zip(texts, roles, strict=True)]
+            raw[:, list(self.ngram_acts)] += self.ngrams.scores(texts, self.ngram_weights)
         z = raw * self.scale + self.shift
         return (1.0 / (1.0 + np.exp(-z))).astype(np.float32)
 
@@ -139,7 +159,18 @@ class IntentHeads:
             scale=self.scale.astype(np.float32),
             shift=self.shift.astype(np.float32),
             info=np.array(json.dumps(self.info, ensure_ascii=False, sort_keys=True)),
+            **self._ngram_arrays(),
         )
+
+    def _ngram_arrays(self) -> dict[str, np.ndarray]:
+        if self.ngrams is None or self.ngram_weights is None:
+            return {}
+        return {
+            "ngram_vocabulary": np.array(self.ngrams.vocabulary),
+            "ngram_idf": self.ngrams.idf.astype(np.float32),
+            "ngram_acts": np.array(self.ngram_acts, dtype=np.int32),
+            "ngram_weights": self.ngram_weights.astype(np.float16),
+        }
 
     @classmethod
     def load(cls, path: Path = HEADS_FILE) -> IntentHeads:
@@ -155,9 +186,20 @@ class IntentHeads:
                     scale=z["scale"].astype(np.float32),
                     shift=z["shift"].astype(np.float32),
                     info=json.loads(str(z["info"])),
+                    **_load_ngrams(z),
                 )
             except KeyError as exc:
                 raise ConfigError(f"{path}: intent heads incomplete: {exc}") from exc
+
+
+def _load_ngrams(z: Any) -> dict[str, Any]:
+    if "ngram_weights" not in z:
+        return {}
+    return {
+        "ngrams": Ngrams(tuple(str(g) for g in z["ngram_vocabulary"]), z["ngram_idf"]),
+        "ngram_acts": tuple(int(k) for k in z["ngram_acts"]),
+        "ngram_weights": z["ngram_weights"].astype(np.float32),
+    }
 
 
 def fit_heads(
@@ -168,11 +210,15 @@ def fit_heads(
     c: float = 32.0,
     folds: int = 5,
     seed: int = 0,
+    texts: Sequence[str] | None = None,
+    joint: frozenset[str] = frozenset(),
 ) -> IntentHeads:
     """One head per act over the rows of its role.
 
     `labels` is (rows, acts) with 1 / 0, and -1 where a row does not take part (another role's
     turn). Probabilities are calibrated on out-of-fold scores (Platt), so 0.8 means ~80 %.
+    Acts in `joint` get a joint head over the texts' character n-grams and the vectors
+    (scoring/lexical.py), its n-gram table fitted on those acts' rows.
     """
     from sklearn.linear_model import LogisticRegression
     from sklearn.model_selection import StratifiedKFold, cross_val_predict
@@ -182,19 +228,33 @@ def fit_heads(
     biases = np.zeros(len(acts), dtype=np.float32)
     scale = np.ones(len(acts), dtype=np.float32)
     shift = np.zeros(len(acts), dtype=np.float32)
+    joint_acts = tuple(k for k, act in enumerate(acts) if act in joint)
+    ngrams = features = None
+    if joint_acts:
+        if texts is None:
+            raise ConfigError("joint heads need the bank's texts")
+        on = np.any(labels[:, list(joint_acts)] >= 0, axis=1)
+        ngrams = Ngrams.fit([t for t, keep in zip(texts, on, strict=True) if keep])
+        features = joint_features(ngrams, texts, vectors)
+    ngram_weights = np.zeros((len(joint_acts), len(ngrams.vocabulary) if ngrams else 0), np.float32)
     report: dict[str, dict[str, float]] = {}
     for k, act in enumerate(acts):
         rows = labels[:, k] >= 0
-        x, y = vectors[rows], labels[rows, k].astype(int)
+        x = features[rows] if k in joint_acts and features is not None else vectors[rows]
+        y = labels[rows, k].astype(int)
         if y.sum() < 5 or (1 - y).sum() < 5:
             raise ConfigError(f"act {act}: needs at least 5 examples and 5 counter-examples")
-        model = LogisticRegression(C=c, max_iter=3000)
+        model = LogisticRegression(C=C_JOINT if k in joint_acts else c, max_iter=5000)
         n_folds = int(min(folds, y.sum(), (1 - y).sum()))
         cv = StratifiedKFold(n_splits=n_folds, shuffle=True, random_state=seed)
         oof = cross_val_predict(model, x, y, cv=cv, method="decision_function")
         platt = LogisticRegression(C=1e4, max_iter=1000).fit(oof.reshape(-1, 1), y)
         model.fit(x, y)
-        weights[k], biases[k] = model.coef_[0], model.intercept_[0]
+        coef = model.coef_[0]
+        if k in joint_acts:
+            ngram_weights[joint_acts.index(k)] = coef[: len(coef) - dim]
+            coef = coef[len(coef) - dim :]
+        weights[k], biases[k] = coef, model.intercept_[0]
         scale[k], shift[k] = platt.coef_[0][0], platt.intercept_[0]
         p = 1.0 / (1.0 + np.exp(-(oof * scale[k] + shift[k])))
         predicted = p >= 0.5
@@ -209,6 +269,11 @@ def fit_heads(
             "cv_f1": round(2 * precision * recall / max(precision + recall, 1e-9), 3),
         }
     info = {"c": c, "folds": folds, "seed": seed, "cross_validated": report}
+    if joint_acts:
+        info["joint"] = {"acts": [acts[k] for k in joint_acts], "c": C_JOINT}
+        return IntentHeads(
+            acts, roles, weights, biases, scale, shift, info, ngrams, joint_acts, ngram_weights
+        )
     return IntentHeads(acts, roles, weights, biases, scale, shift, info)
 
 
@@ -221,12 +286,20 @@ def builtin_heads() -> IntentHeads:
 _SENTENCE_END = re.compile(r"(?<=[。！？!?；;…])|(?<=[^0-9.]\.)(?![0-9])")
 
 
+_WORDY = re.compile(r"[\w\u3400-\u9fff]")
+
+
 def sentence_units(segments: Sequence[Segment]) -> list[tuple[int, str]]:
     """(segment index, sentence) for every sentence of every segment: an act is judged on the
     sentence that carries it, so a question at the end of a long turn is not averaged away."""
     units = []
     for i, seg in enumerate(segments):
-        parts = [x.strip() for x in _SENTENCE_END.split(seg.text) if x.strip()]
+        parts: list[str] = []
+        for x in (x.strip() for x in _SENTENCE_END.split(seg.text)):
+            if x and parts and not _WORDY.search(x):
+                parts[-1] += x  # ？？？ or ！！ stays with its sentence, not a sentence of its own
+            elif x:
+                parts.append(x)
         units += [(i, x) for x in parts] or [(i, seg.text)]
     return units
 

@@ -34,7 +34,8 @@ def train(bank_dir: Path = BANK_DIR, out: Path = HEADS_FILE, c: float = C) -> In
     bank = load_bank(bank_dir)
     labels = label_matrix([u.role for u in bank], [u.acts for u in bank])
     roles = tuple(r for r, _ in ACTS.values())
-    return train_heads([u.text for u in bank], labels, tuple(ACTS), roles, out, c)
+    joint = frozenset(act for act, (role, _) in ACTS.items() if role == "customer")
+    return train_heads([u.text for u in bank], labels, tuple(ACTS), roles, out, c, joint)
 
 
 def train_heads(
@@ -44,13 +45,14 @@ def train_heads(
     roles: tuple[str, ...],
     out: Path,
     c: float,
+    joint: frozenset[str] = frozenset(),
 ) -> IntentHeads:
     """Encode a labelled bank once, fit one calibrated head per column and write them to `out`
     (the dialogue acts here, the call reasons in scoring/reasons/train.py)."""
     from scoring.embeddings import shared_encoder
 
     vectors = shared_encoder().encode(texts, batch_size=64)
-    heads = fit_heads(vectors, labels, names, roles, c=c)
+    heads = fit_heads(vectors, labels, names, roles, c=c, texts=texts, joint=joint)
     heads.info.update(
         {
             "bank_utterances": len(texts),

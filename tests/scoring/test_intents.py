@@ -12,7 +12,14 @@ import yaml
 
 from core.errors import ConfigError, ScorecardError
 from scoring.engine import check
-from scoring.intents import ACTS, builtin_heads, fit_heads, load_bank, sentence_units
+from scoring.intents import (
+    ACTS,
+    IntentHeads,
+    builtin_heads,
+    fit_heads,
+    load_bank,
+    sentence_units,
+)
 from scoring.matching import normalize
 from scoring.scorecard import _Ctx, parse_condition, parse_scorecard
 from tests.factories import REPO
@@ -104,6 +111,48 @@ def test_fitting_is_reproducible() -> None:
     assert np.array_equal(a.weights, b.weights) and np.array_equal(a.scale, b.scale)
     probs = a.probabilities(vectors)[:, 0]
     assert ((probs > 0.5) == (labels[:, 0] == 1)).mean() > 0.9
+
+
+def test_a_joint_head_reads_the_words_a_vector_cannot_separate(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    # the same random vector for every sentence: only the characters tell the act apart
+    texts = [f"第{i}次了，呵呵，真行" for i in range(12)] + [
+        f"第{i}次了，好的，谢谢" for i in range(12)
+    ]
+    vectors = np.tile(np.random.default_rng(1).normal(size=(1, 16)).astype(np.float32), (24, 1))
+    labels = np.array([[1]] * 12 + [[0]] * 12, dtype=np.int8)
+    plain = fit_heads(vectors, labels, ("anger",), ("customer",))
+    joint = fit_heads(
+        vectors, labels, ("anger",), ("customer",), texts=texts, joint=frozenset({"anger"})
+    )
+    assert np.ptp(plain.probabilities(vectors)[:, 0]) < 1e-6
+    probs = joint.probabilities(vectors, texts)[:, 0]
+    assert probs[:12].min() > 0.5 > probs[12:].max()
+    with pytest.raises(ValueError, match="texts"):
+        joint.probabilities(vectors)
+    # stored and loaded, the n-gram part scores the same (weights kept at half precision)
+    joint.save(tmp_path / "h.npz")
+    again = IntentHeads.load(tmp_path / "h.npz")
+    assert np.allclose(
+        again.probabilities(vectors, texts), joint.probabilities(vectors, texts), atol=1e-3
+    )
+    # another role's sentences are not read for it
+    other = joint.probabilities(vectors, texts, ["agent"] * 24)[:, 0]
+    assert np.ptp(other) < 1e-6
+
+
+def test_the_ngram_scores_equal_scikit_learns_tf_idf() -> None:
+    heads = builtin_heads()
+    assert heads.ngrams is not None and heads.ngram_weights is not None
+    texts = [
+        "你们这服务可真行啊，呵呵  耍我玩呢？",
+        "@某某客服 我要销户!!",
+        "USB 不行",
+        "",
+        "销户销户",
+    ]
+    direct = heads.ngrams.scores(texts, heads.ngram_weights)
+    reference = np.asarray(heads.ngrams.transform(texts) @ heads.ngram_weights.T)
+    assert np.allclose(direct, reference, atol=1e-5)
 
 
 def test_sentences_split_at_strong_punctuation_only() -> None:
