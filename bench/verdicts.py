@@ -186,11 +186,15 @@ def score(cases: list[Case], card_name: str) -> tuple[list[CallResult], float, f
         evaluate(t, m, card, p.metadata)
         for t, m, p in zip(annotated, measured, parsed, strict=True)
     ]
-    # steady state: the second pass (heads, jieba's dictionary and text caches already loaded)
-    t0 = time.perf_counter()
-    for t, m, p in zip(annotated, measured, parsed, strict=True):
-        evaluate(t, m, card, p.metadata)
-    return results, encode_s, time.perf_counter() - t0
+    # steady state: later passes (heads, jieba's dictionary and text caches already loaded),
+    # the fastest of three, so another process's burst on a shared core does not count
+    passes = []
+    for _ in range(3):
+        t0 = time.perf_counter()
+        for t, m, p in zip(annotated, measured, parsed, strict=True):
+            evaluate(t, m, card, p.metadata)
+        passes.append(time.perf_counter() - t0)
+    return results, encode_s, min(passes)
 
 
 def report(
