@@ -141,12 +141,31 @@ class IntentHeads:
         if self.ngrams is not None and self.ngram_weights is not None and self.ngram_acts:
             if texts is None or len(texts) != len(vectors):
                 raise ValueError("these intent heads read the sentences' texts too")
+            by_role = self._ngram_roles()
             if roles is not None:
-                readers = {self.roles[k] for k in self.ngram_acts}
-                texts = [t if r in readers else "" for t, r in zip(texts, roles, strict=True)]
-            raw[:, list(self.ngram_acts)] += self.ngrams.scores(texts, self.ngram_weights)
+                texts = [t if r in by_role else "" for t, r in zip(texts, roles, strict=True)]
+            r, c, values = self.ngrams.hits(texts)
+            of_row = np.asarray(roles)[r] if roles is not None else None
+            for role, (columns, weights_t) in by_role.items():
+                keep = of_row == role if of_row is not None else slice(None)
+                hits = (r[keep], c[keep], values[keep])
+                raw[:, columns] += self.ngrams.apply(hits, weights_t, len(texts))
         z = raw * self.scale + self.shift
         return (1.0 / (1.0 + np.exp(-z))).astype(np.float32)
+
+    def _ngram_roles(self) -> dict[str, tuple[list[int], np.ndarray]]:
+        """role -> (its joint acts' columns, their n-gram weights as (vocabulary, acts)): a
+        sentence is read only for its own role's acts."""
+        cached = self.__dict__.get("_by_role")
+        if cached is None:
+            assert self.ngram_weights is not None
+            cached = {}
+            for role in dict.fromkeys(self.roles[k] for k in self.ngram_acts):
+                rows = [j for j, k in enumerate(self.ngram_acts) if self.roles[k] == role]
+                columns = [self.ngram_acts[j] for j in rows]
+                cached[role] = (columns, np.ascontiguousarray(self.ngram_weights[rows].T))
+            object.__setattr__(self, "_by_role", cached)
+        return cached
 
     def save(self, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)

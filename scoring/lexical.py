@@ -58,14 +58,13 @@ class Ngrams:
         vec = self._fitted()
         return vec.transform([cjk_punctuation(t) for t in texts])
 
-    def scores(self, texts: Sequence[str], weights: np.ndarray) -> np.ndarray:
-        """(texts, rows of `weights`): each text's TF-IDF row times the weights, computed
-        directly from its n-gram counts (the same numbers as `transform`, without building a
-        sparse matrix: a call's sentences score in a few array operations)."""
-        index = self._index()
+    def hits(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The texts' TF-IDF rows as (row, n-gram, value) triples sorted by row, L2-normalised
+        per row: computed from the n-gram counts, the same numbers as `transform` without
+        building a sparse matrix (a call's sentences in a few array operations)."""
+        lookup = self._index().get
         rows: list[int] = []
         cols: list[int] = []
-        lookup = index.get
         for row, text in enumerate(texts):
             if not text:
                 continue
@@ -74,20 +73,34 @@ class Ngrams:
             found = [k for k in map(lookup, grams) if k is not None]
             rows += [row] * len(found)
             cols += found
-        out = np.zeros((len(texts), weights.shape[0]), dtype=np.float32)
         if not rows:
-            return out
-        # counts per (sentence, n-gram), then 1 + log(tf) times idf, L2-normalised per sentence
-        key = np.asarray(rows, dtype=np.int64) * len(self.vocabulary) + np.asarray(cols)
-        pairs, tf = np.unique(key, return_counts=True)
-        r, c = pairs // len(self.vocabulary), pairs % len(self.vocabulary)
+            empty = np.zeros(0, dtype=np.int64)
+            return empty, empty, np.zeros(0, dtype=np.float32)
+        # counts per (row, n-gram), then 1 + log(tf) times idf, L2-normalised per row
+        size = len(self.vocabulary)
+        pairs, tf = np.unique(np.asarray(rows, dtype=np.int64) * size + cols, return_counts=True)
+        r, c = pairs // size, pairs % size
         values = (1.0 + np.log(tf.astype(np.float32))) * self.idf[c]
-        norms = np.sqrt(np.bincount(r, weights=values * values, minlength=len(texts)))
-        values = values / norms[r]
-        contrib = weights[:, c] * values  # (acts, pairs)
-        for a in range(weights.shape[0]):
-            out[:, a] = np.bincount(r, weights=contrib[a], minlength=len(texts))
+        norms = np.sqrt(np.bincount(r, weights=values * values))
+        return r, c, (values / norms[r]).astype(np.float32)
+
+    @staticmethod
+    def apply(
+        hits: tuple[np.ndarray, np.ndarray, np.ndarray], weights_t: np.ndarray, n: int
+    ) -> np.ndarray:
+        """(n, columns of `weights_t`): each row's TF-IDF values times the (vocabulary,
+        columns) weights, summed per row."""
+        r, c, values = hits
+        out = np.zeros((n, weights_t.shape[1]), dtype=np.float32)
+        if len(r):
+            starts = np.flatnonzero(np.r_[True, r[1:] != r[:-1]])
+            out[r[starts]] = np.add.reduceat(weights_t[c] * values[:, None], starts, axis=0)
         return out
+
+    def scores(self, texts: Sequence[str], weights: np.ndarray) -> np.ndarray:
+        """(texts, rows of `weights`): each text's TF-IDF row times the (rows, vocabulary)
+        weights."""
+        return self.apply(self.hits(texts), np.ascontiguousarray(weights.T), len(texts))
 
     def _index(self) -> dict[str, int]:
         index = self.__dict__.get("_index_map")
