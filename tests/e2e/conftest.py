@@ -14,14 +14,7 @@ def demo(tmp_path_factory):  # type: ignore[no-untyped-def]
 @pytest.fixture(scope="module")
 def chromium():  # type: ignore[no-untyped-def]
     """Debian's chromium driven by Playwright, once per module."""
-    from playwright.sync_api import sync_playwright
+    from tests.e2e.test_browser import launched_chromium
 
-    from tests.e2e.test_browser import CHROMIUM
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--no-sandbox", "--autoplay-policy=no-user-gesture-required"],
-        )
+    with launched_chromium() as b:
         yield b
-        b.close()

@@ -7,7 +7,6 @@ survey disagreements flagged, and one user per role (tests/web/conftest.py's ROL
 
 from __future__ import annotations
 
-import re
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -80,13 +79,10 @@ def serve_demo(tmp_path: Path) -> Iterator[DemoSite]:
 
 def open_as(chromium, url: str, username: str, **context: object):  # type: ignore[no-untyped-def]
     """A new browser page at 1366x768, signed in as `username` (tests/web/conftest.py's users)."""
+    from tests.e2e.test_browser import log_in
+
     page = chromium.new_context(viewport=VIEWPORTS["1366x768"], **context).new_page()
-    page.goto(f"{url}/login")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(re.compile(r".*/$"))
-    return page
+    return log_in(page, url, username)
 
 
 def top_call(sessions: sessionmaker[Session]) -> int:

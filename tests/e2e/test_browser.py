@@ -12,6 +12,7 @@ import os
 import re
 import shutil
 import threading
+from contextlib import contextmanager
 
 import pytest
 from werkzeug.serving import make_server
@@ -44,8 +45,9 @@ def server(app):
     httpd.shutdown()
 
 
-@pytest.fixture
-def browser():
+@contextmanager
+def launched_chromium():  # type: ignore[no-untyped-def]
+    """Debian's chromium driven by Playwright (media may play without a click)."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
@@ -57,16 +59,26 @@ def browser():
         b.close()
 
 
-def sign_in(browser, base: str, username: str):
+@pytest.fixture
+def browser():  # type: ignore[no-untyped-def]
+    with launched_chromium() as b:
+        yield b
+
+
+def log_in(page, base: str, username: str):  # type: ignore[no-untyped-def]
+    """Sign `page` in through the login form as one of tests/web/conftest.py's users."""
     from tests.web.conftest import PASSWORD
 
-    page = browser.new_page()
     page.goto(f"{base}/login")
     page.fill("input[name=username]", username)
     page.fill("input[name=password]", PASSWORD)
     page.click("button[type=submit]")
     page.wait_for_url(re.compile(r".*/$"))
     return page
+
+
+def sign_in(browser, base: str, username: str):  # type: ignore[no-untyped-def]
+    return log_in(browser.new_page(), base, username)
 
 
 def shot(page, name: str) -> None:

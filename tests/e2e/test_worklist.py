@@ -11,12 +11,12 @@ from sqlalchemy import select
 from inspector.store.models import Appeal, Call, User
 from tests.e2e.test_browser import (  # noqa: F401
     browser,
+    log_in,
     pytestmark,  # noqa: F401  (slow; needs chromium)
     server,
     shot,
 )
 from tests.factories import REPO
-from tests.web.conftest import PASSWORD
 
 LAPTOP = {"width": 1366, "height": 768}
 AXE = REPO / ".cache/npm/node_modules/axe-core/axe.min.js"
@@ -24,13 +24,7 @@ CHOSEN = ("c01_compliant_billing", "c21_score_solicitation")
 
 
 def _sign_in(browser, base: str, username: str):  # type: ignore[no-untyped-def]  # noqa: F811
-    page = browser.new_page(viewport=LAPTOP)
-    page.goto(f"{base}/login")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(re.compile(r".*/$"))
-    return page
+    return log_in(browser.new_page(viewport=LAPTOP), base, username)
 
 
 def serious_violations(page) -> list[str]:  # type: ignore[no-untyped-def]

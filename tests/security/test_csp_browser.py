@@ -6,7 +6,6 @@ dashboard's charts, and the stylesheet that replaced the inline styles."""
 from __future__ import annotations
 
 import os
-import re
 import shutil
 import threading
 import time
@@ -14,8 +13,8 @@ import time
 import pytest
 from werkzeug.serving import make_server
 
+from tests.e2e.test_browser import log_in
 from tests.security.conftest import pk_of
-from tests.web.conftest import PASSWORD
 
 pytestmark = [
     pytest.mark.slow,
@@ -63,12 +62,7 @@ def open_as(browser, base: str, username: str):
     console: list[str] = []
     page.on("console", lambda m: console.append(m.text) if m.type == "error" else None)
     page.console_errors = console
-    page.goto(f"{base}/login")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(re.compile(r".*/$"))
-    return page
+    return log_in(page, base, username)
 
 
 def wait_until(page, expression: str, timeout_s: float = 15.0) -> None:
@@ -90,9 +84,10 @@ def assert_clean(page, where: str) -> None:
 def test_pages_work_under_the_policy(served, server, browser) -> None:
     trainer = open_as(browser, server, "trainer")
     # Bootstrap's stylesheet (the navbar's colour) and style.css (the body's fonts) both apply
-    assert trainer.evaluate(
-        "getComputedStyle(document.querySelector('nav.navbar')).backgroundColor"
-    ) == "rgb(33, 37, 41)"
+    assert (
+        trainer.evaluate("getComputedStyle(document.querySelector('nav.navbar')).backgroundColor")
+        == "rgb(33, 37, 41)"
+    )
     assert "Noto Sans CJK SC" in trainer.evaluate("getComputedStyle(document.body).fontFamily")
     assert_clean(trainer, "queue")
 
