@@ -58,20 +58,25 @@ class CallView:
                 )
         return owner, tuple(t for _, t in units), probs
 
-    def intent_units(self, act: str, unless: tuple[str, ...] = ()) -> list[tuple[int, float, str]]:
-        """(segment index, P(act), sentence) per sentence unit; with `unless`, a sentence that
-        is more likely than not one of those acts counts as 0 (a deflection is no handover)."""
+    def intent_probabilities(
+        self, act: str, unless: tuple[str, ...] = ()
+    ) -> tuple[np.ndarray, np.ndarray, tuple[str, ...]]:
+        """Per sentence unit: its segment's index, P(act) and its text; with `unless`, a
+        sentence that is more likely than not one of those acts counts as 0 (a deflection is no
+        handover)."""
         owner, texts, probs = self._units
-        p = probs[act].copy()
-        for other in unless:
-            p[probs[other] >= 0.5] = 0.0
-        return [(int(owner[u]), float(p[u]), texts[u]) for u in range(len(texts))]
+        p = probs[act]
+        if unless:
+            p = p.copy()
+            for other in unless:
+                p[probs[other] >= 0.5] = 0.0
+        return owner, p, texts
 
     def intent(self, act: str) -> np.ndarray:
         """P(act) for every segment: its most likely sentence."""
+        owner, p, _ = self.intent_probabilities(act)
         best = np.zeros(len(self.segments), dtype=np.float32)
-        for i, prob, _ in self.intent_units(act):
-            best[i] = max(best[i], prob)
+        np.maximum.at(best, owner, p.astype(np.float32))
         return best
 
 

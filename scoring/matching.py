@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Sequence
 from functools import cache, lru_cache
 
+import numpy as np
 from pypinyin.constants import PINYIN_DICT
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
 
 from asr.text import normalize_for_cer
 
@@ -36,6 +38,7 @@ def spell(text: str) -> tuple[str, ...]:
 DIGITS = frozenset("零一二三四五六七八九")
 
 
+@lru_cache(maxsize=50000)
 def _is_number(target: str) -> bool:
     return len(target) > 1 and all(c in DIGITS for c in target)
 
@@ -95,13 +98,30 @@ def find_pinyin(
         return target if find_exact(norm, target) else None
     if target in norm:
         return target
-    if len(target) < max(min_chars, 2):
+    if not _fuzzy_candidate(norm, target, min_chars):
         return None
-    want = " ".join(spell(target))
-    spelled = spell(norm)
     # cheap reject first: no alignment of the phrase's sound anywhere in the sentence is close
-    if fuzz.partial_ratio(want, " ".join(spelled)) < threshold:
+    if fuzz.partial_ratio(_sound(target), _sound(norm)) < threshold:
         return None
+    return _word_span(norm, target, threshold)
+
+
+def _fuzzy_candidate(norm: str, target: str, min_chars: int) -> bool:
+    """Whether a homophone search is worth making: a long enough phrase that is no number and
+    fits in the sentence."""
+    return len(norm) >= len(target) >= max(min_chars, 2) and not _is_number(target)
+
+
+@lru_cache(maxsize=50000)
+def _sound(norm: str) -> str:
+    """The normalised text as space-separated toneless syllables."""
+    return " ".join(spell(norm))
+
+
+def _word_span(norm: str, target: str, threshold: float) -> str | None:
+    """The whole-word span of `norm` that sounds most like `target`, if close enough."""
+    want = _sound(target)
+    spelled = spell(norm)
     size = len(target)
     bounds = word_bounds(norm)
     best, best_at = 0.0, -1
@@ -112,3 +132,46 @@ def find_pinyin(
         if score > best:
             best, best_at = score, i
     return norm[best_at : best_at + size] if best >= threshold else None
+
+
+#: a match: the words matched and its basis ("exact" wording or a "pinyin" homophone)
+Match = tuple[str, str]
+
+
+def find_all(
+    texts: Sequence[str],
+    phrases: Sequence[str],
+    pinyin: float | None = None,
+    min_chars: int = MIN_FUZZY_CHARS,
+) -> list[tuple[int, int, Match]]:
+    """Every (text index, phrase index, match), in text then phrase order: the same verdicts
+    as `find_exact`, then (with `pinyin`) `find_pinyin`, pair by pair, but a phrase said in
+    none of the texts costs one look, and the homophone pre-filter runs over all pairs at once
+    in rapidfuzz's C loop."""
+    norms = [normalize(t) for t in texts]
+    targets = [normalize(p) for p in phrases]
+    numbers = [_is_number(t) for t in targets]
+    everything = "\x00".join(norms)
+    found: dict[tuple[int, int], Match] = {}
+    for j, (phrase, target) in enumerate(zip(phrases, targets, strict=True)):
+        if not target or target not in everything:
+            continue
+        for i, norm in enumerate(norms):
+            if target in norm and (not numbers[j] or _whole_number_at(norm, target)):
+                found[i, j] = (phrase, "exact")
+    fuzzy = [j for j, t in enumerate(targets) if len(t) >= max(min_chars, 2) and not numbers[j]]
+    if pinyin and norms and fuzzy:
+        close = process.cdist(
+            [_sound(targets[j]) for j in fuzzy],
+            [_sound(n) for n in norms],
+            scorer=fuzz.partial_ratio,
+            score_cutoff=pinyin,
+            workers=1,
+        )
+        for k, i in zip(*np.nonzero(close), strict=True):
+            j, norm = fuzzy[k], norms[i]
+            if (i, j) not in found and _fuzzy_candidate(norm, targets[j], min_chars):
+                span = _word_span(norm, targets[j], pinyin)
+                if span:
+                    found[int(i), j] = (span, "pinyin")
+    return [(i, j, found[i, j]) for i, j in sorted(found)]

@@ -15,7 +15,7 @@ import numpy as np
 
 from asr.types import Segment
 from scoring.conditions import CallView, Hit, evidence_of
-from scoring.matching import MIN_FUZZY_CHARS, find_exact, find_pinyin, normalize
+from scoring.matching import MIN_FUZZY_CHARS, find_all, find_exact, normalize
 from scoring.types import Evidence
 
 Params = dict[str, Any]
@@ -88,19 +88,6 @@ def select(view: CallView, role: str = "any", window: Params | None = None) -> l
     return segs
 
 
-def _find(
-    text: str, phrase: str, pinyin: float | None, min_chars: int = MIN_FUZZY_CHARS
-) -> tuple[str, str] | None:
-    """(matched text, basis): exact wording, or (with `pinyin`) a whole-word homophone span."""
-    if find_exact(text, phrase):
-        return phrase, "exact"
-    if pinyin:
-        match = find_pinyin(text, phrase, pinyin, min_chars)
-        if match:
-            return match, "pinyin"
-    return None
-
-
 #: how far a homophone-only match is believed: below the default routing's final threshold,
 #: so a verdict resting on it alone goes to a reviewer
 PINYIN_BELIEF = 0.75
@@ -147,16 +134,15 @@ def keyword(view: CallView, p: Params) -> Hit:
     evidence: list[Evidence] = []
     found: dict[str, str] = {}  # phrase -> basis (exact wins over pinyin)
     segments = select(view, p.get("role", "any"), p.get("window"))
-    for seg in _groups(segments, int(p.get("across_turns", 1))):
-        if _excluded(seg.text, exclude):
-            continue
-        for word in words:
-            match = _find(seg.text, word, pinyin, min_chars)
-            if match:
-                text, basis = match
-                if found.get(word) != "exact":
-                    found[word] = basis
-                evidence.append(evidence_of(seg, text))
+    groups = [
+        s
+        for s in _groups(segments, int(p.get("across_turns", 1)))
+        if not _excluded(s.text, exclude)
+    ]
+    for i, j, (text, basis) in find_all([s.text for s in groups], words, pinyin, min_chars):
+        if found.get(words[j]) != "exact":
+            found[words[j]] = basis
+        evidence.append(evidence_of(groups[i], text))
     exact = {w for w, b in found.items() if b == "exact"}
     basis = frozenset(found.values()) or frozenset({"exact"})
     mode = p.get("mode", "any")
@@ -412,13 +398,16 @@ def intent(view: CallView, p: Params) -> Hit:
     exclude: list[str] = p.get("exclude", [])
     min_chars = int(p.get("min_chars", 0))
     chosen = {view.positions[id(s)] for s in select(view, p.get("role", "any"), p.get("window"))}
+    owner, probs, texts = view.intent_probabilities(p["act"], tuple(p.get("unless", ())))
     best = 0.0
     evidence: dict[int, Evidence] = {}
-    for i, prob, sentence in view.intent_units(p["act"], tuple(p.get("unless", ()))):
-        if i not in chosen or _excluded(sentence, exclude) or len(normalize(sentence)) < min_chars:
+    for u, (i, prob) in enumerate(zip(owner.tolist(), probs.tolist(), strict=True)):
+        if prob <= best and prob < threshold:  # changes nothing: no need to read the sentence
+            continue
+        if i not in chosen or _excluded(texts[u], exclude) or len(normalize(texts[u])) < min_chars:
             continue
         best = max(best, prob)
         if prob >= threshold and i not in evidence:
-            evidence[i] = evidence_of(view.segments[i], sentence)
+            evidence[i] = evidence_of(view.segments[i], texts[u])
     found = tuple(evidence[i] for i in sorted(evidence))
     return Hit(bool(found), len(found), found, p=best)
