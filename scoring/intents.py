@@ -13,7 +13,7 @@ import csv
 import json
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -111,6 +111,23 @@ def _utterance(row: list[str], where: str) -> Utterance:
 
 
 @dataclass(frozen=True, eq=False)
+class RoleNgrams:
+    """One role's n-gram table and the n-gram weights of its joint acts."""
+
+    ngrams: Ngrams
+    acts: tuple[int, ...]  # the heads' columns these weights add to
+    weights: np.ndarray  # (len(acts), vocabulary)
+
+    def scores(self, texts: Sequence[str]) -> np.ndarray:
+        """(texts, acts): each sentence's n-gram part of its acts' scores."""
+        weights_t = self.__dict__.get("_weights_t")
+        if weights_t is None:
+            weights_t = np.ascontiguousarray(self.weights.T)
+            object.__setattr__(self, "_weights_t", weights_t)
+        return self.ngrams.apply(self.ngrams.hits(texts), weights_t, len(texts))
+
+
+@dataclass(frozen=True, eq=False)
 class IntentHeads:
     """One logistic head per act, with Platt scaling fitted on cross-validated scores."""
 
@@ -121,10 +138,9 @@ class IntentHeads:
     scale: np.ndarray  # (acts,) Platt slope
     shift: np.ndarray  # (acts,) Platt intercept
     info: dict
-    #: joint heads (scoring/lexical.py): these acts also read the sentence's character n-grams
-    ngrams: Ngrams | None = None
-    ngram_acts: tuple[int, ...] = ()
-    ngram_weights: np.ndarray | None = None  # (len(ngram_acts), vocabulary)
+    #: joint heads (scoring/lexical.py): per role, the acts that also read the sentence's
+    #: character n-grams, with that role's own n-gram table (fitted on its sentences only)
+    lexical: dict[str, RoleNgrams] = field(default_factory=dict)
 
     def probabilities(
         self,
@@ -138,34 +154,20 @@ class IntentHeads:
         if len(vectors) == 0:
             return np.zeros((0, len(self.acts)), dtype=np.float32)
         raw = vectors @ self.weights.T + self.biases
-        if self.ngrams is not None and self.ngram_weights is not None and self.ngram_acts:
+        if self.lexical:
             if texts is None or len(texts) != len(vectors):
                 raise ValueError("these intent heads read the sentences' texts too")
-            by_role = self._ngram_roles()
-            if roles is not None:
-                texts = [t if r in by_role else "" for t, r in zip(texts, roles, strict=True)]
-            r, c, values = self.ngrams.hits(texts)
-            of_row = np.asarray(roles)[r] if roles is not None else None
-            for role, (columns, weights_t) in by_role.items():
-                keep = of_row == role if of_row is not None else slice(None)
-                hits = (r[keep], c[keep], values[keep])
-                raw[:, columns] += self.ngrams.apply(hits, weights_t, len(texts))
+            of_role = np.asarray(roles) if roles is not None else None
+            for role, table in self.lexical.items():
+                rows = (
+                    np.flatnonzero(of_role == role)
+                    if of_role is not None
+                    else np.arange(len(texts))
+                )
+                if len(rows):
+                    raw[np.ix_(rows, table.acts)] += table.scores([texts[i] for i in rows])
         z = raw * self.scale + self.shift
         return (1.0 / (1.0 + np.exp(-z))).astype(np.float32)
-
-    def _ngram_roles(self) -> dict[str, tuple[list[int], np.ndarray]]:
-        """role -> (its joint acts' columns, their n-gram weights as (vocabulary, acts)): a
-        sentence is read only for its own role's acts."""
-        cached = self.__dict__.get("_by_role")
-        if cached is None:
-            assert self.ngram_weights is not None
-            cached = {}
-            for role in dict.fromkeys(self.roles[k] for k in self.ngram_acts):
-                rows = [j for j, k in enumerate(self.ngram_acts) if self.roles[k] == role]
-                columns = [self.ngram_acts[j] for j in rows]
-                cached[role] = (columns, np.ascontiguousarray(self.ngram_weights[rows].T))
-            object.__setattr__(self, "_by_role", cached)
-        return cached
 
     def save(self, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -182,14 +184,15 @@ class IntentHeads:
         )
 
     def _ngram_arrays(self) -> dict[str, np.ndarray]:
-        if self.ngrams is None or self.ngram_weights is None:
-            return {}
-        return {
-            "ngram_vocabulary": np.array(self.ngrams.vocabulary),
-            "ngram_idf": self.ngrams.idf.astype(np.float32),
-            "ngram_acts": np.array(self.ngram_acts, dtype=np.int32),
-            "ngram_weights": self.ngram_weights.astype(np.float16),
-        }
+        arrays = {}
+        for role, table in self.lexical.items():
+            arrays |= {
+                f"ngram_{role}_vocabulary": np.array(table.ngrams.vocabulary),
+                f"ngram_{role}_idf": table.ngrams.idf.astype(np.float32),
+                f"ngram_{role}_acts": np.array(table.acts, dtype=np.int32),
+                f"ngram_{role}_weights": table.weights.astype(np.float16),
+            }
+        return arrays
 
     @classmethod
     def load(cls, path: Path = HEADS_FILE) -> IntentHeads:
@@ -212,13 +215,22 @@ class IntentHeads:
 
 
 def _load_ngrams(z: Any) -> dict[str, Any]:
-    if "ngram_weights" not in z:
-        return {}
-    return {
-        "ngrams": Ngrams(tuple(str(g) for g in z["ngram_vocabulary"]), z["ngram_idf"]),
-        "ngram_acts": tuple(int(k) for k in z["ngram_acts"]),
-        "ngram_weights": z["ngram_weights"].astype(np.float32),
+    if "ngram_weights" in z.files:
+        raise KeyError("n-gram tables per role (stored by an older version: retrain the heads)")
+    roles = [
+        k[len("ngram_") : -len("_weights")]
+        for k in z.files
+        if k.startswith("ngram_") and k.endswith("_weights")
+    ]
+    lexical = {
+        role: RoleNgrams(
+            Ngrams(tuple(str(g) for g in z[f"ngram_{role}_vocabulary"]), z[f"ngram_{role}_idf"]),
+            tuple(int(k) for k in z[f"ngram_{role}_acts"]),
+            z[f"ngram_{role}_weights"].astype(np.float32),
+        )
+        for role in roles
     }
+    return {"lexical": lexical} if lexical else {}
 
 
 def fit_heads(
@@ -248,18 +260,21 @@ def fit_heads(
     scale = np.ones(len(acts), dtype=np.float32)
     shift = np.zeros(len(acts), dtype=np.float32)
     joint_acts = tuple(k for k, act in enumerate(acts) if act in joint)
-    ngrams = features = None
-    if joint_acts:
-        if texts is None:
-            raise ConfigError("joint heads need the bank's texts")
-        on = np.any(labels[:, list(joint_acts)] >= 0, axis=1)
-        ngrams = Ngrams.fit([t for t, keep in zip(texts, on, strict=True) if keep])
-        features = joint_features(ngrams, texts, vectors)
-    ngram_weights = np.zeros((len(joint_acts), len(ngrams.vocabulary) if ngrams else 0), np.float32)
+    if joint_acts and texts is None:
+        raise ConfigError("joint heads need the bank's texts")
+    # one n-gram table per role, fitted on the sentences of that role's joint acts
+    tables: dict[str, Ngrams] = {}
+    features: dict[str, Any] = {}
+    for role in dict.fromkeys(roles[k] for k in joint_acts):
+        assert texts is not None
+        on = np.any(labels[:, [k for k in joint_acts if roles[k] == role]] >= 0, axis=1)
+        tables[role] = Ngrams.fit([t for t, keep in zip(texts, on, strict=True) if keep])
+        features[role] = joint_features(tables[role], texts, vectors)
+    ngram_weights: dict[int, np.ndarray] = {}
     report: dict[str, dict[str, float]] = {}
     for k, act in enumerate(acts):
         rows = labels[:, k] >= 0
-        x = features[rows] if k in joint_acts and features is not None else vectors[rows]
+        x = features[roles[k]][rows] if k in joint_acts else vectors[rows]
         y = labels[rows, k].astype(int)
         if y.sum() < 5 or (1 - y).sum() < 5:
             raise ConfigError(f"act {act}: needs at least 5 examples and 5 counter-examples")
@@ -271,7 +286,7 @@ def fit_heads(
         model.fit(x, y)
         coef = model.coef_[0]
         if k in joint_acts:
-            ngram_weights[joint_acts.index(k)] = coef[: len(coef) - dim]
+            ngram_weights[k] = coef[: len(coef) - dim].astype(np.float32)
             coef = coef[len(coef) - dim :]
         weights[k], biases[k] = coef, model.intercept_[0]
         scale[k], shift[k] = platt.coef_[0][0], platt.intercept_[0]
@@ -288,12 +303,13 @@ def fit_heads(
             "cv_f1": round(2 * precision * recall / max(precision + recall, 1e-9), 3),
         }
     info = {"c": c, "folds": folds, "seed": seed, "cross_validated": report}
+    lexical = {}
+    for role, table in tables.items():
+        columns = tuple(k for k in joint_acts if roles[k] == role)
+        lexical[role] = RoleNgrams(table, columns, np.stack([ngram_weights[k] for k in columns]))
     if joint_acts:
         info["joint"] = {"acts": [acts[k] for k in joint_acts], "c": C_JOINT}
-        return IntentHeads(
-            acts, roles, weights, biases, scale, shift, info, ngrams, joint_acts, ngram_weights
-        )
-    return IntentHeads(acts, roles, weights, biases, scale, shift, info)
+    return IntentHeads(acts, roles, weights, biases, scale, shift, info, lexical)
 
 
 @lru_cache(maxsize=1)

@@ -34,7 +34,8 @@ def train(bank_dir: Path = BANK_DIR, out: Path = HEADS_FILE, c: float = C) -> In
     bank = load_bank(bank_dir)
     labels = label_matrix([u.role for u in bank], [u.acts for u in bank])
     roles = tuple(r for r, _ in ACTS.values())
-    joint = frozenset(act for act, (role, _) in ACTS.items() if role == "customer")
+    # every act reads its sentence's n-grams beside the vector (scoring/lexical.py)
+    joint = frozenset(ACTS)
     return train_heads([u.text for u in bank], labels, tuple(ACTS), roles, out, c, joint)
 
 

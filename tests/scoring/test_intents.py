@@ -142,17 +142,21 @@ def test_a_joint_head_reads_the_words_a_vector_cannot_separate(tmp_path) -> None
 
 def test_the_ngram_scores_equal_scikit_learns_tf_idf() -> None:
     heads = builtin_heads()
-    assert heads.ngrams is not None and heads.ngram_weights is not None
+    assert set(heads.lexical) == {"agent", "customer"}
     texts = [
         "你们这服务可真行啊，呵呵  耍我玩呢？",
         "@某某客服 我要销户!!",
         "USB 不行",
         "",
         "销户销户",
+        "请您私信提供宽带账号，以便为您反馈核实",
     ]
-    direct = heads.ngrams.scores(texts, heads.ngram_weights)
-    reference = np.asarray(heads.ngrams.transform(texts) @ heads.ngram_weights.T)
-    assert np.allclose(direct, reference, atol=1e-5)
+    for table in heads.lexical.values():
+        reference = np.asarray(table.ngrams.transform(texts) @ table.weights.T)
+        assert np.allclose(table.scores(texts), reference, atol=1e-5)
+    # each role's table holds its own sentences' n-grams, not the other's
+    customer, agent = heads.lexical["customer"].ngrams, heads.lexical["agent"].ngrams
+    assert customer.vocabulary != agent.vocabulary
 
 
 def test_sentences_split_at_strong_punctuation_only() -> None:
