@@ -217,6 +217,12 @@ def test_rude_wording_off_the_list_fails_but_waits_for_a_reviewer() -> None:
         ("customer_anger", "投诉有个毛用，你们客服就是个摆设。", True),
         ("customer_anger", "我妈的手机收不到短信了，帮忙看下。", False),
         ("customer_anger", "我的USB网卡插上没反应，怎么设置？", False),
+        # calling in the media, a regulator or the courts by name, a bad review, and look-alikes
+        ("complaint_risk", "半年了还在乱扣费 @某某晚报 @某市电视台 大家来评评理", True),
+        ("complaint_risk", "再不退钱我就去法院起诉你们，证据我都留着。", True),
+        ("complaint_risk", "下单前问清楚了又变卦，回头一定给你们打个差评。", True),
+        ("complaint_risk", "我的号码是幺三八幺二三四五六七八，帮我查下话费。", False),
+        ("complaint_risk", "我这个人从来不给差评，就想知道宽带什么时候能修好。", False),
     ],
 )
 def test_flags_on_unseen_wordings(flag: str, line: str, raised: bool) -> None:
