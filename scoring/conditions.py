@@ -59,17 +59,20 @@ class CallView:
         return owner, tuple(t for _, t in units), probs
 
     def intent_probabilities(
-        self, act: str, unless: tuple[str, ...] = ()
+        self, act: str, unless: tuple[str, ...] = (), also: dict[str, float] | None = None
     ) -> tuple[np.ndarray, np.ndarray, tuple[str, ...]]:
         """Per sentence unit: its segment's index, P(act) and its text; with `unless`, a
         sentence that is more likely than not one of those acts counts as 0 (a deflection is no
-        handover)."""
+        handover); with `also` (act -> probability), only sentences that are also those acts
+        at least that likely count (anger in a sentence that is plainly a grievance)."""
         owner, texts, probs = self._units
         p = probs[act]
-        if unless:
+        if unless or also:
             p = p.copy()
             for other in unless:
                 p[probs[other] >= 0.5] = 0.0
+            for other, at_least in (also or {}).items():
+                p[probs[other] < at_least] = 0.0
         return owner, p, texts
 
     def intent(self, act: str) -> np.ndarray:

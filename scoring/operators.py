@@ -384,13 +384,14 @@ def _sentiment_note(seg: Segment) -> str:
 @operator(
     "intent",
     required=("act",),
-    optional=("role", "window", "min_p", "unless", "exclude", "min_chars"),
+    optional=("role", "window", "min_p", "unless", "also", "exclude", "min_chars"),
     basis="intent",
 )
 def intent(view: CallView, p: Params) -> Hit:
     """A dialogue act (scoring.intents.ACTS, or the scorecard's own) in a sentence, by the
     trained heads over the sentence vectors: matched where P(act) >= min_p (default 0.5); with
-    `unless`, sentences that are rather one of those acts do not count, nor (`exclude`) those
+    `unless`, sentences that are rather one of those acts do not count; with `also` (act ->
+    probability), only sentences that are also those acts count; nor do (`exclude`) those
     holding one of the given phrases (我不投诉), nor sentences shorter than `min_chars`. The
     hit's belief is the highest probability among the sentences looked at, so a near miss is
     routed by it."""
@@ -398,7 +399,9 @@ def intent(view: CallView, p: Params) -> Hit:
     exclude: list[str] = p.get("exclude", [])
     min_chars = int(p.get("min_chars", 0))
     chosen = {view.positions[id(s)] for s in select(view, p.get("role", "any"), p.get("window"))}
-    owner, probs, texts = view.intent_probabilities(p["act"], tuple(p.get("unless", ())))
+    owner, probs, texts = view.intent_probabilities(
+        p["act"], tuple(p.get("unless", ())), p.get("also")
+    )
     best = 0.0
     evidence: dict[int, Evidence] = {}
     for u, (i, prob) in enumerate(zip(owner.tolist(), probs.tolist(), strict=True)):

@@ -184,14 +184,19 @@ def _check_params(name: str, params: Any, ctx: _Ctx, path: str) -> dict[str, Any
         if params.get("mode", "any") not in ("any", "all", "atleast", "none"):
             raise ctx.error(f"{path}.mode", f"{params['mode']!r} is not any, all, atleast or none")
     if name == "intent":
-        for act in [params["act"], *params.get("unless", [])]:
+        also = params.get("also", {})
+        if not isinstance(also, dict):
+            raise ctx.error(f"{path}.also", "needs a mapping of act -> probability")
+        for act in [params["act"], *params.get("unless", []), *also]:
             if act not in ctx.acts:
                 raise ctx.error(
                     f"{path}.act", f"unknown act {act!r} (known: {', '.join(sorted(ctx.acts))})"
                 )
-        min_p = params.get("min_p", 0.5)
-        if isinstance(min_p, bool) or not isinstance(min_p, int | float) or not 0 < min_p < 1:
-            raise ctx.error(f"{path}.min_p", f"must be between 0 and 1, got {min_p!r}")
+        for key, min_p in [("min_p", params.get("min_p", 0.5))] + [
+            (f"also.{act}", value) for act, value in also.items()
+        ]:
+            if isinstance(min_p, bool) or not isinstance(min_p, int | float) or not 0 < min_p < 1:
+                raise ctx.error(f"{path}.{key}", f"must be between 0 and 1, got {min_p!r}")
     if name == "regex":
         import re
 

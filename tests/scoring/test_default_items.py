@@ -217,6 +217,13 @@ def test_rude_wording_off_the_list_fails_but_waits_for_a_reviewer() -> None:
         ("customer_anger", "投诉有个毛用，你们客服就是个摆设。", True),
         ("customer_anger", "我妈的手机收不到短信了，帮忙看下。", False),
         ("customer_anger", "我的USB网卡插上没反应，怎么设置？", False),
+        # outrage spread over a long post's rhetorical questions, and a calm grievance
+        (
+            "customer_anger",
+            "宽带断了三天没人管，打了五次电话都说在处理，你们到底有没有人在干活？",
+            True,
+        ),
+        ("customer_anger", "上个月的账单多扣了二十块，麻烦帮我查一下是什么费用。", False),
         # calling in the media, a regulator or the courts by name, a bad review, and look-alikes
         ("complaint_risk", "半年了还在乱扣费 @某某晚报 @某市电视台 大家来评评理", True),
         ("complaint_risk", "再不退钱我就去法院起诉你们，证据我都留着。", True),

@@ -245,3 +245,18 @@ def test_custom_act_errors_name_the_act_and_field() -> None:
 def test_an_unknown_act_is_refused_when_the_scorecard_loads() -> None:
     with pytest.raises(ScorecardError, match=r"field 'when.intent.act': unknown act 'upsell'"):
         parse_condition({"intent": {"act": "upsell"}}, _Ctx("t.yaml", "flag 'x'"), "when")
+
+
+@pytest.mark.parametrize(
+    ("also", "message"),
+    [
+        ({"grumble": 0.9}, r"field 'when.intent.act': unknown act 'grumble'"),
+        ({"dissatisfied": 1.5}, r"field 'when.intent.also.dissatisfied': must be between 0 and 1"),
+        (["dissatisfied"], r"field 'when.intent.also': needs a mapping of act -> probability"),
+    ],
+)
+def test_a_bad_also_is_refused_when_the_scorecard_loads(also: object, message: str) -> None:
+    with pytest.raises(ScorecardError, match=message):
+        parse_condition(
+            {"intent": {"act": "anger", "also": also}}, _Ctx("t.yaml", "flag 'x'"), "when"
+        )

@@ -220,6 +220,10 @@ def test_windows_across_turns_and_limits(condition: dict, matched: bool) -> None
         ({"intent": {"act": "apology", "role": "agent", "exclude": ["抱歉"]}}, False),
         ({"intent": {"act": "apology", "role": "agent", "min_chars": 40}}, False),
         ({"intent": {"act": "hold_announce", "unless": ["hold_announce"]}}, False),
+        # `also`: only sentences that are that other act too (an identity request is one of
+        # itself, and no closing)
+        ({"intent": {"act": "identity_request", "also": {"identity_request": 0.5}}}, True),
+        ({"intent": {"act": "identity_request", "also": {"closing": 0.5}}}, False),
     ],
 )
 def test_intent_operator_table(condition: dict, matched: bool) -> None:
