@@ -46,11 +46,16 @@ _MENTION = re.compile(r"(?<![A-Za-z0-9_.])@[\w\u00b7\-]{1,24}(?=[\s\u200b,，。
 _ZERO_WIDTH = re.compile("[\u200b-\u200d\ufeff]")
 
 
+def without_mentions(text: str) -> str:
+    """The text without @mentions and zero-width spaces (what a post says, not whom it tags)."""
+    return _ZERO_WIDTH.sub("", _MENTION.sub("", text)).strip()
+
+
 def cjk_punctuation(text: str) -> str:
     """Chinese text as the encoder should read it: without @mentions and zero-width spaces, and
     with the full-width punctuation it learnt on (written posts type ',' and '.' between Chinese
     words, and m3e-small reads 已记录,我们会 far from 已记录，我们会)."""
-    bare = _ZERO_WIDTH.sub("", _MENTION.sub("", text)).strip()
+    bare = without_mentions(text)
     return _HALF_BESIDE_CJK.sub(lambda m: _HALF_TO_FULL[m.group()], bare or text)
 
 

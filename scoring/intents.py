@@ -327,14 +327,24 @@ _WORDY = re.compile(r"[\w\u3400-\u9fff]")
 def sentence_units(segments: Sequence[Segment]) -> list[tuple[int, str]]:
     """(segment index, sentence) for every sentence of every segment: an act is judged on the
     sentence that carries it, so a question at the end of a long turn is not averaged away."""
+    from scoring.embeddings import without_mentions
+
     units = []
     for i, seg in enumerate(segments):
         parts: list[str] = []
+        before = ""  # wordless pieces ahead of the first sentence
         for x in (x.strip() for x in _SENTENCE_END.split(seg.text)):
-            if x and parts and not _WORDY.search(x):
-                parts[-1] += x  # ？？？ or ！！ stays with its sentence, not a sentence of its own
-            elif x:
-                parts.append(x)
+            if not x:
+                continue
+            if _WORDY.search(without_mentions(x)):
+                parts.append(before + x)
+                before = ""
+            elif parts:
+                # ？？？, ！！ or a trailing "@某某客服" stays with its sentence: alone it says
+                # nothing, and the encoder would read a bare account name
+                parts[-1] += x
+            else:
+                before += x
         units += [(i, x) for x in parts] or [(i, seg.text)]
     return units
 

@@ -165,6 +165,25 @@ def test_sentences_split_at_strong_punctuation_only() -> None:
     assert [t for _, t in units] == ["好的，已经办好了。", "请问还有其他问题吗？", "3.5元"]
 
 
+@pytest.mark.parametrize(
+    ("text", "sentences"),
+    [
+        # ？？？ and a trailing tag stay with their sentence
+        ("这是什么情况？？？", ["这是什么情况？？？"]),
+        ("升级后收不到短信了.@某某客服 \u200b", ["升级后收不到短信了.@某某客服 \u200b"]),
+        ("删除不掉.还很费电.@某某客服", ["删除不掉.", "还很费电.@某某客服"]),
+        # a leading tag goes with the first sentence; a turn of tags alone stays one unit
+        ("@某某客服 。宽带又断了。", ["@某某客服 。宽带又断了。"]),
+        ("@某某客服 @某某官方", ["@某某客服 @某某官方"]),
+    ],
+)
+def test_a_piece_that_says_nothing_is_no_sentence_of_its_own(
+    text: str, sentences: list[str]
+) -> None:
+    units = sentence_units(make_view((0.0, 5.0, "customer", text)).segments)
+    assert [t for _, t in units] == sentences
+
+
 UPSELL = [
     "我给您推荐一下我们的五G套餐，网速快很多",
     "现在升级五G套餐每月只多十块钱",
