@@ -206,6 +206,10 @@ def _child_main(
         level=settings.log_level, format="%(asctime)s %(processName)s %(levelname)s %(message)s"
     )
     logging.getLogger("faster_whisper").setLevel(logging.WARNING)
+    # SIGINT is how the parent (and the parent watch) asks a child to hand its call back and
+    # stop: a child started from a background job inherits SIGINT ignored (a shell's `cmd &`),
+    # and would then keep running until its parent gives up waiting and terminates it
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     if settings.asr_cpu_threads:
         _limit_threads(settings.asr_cpu_threads)
     if parent_pid is not None:
@@ -309,6 +313,13 @@ def run_workers(
         process.start()
         return process
 
+    # a parent started as a shell's background job (`inspector work &`) has SIGINT ignored, and
+    # children inherit that while they start: one still starting when the parent stops them
+    # would miss the stop request, then claim the call another child just handed back
+    main = threading.current_thread() is threading.main_thread()
+    ignored = main and signal.getsignal(signal.SIGINT) == signal.SIG_IGN
+    if ignored:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
     processes = [start(i) for i in range(workers)]
     peaks: dict[int, int] = {}  # pid -> peak resident memory, read while each one lives
     died: list[str] = []
@@ -321,7 +332,6 @@ def run_workers(
     last_log = 0.0
     progress = _progress(session_factory, since, total, t0)
     # `kill` of the parent stops the children too (signals go to the main thread only)
-    main = threading.current_thread() is threading.main_thread()
     previous = signal.signal(signal.SIGTERM, _interrupt) if main else None
     try:
         while any(p.is_alive() for p in processes):
@@ -362,6 +372,8 @@ def run_workers(
     finally:
         if main:
             signal.signal(signal.SIGTERM, previous)
+        if ignored:
+            signal.signal(signal.SIGINT, signal.SIG_IGN)
         for process in processes:
             process.join()
         if bar is not None:

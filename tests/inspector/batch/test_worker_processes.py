@@ -109,9 +109,17 @@ run_workers(settings, workers=2, burst=False, interactive=False,
 """
 
 
-@pytest.mark.parametrize("sig", [signal.SIGKILL, signal.SIGTERM])
+def _ignore_sigint() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+@pytest.mark.parametrize(
+    ("sig", "started_in_background"),
+    # in the background (a shell's `inspector work &`), processes start with SIGINT ignored
+    [(signal.SIGKILL, False), (signal.SIGTERM, False), (signal.SIGTERM, True)],
+)
 def test_stopping_or_killing_the_parent_stops_its_children(
-    settings, sessions, tmp_path, sig
+    settings, sessions, tmp_path, sig, started_in_background
 ) -> None:
     _queue(settings, sessions, tmp_path, 3)
     (settings.data_dir / "slow").write_text("c000")
@@ -119,6 +127,7 @@ def test_stopping_or_killing_the_parent_stops_its_children(
         [sys.executable, "-c", PARENT.format(), str(settings.data_dir)],
         cwd=REPO,
         env={**os.environ, "PYTHONPATH": str(REPO)},
+        preexec_fn=_ignore_sigint if started_in_background else None,
     )
     try:
         child = _holder(sessions, "c000")
