@@ -217,6 +217,12 @@ def test_rude_wording_off_the_list_fails_but_waits_for_a_reviewer() -> None:
         ("customer_anger", "投诉有个毛用，你们客服就是个摆设。", True),
         ("customer_anger", "我妈的手机收不到短信了，帮忙看下。", False),
         ("customer_anger", "我的USB网卡插上没反应，怎么设置？", False),
+        # leaving said as a boycott, a rhetorical "who would still buy", a warning of lost
+        # customers; and a look-alike
+        ("churn_risk", "#抵制某某宽带# 大家装宽带前先看看评论吧", True),
+        ("churn_risk", "出了这种事，以后谁还敢用你们家的网盘？", True),
+        ("churn_risk", "再这么拖下去，你们迟早失去我们这些老用户。", True),
+        ("churn_risk", "手机丢了，怕跟家里失去联系，能先补张卡吗？", False),
         # outrage spread over a long post's rhetorical questions, and a calm grievance
         (
             "customer_anger",
