@@ -99,11 +99,6 @@ class Ngrams:
             out[r[starts]] = np.add.reduceat(weights_t[c] * values[:, None], starts, axis=0)
         return out
 
-    def scores(self, texts: Sequence[str], weights: np.ndarray) -> np.ndarray:
-        """(texts, rows of `weights`): each text's TF-IDF row times the (rows, vocabulary)
-        weights."""
-        return self.apply(self.hits(texts), np.ascontiguousarray(weights.T), len(texts))
-
     def _index(self) -> dict[str, int]:
         index = self.__dict__.get("_index_map")
         if index is None:

@@ -98,7 +98,7 @@ def find_pinyin(
         return target if find_exact(norm, target) else None
     if target in norm:
         return target
-    if not _fuzzy_candidate(norm, target, min_chars):
+    if len(norm) < len(target) or not _fuzzy_phrase(target, min_chars):
         return None
     # cheap reject first: no alignment of the phrase's sound anywhere in the sentence is close
     if fuzz.partial_ratio(_sound(target), _sound(norm)) < threshold:
@@ -106,10 +106,9 @@ def find_pinyin(
     return _word_span(norm, target, threshold)
 
 
-def _fuzzy_candidate(norm: str, target: str, min_chars: int) -> bool:
-    """Whether a homophone search is worth making: a long enough phrase that is no number and
-    fits in the sentence."""
-    return len(norm) >= len(target) >= max(min_chars, 2) and not _is_number(target)
+def _fuzzy_phrase(target: str, min_chars: int) -> bool:
+    """Whether a phrase may be matched by its sound: long enough, and no number."""
+    return len(target) >= max(min_chars, 2) and not _is_number(target)
 
 
 @lru_cache(maxsize=50000)
@@ -159,7 +158,7 @@ def find_all(
         for i, norm in enumerate(norms):
             if target in norm and (not numbers[j] or _whole_number_at(norm, target)):
                 found[i, j] = (phrase, "exact")
-    fuzzy = [j for j, t in enumerate(targets) if len(t) >= max(min_chars, 2) and not numbers[j]]
+    fuzzy = [j for j, t in enumerate(targets) if _fuzzy_phrase(t, min_chars)]
     if pinyin and norms and fuzzy:
         close = process.cdist(
             [_sound(targets[j]) for j in fuzzy],
@@ -170,7 +169,7 @@ def find_all(
         )
         for k, i in zip(*np.nonzero(close), strict=True):
             j, norm = fuzzy[k], norms[i]
-            if (i, j) not in found and _fuzzy_candidate(norm, targets[j], min_chars):
+            if (i, j) not in found and len(norm) >= len(targets[j]):
                 span = _word_span(norm, targets[j], pinyin)
                 if span:
                     found[int(i), j] = (span, "pinyin")
