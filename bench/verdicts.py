@@ -35,6 +35,7 @@ import jieba
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
+from core.machine import settle_heap  # noqa: E402
 from scoring import evaluate, load_scorecard  # noqa: E402
 from scoring.io import parse_line  # noqa: E402
 from scoring.metrics import measure  # noqa: E402
@@ -204,6 +205,7 @@ def score(cases: list[Case], card_name: str) -> tuple[list[CallResult], float, f
     warm = parse_line(WARM_UP, "warm-up")
     warm_t = model.annotate(warm.transcript)
     evaluate(warm_t, measure(warm_t, warm.duration_s), card, warm.metadata)
+    settle_heap(after="the first call")  # as a worker does once its models are loaded
     time.sleep(1.0)  # the encoder's OpenMP threads spin for a while after their last batch
     t0 = time.perf_counter()
     results = [

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TextIO
 
+from core.machine import settle_heap
 from scoring.engine import evaluate
 from scoring.io import parse_line, result_json
 from scoring.metrics import measure
@@ -46,4 +47,5 @@ def score_file(
             out.write(json.dumps(result_json(parsed.call_id, result, metrics), ensure_ascii=False))
             out.write("\n")
             report.scored += 1
+            settle_heap(after="the first call")  # the sentiment model and heads are loaded now
     return report

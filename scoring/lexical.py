@@ -63,24 +63,41 @@ class Ngrams:
     def hits(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """The texts' TF-IDF rows as (row, n-gram, value) triples sorted by row, L2-normalised
         per row: computed from the n-gram counts, the same numbers as `transform` without
-        building a sparse matrix (a call's sentences in a few array operations)."""
-        lookup = self._index().get
-        rows: list[int] = []
-        cols: list[int] = []
-        for row, text in enumerate(texts):
-            if not text:
-                continue
-            doc = _WHITE_SPACES.sub(" ", cjk_punctuation(text).lower())
-            grams = [doc[i : i + n] for n in _SIZES for i in range(len(doc) - n + 1)]
-            found = [k for k in map(lookup, grams) if k is not None]
-            rows += [row] * len(found)
-            cols += found
+        building a sparse matrix. A call's sentences are read in one go: each character becomes
+        its number in the table's alphabet (0 for one the table never saw, and between
+        sentences), each n-gram a number made of its characters', looked up among the
+        vocabulary's in a sorted array."""
+        docs = [_WHITE_SPACES.sub(" ", cjk_punctuation(t).lower()) if t else "" for t in texts]
+        joined = "\x00".join(docs)
+        alphabet, base, keys, columns = self._keys()
+        points = np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32)
+        at = np.minimum(np.searchsorted(alphabet, points), len(alphabet) - 1)
+        chars = np.where(alphabet[at] == points, at + 1, 0).astype(np.int64)
+        row_of = np.repeat(np.arange(len(docs)), [len(d) + 1 for d in docs])[: len(chars)]
+        rows, grams = [], []
+        for n in _SIZES:
+            if len(chars) < n:
+                break
+            key = chars[: len(chars) - n + 1].copy()
+            seen = key > 0
+            for k in range(1, n):
+                nxt = chars[k : len(chars) - n + 1 + k]
+                seen &= nxt > 0
+                key = key * base + nxt
+            rows.append(row_of[: len(key)][seen])
+            grams.append(key[seen])
         if not rows:
+            empty = np.zeros(0, dtype=np.int64)
+            return empty, empty, np.zeros(0, dtype=np.float32)
+        row, key = np.concatenate(rows), np.concatenate(grams)
+        at = np.minimum(np.searchsorted(keys, key), len(keys) - 1)
+        known = keys[at] == key
+        if not known.any():
             empty = np.zeros(0, dtype=np.int64)
             return empty, empty, np.zeros(0, dtype=np.float32)
         # counts per (row, n-gram), then 1 + log(tf) times idf, L2-normalised per row
         size = len(self.vocabulary)
-        pairs, tf = np.unique(np.asarray(rows, dtype=np.int64) * size + cols, return_counts=True)
+        pairs, tf = np.unique(row[known] * size + columns[at[known]], return_counts=True)
         r, c = pairs // size, pairs % size
         values = (1.0 + np.log(tf.astype(np.float32))) * self.idf[c]
         norms = np.sqrt(np.bincount(r, weights=values * values))
@@ -99,12 +116,25 @@ class Ngrams:
             out[r[starts]] = np.add.reduceat(weights_t[c] * values[:, None], starts, axis=0)
         return out
 
-    def _index(self) -> dict[str, int]:
-        index = self.__dict__.get("_index_map")
-        if index is None:
-            index = {g: k for k, g in enumerate(self.vocabulary)}
-            object.__setattr__(self, "_index_map", index)
-        return index
+    def _keys(self) -> tuple[np.ndarray, int, np.ndarray, np.ndarray]:
+        """The vocabulary as numbers: the sorted code points of its characters (a character's
+        number is its place there plus one), the base an n-gram's number is written in, the
+        n-grams' numbers sorted, and each one's column in the vocabulary."""
+        keys = self.__dict__.get("_key_table")
+        if keys is None:
+            alphabet = np.array(sorted({ord(ch) for g in self.vocabulary for ch in g}), np.uint32)
+            number = {chr(p): k + 1 for k, p in enumerate(alphabet.tolist())}
+            base = len(alphabet) + 1
+            codes = np.zeros(len(self.vocabulary), dtype=np.int64)
+            for column, gram in enumerate(self.vocabulary):
+                code = 0
+                for ch in gram:
+                    code = code * base + number[ch]
+                codes[column] = code
+            order = np.argsort(codes, kind="stable")
+            keys = (alphabet, base, codes[order], order.astype(np.int64))
+            object.__setattr__(self, "_key_table", keys)
+        return keys
 
     def _fitted(self):  # type: ignore[no-untyped-def]
         vec = self.__dict__.get("_vec")

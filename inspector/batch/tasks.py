@@ -24,6 +24,7 @@ from celery import Celery
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from core.machine import settle_heap
 from inspector.batch import jobs
 from inspector.batch.pipeline import Pipeline, build_pipeline
 from inspector.batch.worker import WorkerStats, process_claim
@@ -126,6 +127,7 @@ def run_task(task: Any, call_pk: int, phase: str) -> str:
     outcome = process_claim(
         rt.sessions, rt.pipeline, claim, settings, rt.stats, split=True, split_sends=True
     )
+    settle_heap(after=f"the first {phase} call")  # the phase's models are loaded now
     send = sender(rt.app)
     if outcome == "handed_over":
         send(call_pk, "analysis")

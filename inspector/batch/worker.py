@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from asr.serialize import transcript_from_dict, transcript_to_dict
 from core.errors import InspectorError
-from core.machine import peak_rss_bytes
+from core.machine import peak_rss_bytes, settle_heap
 from inspector.batch import jobs
 from inspector.batch.pipeline import Pipeline, build_pipeline, prepare_models
 from inspector.batch.results import write_results
@@ -174,6 +174,7 @@ def run_worker(
                 time.sleep(settings.poll_interval_s)
                 continue
             process_claim(session_factory, pipeline, claim, settings, stats)
+            settle_heap(after="the first call")  # its models are loaded now
     except KeyboardInterrupt:
         log.info("worker %s interrupted", name)
         # the call in hand goes back to the queue now, not when its lease runs out

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -53,3 +56,31 @@ def test_peak_rss_of_this_process() -> None:
     peak = peak_rss_bytes(os.getpid())
     assert peak is not None and peak > 10 * 2**20
     assert peak_rss_bytes(2**22 + 12345) is None  # no such process
+
+
+def test_settle_heap_freezes_the_loaded_objects_once_per_occasion() -> None:
+    # in a fresh interpreter: freezing is for the process's lifetime
+    code = """
+import gc, json
+from core.machine import settle_heap
+model = [{"weights": [i]} for i in range(50000)]  # what a loaded model leaves behind
+first = settle_heap(after="the first call")
+frozen = gc.get_freeze_count()
+again = settle_heap(after="the first call")
+other = settle_heap(after="the first analysis call")
+cycle = []
+cycle.append(cycle)  # garbage a call makes after the freeze is still collected
+del cycle
+print(json.dumps([first, frozen, again, other, gc.collect()]))
+"""
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=Path(__file__).resolve().parents[2],
+    ).stdout
+    first, frozen, again, other, collected = json.loads(out)
+    assert (first, again, other) == (True, False, True)
+    assert frozen >= 100000
+    assert collected >= 1

@@ -150,6 +150,9 @@ def test_the_ngram_scores_equal_scikit_learns_tf_idf() -> None:
         "",
         "销户销户",
         "请您私信提供宽带账号，以便为您反馈核实",
+        # characters no table has seen, inside and around n-grams; a NUL as a character
+        "😀销🛰户😀 Ab\x00c",
+        "〇",
     ]
     for table in heads.lexical.values():
         reference = np.asarray(table.ngrams.transform(texts) @ table.weights.T)
