@@ -2,6 +2,10 @@
 
 Sets (each labelled before it was ever scored, from docs/verdict-items.md alone):
 - dev:      fixtures/dialogues/dev_*.jsonl, call transcripts written blind to the rules;
+- dev_e:    fixtures/dialogues/dev_e.jsonl, 60 more calls written and labelled the same way by
+            another writer, for the flags: real threats to leave, complain or escalate and angry
+            customers beside their look-alikes (a routine cancellation, porting asked for a
+            relative, "I won't complain", a loud but civil caller);
 - holdout:  fixtures/dialogues/holdout_*.jsonl, written the same way, scored only for reports;
 - helpdesk: real Weibo helpdesk dialogues in ../shared/data (never copied here), with our labels
             in bench/data/helpdesk_labels.jsonl (ids and labels only); only the items and flags
@@ -166,7 +170,8 @@ def score_audio(cases: list[Case], card_name: str) -> list[CallResult]:
 
 
 SETS = {
-    "dev": lambda: dialogue_cases("dev_*.jsonl"),
+    "dev": lambda: dialogue_cases("dev_[ab].jsonl"),
+    "dev_e": lambda: dialogue_cases("dev_e.jsonl"),
     "holdout": lambda: dialogue_cases("holdout_*.jsonl"),
     "helpdesk": helpdesk_cases,
     "helpdesk_holdout": lambda: helpdesk_cases("helpdesk_holdout_labels.jsonl"),

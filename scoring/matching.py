@@ -130,7 +130,30 @@ def _word_span(norm: str, target: str, threshold: float) -> str | None:
         score = fuzz.ratio(want, " ".join(spelled[i : i + size]))
         if score > best:
             best, best_at = score, i
-    return norm[best_at : best_at + size] if best >= threshold else None
+    if best < threshold or not all(map(_heard_alike, want.split(" "), spelled[best_at:][:size])):
+        return None
+    return norm[best_at : best_at + size]
+
+
+_INITIALS = ("zh", "ch", "sh", *"bpmfdtnlgkhjqxrzcsyw")
+
+
+def _split_syllable(syllable: str) -> tuple[str, str]:
+    for initial in _INITIALS:
+        if syllable.startswith(initial):
+            return initial, syllable[len(initial) :]
+    return "", syllable
+
+
+@lru_cache(maxsize=4096)
+def _heard_alike(a: str, b: str) -> bool:
+    """Whether one syllable may be a slip for another: the same initial or the same final
+    (取消 heard as 启销: q-u / q-i). A whole other syllable is another word, however close the
+    spelling of the phrase around it (找运营商 is not 换运营商: zh-ao / h-uan)."""
+    if a == b:
+        return True
+    (ia, fa), (ib, fb) = _split_syllable(a), _split_syllable(b)
+    return ia == ib or fa == fb
 
 
 #: a match: the words matched and its basis ("exact" wording or a "pinyin" homophone)

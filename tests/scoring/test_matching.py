@@ -20,6 +20,9 @@ PINYIN_CASES = [
     ("请您提供一下基础姓名", "机主姓名", 80, "基础姓名"),
     ("你听不动吗", "你听不懂吗", 88, "你听不动吗"),
     ("我要携号转往", "携号转网", 88, "携号转往"),
+    ("那我就换运营伤", "换运营商", 88, "换运营伤"),
+    # a slip keeps each syllable's initial or final: a whole other syllable is another word
+    ("警察让我们找运营商调通话记录", "换运营商", 88, None),
     # numbers are numbers of their own, never pieces of a longer one or homophones
     ("服务密码是零三一五二零", "三一五", 88, None),
     ("一三七五五零八", "三一五", 88, None),
