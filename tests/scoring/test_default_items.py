@@ -139,6 +139,16 @@ CASES = [
             ("agent", "好的，您这个月宽带费用是八十六元，没有其他扣费。"),
         ],
     ),
+    # account words said of policy in general disclose nothing of this customer's account
+    (
+        "identity_verification",
+        "not_applicable",
+        [
+            ("agent", OPEN),
+            ("customer", "我想问问怎么自己查话费。"),
+            ("agent", "您可以发短信到一零零零一查询余额，欠费的话会提前短信提醒您。"),
+        ],
+    ),
     (
         "score_solicitation",
         "failed",
