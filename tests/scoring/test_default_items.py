@@ -139,6 +139,25 @@ CASES = [
             ("agent", "好的，您这个月宽带费用是八十六元，没有其他扣费。"),
         ],
     ),
+    # solved on the spot, or a look-up of the agent's own, is no handover, whatever its words
+    (
+        "commitment",
+        "not_applicable",
+        [
+            ("agent", OPEN),
+            ("customer", "家里的网突然断了。"),
+            ("agent", "这个不用报修，您把光猫重启一下就好了。"),
+        ],
+    ),
+    (
+        "commitment",
+        "not_applicable",
+        [
+            ("agent", OPEN),
+            ("customer", "我想把套餐换成五十八的。"),
+            ("agent", "好的，我来核查一下您的套餐，马上就好。"),
+        ],
+    ),
     # account words said of policy in general disclose nothing of this customer's account
     (
         "identity_verification",
