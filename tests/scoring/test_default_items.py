@@ -278,6 +278,10 @@ def test_rude_wording_off_the_list_fails_but_waits_for_a_reviewer() -> None:
         ("churn_risk", "我爱人的号码已经转到移动去了，他那个副卡怎么处理？", False),
         ("churn_risk", "再这么扣我钱，我下礼拜就去营业厅把号转到电信。", True),
         ("churn_risk", "警察叫我们去找运营商打通话清单，在哪能打？", False),
+        # a calm threat to escalate is no anger; an outraged one is both
+        ("customer_anger", "押金退了两个月还没到账，这周再不到我就请律师按合同办。", False),
+        ("complaint_risk", "押金退了两个月还没到账，这周再不到我就请律师按合同办。", True),
+        ("customer_anger", "你们到底还讲不讲理？月底前不退钱，我就去法院告你们。", True),
         # a caller who cannot hear is loud, not angry; short and angry still counts
         ("customer_anger", "啥？喂！你说啥？", False),
         ("customer_anger", "你们这帮人！耍我呢？", True),
