@@ -70,7 +70,7 @@ class Ngrams:
         docs = [_WHITE_SPACES.sub(" ", cjk_punctuation(t).lower()) if t else "" for t in texts]
         joined = "\x00".join(docs)
         alphabet, base, keys, columns = self._keys()
-        points = np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32)
+        points = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
         at = np.minimum(np.searchsorted(alphabet, points), len(alphabet) - 1)
         chars = np.where(alphabet[at] == points, at + 1, 0).astype(np.int64)
         row_of = np.repeat(np.arange(len(docs)), [len(d) + 1 for d in docs])[: len(chars)]
@@ -125,6 +125,8 @@ class Ngrams:
             alphabet = np.array(sorted({ord(ch) for g in self.vocabulary for ch in g}), np.uint32)
             number = {chr(p): k + 1 for k, p in enumerate(alphabet.tolist())}
             base = len(alphabet) + 1
+            if base ** max(_SIZES) >= 2**63:
+                raise ValueError(f"{len(alphabet)} characters: n-gram numbers overflow int64")
             codes = np.zeros(len(self.vocabulary), dtype=np.int64)
             for column, gram in enumerate(self.vocabulary):
                 code = 0

@@ -127,29 +127,43 @@ def _word_span(norm: str, target: str, threshold: float) -> str | None:
     for i in range(len(spelled) - size + 1):
         if i not in bounds or i + size not in bounds:
             continue
-        score = fuzz.ratio(want, " ".join(spelled[i : i + size]))
-        if score > best:
+        span = spelled[i : i + size]
+        score = fuzz.ratio(want, " ".join(span))
+        if score > best and all(map(_heard_alike, want.split(" "), span)):
             best, best_at = score, i
-    if best < threshold or not all(map(_heard_alike, want.split(" "), spelled[best_at:][:size])):
-        return None
-    return norm[best_at : best_at + size]
+    return norm[best_at : best_at + size] if best >= threshold else None
 
 
-_INITIALS = ("zh", "ch", "sh", *"bpmfdtnlgkhjqxrzcsyw")
+_INITIALS = ("zh", "ch", "sh", *"bpmfdtnlgkhjqxrzcs")
+#: y- and w- are spellings of a final's glide, not initials (yan = -ian, wan = -uan); after j, q,
+#: x and y, u is ü; iu, ui and un are short for iou, uei and uen
+_GLIDES = {"yu": "ü", "yi": "i", "y": "i", "wu": "u", "w": "u"}
+_SHORT = {"iu": "iou", "ui": "uei", "un": "uen"}
 
 
+@lru_cache(maxsize=4096)
 def _split_syllable(syllable: str) -> tuple[str, str]:
+    """(initial, final) of a toneless syllable, the final written out in full (wan -> "",
+    uan; jun -> j, ün; gui -> g, uei)."""
+    for glide in ("yu", "yi", "wu", "y", "w"):
+        if syllable.startswith(glide):
+            final = _GLIDES[glide] + syllable[len(glide) :]
+            return "", _SHORT.get(final, final)
     for initial in _INITIALS:
         if syllable.startswith(initial):
-            return initial, syllable[len(initial) :]
+            final = syllable[len(initial) :]
+            if initial in ("j", "q", "x") and final.startswith("u"):
+                final = "ü" + final[1:]
+            return initial, _SHORT.get(final, final)
     return "", syllable
 
 
 @lru_cache(maxsize=4096)
 def _heard_alike(a: str, b: str) -> bool:
     """Whether one syllable may be a slip for another: the same initial or the same final
-    (取消 heard as 启销: q-u / q-i). A whole other syllable is another word, however close the
-    spelling of the phrase around it (找运营商 is not 换运营商: zh-ao / h-uan)."""
+    (取消 heard as 启销: q-ü / q-i; 换 as 万: h-uan / -uan). A whole other syllable is another
+    word, however close the spelling of the phrase around it (找运营商 is not 换运营商:
+    zh-ao / h-uan)."""
     if a == b:
         return True
     (ia, fa), (ib, fb) = _split_syllable(a), _split_syllable(b)

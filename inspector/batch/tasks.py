@@ -127,7 +127,8 @@ def run_task(task: Any, call_pk: int, phase: str) -> str:
     outcome = process_claim(
         rt.sessions, rt.pipeline, claim, settings, rt.stats, split=True, split_sends=True
     )
-    settle_heap(after=f"the first {phase} call")  # the phase's models are loaded now
+    if outcome in ("done", "handed_over"):
+        settle_heap(after=f"the first {phase} call")  # the phase's models are loaded now
     send = sender(rt.app)
     if outcome == "handed_over":
         send(call_pk, "analysis")

@@ -173,8 +173,8 @@ def run_worker(
                     break
                 time.sleep(settings.poll_interval_s)
                 continue
-            process_claim(session_factory, pipeline, claim, settings, stats)
-            settle_heap(after="the first call")  # its models are loaded now
+            if process_claim(session_factory, pipeline, claim, settings, stats) == "done":
+                settle_heap(after="the first call")  # every stage's models are loaded now
     except KeyboardInterrupt:
         log.info("worker %s interrupted", name)
         # the call in hand goes back to the queue now, not when its lease runs out

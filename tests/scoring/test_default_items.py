@@ -267,16 +267,19 @@ def test_rude_wording_off_the_list_fails_but_waits_for_a_reviewer() -> None:
         ("complaint_risk", "我这个人从来不给差评，就想知道宽带什么时候能修好。", False),
         # a complaint declined, meant once, withdrawn; and a real one beside a declined one
         ("complaint_risk", "算了算了，投诉就算了，你们赶紧派人来修就行。", False),
-        ("complaint_risk", "我邻居让我去找消费者协会，我说没必要，先跟你们说说。", False),
         ("complaint_risk", "上周那个投诉帮我撤销投诉吧，师傅已经来修好了。", False),
         ("complaint_risk", "我原本想投诉那个营业员的，后来想想也就这样吧。", False),
         ("complaint_risk", "这事你们不给个说法，我明天就去市消协反映。", True),
         # saying one will not leave, a joke, being passed from agent to agent, another's number
-        ("churn_risk", "我儿子天天劝我换联通，我不换，号码用了二十年了。", False),
+        ("churn_risk", "我儿子天天劝我换联通，我是不会换的，号码用了二十年了。", False),
         ("churn_risk", "开玩笑的啊，真要转网我早转了，你们信号还行。", False),
-        ("churn_risk", "一个电话被转了三个部门，转来转去到底谁管？", False),
         ("churn_risk", "我爱人的号码已经转到移动去了，他那个副卡怎么处理？", False),
         ("churn_risk", "再这么扣我钱，我下礼拜就去营业厅把号转到电信。", True),
+        # ... and those words beside a real threat in the same turn do not hide it
+        ("churn_risk", "我被转了三次还没人管，我要携号转网。", True),
+        ("churn_risk", "我不换套餐，我直接销户，换电信去。", True),
+        ("churn_risk", "你们开玩笑吧，扣这么多钱，我要换电信。", True),
+        ("complaint_risk", "没必要跟你废话了，我直接打一二三一五投诉你们。", True),
         ("churn_risk", "警察叫我们去找运营商打通话清单，在哪能打？", False),
         # a calm threat to escalate is no anger; an outraged one is both
         ("customer_anger", "押金退了两个月还没到账，这周再不到我就请律师按合同办。", False),

@@ -23,6 +23,8 @@ PINYIN_CASES = [
     ("那我就换运营伤", "换运营商", 88, "换运营伤"),
     # a slip keeps each syllable's initial or final: a whole other syllable is another word
     ("警察让我们找运营商调通话记录", "换运营商", 88, None),
+    # y- and w- spell a final's glide: 万 (w-an = -uan) is a slip for 换 (h-uan)
+    ("那我就万运营商", "换运营商", 88, "万运营商"),
     # numbers are numbers of their own, never pieces of a longer one or homophones
     ("服务密码是零三一五二零", "三一五", 88, None),
     ("一三七五五零八", "三一五", 88, None),
