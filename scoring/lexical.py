@@ -76,19 +76,15 @@ class Ngrams:
         row_of = np.repeat(np.arange(len(docs)), [len(d) + 1 for d in docs])[: len(chars)]
         rows, grams = [], []
         for n in _SIZES:
-            if len(chars) < n:
-                break
-            key = chars[: len(chars) - n + 1].copy()
+            starts = max(len(chars) - n + 1, 0)  # n-grams that fit
+            key = chars[:starts].copy()
             seen = key > 0
             for k in range(1, n):
-                nxt = chars[k : len(chars) - n + 1 + k]
+                nxt = chars[k : k + starts]
                 seen &= nxt > 0
                 key = key * base + nxt
-            rows.append(row_of[: len(key)][seen])
+            rows.append(row_of[:starts][seen])
             grams.append(key[seen])
-        if not rows:
-            empty = np.zeros(0, dtype=np.int64)
-            return empty, empty, np.zeros(0, dtype=np.float32)
         row, key = np.concatenate(rows), np.concatenate(grams)
         at = np.minimum(np.searchsorted(keys, key), len(keys) - 1)
         known = keys[at] == key

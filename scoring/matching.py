@@ -119,6 +119,7 @@ def _sound(norm: str) -> str:
 
 def _word_span(norm: str, target: str, threshold: float) -> str | None:
     """The whole-word span of `norm` that sounds most like `target`, if close enough."""
+    syllables = spell(target)
     want = _sound(target)
     spelled = spell(norm)
     size = len(target)
@@ -129,7 +130,7 @@ def _word_span(norm: str, target: str, threshold: float) -> str | None:
             continue
         span = spelled[i : i + size]
         score = fuzz.ratio(want, " ".join(span))
-        if score > best and all(map(_heard_alike, want.split(" "), span)):
+        if score > best and all(map(_heard_alike, syllables, span)):
             best, best_at = score, i
     return norm[best_at : best_at + size] if best >= threshold else None
 
