@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -93,8 +94,20 @@ def select(view: CallView, role: str = "any", window: Params | None = None) -> l
 PINYIN_BELIEF = 0.75
 
 
-def _excluded(text: str, exclude: list[str]) -> bool:
-    return any(find_exact(text, e) for e in exclude)
+#: a condition's `exclude`: phrases (any of them held) or a regular expression over the
+#: normalised text (written once in a scorecard and shared by keyword, regex and intent)
+Exclude = list[str] | str | None
+
+
+def _excluded(text: str, exclude: Exclude) -> bool:
+    if isinstance(exclude, str):
+        return _pattern(exclude).search(normalize(text)) is not None
+    return any(find_exact(text, e) for e in exclude or ())
+
+
+@lru_cache(maxsize=256)
+def _pattern(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern)
 
 
 def _groups(segs: list[Segment], across: int) -> list[Segment]:
@@ -126,7 +139,7 @@ def keyword(view: CallView, p: Params) -> Hit:
     """any / all / at least N / none of a list of phrases, by role and window, exact or pinyin,
     per sentence or across a window of consecutive turns."""
     words: list[str] = p["words"]
-    exclude: list[str] = p.get("exclude", [])
+    exclude: Exclude = p.get("exclude")
     pinyin = p.get("pinyin")
     # two-character homophones only where a scorecard asks, in a narrow window (工号 heard as
     # 孤号 in the opening); by default three characters, whole words
@@ -162,13 +175,14 @@ def keyword(view: CallView, p: Params) -> Hit:
 
 @operator("regex", required=("pattern",), optional=("exclude", "role", "window"), basis="regex")
 def regex(view: CallView, p: Params) -> Hit:
-    """A regular expression over normalised text, with an exclusion pattern."""
-    pattern, exclude = re.compile(p["pattern"]), p.get("exclude")
+    """A regular expression over normalised text; a turn that matches the `exclude` pattern
+    (or holds one of its phrases) is left out."""
+    pattern, exclude = _pattern(p["pattern"]), p.get("exclude")
     evidence = []
     for seg in select(view, p.get("role", "any"), p.get("window")):
-        text = normalize(seg.text)
-        if exclude and re.search(exclude, text):
+        if exclude and _excluded(seg.text, exclude):
             continue
+        text = normalize(seg.text)
         evidence += [evidence_of(seg, m.group(0)) for m in pattern.finditer(text)]
     return Hit(bool(evidence), len(evidence), tuple(evidence), basis=frozenset({"regex"}))
 
@@ -396,7 +410,7 @@ def intent(view: CallView, p: Params) -> Hit:
     hit's belief is the highest probability among the sentences looked at, so a near miss is
     routed by it."""
     threshold = float(p.get("min_p", 0.5))
-    exclude: list[str] = p.get("exclude", [])
+    exclude: Exclude = p.get("exclude")
     min_chars = int(p.get("min_chars", 0))
     chosen = {view.positions[id(s)] for s in select(view, p.get("role", "any"), p.get("window"))}
     owner, probs, texts = view.intent_probabilities(

@@ -197,16 +197,30 @@ def _check_params(name: str, params: Any, ctx: _Ctx, path: str) -> dict[str, Any
         ]:
             if isinstance(min_p, bool) or not isinstance(min_p, int | float) or not 0 < min_p < 1:
                 raise ctx.error(f"{path}.{key}", f"must be between 0 and 1, got {min_p!r}")
+    if "exclude" in params and name in ("keyword", "regex", "intent"):
+        # phrases (any of them held), or one regular expression over the normalised text
+        exclude = params["exclude"]
+        if isinstance(exclude, list):
+            if not exclude or not all(isinstance(x, str) and x.strip() for x in exclude):
+                raise ctx.error(f"{path}.exclude", "needs a pattern or a non-empty list of phrases")
+        elif isinstance(exclude, str):
+            _compile(exclude, ctx, f"{path}.exclude")
+        else:
+            raise ctx.error(f"{path}.exclude", "needs a pattern or a non-empty list of phrases")
     if name == "regex":
-        import re
-
-        for key in ("pattern", "exclude"):
-            if key in params:
-                try:
-                    re.compile(params[key])
-                except re.error as exc:
-                    raise ctx.error(f"{path}.{key}", f"invalid regular expression: {exc}") from exc
+        if not isinstance(params["pattern"], str):
+            raise ctx.error(f"{path}.pattern", "needs a regular expression")
+        _compile(params["pattern"], ctx, f"{path}.pattern")
     return dict(params)
+
+
+def _compile(pattern: str, ctx: _Ctx, path: str) -> None:
+    import re
+
+    try:
+        re.compile(pattern)
+    except re.error as exc:
+        raise ctx.error(path, f"invalid regular expression: {exc}") from exc
 
 
 def _number(raw: dict[str, Any], key: str, default: float, ctx: _Ctx) -> float:

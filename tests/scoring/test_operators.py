@@ -40,9 +40,16 @@ def run(raw: dict, view=CALL):  # type: ignore[no-untyped-def]
         ({"keyword": {"words": ["身份证后四位"], "pinyin": 85}}, True, 1),
         ({"keyword": {"words": ["取消"], "pinyin": 85}}, False, 0),
         ({"keyword": {"words": ["乱扣费"], "exclude": ["查一下"]}}, False, 0),
+        ({"keyword": {"words": ["乱扣费"], "exclude": "查.{0,2}下"}}, False, 0),  # a pattern
+        ({"keyword": {"words": ["乱扣费"], "exclude": "查.{3}下"}}, True, 1),
         ({"keyword": {"words": ["工号一零零一"]}}, True, 1),  # 幺 and digits normalise
         ({"regex": {"pattern": "一[零一二三四五六七八九]{2}", "role": "agent"}}, True, 1),
         ({"regex": {"pattern": "话费", "exclude": "本月"}}, True, 1),
+        ({"regex": {"pattern": "话费", "exclude": "本月|查一下"}}, False, 0),
+        # phrases, as a keyword's exclusions: a turn holding one is left out
+        ({"regex": {"pattern": "话费", "exclude": ["本月"]}}, True, 1),
+        ({"regex": {"pattern": "话费", "exclude": ["本月", "查一下"]}}, False, 0),
+        ({"regex": {"pattern": "话费", "exclude": ["本月|查一下"]}}, True, 2),  # a phrase, not a pattern
         ({"silence": {"min_ms": 10000}}, True, 1),
         ({"silence": {"min_ms": 13000}}, False, 0),
         ({"silence": {"min_ms": 10000, "exclude_announced": True, "announce": ["稍等"]}}, False, 0),
@@ -218,6 +225,8 @@ def test_windows_across_turns_and_limits(condition: dict, matched: bool) -> None
         ({"intent": {"act": "identity_request", "role": "agent"}}, True),
         ({"intent": {"act": "churn_threat", "role": "customer"}}, False),
         ({"intent": {"act": "apology", "role": "agent", "exclude": ["抱歉"]}}, False),
+        ({"intent": {"act": "apology", "role": "agent", "exclude": "非常(抱歉|对不起)"}}, False),
+        ({"intent": {"act": "apology", "role": "agent", "exclude": "非常对不起"}}, True),
         ({"intent": {"act": "apology", "role": "agent", "min_chars": 40}}, False),
         ({"intent": {"act": "hold_announce", "unless": ["hold_announce"]}}, False),
         # `also`: only sentences that are that other act too (an identity request is one of

@@ -75,6 +75,30 @@ def _card(item: dict) -> dict:
             {"id": "a", "fail_when": {"regex": {"pattern": "("}}},
             "field 'fail_when.regex.pattern': invalid regular expression",
         ),
+        (
+            {"id": "a", "fail_when": {"regex": {"pattern": "x", "exclude": "(y"}}},
+            "field 'fail_when.regex.exclude': invalid regular expression",
+        ),
+        (
+            {"id": "a", "fail_when": {"regex": {"pattern": "x", "exclude": []}}},
+            "field 'fail_when.regex.exclude': needs a pattern or a non-empty list of phrases",
+        ),
+        (
+            {"id": "a", "fail_when": {"regex": {"pattern": "x", "exclude": ["y", 3]}}},
+            "field 'fail_when.regex.exclude': needs a pattern or a non-empty list of phrases",
+        ),
+        (
+            {"id": "a", "fail_when": {"keyword": {"words": ["x"], "exclude": "不("}}},
+            "field 'fail_when.keyword.exclude': invalid regular expression",
+        ),
+        (
+            {"id": "a", "fail_when": {"intent": {"act": "anger", "exclude": {"a": 1}}}},
+            "field 'fail_when.intent.exclude': needs a pattern or a non-empty list of phrases",
+        ),
+        (
+            {"id": "a", "fail_when": {"regex": {"pattern": ["x"]}}},
+            "field 'fail_when.regex.pattern': needs a regular expression",
+        ),
         ({"id": "a", "fail_when": {"all": []}}, "field 'fail_when.all': needs a non-empty list"),
         (
             {"id": "a", "fail_when": {"keyword": {"words": ["x"], "window": {"first_min": 1}}}},
