@@ -270,6 +270,13 @@ def test_rude_wording_off_the_list_fails_but_waits_for_a_reviewer() -> None:
         ("complaint_risk", "上周那个投诉帮我撤销投诉吧，师傅已经来修好了。", False),
         ("complaint_risk", "我原本想投诉那个营业员的，后来想想也就这样吧。", False),
         ("complaint_risk", "这事你们不给个说法，我明天就去市消协反映。", True),
+        ("complaint_risk", "之前那个投诉你帮我给撤了吧，问题都解决了。", False),
+        ("complaint_risk", "我本来都想打电话投诉了，结果师傅第二天就上门了。", False),
+        ("complaint_risk", "投诉也没用，我就想知道到底哪天能修好。", False),
+        # porting in, an account closed long ago; a real one still counts
+        ("churn_risk", "我妈那个移动的号想携号转网转到你们这边来，要带什么？", False),
+        ("churn_risk", "我当年销户的时候都结清了，怎么现在还催我交费？", False),
+        ("churn_risk", "再这样乱收费，我就把号转出去，转到电信。", True),
         # saying one will not leave, a joke, being passed from agent to agent, another's number
         ("churn_risk", "我儿子天天劝我换联通，我是不会换的，号码用了二十年了。", False),
         ("churn_risk", "开玩笑的啊，真要转网我早转了，你们信号还行。", False),
