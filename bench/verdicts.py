@@ -6,6 +6,10 @@ Sets (each labelled before it was ever scored, from docs/verdict-items.md alone)
             another writer, for the flags: real threats to leave, complain or escalate and angry
             customers beside their look-alikes (a routine cancellation, porting asked for a
             relative, "I won't complain", a loud but civil caller);
+- dev_f:    fixtures/dialogues/dev_f.jsonl, 60 calls by a sixth writer, labelled the same way:
+            the flags beside their near misses (a complaint number asked for a form, being
+            passed between agents, a number moved within the family, a data pack cancelled,
+            callers loud on a bad line), first scored after session 11's rules;
 - holdout:  fixtures/dialogues/holdout_*.jsonl, written the same way, scored only for reports;
 - helpdesk: real Weibo helpdesk dialogues in ../shared/data (never copied here), with our labels
             in bench/data/helpdesk_labels.jsonl (ids and labels only); only the items and flags
@@ -172,6 +176,7 @@ def score_audio(cases: list[Case], card_name: str) -> list[CallResult]:
 SETS = {
     "dev": lambda: dialogue_cases("dev_[ab].jsonl"),
     "dev_e": lambda: dialogue_cases("dev_e.jsonl"),
+    "dev_f": lambda: dialogue_cases("dev_f.jsonl"),
     "holdout": lambda: dialogue_cases("holdout_*.jsonl"),
     "helpdesk": helpdesk_cases,
     "helpdesk_holdout": lambda: helpdesk_cases("helpdesk_holdout_labels.jsonl"),
