@@ -49,7 +49,8 @@ def run(raw: dict, view=CALL):  # type: ignore[no-untyped-def]
         # phrases, as a keyword's exclusions: a turn holding one is left out
         ({"regex": {"pattern": "话费", "exclude": ["本月"]}}, True, 1),
         ({"regex": {"pattern": "话费", "exclude": ["本月", "查一下"]}}, False, 0),
-        ({"regex": {"pattern": "话费", "exclude": ["本月|查一下"]}}, True, 2),  # a phrase, not a pattern
+        # a listed phrase is a phrase, not a pattern
+        ({"regex": {"pattern": "话费", "exclude": ["本月|查一下"]}}, True, 2),
         ({"silence": {"min_ms": 10000}}, True, 1),
         ({"silence": {"min_ms": 13000}}, False, 0),
         ({"silence": {"min_ms": 10000, "exclude_announced": True, "announce": ["稍等"]}}, False, 0),
