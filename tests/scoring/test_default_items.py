@@ -88,6 +88,26 @@ CASES = [
             ("agent", "这个您得自己去当地营业厅问，我们热线这边办不了。"),
         ],
     ),
+    # a transaction the rules require in person, stated as policy, is no deflection; sending
+    # the customer to a shop to ask is one, ID or not
+    (
+        "deflection",
+        "passed",
+        [
+            ("agent", OPEN),
+            ("customer", "我想把这个号码注销掉。"),
+            ("agent", "注销号码按规定得机主带上身份证原件去营业厅柜台办理，电话里这边操作不了。"),
+        ],
+    ),
+    (
+        "deflection",
+        "failed",
+        [
+            ("agent", OPEN),
+            ("customer", "我想把这个号码注销掉。"),
+            ("agent", "这个你带着身份证自己去营业厅问问吧。"),
+        ],
+    ),
     (
         "deflection",
         "passed",
