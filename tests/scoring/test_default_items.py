@@ -79,6 +79,30 @@ CASES = [
             ("agent", "这个情况我反馈给后台专员跟进一下。"),
         ],
     ),
+    # a message promised for when it is done is how the customer hears back; the survey's
+    # SMS is not
+    (
+        "commitment",
+        "passed",
+        [
+            ("agent", OPEN),
+            ("customer", "多扣的三十块能退吗？"),
+            (
+                "agent",
+                "退款我这就给您提交了。审核需要两个工作日左右，钱会退回到您的话费账户，"
+                "退好以后系统将向您发送短信。",
+            ),
+        ],
+    ),
+    (
+        "commitment",
+        "failed",
+        [
+            ("agent", OPEN),
+            ("customer", "多扣的三十块能退吗？"),
+            ("agent", "我给您提交退款申请，三个工作日内退回话费账户，挂机后会给您发一条评价短信。"),
+        ],
+    ),
     (
         "deflection",
         "failed",
