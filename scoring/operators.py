@@ -95,7 +95,10 @@ PINYIN_BELIEF = 0.75
 
 
 #: a condition's `exclude`: phrases (any of them held) or a regular expression over the
-#: normalised text (written once in a scorecard and shared by keyword, regex and intent)
+#: normalised text (scoring.matching.normalize: digits and 幺 as 一二三, 两 as 二, simplified,
+#: lower case, no spaces or punctuation), written once in a scorecard and shared by keyword,
+#: regex and intent conditions. Keyword and regex conditions leave out the turn that holds it,
+#: intent conditions the sentence.
 Exclude = list[str] | str | None
 
 
@@ -406,9 +409,9 @@ def intent(view: CallView, p: Params) -> Hit:
     trained heads over the sentence vectors: matched where P(act) >= min_p (default 0.5); with
     `unless`, sentences that are rather one of those acts do not count; with `also` (act ->
     probability), only sentences that are also those acts count; nor do (`exclude`) those
-    holding one of the given phrases (我不投诉), nor sentences shorter than `min_chars`. The
-    hit's belief is the highest probability among the sentences looked at, so a near miss is
-    routed by it."""
+    holding one of its phrases or matching its pattern (我不投诉), nor sentences shorter than
+    `min_chars`. The hit's belief is the highest probability among the sentences looked at, so
+    a near miss is routed by it."""
     threshold = float(p.get("min_p", 0.5))
     exclude: Exclude = p.get("exclude")
     min_chars = int(p.get("min_chars", 0))

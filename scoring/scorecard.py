@@ -6,6 +6,7 @@ Validated when loaded; every error names the file, the item and the field.
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -205,18 +206,20 @@ def _check_params(name: str, params: Any, ctx: _Ctx, path: str) -> dict[str, Any
                 raise ctx.error(f"{path}.exclude", "needs a pattern or a non-empty list of phrases")
         elif isinstance(exclude, str):
             _compile(exclude, ctx, f"{path}.exclude")
+            if re.search(exclude, "") is not None:  # "", "a|", "x?": it would leave out every turn
+                raise ctx.error(f"{path}.exclude", "the pattern matches empty text")
         else:
             raise ctx.error(f"{path}.exclude", "needs a pattern or a non-empty list of phrases")
     if name == "regex":
         if not isinstance(params["pattern"], str):
             raise ctx.error(f"{path}.pattern", "needs a regular expression")
         _compile(params["pattern"], ctx, f"{path}.pattern")
+        if re.search(params["pattern"], "") is not None:
+            raise ctx.error(f"{path}.pattern", "the pattern matches empty text")
     return dict(params)
 
 
 def _compile(pattern: str, ctx: _Ctx, path: str) -> None:
-    import re
-
     try:
         re.compile(pattern)
     except re.error as exc:

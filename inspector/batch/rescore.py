@@ -9,7 +9,6 @@ from pathlib import Path
 from sqlalchemy.orm import Session
 
 from asr.types import Transcript
-from core.machine import settle_heap
 from inspector.batch.jobs import call_info
 from inspector.batch.pipeline import (
     DecodeStage,
@@ -52,6 +51,3 @@ class PipelineRescorer:
             call_info(call), phase="analysis", transcript=transcript
         )
         write_results(session, work, self.settings)
-        # the web app and `inspector rescore` load the analysis models on their first rescoring:
-        # settled once, later full collections no longer walk them (~0.3 s in a request)
-        settle_heap(after="the first rescoring")

@@ -100,7 +100,11 @@ CASES = [
         [
             ("agent", OPEN),
             ("customer", "多扣的三十块能退吗？"),
-            ("agent", "我给您提交退款申请，三个工作日内退回话费账户，挂机后会给您发一条评价短信。"),
+            (
+                "agent",
+                "我给您提交退款申请，三个工作日内退回话费账户。挂机后会给您发送一条短信，"
+                "请对本次服务评价。",
+            ),
         ],
     ),
     (
@@ -130,6 +134,24 @@ CASES = [
             ("agent", OPEN),
             ("customer", "我想把这个号码注销掉。"),
             ("agent", "这个你带着身份证自己去营业厅问问吧。"),
+        ],
+    ),
+    (
+        "deflection",
+        "failed",
+        [
+            ("agent", OPEN),
+            ("customer", "上个月多扣的话费怎么算？"),
+            ("agent", "这个话费争议电话里处理不了，您带上身份证到营业厅去办理吧。"),
+        ],
+    ),
+    (
+        "deflection",
+        "failed",
+        [
+            ("agent", OPEN),
+            ("customer", "上个月多扣的话费能退吗？"),
+            ("agent", "退费我们这边办理不了，您带着身份证件到营业厅去处理。"),
         ],
     ),
     (
@@ -316,7 +338,6 @@ def test_rude_wording_off_the_list_fails_but_waits_for_a_reviewer() -> None:
         ("complaint_risk", "这事你们不给个说法，我明天就去市消协反映。", True),
         ("complaint_risk", "之前那个投诉你帮我给撤了吧，问题都解决了。", False),
         ("complaint_risk", "我本来都想打电话投诉了，结果师傅第二天就上门了。", False),
-        ("complaint_risk", "投诉也没用，我就想知道到底哪天能修好。", False),
         # porting in, an account closed long ago; a real one still counts
         ("churn_risk", "我妈那个移动的号想携号转网转到你们这边来，要带什么？", False),
         ("churn_risk", "我当年销户的时候都结清了，怎么现在还催我交费？", False),
@@ -331,6 +352,15 @@ def test_rude_wording_off_the_list_fails_but_waits_for_a_reviewer() -> None:
         ("churn_risk", "我不换套餐，我直接销户，换电信去。", True),
         ("churn_risk", "你们开玩笑吧，扣这么多钱，我要换电信。", True),
         ("complaint_risk", "没必要跟你废话了，我直接打一二三一五投诉你们。", True),
+        ("complaint_risk", "投诉有什么用，我直接去法院起诉你们。", True),
+        ("complaint_risk", "投诉也没用，我直接找记者曝光你们。", True),
+        ("complaint_risk", "我本来想算了，现在我要投诉你们。", True),
+        ("complaint_risk", "我不给差评，我直接找记者曝光。", True),
+        ("complaint_risk", "我是不会撤回投诉的，你们看着办。", True),
+        ("churn_risk", "我被你们转过来转过去，我要携号转网。", True),
+        ("churn_risk", "你把我转到你们主管那，不然我就销户。", True),
+        ("churn_risk", "我下个月就去销户，销户的时候余额怎么退？", True),
+        ("churn_risk", "这个号我月底前就销了，别再扣了。", True),
         ("churn_risk", "警察叫我们去找运营商打通话清单，在哪能打？", False),
         # a calm threat to escalate is no anger; an outraged one is both
         ("customer_anger", "押金退了两个月还没到账，这周再不到我就请律师按合同办。", False),

@@ -96,6 +96,22 @@ def _card(item: dict) -> dict:
             "field 'fail_when.intent.exclude': needs a pattern or a non-empty list of phrases",
         ),
         (
+            {"id": "a", "fail_when": {"keyword": {"words": ["x"], "exclude": ""}}},
+            "field 'fail_when.keyword.exclude': the pattern matches empty text",
+        ),
+        (
+            {"id": "a", "fail_when": {"intent": {"act": "anger", "exclude": "不转|"}}},
+            "field 'fail_when.intent.exclude': the pattern matches empty text",
+        ),
+        (
+            {"id": "a", "fail_when": {"regex": {"pattern": "x", "exclude": "(投诉)?"}}},
+            "field 'fail_when.regex.exclude': the pattern matches empty text",
+        ),
+        (
+            {"id": "a", "fail_when": {"regex": {"pattern": "(工号)?"}}},
+            "field 'fail_when.regex.pattern': the pattern matches empty text",
+        ),
+        (
             {"id": "a", "fail_when": {"regex": {"pattern": ["x"]}}},
             "field 'fail_when.regex.pattern': needs a regular expression",
         ),

@@ -46,6 +46,18 @@ def test_a_qa_reviewer_corrects_a_sentence_and_sees_the_delta(app, as_role) -> N
     assert f"+{delta}" in trail
 
 
+def test_a_correction_settles_the_heap_after_its_transaction(app, as_role, monkeypatch) -> None:
+    import web.review.corrections as view
+
+    calls = []
+    monkeypatch.setattr(view, "settle_heap", lambda after: calls.append(after))
+    qa = as_role("qa")
+    pk = call_pk(qa, "c26_angry_ends_worse")
+    assert _correct(qa, pk, 4, FIXED).status_code == 302
+    assert calls == ["the first rescoring"]  # once the models are loaded, outside the request's
+    # transaction (settle_heap itself freezes once per process: tests/core/test_machine.py)
+
+
 def test_a_speaker_change(app, as_role) -> None:
     lead = as_role("lead")
     pk = call_pk(lead, "c26_angry_ends_worse")

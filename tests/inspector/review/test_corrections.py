@@ -71,12 +71,6 @@ def _qa(session):  # type: ignore[no-untyped-def]
     return session.scalar(select(User).where(User.username == "qa"))
 
 
-def test_the_first_rescoring_settles_the_heap_with_the_models_loaded(scored) -> None:
-    from core import machine
-
-    assert "the first rescoring" in machine._settled  # the fixture rescored a call
-
-
 def test_a_correction_changes_what_the_scorer_sees_and_the_score(sessions, scored) -> None:
     pk, rescore = scored
     with sessions.begin() as session:
