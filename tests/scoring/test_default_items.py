@@ -361,6 +361,8 @@ def test_rude_wording_off_the_list_fails_but_waits_for_a_reviewer() -> None:
         ("churn_risk", "你把我转到你们主管那，不然我就销户。", True),
         ("churn_risk", "我下个月就去销户，销户的时候余额怎么退？", True),
         ("churn_risk", "这个号我月底前就销了，别再扣了。", True),
+        ("churn_risk", "你们再不转给主管，我就去营业厅销户。", True),
+        ("churn_risk", "我不转网，就是问问携号转网要多久。", False),
         ("churn_risk", "警察叫我们去找运营商打通话清单，在哪能打？", False),
         # a calm threat to escalate is no anger; an outraged one is both
         ("customer_anger", "押金退了两个月还没到账，这周再不到我就请律师按合同办。", False),
