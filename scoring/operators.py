@@ -153,7 +153,7 @@ def keyword(view: CallView, p: Params) -> Hit:
     groups = [
         s
         for s in _groups(segments, int(p.get("across_turns", 1)))
-        if not _excluded(s.text, exclude)
+        if not (exclude and _excluded(s.text, exclude))
     ]
     for i, j, (text, basis) in find_all([s.text for s in groups], words, pinyin, min_chars):
         if found.get(words[j]) != "exact":

@@ -205,25 +205,25 @@ def _check_params(name: str, params: Any, ctx: _Ctx, path: str) -> dict[str, Any
             if not exclude or not all(isinstance(x, str) and x.strip() for x in exclude):
                 raise ctx.error(f"{path}.exclude", "needs a pattern or a non-empty list of phrases")
         elif isinstance(exclude, str):
-            _compile(exclude, ctx, f"{path}.exclude")
-            if re.search(exclude, "") is not None:  # "", "a|", "x?": it would leave out every turn
-                raise ctx.error(f"{path}.exclude", "the pattern matches empty text")
+            _check_pattern(exclude, ctx, f"{path}.exclude")
         else:
             raise ctx.error(f"{path}.exclude", "needs a pattern or a non-empty list of phrases")
     if name == "regex":
         if not isinstance(params["pattern"], str):
             raise ctx.error(f"{path}.pattern", "needs a regular expression")
-        _compile(params["pattern"], ctx, f"{path}.pattern")
-        if re.search(params["pattern"], "") is not None:
-            raise ctx.error(f"{path}.pattern", "the pattern matches empty text")
+        _check_pattern(params["pattern"], ctx, f"{path}.pattern")
     return dict(params)
 
 
-def _compile(pattern: str, ctx: _Ctx, path: str) -> None:
+def _check_pattern(pattern: str, ctx: _Ctx, path: str) -> None:
+    """A valid regular expression that needs some text to match ("", "a|" or "x?" would match
+    every turn: as an exclusion it would leave them all out)."""
     try:
-        re.compile(pattern)
+        compiled = re.compile(pattern)
     except re.error as exc:
         raise ctx.error(path, f"invalid regular expression: {exc}") from exc
+    if compiled.search("") is not None:
+        raise ctx.error(path, "the pattern matches empty text")
 
 
 def _number(raw: dict[str, Any], key: str, default: float, ctx: _Ctx) -> float:
