@@ -42,16 +42,17 @@ class CallView:
     def _units(self) -> tuple[np.ndarray, tuple[str, ...], dict[str, np.ndarray]]:
         """Sentence units: their segment, their text, and P(act) per unit for every act (0 on
         the other party's sentences)."""
-        from scoring.intents import builtin_heads, unit_vectors
+        from scoring.intents import builtin_heads, loud_register, unit_vectors
 
         vectors, units = unit_vectors(self.transcript)
         owner = np.array([i for i, _ in units], dtype=np.int64)
         roles = np.array([str(s.role) for s in self.segments])[owner] if len(owner) else owner
+        read = loud_register([t for _, t in units], list(roles))
         probs: dict[str, np.ndarray] = {}
         for heads in (builtin_heads(), self.custom_heads):
             if heads is None:
                 continue
-            table = heads.probabilities(vectors, [t for _, t in units], list(roles))
+            table = heads.probabilities(vectors, read, list(roles))
             for k, (act, role) in enumerate(zip(heads.acts, heads.roles, strict=True)):
                 probs[act] = (
                     np.where(roles == role, table[:, k], 0.0) if len(owner) else table[:, k]

@@ -324,6 +324,32 @@ _SENTENCE_END = re.compile(r"(?<=[。！？!?；;…])|(?<=[^0-9.]\.)(?![0-9])")
 _WORDY = re.compile(r"[\w\u3400-\u9fff]")
 
 
+#: a lone exclamation mark (not in a run such as ！！ or ？！)
+_LONE_BANG = re.compile(r"(?<![！!？?])[！!](?![！!？?])")
+#: a speaker who ends at least this share of their sentences with a lone ！ is loud throughout
+LOUD_SHARE = 0.5
+
+
+def _ends_with_lone_bang(text: str) -> bool:
+    tail = text.rstrip()[-2:]
+    return tail[-1:] in ("！", "!") and _LONE_BANG.search(tail) is not None
+
+
+def loud_register(texts: Sequence[str], roles: Sequence[str]) -> list[str]:
+    """The sentences as the heads should read them: a speaker who ends most sentences with a
+    lone ！ (a caller on a building site or hard of hearing, transcribed 你好！ 我在工地上！
+    知道了！) speaks loudly, not angrily, so for them a lone ！ is register and reads as 。.
+    A run (！！, ？！) still counts: that is emphasis, whoever writes it."""
+    out = list(texts)
+    for role in set(roles):
+        mine = [k for k, r in enumerate(roles) if r == role]
+        ends = sum(_ends_with_lone_bang(texts[k]) for k in mine)
+        if ends >= LOUD_SHARE * len(mine):
+            for k in mine:
+                out[k] = _LONE_BANG.sub("。", texts[k])
+    return out
+
+
 def sentence_units(segments: Sequence[Segment]) -> list[tuple[int, str]]:
     """(segment index, sentence) for every sentence of every segment: an act is judged on the
     sentence that carries it, so a question at the end of a long turn is not averaged away."""

@@ -6,6 +6,7 @@ fails up front with the file, item and field, never in the middle of a batch.
 
 from __future__ import annotations
 
+import heapq
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -401,7 +402,7 @@ def _sentiment_note(seg: Segment) -> str:
 @operator(
     "intent",
     required=("act",),
-    optional=("role", "window", "min_p", "unless", "also", "exclude", "min_chars"),
+    optional=("role", "window", "min_p", "unless", "also", "exclude", "min_chars", "min_count"),
     basis="intent",
 )
 def intent(view: CallView, p: Params) -> Hit:
@@ -410,24 +411,33 @@ def intent(view: CallView, p: Params) -> Hit:
     `unless`, sentences that are rather one of those acts do not count; with `also` (act ->
     probability), only sentences that are also those acts count; nor do (`exclude`) those
     holding one of its phrases or matching its pattern (我不投诉), nor sentences shorter than
-    `min_chars`. The hit's belief is the highest probability among the sentences looked at, so
-    a near miss is routed by it."""
+    `min_chars`. With `min_count`, at least that many sentences must be the act (an act the
+    model reads into one sentence only now and then, corroborated by another). The hit's
+    belief is the highest probability among the sentences looked at (with `min_count`, the
+    lowest of the that many highest), so a near miss is routed by it."""
     threshold = float(p.get("min_p", 0.5))
     exclude: Exclude = p.get("exclude")
     min_chars = int(p.get("min_chars", 0))
+    min_count = int(p.get("min_count", 1))
     chosen = {view.positions[id(s)] for s in select(view, p.get("role", "any"), p.get("window"))}
     owner, probs, texts = view.intent_probabilities(
         p["act"], tuple(p.get("unless", ())), p.get("also")
     )
-    best = 0.0
+    # the min_count highest probabilities among the sentences looked at: the belief is the
+    # lowest of them (P that min_count sentences are the act)
+    top = [0.0] * min_count
     evidence: dict[int, Evidence] = {}
     for u, (i, prob) in enumerate(zip(owner.tolist(), probs.tolist(), strict=True)):
-        if prob <= best and prob < threshold:  # changes nothing: no need to read the sentence
+        if prob <= top[0] and prob < threshold:  # changes nothing: no need to read the sentence
             continue
         if i not in chosen or _excluded(texts[u], exclude) or len(normalize(texts[u])) < min_chars:
             continue
-        best = max(best, prob)
+        if prob > top[0]:
+            heapq.heapreplace(top, prob)
         if prob >= threshold and i not in evidence:
             evidence[i] = evidence_of(view.segments[i], texts[u])
+    best = top[0]
+    if best < threshold:
+        return Hit(False, 0, (), p=best)
     found = tuple(evidence[i] for i in sorted(evidence))
     return Hit(bool(found), len(found), found, p=best)

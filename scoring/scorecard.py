@@ -198,6 +198,12 @@ def _check_params(name: str, params: Any, ctx: _Ctx, path: str) -> dict[str, Any
         ]:
             if isinstance(min_p, bool) or not isinstance(min_p, int | float) or not 0 < min_p < 1:
                 raise ctx.error(f"{path}.{key}", f"must be between 0 and 1, got {min_p!r}")
+        for key, least in (("min_chars", 0), ("min_count", 1)):
+            value = params.get(key, least)
+            if isinstance(value, bool) or not isinstance(value, int) or value < least:
+                raise ctx.error(
+                    f"{path}.{key}", f"must be a whole number >= {least}, got {value!r}"
+                )
     if "exclude" in params and name in ("keyword", "regex", "intent"):
         # phrases (any of them held), or one regular expression over the normalised text
         exclude = params["exclude"]

@@ -376,3 +376,30 @@ def test_rude_wording_off_the_list_fails_but_waits_for_a_reviewer() -> None:
 def test_flags_on_unseen_wordings(flag: str, line: str, raised: bool) -> None:
     result = _call(("agent", OPEN), ("customer", line), ("agent", "好的，我帮您看一下。"))
     assert (flag in {f.id for f in result.flags}) is raised
+
+
+@pytest.mark.parametrize(
+    ("customer", "raised"),
+    [
+        # one likely angry sentence alone is annoyance; a second corroborates it
+        (["家里宽带又断了。", "合着是我的错了？"], False),
+        (["家里宽带又断了。", "合着是我的错了？", "你们就是这么办事的？"], True),
+        # a caller on a loud line ends every sentence with ！: register, not anger
+        (
+            [
+                "喂，我在菜市场呢！",
+                "我要查一下宽带到期没有！",
+                "你再讲一遍！",
+                "对对对就是这个号！",
+            ],
+            False,
+        ),
+        # ... but runs of ！！ are emphasis, whoever writes them
+        (["喂，我在菜市场呢！！", "你们就是这么办事的！！", "你再讲一遍！！"], True),
+    ],
+)
+def test_anger_is_certain_or_corroborated(customer: list[str], raised: bool) -> None:
+    lines = [("agent", OPEN)]
+    for text in customer:
+        lines += [("customer", text), ("agent", "好的，我帮您看一下。")]
+    assert ("customer_anger" in {f.id for f in _call(*lines).flags}) is raised

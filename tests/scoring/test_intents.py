@@ -18,6 +18,7 @@ from scoring.intents import (
     builtin_heads,
     fit_heads,
     load_bank,
+    loud_register,
     sentence_units,
 )
 from scoring.matching import normalize
@@ -166,6 +167,27 @@ def test_sentences_split_at_strong_punctuation_only() -> None:
     view = make_view((0.0, 5.0, "agent", "好的，已经办好了。请问还有其他问题吗？3.5元"))
     units = sentence_units(view.segments)
     assert [t for _, t in units] == ["好的，已经办好了。", "请问还有其他问题吗？", "3.5元"]
+
+
+def test_a_speaker_loud_throughout_reads_without_the_lone_exclamation_mark() -> None:
+    texts = ["喂！", "你大声点！", "我在工地上！", "好的。", "请问办理什么业务？", "您请讲。"]
+    roles = ["customer"] * 4 + ["agent"] * 2
+    # three of the customer's four sentences end with a lone ！: register; the agent is untouched
+    assert loud_register(texts, roles) == [
+        "喂。",
+        "你大声点。",
+        "我在工地上。",
+        "好的。",
+        "请问办理什么业务？",
+        "您请讲。",
+    ]
+    # runs stay (emphasis), and so does a lone ！ of a speaker who rarely uses one
+    assert loud_register(["气死我了！！", "你们搞什么？！"], ["customer"] * 2) == [
+        "气死我了！！",
+        "你们搞什么？！",
+    ]
+    calm = ["我想查话费。", "上个月多扣了钱！", "帮我看看。"]
+    assert loud_register(calm, ["customer"] * 3) == calm
 
 
 @pytest.mark.parametrize(

@@ -242,3 +242,29 @@ def test_intent_operator_table(condition: dict, matched: bool) -> None:
     assert hit.basis == frozenset({"intent"}) and 0.0 <= hit.belief <= 1.0
     if matched:
         assert hit.evidence and all(e.role == "agent" for e in hit.evidence)
+
+
+APOLOGISING = make_view(
+    (0.5, 3.0, "agent", "您好，请问有什么可以帮您？"),
+    (3.5, 6.0, "customer", "宽带又断了，都第三次了。"),
+    (6.5, 9.0, "agent", "真是对不住，耽误您用网了。"),
+    (9.5, 11.0, "customer", "那什么时候能修好？"),
+    (11.5, 14.0, "agent", "实在抱歉，我马上给您加急派单。"),
+)
+
+
+@pytest.mark.parametrize(
+    ("min_count", "matched"),
+    [(1, True), (2, True), (3, False)],
+)
+def test_intent_min_count_counts_sentences(min_count: int, matched: bool) -> None:
+    # two apologies, in two turns: a third is not there
+    condition = {"intent": {"act": "apology", "role": "agent", "min_count": min_count}}
+    hit = run(condition, APOLOGISING)
+    assert hit.matched is matched
+    if matched:
+        assert [e.text for e in hit.evidence] == [APOLOGISING.segments[i].text for i in (2, 4)]
+        assert hit.belief >= 0.5
+    else:
+        # the belief is that of the third most likely sentence: no apology
+        assert not hit.evidence and hit.belief < 0.5

@@ -108,6 +108,18 @@ def _card(item: dict) -> dict:
             "field 'fail_when.regex.exclude': the pattern matches empty text",
         ),
         (
+            {"id": "a", "fail_when": {"intent": {"act": "anger", "min_count": 0}}},
+            "field 'fail_when.intent.min_count': must be a whole number >= 1, got 0",
+        ),
+        (
+            {"id": "a", "fail_when": {"intent": {"act": "anger", "min_count": "2"}}},
+            "field 'fail_when.intent.min_count': must be a whole number >= 1, got '2'",
+        ),
+        (
+            {"id": "a", "fail_when": {"intent": {"act": "anger", "min_chars": -1}}},
+            "field 'fail_when.intent.min_chars': must be a whole number >= 0, got -1",
+        ),
+        (
             {"id": "a", "fail_when": {"regex": {"pattern": "(工号)?"}}},
             "field 'fail_when.regex.pattern': the pattern matches empty text",
         ),
