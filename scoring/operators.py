@@ -99,8 +99,21 @@ PINYIN_BELIEF = 0.75
 #: normalised text (scoring.matching.normalize: digits and 幺 as 一二三, 两 as 二, simplified,
 #: lower case, no spaces or punctuation), written once in a scorecard and shared by keyword,
 #: regex and intent conditions. Keyword and regex conditions leave out the turn that holds it,
-#: intent conditions the sentence.
+#: intent conditions the sentence. A keyword or regex condition's `mask` (the same two forms)
+#: leaves out only the words it matches: a negation (不投诉) is no 投诉, but a threat beside it
+#: in the same turn still counts.
 Exclude = list[str] | str | None
+
+
+def _masked(text: str, mask: Exclude) -> str:
+    """The normalised text with the words `mask` matches cut out (a separator in their place,
+    so the words on either side do not join): 我不投诉，但我要找记者 keeps 找记者, loses 投诉."""
+    norm = normalize(text)
+    if isinstance(mask, str):
+        return _pattern(mask).sub("\x00", norm)
+    for phrase in mask or ():
+        norm = norm.replace(normalize(phrase), "\x00")
+    return norm
 
 
 def _excluded(text: str, exclude: Exclude) -> bool:
@@ -136,6 +149,7 @@ def _groups(segs: list[Segment], across: int) -> list[Segment]:
         "pinyin",
         "pinyin_min_chars",
         "exclude",
+        "mask",
         "across_turns",
     ),
 )
@@ -156,7 +170,11 @@ def keyword(view: CallView, p: Params) -> Hit:
         for s in _groups(segments, int(p.get("across_turns", 1)))
         if not (exclude and _excluded(s.text, exclude))
     ]
+    mask: Exclude = p.get("mask")
+    masked = [_masked(s.text, mask) for s in groups] if mask else None
     for i, j, (text, basis) in find_all([s.text for s in groups], words, pinyin, min_chars):
+        if masked is not None and normalize(text) not in masked[i]:
+            continue  # said only inside the masked words
         if found.get(words[j]) != "exact":
             found[words[j]] = basis
         evidence.append(evidence_of(groups[i], text))
@@ -177,16 +195,19 @@ def keyword(view: CallView, p: Params) -> Hit:
     return Hit(False, len(evidence), basis=basis)
 
 
-@operator("regex", required=("pattern",), optional=("exclude", "role", "window"), basis="regex")
+@operator(
+    "regex", required=("pattern",), optional=("exclude", "mask", "role", "window"), basis="regex"
+)
 def regex(view: CallView, p: Params) -> Hit:
     """A regular expression over normalised text; a turn that matches the `exclude` pattern
-    (or holds one of its phrases) is left out."""
-    pattern, exclude = _pattern(p["pattern"]), p.get("exclude")
+    (or holds one of its phrases) is left out, and the words `mask` matches are cut out of the
+    text before the pattern is looked for."""
+    pattern, exclude, mask = _pattern(p["pattern"]), p.get("exclude"), p.get("mask")
     evidence = []
     for seg in select(view, p.get("role", "any"), p.get("window")):
         if exclude and _excluded(seg.text, exclude):
             continue
-        text = normalize(seg.text)
+        text = _masked(seg.text, mask) if mask else normalize(seg.text)
         evidence += [evidence_of(seg, m.group(0)) for m in pattern.finditer(text)]
     return Hit(bool(evidence), len(evidence), tuple(evidence), basis=frozenset({"regex"}))
 
@@ -402,7 +423,17 @@ def _sentiment_note(seg: Segment) -> str:
 @operator(
     "intent",
     required=("act",),
-    optional=("role", "window", "min_p", "unless", "also", "exclude", "min_chars", "min_count"),
+    optional=(
+        "role",
+        "window",
+        "min_p",
+        "unless",
+        "also",
+        "exclude",
+        "mask",
+        "min_chars",
+        "min_count",
+    ),
     basis="intent",
 )
 def intent(view: CallView, p: Params) -> Hit:
@@ -410,13 +441,15 @@ def intent(view: CallView, p: Params) -> Hit:
     trained heads over the sentence vectors: matched where P(act) >= min_p (default 0.5); with
     `unless`, sentences that are rather one of those acts do not count; with `also` (act ->
     probability), only sentences that are also those acts count; nor do (`exclude`) those
-    holding one of its phrases or matching its pattern (我不投诉), nor sentences shorter than
+    holding one of its phrases or matching its pattern (我不投诉) or `mask`'s (a model reads
+    the whole sentence, so a masked word leaves the sentence out), nor sentences shorter than
     `min_chars`. With `min_count`, at least that many sentences must be the act (an act the
     model reads into one sentence only now and then, corroborated by another). The hit's
     belief is the highest probability among the sentences looked at (with `min_count`, the
     lowest of the that many highest), so a near miss is routed by it."""
     threshold = float(p.get("min_p", 0.5))
     exclude: Exclude = p.get("exclude")
+    mask: Exclude = p.get("mask")
     min_chars = int(p.get("min_chars", 0))
     min_count = int(p.get("min_count", 1))
     chosen = {view.positions[id(s)] for s in select(view, p.get("role", "any"), p.get("window"))}
@@ -430,7 +463,12 @@ def intent(view: CallView, p: Params) -> Hit:
     for u, (i, prob) in enumerate(zip(owner.tolist(), probs.tolist(), strict=True)):
         if prob <= top[0] and prob < threshold:  # changes nothing: no need to read the sentence
             continue
-        if i not in chosen or _excluded(texts[u], exclude) or len(normalize(texts[u])) < min_chars:
+        if (
+            i not in chosen
+            or _excluded(texts[u], exclude)
+            or _excluded(texts[u], mask)
+            or len(normalize(texts[u])) < min_chars
+        ):
             continue
         if prob > top[0]:
             heapq.heapreplace(top, prob)

@@ -204,16 +204,18 @@ def _check_params(name: str, params: Any, ctx: _Ctx, path: str) -> dict[str, Any
                 raise ctx.error(
                     f"{path}.{key}", f"must be a whole number >= {least}, got {value!r}"
                 )
-    if "exclude" in params and name in ("keyword", "regex", "intent"):
+    for key in ("exclude", "mask"):
+        if key not in params or name not in ("keyword", "regex", "intent"):
+            continue
         # phrases (any of them held), or one regular expression over the normalised text
-        exclude = params["exclude"]
-        if isinstance(exclude, list):
-            if not exclude or not all(isinstance(x, str) and x.strip() for x in exclude):
-                raise ctx.error(f"{path}.exclude", "needs a pattern or a non-empty list of phrases")
-        elif isinstance(exclude, str):
-            _check_pattern(exclude, ctx, f"{path}.exclude")
+        words = params[key]
+        if isinstance(words, list):
+            if not words or not all(isinstance(x, str) and x.strip() for x in words):
+                raise ctx.error(f"{path}.{key}", "needs a pattern or a non-empty list of phrases")
+        elif isinstance(words, str):
+            _check_pattern(words, ctx, f"{path}.{key}")
         else:
-            raise ctx.error(f"{path}.exclude", "needs a pattern or a non-empty list of phrases")
+            raise ctx.error(f"{path}.{key}", "needs a pattern or a non-empty list of phrases")
     if name == "regex":
         if not isinstance(params["pattern"], str):
             raise ctx.error(f"{path}.pattern", "needs a regular expression")

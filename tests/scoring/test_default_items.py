@@ -357,6 +357,12 @@ def test_rude_wording_off_the_list_fails_but_waits_for_a_reviewer() -> None:
         ("complaint_risk", "我本来想算了，现在我要投诉你们。", True),
         ("complaint_risk", "我不给差评，我直接找记者曝光。", True),
         ("complaint_risk", "我是不会撤回投诉的，你们看着办。", True),
+        # a negation masks its own words only: a threat beside it in the same turn counts;
+        # complaining given up on is no threat
+        ("complaint_risk", "我不是要投诉你，但这事我得去消协问个明白。", True),
+        ("complaint_risk", "我不投诉你个人，我要去工信部反映你们公司。", True),
+        ("complaint_risk", "投诉也没用，我自己去网上营业厅查吧。", False),
+        ("complaint_risk", "我前两天投诉过一回，现在修好了，那个投诉帮我撤了吧。", False),
         ("churn_risk", "我被你们转过来转过去，我要携号转网。", True),
         ("churn_risk", "你把我转到你们主管那，不然我就销户。", True),
         ("churn_risk", "我下个月就去销户，销户的时候余额怎么退？", True),

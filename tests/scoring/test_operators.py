@@ -51,6 +51,14 @@ def run(raw: dict, view=CALL):  # type: ignore[no-untyped-def]
         ({"regex": {"pattern": "话费", "exclude": ["本月", "查一下"]}}, False, 0),
         # a listed phrase is a phrase, not a pattern
         ({"regex": {"pattern": "话费", "exclude": ["本月|查一下"]}}, True, 2),
+        # `mask` cuts out only the words it matches: the rest of the turn still counts
+        ({"keyword": {"words": ["乱扣费"], "mask": "查一下"}}, True, 1),
+        ({"keyword": {"words": ["乱扣费"], "mask": "你们乱扣费"}}, False, 0),
+        ({"keyword": {"words": ["乱扣费"], "mask": ["们乱扣"]}}, False, 0),
+        ({"regex": {"pattern": "查一下话费", "mask": "一下"}}, False, 0),
+        ({"regex": {"pattern": "话费", "mask": "查一下"}}, True, 2),
+        # no joining across a masked word: 想 + 话费 never reads as 想话费
+        ({"regex": {"pattern": "想话费", "mask": "查一下"}}, False, 0),
         ({"silence": {"min_ms": 10000}}, True, 1),
         ({"silence": {"min_ms": 13000}}, False, 0),
         ({"silence": {"min_ms": 10000, "exclude_announced": True, "announce": ["稍等"]}}, False, 0),
@@ -229,6 +237,9 @@ def test_windows_across_turns_and_limits(condition: dict, matched: bool) -> None
         ({"intent": {"act": "apology", "role": "agent", "exclude": "非常(抱歉|对不起)"}}, False),
         ({"intent": {"act": "apology", "role": "agent", "exclude": "非常对不起"}}, True),
         ({"intent": {"act": "apology", "role": "agent", "min_chars": 40}}, False),
+        # a model reads the whole sentence: a masked word leaves the sentence out
+        ({"intent": {"act": "apology", "role": "agent", "mask": "抱歉"}}, False),
+        ({"intent": {"act": "apology", "role": "agent", "mask": ["再见"]}}, True),
         ({"intent": {"act": "hold_announce", "unless": ["hold_announce"]}}, False),
         # `also`: only sentences that are that other act too (an identity request is one of
         # itself, and no closing)

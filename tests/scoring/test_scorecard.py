@@ -108,6 +108,14 @@ def _card(item: dict) -> dict:
             "field 'fail_when.regex.exclude': the pattern matches empty text",
         ),
         (
+            {"id": "a", "fail_when": {"keyword": {"words": ["x"], "mask": []}}},
+            "field 'fail_when.keyword.mask': needs a pattern or a non-empty list of phrases",
+        ),
+        (
+            {"id": "a", "fail_when": {"regex": {"pattern": "x", "mask": "不|"}}},
+            "field 'fail_when.regex.mask': the pattern matches empty text",
+        ),
+        (
             {"id": "a", "fail_when": {"intent": {"act": "anger", "min_count": 0}}},
             "field 'fail_when.intent.min_count': must be a whole number >= 1, got 0",
         ),
