@@ -185,6 +185,28 @@ CASES = [
             ("agent", "那您重启一下光猫。"),
         ],
     ),
+    # a calm report of a charge is no grievance, though the model reads it as one now and
+    # then; a likely grievance said twice is
+    (
+        "empathy",
+        "not_applicable",
+        [
+            ("agent", OPEN),
+            ("customer", "话费单上多了一项增值业务，我没印象办过。"),
+            ("agent", "好的，我帮您看一下，这个业务已经给您退订了，费用会退回。"),
+        ],
+    ),
+    (
+        "empathy",
+        "failed",
+        [
+            ("agent", OPEN),
+            ("customer", "装机师傅说今天来，到现在也没人联系我。"),
+            ("agent", "您的装机单号是多少？"),
+            ("customer", "每次打电话都说在处理，处理了一个礼拜了。"),
+            ("agent", "我这边催一下装维。"),
+        ],
+    ),
     (
         "identity_verification",
         "passed",
