@@ -8,7 +8,6 @@ homophone evidence alone it waits for a reviewer (no false fatal verdicts from f
 
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 from typing import Any
 
@@ -36,7 +35,8 @@ def check(condition: Condition, view: CallView, only: frozenset[str] | None = No
         if only is not None and op.basis not in only:
             return Hit.none(frozenset({op.basis}))
         hit = op.run(view, condition.params)
-        hit = hit if hit.basis else dataclasses.replace(hit, basis=frozenset({op.basis}))
+        if not hit.basis:  # the operator's own kind (a new Hit: faster than replace)
+            hit = Hit(hit.matched, hit.count, hit.evidence, hit.p, op.bases)
         if only is not None and not (hit.basis <= only and hit.belief in (0.0, 1.0)):
             return Hit.none(hit.basis)  # e.g. a keyword matched by homophone only
         return hit

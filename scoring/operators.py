@@ -10,7 +10,7 @@ import heapq
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import Any
 
 import numpy as np
@@ -32,6 +32,10 @@ class Operator:
     optional: tuple[str, ...] = ()
     #: the kind of evidence its verdicts rest on (scoring.conditions.BASES), unless a hit says
     basis: str = "exact"
+
+    @cached_property
+    def bases(self) -> frozenset[str]:
+        return frozenset({self.basis})
 
 
 REGISTRY: dict[str, Operator] = {}
@@ -465,9 +469,9 @@ def intent(view: CallView, p: Params) -> Hit:
             continue
         if (
             i not in chosen
-            or _excluded(texts[u], exclude)
-            or _excluded(texts[u], mask)
-            or len(normalize(texts[u])) < min_chars
+            or (exclude is not None and _excluded(texts[u], exclude))
+            or (mask is not None and _excluded(texts[u], mask))
+            or (min_chars and len(normalize(texts[u])) < min_chars)
         ):
             continue
         if prob > top[0]:
