@@ -10,6 +10,10 @@ Sets (each labelled before it was ever scored, from docs/verdict-items.md alone)
             the flags beside their near misses (a complaint number asked for a form, being
             passed between agents, a number moved within the family, a data pack cancelled,
             callers loud on a bad line), first scored after session 11's rules;
+- dev_g:    fixtures/dialogues/dev_g.jsonl, 60 calls by a seventh writer, labelled the same way:
+            angry callers in many styles (one outburst in a calm call, sarcasm alone) beside
+            their near misses (a bad line, hard of hearing, quoted anger, a calm fault report),
+            first scored after session 12's rules;
 - holdout:  fixtures/dialogues/holdout_*.jsonl, written the same way, scored only for reports;
 - helpdesk: real Weibo helpdesk dialogues in ../shared/data (never copied here), with our labels
             in bench/data/helpdesk_labels.jsonl (ids and labels only); only the items and flags
@@ -177,6 +181,7 @@ SETS = {
     "dev": lambda: dialogue_cases("dev_[ab].jsonl"),
     "dev_e": lambda: dialogue_cases("dev_e.jsonl"),
     "dev_f": lambda: dialogue_cases("dev_f.jsonl"),
+    "dev_g": lambda: dialogue_cases("dev_g.jsonl"),
     "holdout": lambda: dialogue_cases("holdout_*.jsonl"),
     "helpdesk": helpdesk_cases,
     "helpdesk_holdout": lambda: helpdesk_cases("helpdesk_holdout_labels.jsonl"),

@@ -47,7 +47,7 @@ class CallView:
         vectors, units = unit_vectors(self.transcript)
         owner = np.array([i for i, _ in units], dtype=np.int64)
         roles = np.array([str(s.role) for s in self.segments])[owner] if len(owner) else owner
-        read = loud_register([t for _, t in units], list(roles))
+        read = loud_register([t for _, t in units], list(roles), owner.tolist())
         probs: dict[str, np.ndarray] = {}
         for heads in (builtin_heads(), self.custom_heads):
             if heads is None:

@@ -326,8 +326,12 @@ _WORDY = re.compile(r"[\w\u3400-\u9fff]")
 
 #: a lone exclamation mark (not in a run such as ！！ or ？！)
 _LONE_BANG = re.compile(r"(?<![！!？?])[！!](?![！!？?])")
-#: a speaker who ends at least this share of their sentences with a lone ！ is loud throughout
+_BANGS = re.compile(r"[！!]+")
+_ASKED_LOUDLY = re.compile(r"[？?][！!？?]*[！!][！!？?]*")
+#: a speaker who ends at least this share of their turns (of at least LOUD_TURNS), or of their
+#: sentences with a lone ！, with an exclamation mark is loud throughout
 LOUD_SHARE = 0.5
+LOUD_TURNS = 3
 
 
 def _ends_with_lone_bang(text: str) -> bool:
@@ -335,16 +339,22 @@ def _ends_with_lone_bang(text: str) -> bool:
     return tail[-1:] in ("！", "!") and _LONE_BANG.search(tail) is not None
 
 
-def loud_register(texts: Sequence[str], roles: Sequence[str]) -> list[str]:
-    """The sentences as the heads should read them: a speaker who ends most sentences with a
-    lone ！ (a caller on a building site or hard of hearing, transcribed 你好！ 我在工地上！
-    知道了！) speaks loudly, not angrily, so for them a lone ！ is register and reads as 。.
-    A run (！！, ？！) still counts: that is emphasis, whoever writes it."""
+def loud_register(texts: Sequence[str], roles: Sequence[str], owners: Sequence[int]) -> list[str]:
+    """The sentences (of segments `owners`) as the heads should read them. A caller on a loud
+    line or hard of hearing is transcribed exclaiming throughout (喂？！ 我在工地上！！ 好！！
+    三！！): a speaker who ends most of their turns with an exclamation mark, over three turns
+    or more, speaks loudly, not angrily, so for them ！ reads as 。 and ？！ as ？. A speaker of
+    fewer turns (a written post) whose sentences mostly end with a lone ！ is read without the
+    lone ones; a run (！！, ？！) in a post still counts, as emphasis."""
     out = list(texts)
     for role in set(roles):
         mine = [k for k, r in enumerate(roles) if r == role]
-        ends = sum(_ends_with_lone_bang(texts[k]) for k in mine)
-        if ends >= LOUD_SHARE * len(mine):
+        turn_ends = {owners[k]: texts[k] for k in mine}  # a turn's last sentence
+        exclaimed = sum(t.rstrip()[-1:] in ("！", "!") for t in turn_ends.values())
+        if len(turn_ends) >= LOUD_TURNS and exclaimed >= LOUD_SHARE * len(turn_ends):
+            for k in mine:
+                out[k] = _BANGS.sub("。", _ASKED_LOUDLY.sub("？", texts[k]))
+        elif sum(_ends_with_lone_bang(texts[k]) for k in mine) >= LOUD_SHARE * len(mine):
             for k in mine:
                 out[k] = _LONE_BANG.sub("。", texts[k])
     return out

@@ -422,8 +422,18 @@ def test_flags_on_unseen_wordings(flag: str, line: str, raised: bool) -> None:
             ],
             False,
         ),
-        # ... but runs of ！！ are emphasis, whoever writes them
-        (["喂，我在菜市场呢！！", "你们就是这么办事的！！", "你再讲一遍！！"], True),
+        # ... and so does one who exclaims every turn, ！！ and ？！ as well
+        (
+            ["喂？！", "我在工地上，机器太吵了！！", "听得见我说话吗？！", "是五十八块是吧？！"],
+            False,
+        ),
+        # what an angry caller says is anger however it is punctuated
+        (
+            ["你们这网三天两头断！！", "你们就是这么办事的？！", "我交钱是让你们这么糊弄我的？！"],
+            True,
+        ),
+        # a post's run of ！！ is emphasis
+        (["宽带又断了，你们就是这么办事的？！我交钱是让你们这么糊弄我的！！"], True),
     ],
 )
 def test_anger_is_certain_or_corroborated(customer: list[str], raised: bool) -> None:

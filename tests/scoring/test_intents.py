@@ -169,25 +169,39 @@ def test_sentences_split_at_strong_punctuation_only() -> None:
     assert [t for _, t in units] == ["好的，已经办好了。", "请问还有其他问题吗？", "3.5元"]
 
 
-def test_a_speaker_loud_throughout_reads_without_the_lone_exclamation_mark() -> None:
-    texts = ["喂！", "你大声点！", "我在工地上！", "好的。", "请问办理什么业务？", "您请讲。"]
-    roles = ["customer"] * 4 + ["agent"] * 2
-    # three of the customer's four sentences end with a lone ！: register; the agent is untouched
-    assert loud_register(texts, roles) == [
-        "喂。",
-        "你大声点。",
+def test_a_speaker_loud_throughout_reads_without_exclamation_marks() -> None:
+    # a caller exclaiming over most of four turns: every ！ is register, ？！ a question
+    texts = [
+        "喂？！",
+        "我在工地上！！",
+        "好的。",
+        "请问办理什么业务？",
+        "查话费！",
+        "对，就这个！！",
+    ]
+    roles = ["customer", "customer", "agent", "agent", "customer", "customer"]
+    assert loud_register(texts, roles, [0, 0, 1, 1, 2, 3]) == [
+        "喂？",
         "我在工地上。",
         "好的。",
         "请问办理什么业务？",
-        "您请讲。",
+        "查话费。",
+        "对，就这个。",
     ]
-    # runs stay (emphasis), and so does a lone ！ of a speaker who rarely uses one
-    assert loud_register(["气死我了！！", "你们搞什么？！"], ["customer"] * 2) == [
+    # a post (one turn): a lone ！ ending most sentences is register, a run is emphasis
+    post = ["你大声点！", "我在工地上！", "气死我了！！"]
+    assert loud_register(post, ["customer"] * 3, [0, 0, 0]) == [
+        "你大声点。",
+        "我在工地上。",
+        "气死我了！！",
+    ]
+    assert loud_register(["气死我了！！", "你们搞什么？！"], ["customer"] * 2, [0, 0]) == [
         "气死我了！！",
         "你们搞什么？！",
     ]
-    calm = ["我想查话费。", "上个月多扣了钱！", "帮我看看。"]
-    assert loud_register(calm, ["customer"] * 3) == calm
+    # a caller who exclaims now and then is read as written
+    calm = ["我想查话费。", "上个月多扣了钱！", "帮我看看。", "好的。"]
+    assert loud_register(calm, ["customer"] * 4, [0, 1, 2, 3]) == calm
 
 
 @pytest.mark.parametrize(
