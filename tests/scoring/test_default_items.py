@@ -284,6 +284,22 @@ CASES = [
             ("agent", "不好意思让您等了这么久，记录调出来了。"),
         ],
     ),
+    # "I told you already" and daring the customer to complain, in ordinary forms
+    (
+        "forbidden_phrase",
+        "failed",
+        [("agent", OPEN), ("customer", ASK), ("agent", "我都跟你说过三遍了，账单就是这个数。")],
+    ),
+    (
+        "forbidden_phrase",
+        "failed",
+        [("agent", OPEN), ("customer", ASK), ("agent", "您要投诉就投诉吧，我这边就这么处理。")],
+    ),
+    (
+        "forbidden_phrase",
+        "passed",
+        [("agent", OPEN), ("customer", ASK), ("agent", "您刚才说的是宽带账单对吧？我帮您查。")],
+    ),
 ]
 
 
