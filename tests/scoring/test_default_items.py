@@ -407,6 +407,10 @@ def test_rude_wording_off_the_list_fails_but_waits_for_a_reviewer() -> None:
         ("churn_risk", "这个号我月底前就销了，别再扣了。", True),
         ("churn_risk", "你们再不转给主管，我就去营业厅销户。", True),
         ("churn_risk", "我不转网，就是问问携号转网要多久。", False),
+        # asking for someone else, an add-on cancelled
+        ("churn_risk", "不是我要转啊，我替我邻居问问携号转网要带啥。", False),
+        ("churn_risk", "那个音乐会员给我退掉吧，以后都不想要了。", False),
+        ("churn_risk", "这破网我不想要了，宽带给我退掉，我装移动的去。", True),
         ("churn_risk", "警察叫我们去找运营商打通话清单，在哪能打？", False),
         # a calm threat to escalate is no anger; an outraged one is both
         ("customer_anger", "押金退了两个月还没到账，这周再不到我就请律师按合同办。", False),
