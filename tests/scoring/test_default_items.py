@@ -395,6 +395,12 @@ def test_rude_wording_off_the_list_fails_but_waits_for_a_reviewer() -> None:
         ("complaint_risk", "我本来想算了，现在我要投诉你们。", True),
         ("complaint_risk", "我不给差评，我直接找记者曝光。", True),
         ("complaint_risk", "我是不会撤回投诉的，你们看着办。", True),
+        # the complaint line asked for: by an aggrieved customer a threat, for praise or a form
+        # no threat; a threat beside the question still counts
+        ("complaint_risk", "你们投诉电话是多少？我想表扬一个装维师傅。", False),
+        ("complaint_risk", "请问一下你们的投诉渠道有哪些，我填个表要用。", False),
+        ("complaint_risk", "你们这服务太差了，一天断三回，投诉电话多少？", True),
+        ("complaint_risk", "我要投诉，你们投诉热线是哪个？", True),
         # a negation masks its own words only: a threat beside it in the same turn counts;
         # complaining given up on is no threat
         ("complaint_risk", "我不是要投诉你，但这事我得去消协问个明白。", True),
