@@ -397,6 +397,8 @@ def test_rude_wording_off_the_list_fails_but_waits_for_a_reviewer() -> None:
         ("complaint_risk", "我是不会撤回投诉的，你们看着办。", True),
         # the complaint line asked for: by an aggrieved customer a threat, for praise or a form
         # no threat; a threat beside the question still counts
+        # Whisper base hears 后四位 as 投诉为: an ID's digits, no complaint
+        ("complaint_risk", "机主叫王建平，投诉为三七二八。", False),
         ("complaint_risk", "你们投诉电话是多少？我想表扬一个装维师傅。", False),
         ("complaint_risk", "请问一下你们的投诉渠道有哪些，我填个表要用。", False),
         ("complaint_risk", "你们这服务太差了，一天断三回，投诉电话多少？", True),
