@@ -34,6 +34,11 @@ class CallView:
         return self.transcript.segments
 
     @cached_property
+    def memo(self) -> dict[Any, Any]:
+        """What an operator works out once per call and reads again (a window's segments)."""
+        return {}
+
+    @cached_property
     def positions(self) -> dict[int, int]:
         """Segment identity -> its index in the call (turn order)."""
         return {id(s): i for i, s in enumerate(self.segments)}

@@ -71,7 +71,26 @@ def select(view: CallView, role: str = "any", window: Params | None = None) -> l
     or `after` an anchor sentence (any role) containing one of the given phrases.
 
     A closing window (last N seconds or turns) never reaches back into the opening: in a call
-    that ends abruptly, the greeting's offer to help is not a question about further needs."""
+    that ends abruptly, the greeting's offer to help is not a question about further needs.
+    Worked out once per call for each role and window."""
+    key = ("select", role, repr(window) if window else None)
+    found = view.memo.get(key)
+    if found is None:
+        found = view.memo[key] = _select(view, role, window)
+    return found
+
+
+def _chosen(view: CallView, role: str, window: Params | None) -> frozenset[int]:
+    """The positions of `select`'s segments, once per call."""
+    key = ("chosen", role, repr(window) if window else None)
+    found = view.memo.get(key)
+    if found is None:
+        positions = view.positions
+        found = view.memo[key] = frozenset(positions[id(s)] for s in select(view, role, window))
+    return found
+
+
+def _select(view: CallView, role: str, window: Params | None) -> list[Segment]:
     segs = [s for s in view.segments if role == "any" or str(s.role) == role]
     window = window or {}
     if "last_s" in window or "last_turns" in window:
@@ -456,7 +475,7 @@ def intent(view: CallView, p: Params) -> Hit:
     mask: Exclude = p.get("mask")
     min_chars = int(p.get("min_chars", 0))
     min_count = int(p.get("min_count", 1))
-    chosen = {view.positions[id(s)] for s in select(view, p.get("role", "any"), p.get("window"))}
+    chosen = _chosen(view, p.get("role", "any"), p.get("window"))
     owner, probs, texts = view.intent_probabilities(
         p["act"], tuple(p.get("unless", ())), p.get("also")
     )
