@@ -328,8 +328,8 @@ _WORDY = re.compile(r"[\w\u3400-\u9fff]")
 _LONE_BANG = re.compile(r"(?<![！!？?])[！!](?![！!？?])")
 _BANGS = re.compile(r"[！!]+")
 _ASKED_LOUDLY = re.compile(r"[？?][！!？?]*[！!][！!？?]*")
-#: a speaker who ends at least this share of their turns (of at least LOUD_TURNS), or of their
-#: sentences with a lone ！, with an exclamation mark is loud throughout
+#: a speaker who ends at least this share of their turns (of at least LOUD_TURNS) with an
+#: exclamation mark, or (with fewer turns) of their sentences with a lone ！, is loud throughout
 LOUD_SHARE = 0.5
 LOUD_TURNS = 3
 
@@ -342,18 +342,20 @@ def _ends_with_lone_bang(text: str) -> bool:
 def loud_register(texts: Sequence[str], roles: Sequence[str], owners: Sequence[int]) -> list[str]:
     """The sentences (of segments `owners`) as the heads should read them. A caller on a loud
     line or hard of hearing is transcribed exclaiming throughout (喂？！ 我在工地上！！ 好！！
-    三！！): a speaker who ends most of their turns with an exclamation mark, over three turns
-    or more, speaks loudly, not angrily, so for them ！ reads as 。 and ？！ as ？. A speaker of
-    fewer turns (a written post) whose sentences mostly end with a lone ！ is read without the
-    lone ones; a run (！！, ？！) in a post still counts, as emphasis."""
+    三！！): a speaker of three turns or more who ends at least half of them with an
+    exclamation mark speaks loudly, not angrily, so for them ！ reads as 。 and ？！ as ？. A
+    speaker of fewer turns (a written post) who ends at least half of their sentences with a
+    lone ！ is read without the lone ones; a run (！！, ？！) in a post still counts, as
+    emphasis."""
     out = list(texts)
     for role in set(roles):
         mine = [k for k, r in enumerate(roles) if r == role]
         turn_ends = {owners[k]: texts[k] for k in mine}  # a turn's last sentence
         exclaimed = sum(t.rstrip()[-1:] in ("！", "!") for t in turn_ends.values())
-        if len(turn_ends) >= LOUD_TURNS and exclaimed >= LOUD_SHARE * len(turn_ends):
-            for k in mine:
-                out[k] = _BANGS.sub("。", _ASKED_LOUDLY.sub("？", texts[k]))
+        if len(turn_ends) >= LOUD_TURNS:
+            if exclaimed >= LOUD_SHARE * len(turn_ends):
+                for k in mine:
+                    out[k] = _BANGS.sub("。", _ASKED_LOUDLY.sub("？", texts[k]))
         elif sum(_ends_with_lone_bang(texts[k]) for k in mine) >= LOUD_SHARE * len(mine):
             for k in mine:
                 out[k] = _LONE_BANG.sub("。", texts[k])

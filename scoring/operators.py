@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import heapq
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from typing import Any
@@ -66,7 +66,7 @@ def opening(view: CallView) -> set[int]:
     return out
 
 
-def select(view: CallView, role: str = "any", window: Params | None = None) -> list[Segment]:
+def select(view: CallView, role: str = "any", window: Params | None = None) -> tuple[Segment, ...]:
     """Segments of a role inside a window: first/last N seconds, first/last N turns of the role,
     or `after` an anchor sentence (any role) containing one of the given phrases.
 
@@ -76,7 +76,7 @@ def select(view: CallView, role: str = "any", window: Params | None = None) -> l
     key = ("select", role, repr(window) if window else None)
     found = view.memo.get(key)
     if found is None:
-        found = view.memo[key] = _select(view, role, window)
+        found = view.memo[key] = tuple(_select(view, role, window))
     return found
 
 
@@ -150,7 +150,7 @@ def _pattern(pattern: str) -> re.Pattern[str]:
     return re.compile(pattern)
 
 
-def _groups(segs: list[Segment], across: int) -> list[Segment]:
+def _groups(segs: Sequence[Segment], across: int) -> Sequence[Segment]:
     """Each segment alone, or each run of `across` consecutive ones joined (a phrase may be
     split over turns when ASR cuts a sentence)."""
     if across <= 1:
@@ -219,12 +219,17 @@ def keyword(view: CallView, p: Params) -> Hit:
 
 
 @operator(
-    "regex", required=("pattern",), optional=("exclude", "mask", "role", "window"), basis="regex"
+    "regex",
+    required=("pattern",),
+    optional=("exclude", "mask", "role", "window", "belief"),
+    basis="regex",
 )
 def regex(view: CallView, p: Params) -> Hit:
     """A regular expression over normalised text; a turn that matches the `exclude` pattern
     (or holds one of its phrases) is left out, and the words `mask` matches are cut out of the
-    text before the pattern is looked for."""
+    text before the pattern is looked for. A `belief` under 1 says the pattern is a wider net
+    than policy wording: a match is routed by it, and a fatal verdict resting on it waits for a
+    reviewer."""
     pattern, exclude, mask = _pattern(p["pattern"]), p.get("exclude"), p.get("mask")
     evidence = []
     for seg in select(view, p.get("role", "any"), p.get("window")):
@@ -232,7 +237,8 @@ def regex(view: CallView, p: Params) -> Hit:
             continue
         text = _masked(seg.text, mask) if mask else normalize(seg.text)
         evidence += [evidence_of(seg, m.group(0)) for m in pattern.finditer(text)]
-    return Hit(bool(evidence), len(evidence), tuple(evidence), basis=frozenset({"regex"}))
+    belief = float(p["belief"]) if evidence and "belief" in p else None
+    return Hit(bool(evidence), len(evidence), tuple(evidence), belief, frozenset({"regex"}))
 
 
 @operator(

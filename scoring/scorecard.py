@@ -217,6 +217,9 @@ def _check_params(name: str, params: Any, ctx: _Ctx, path: str) -> dict[str, Any
         else:
             raise ctx.error(f"{path}.{key}", "needs a pattern or a non-empty list of phrases")
     if name == "regex":
+        belief = params.get("belief", 1.0)
+        if isinstance(belief, bool) or not isinstance(belief, int | float) or not 0 < belief <= 1:
+            raise ctx.error(f"{path}.belief", f"must be above 0 and at most 1, got {belief!r}")
         if not isinstance(params["pattern"], str):
             raise ctx.error(f"{path}.pattern", "needs a regular expression")
         _check_pattern(params["pattern"], ctx, f"{path}.pattern")

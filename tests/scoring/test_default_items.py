@@ -399,6 +399,9 @@ def test_rude_wording_off_the_list_fails_but_waits_for_a_reviewer() -> None:
         # no threat; a threat beside the question still counts
         # Whisper base hears 后四位 as 投诉为: an ID's digits, no complaint
         ("complaint_risk", "机主叫王建平，投诉为三七二八。", False),
+        ("complaint_risk", "我要投诉，为一个宽带的事我打了五次电话了。", True),
+        ("complaint_risk", "投诉没用的话，我就去告你们。", True),
+        ("complaint_risk", "我这不是投诉一次两次了，每次都没人管。", True),
         ("complaint_risk", "你们投诉电话是多少？我想表扬一个装维师傅。", False),
         ("complaint_risk", "请问一下你们的投诉渠道有哪些，我填个表要用。", False),
         ("complaint_risk", "你们这服务太差了，一天断三回，投诉电话多少？", True),
@@ -419,6 +422,12 @@ def test_rude_wording_off_the_list_fails_but_waits_for_a_reviewer() -> None:
         ("churn_risk", "不是我要转啊，我替我邻居问问携号转网要带啥。", False),
         ("churn_risk", "那个音乐会员给我退掉吧，以后都不想要了。", False),
         ("churn_risk", "这破网我不想要了，宽带给我退掉，我装移动的去。", True),
+        # ... and those words beside a real threat in the same turn do not hide it
+        ("churn_risk", "流量包给我取消，我要携号转网。", True),
+        ("churn_risk", "不是我要换，是你们逼我换，我下个月就携号转网到移动。", True),
+        ("churn_risk", "我帮我爸问一下，他说你们再乱扣费他就销户。", True),
+        # others around the customer leaving, the customer staying
+        ("churn_risk", "我闺女老劝我换移动，我说不换，这号用惯了。", False),
         ("churn_risk", "警察叫我们去找运营商打通话清单，在哪能打？", False),
         # a calm threat to escalate is no anger; an outraged one is both
         ("customer_anger", "押金退了两个月还没到账，这周再不到我就请律师按合同办。", False),
@@ -432,6 +441,40 @@ def test_rude_wording_off_the_list_fails_but_waits_for_a_reviewer() -> None:
 def test_flags_on_unseen_wordings(flag: str, line: str, raised: bool) -> None:
     result = _call(("agent", OPEN), ("customer", line), ("agent", "好的，我帮您看一下。"))
     assert (flag in {f.id for f in result.flags}) is raised
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "您刚刚都说过了，我已经记录了。",
+        "您跟我们说了好几次这个问题，确实是我们的责任，非常抱歉。",
+        "您说了好几遍密码都不对，那我帮您重置一下。",
+        "尽管投诉处理需要三个工作日，我还是给您加急。",
+        "尽管您投诉过这个问题，我们还是会尽快给您处理。",
+        "这个价格不是跟你说了算的，要看您的合约。",
+        "这个我已经给您讲过的套餐，您考虑好了吗？",
+        "随便您挑，这三个套餐都可以。",
+    ],
+)
+def test_polite_lines_like_the_forbidden_classes_pass(line: str) -> None:
+    result = _call(("agent", OPEN), ("customer", ASK), ("agent", line))
+    assert _status(result, "forbidden_phrase") == "passed" and not result.fatal
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "我刚才不是跟您说了吗，系统有订购记录。",
+        "您尽管投诉吧，我这边就这么处理。",
+        "我说了八百遍了，这个办不了。",
+    ],
+)
+def test_the_forbidden_classes_fail_and_wait_for_a_reviewer(line: str) -> None:
+    # a wider net than the policy list: the verdict waits for a reviewer, the call is not zeroed
+    result = _call(("agent", OPEN), ("customer", ASK), ("agent", line))
+    item = next(i for i in result.items if i.id == "forbidden_phrase")
+    assert str(item.status) == "failed" and item.route == "review"
+    assert not result.fatal and result.score > 0
 
 
 @pytest.mark.parametrize(

@@ -57,6 +57,8 @@ def run(raw: dict, view=CALL):  # type: ignore[no-untyped-def]
         ({"keyword": {"words": ["乱扣费"], "mask": ["们乱扣"]}}, False, 0),
         ({"regex": {"pattern": "查一下话费", "mask": "一下"}}, False, 0),
         ({"regex": {"pattern": "话费", "mask": "查一下"}}, True, 2),
+        # a pattern's belief: matched all the same
+        ({"regex": {"pattern": "话费", "belief": 0.75}}, True, 2),
         # no joining across a masked word: 想 + 话费 never reads as 想话费
         ({"regex": {"pattern": "想话费", "mask": "查一下"}}, False, 0),
         ({"silence": {"min_ms": 10000}}, True, 1),
@@ -279,3 +281,9 @@ def test_intent_min_count_counts_sentences(min_count: int, matched: bool) -> Non
     else:
         # the belief is that of the third most likely sentence: no apology
         assert not hit.evidence and hit.belief < 0.5
+
+
+def test_a_regex_belief_is_the_hits_belief() -> None:
+    assert run({"regex": {"pattern": "话费", "belief": 0.75}}).belief == 0.75
+    assert run({"regex": {"pattern": "话费"}}).belief == 1.0
+    assert run({"regex": {"pattern": "没有这句话", "belief": 0.75}}).belief == 0.0
