@@ -14,6 +14,8 @@ Sets (each labelled before it was ever scored, from docs/verdict-items.md alone)
             angry callers in many styles (one outburst in a calm call, sarcasm alone) beside
             their near misses (a bad line, hard of hearing, quoted anger, a calm fault report),
             first scored after session 12's rules;
+- dev_h:    fixtures/dialogues/dev_h.jsonl, 50 calls by an eighth writer, a call centre's ordinary
+            day (told of no near-miss classes), first scored on session 13's final rules;
 - holdout:  fixtures/dialogues/holdout_*.jsonl, written the same way, scored only for reports;
 - helpdesk: real Weibo helpdesk dialogues in ../shared/data (never copied here), with our labels
             in bench/data/helpdesk_labels.jsonl (ids and labels only); only the items and flags
@@ -182,6 +184,7 @@ SETS = {
     "dev_e": lambda: dialogue_cases("dev_e.jsonl"),
     "dev_f": lambda: dialogue_cases("dev_f.jsonl"),
     "dev_g": lambda: dialogue_cases("dev_g.jsonl"),
+    "dev_h": lambda: dialogue_cases("dev_h.jsonl"),
     "holdout": lambda: dialogue_cases("holdout_*.jsonl"),
     "helpdesk": helpdesk_cases,
     "helpdesk_holdout": lambda: helpdesk_cases("helpdesk_holdout_labels.jsonl"),
