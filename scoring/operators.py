@@ -178,7 +178,8 @@ def _groups(segs: Sequence[Segment], across: int) -> Sequence[Segment]:
 )
 def keyword(view: CallView, p: Params) -> Hit:
     """any / all / at least N / none of a list of phrases, by role and window, exact or pinyin,
-    per sentence or across a window of consecutive turns."""
+    per sentence or across a window of consecutive turns; a turn holding `exclude` is left out,
+    a phrase said only inside the words `mask` matches does not count."""
     words: list[str] = p["words"]
     exclude: Exclude = p.get("exclude")
     pinyin = p.get("pinyin")
@@ -475,7 +476,7 @@ def intent(view: CallView, p: Params) -> Hit:
     `min_chars`. With `min_count`, at least that many sentences must be the act (an act the
     model reads into one sentence only now and then, corroborated by another). The hit's
     belief is the highest probability among the sentences looked at (with `min_count`, the
-    lowest of the that many highest), so a near miss is routed by it."""
+    lowest of that many highest), so a near miss is routed by it."""
     threshold = float(p.get("min_p", 0.5))
     exclude: Exclude = p.get("exclude")
     mask: Exclude = p.get("mask")
