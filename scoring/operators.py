@@ -73,20 +73,28 @@ def select(view: CallView, role: str = "any", window: Params | None = None) -> t
     A closing window (last N seconds or turns) never reaches back into the opening: in a call
     that ends abruptly, the greeting's offer to help is not a question about further needs.
     Worked out once per call for each role and window."""
-    key = ("select", role, repr(window) if window else None)
-    found = view.memo.get(key)
-    if found is None:
-        found = view.memo[key] = tuple(_select(view, role, window))
-    return found
+    return _per_call(view, "select", role, window, lambda: tuple(_select(view, role, window)))
 
 
 def _chosen(view: CallView, role: str, window: Params | None) -> frozenset[int]:
     """The positions of `select`'s segments, once per call."""
-    key = ("chosen", role, repr(window) if window else None)
+    return _per_call(
+        view,
+        "chosen",
+        role,
+        window,
+        lambda: frozenset(view.positions[id(s)] for s in select(view, role, window)),
+    )
+
+
+def _per_call(
+    view: CallView, what: str, role: str, window: Params | None, make: Callable[[], Any]
+) -> Any:
+    """`make()`, worked out once per call for a role and window (kept in `view.memo`)."""
+    key = (what, role, repr(window) if window else None)
     found = view.memo.get(key)
     if found is None:
-        positions = view.positions
-        found = view.memo[key] = frozenset(positions[id(s)] for s in select(view, role, window))
+        found = view.memo[key] = make()
     return found
 
 
