@@ -15,7 +15,7 @@ sys.path.insert(0, str(REPO))
 
 from scoring import evaluate, load_scorecard  # noqa: E402
 from scoring.io import parse_line  # noqa: E402
-from scoring.matching import normalize, spell  # noqa: E402
+from scoring.matching import forget_texts  # noqa: E402
 from scoring.metrics import measure  # noqa: E402
 from scoring.scorecard import parse_scorecard  # noqa: E402
 
@@ -35,8 +35,7 @@ def main() -> None:
         for i in range(args.calls):
             p = parsed[i % len(parsed)]
             m = measure(p.transcript, p.duration_s) if with_measure else metrics[i % len(parsed)]
-            spell.cache_clear()  # every real call is new text: no warm caches
-            normalize.cache_clear()
+            forget_texts()  # every real call is new text: no warm caches
             evaluate(p.transcript, m, card, p.metadata)
         wall = time.perf_counter() - t0
         rows.append((label, args.calls, wall, args.calls / wall))

@@ -52,6 +52,7 @@ sys.path.insert(0, str(REPO))
 from core.machine import settle_heap  # noqa: E402
 from scoring import evaluate, load_scorecard  # noqa: E402
 from scoring.io import parse_line  # noqa: E402
+from scoring.matching import forget_texts  # noqa: E402
 from scoring.metrics import measure  # noqa: E402
 from scoring.sentiment import shared_model  # noqa: E402
 from scoring.types import CallResult  # noqa: E402
@@ -226,13 +227,19 @@ def score(cases: list[Case], card_name: str) -> tuple[list[CallResult], float, f
     settle_heap(after="the first call")  # as a worker does once its models are loaded
     time.sleep(1.0)  # the encoder's OpenMP threads spin for a while after their last batch
     # scoring is timed in this process's CPU seconds: it runs on one core, and on a shared host
-    # another tenant's burst would otherwise count as scoring time
-    t0 = time.process_time()
-    results = [
-        evaluate(t, m, card, p.metadata)
-        for t, m, p in zip(annotated, measured, parsed, strict=True)
-    ]
-    first_s = time.process_time() - t0
+    # another tenant's burst would otherwise count as scoring time. The first pass meets every
+    # sentence for the first time; it is timed three times (the caches of sentences already
+    # read emptied before each) and the fastest counts, as for the steady state below
+    firsts = []
+    for _ in range(3):
+        forget_texts()
+        t0 = time.process_time()
+        results = [
+            evaluate(t, m, card, p.metadata)
+            for t, m, p in zip(annotated, measured, parsed, strict=True)
+        ]
+        firsts.append(time.process_time() - t0)
+    first_s = min(firsts)
     # steady state: later passes (the calls' normalised text, pinyin and word bounds cached),
     # the fastest of three, so another process's burst on a shared core does not count
     passes = []

@@ -34,9 +34,16 @@ def check(condition: Condition, view: CallView, only: frozenset[str] | None = No
         op = REGISTRY[condition.name]
         if only is not None and op.basis not in only:
             return Hit.none(frozenset({op.basis}))
-        hit = op.run(view, condition.params)
-        if not hit.basis:  # the operator's own kind (a new Hit: faster than replace)
-            hit = Hit(hit.matched, hit.count, hit.evidence, hit.p, op.bases)
+        # an operator reads only the call and its parameters: once per call for the same
+        # parameters (a scorecard shares conditions between items; a fatal item's recheck
+        # reads its condition again)
+        key = ("op", condition.key)
+        hit = view.memo.get(key)
+        if hit is None:
+            hit = op.run(view, condition.params)
+            if not hit.basis:  # the operator's own kind
+                hit = Hit(hit.matched, hit.count, hit.evidence, hit.p, op.bases)
+            view.memo[key] = hit
         if only is not None and not (hit.basis <= only and hit.belief in (0.0, 1.0)):
             return Hit.none(hit.basis)  # e.g. a keyword matched by homophone only
         return hit

@@ -71,7 +71,7 @@ class Ngrams:
         joined = "\x00".join(docs)
         alphabet, base, keys, columns = self._keys()
         points = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
-        at = np.minimum(np.searchsorted(alphabet, points), len(alphabet) - 1)
+        at = np.minimum(alphabet.searchsorted(points), len(alphabet) - 1)
         chars = np.where(alphabet[at] == points, at + 1, 0).astype(np.int64)
         row_of = np.repeat(np.arange(len(docs)), [len(d) + 1 for d in docs])[: len(chars)]
         rows, grams = [], []
@@ -86,7 +86,7 @@ class Ngrams:
             rows.append(row_of[:starts][seen])
             grams.append(key[seen])
         row, key = np.concatenate(rows), np.concatenate(grams)
-        at = np.minimum(np.searchsorted(keys, key), len(keys) - 1)
+        at = np.minimum(keys.searchsorted(key), len(keys) - 1)
         known = keys[at] == key
         if not known.any():
             empty = np.zeros(0, dtype=np.int64)
@@ -108,7 +108,7 @@ class Ngrams:
         r, c, values = hits
         out = np.zeros((n, weights_t.shape[1]), dtype=np.float32)
         if len(r):
-            starts = np.flatnonzero(np.r_[True, r[1:] != r[:-1]])
+            starts = np.flatnonzero(np.concatenate(([True], r[1:] != r[:-1])))
             out[r[starts]] = np.add.reduceat(weights_t[c] * values[:, None], starts, axis=0)
         return out
 

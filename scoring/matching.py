@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Sequence
-from functools import cache, lru_cache
+from dataclasses import dataclass
+from functools import cache, cached_property, lru_cache
 
 import numpy as np
 from pypinyin.constants import PINYIN_DICT
@@ -83,6 +84,13 @@ def word_bounds(norm: str) -> frozenset[int]:
     return frozenset(bounds)
 
 
+def forget_texts() -> None:
+    """Empty the caches of sentences already read (normalised text, pinyin, sound, word
+    bounds), as for a worker that meets every call's text for the first time (benchmarks)."""
+    for cached in (normalize, spell, _sound, word_bounds):
+        cached.cache_clear()
+
+
 def find_pinyin(
     text: str, phrase: str, threshold: float, min_chars: int = MIN_FUZZY_CHARS
 ) -> str | None:
@@ -118,21 +126,27 @@ def _sound(norm: str) -> str:
 
 
 def _word_span(norm: str, target: str, threshold: float) -> str | None:
-    """The whole-word span of `norm` that sounds most like `target`, if close enough."""
+    """The whole-word span of `norm` that sounds most like `target`, if close enough (the
+    earliest of the closest). The sentence is cut into words only when some span is close."""
     syllables = spell(target)
     want = _sound(target)
     spelled = spell(norm)
     size = len(target)
+    close = []
+    for i in range(len(spelled) - size + 1):
+        span = spelled[i : i + size]
+        if all(map(_heard_alike, syllables, span)):
+            score = fuzz.ratio(want, " ".join(span))
+            if score >= threshold:
+                close.append((score, i))
+    if not close:
+        return None
     bounds = word_bounds(norm)
     best, best_at = 0.0, -1
-    for i in range(len(spelled) - size + 1):
-        if i not in bounds or i + size not in bounds:
-            continue
-        span = spelled[i : i + size]
-        score = fuzz.ratio(want, " ".join(span))
-        if score > best and all(map(_heard_alike, syllables, span)):
+    for score, i in close:
+        if score > best and i in bounds and i + size in bounds:
             best, best_at = score, i
-    return norm[best_at : best_at + size] if best >= threshold else None
+    return norm[best_at : best_at + size] if best_at >= 0 else None
 
 
 _INITIALS = ("zh", "ch", "sh", *"bpmfdtnlgkhjqxrzcs")
@@ -175,8 +189,38 @@ def _heard_alike(a: str, b: str) -> bool:
 Match = tuple[str, str]
 
 
+@dataclass(frozen=True)
+class Texts:
+    """Sentences made ready for `find_all`: each normalised, and all of them joined (a phrase
+    in none of them costs one look). A call's sentences of a role and window are made ready
+    once and searched for every list of phrases."""
+
+    norms: tuple[str, ...]
+    everything: str
+
+    @cached_property
+    def sounds(self) -> list[str]:
+        return [_sound(n) for n in self.norms]
+
+    @classmethod
+    def of(cls, texts: Sequence[str]) -> Texts:
+        norms = tuple(normalize(t) for t in texts)
+        return cls(norms, "\x00".join(norms))
+
+
+@lru_cache(maxsize=1024)
+def _phrase_table(
+    phrases: tuple[str, ...], min_chars: int
+) -> tuple[tuple[str, ...], tuple[bool, ...], tuple[int, ...], tuple[str, ...]]:
+    """A scorecard's phrase list, worked out once: normalised, which are numbers, which may be
+    heard alike (and how they sound)."""
+    targets = tuple(normalize(p) for p in phrases)
+    fuzzy = tuple(j for j, t in enumerate(targets) if _fuzzy_phrase(t, min_chars))
+    return targets, tuple(map(_is_number, targets)), fuzzy, tuple(_sound(targets[j]) for j in fuzzy)
+
+
 def find_all(
-    texts: Sequence[str],
+    texts: Sequence[str] | Texts,
     phrases: Sequence[str],
     pinyin: float | None = None,
     min_chars: int = MIN_FUZZY_CHARS,
@@ -185,22 +229,20 @@ def find_all(
     as `find_exact`, then (with `pinyin`) `find_pinyin`, pair by pair, but a phrase said in
     none of the texts costs one look, and the homophone pre-filter runs over all pairs at once
     in rapidfuzz's C loop."""
-    norms = [normalize(t) for t in texts]
-    targets = [normalize(p) for p in phrases]
-    numbers = [_is_number(t) for t in targets]
-    everything = "\x00".join(norms)
+    ready = texts if isinstance(texts, Texts) else Texts.of(texts)
+    norms, everything = ready.norms, ready.everything
+    targets, numbers, fuzzy, sounds = _phrase_table(tuple(phrases), min_chars)
     found: dict[tuple[int, int], Match] = {}
-    for j, (phrase, target) in enumerate(zip(phrases, targets, strict=True)):
+    for j, target in enumerate(targets):
         if not target or target not in everything:
             continue
         for i, norm in enumerate(norms):
             if target in norm and (not numbers[j] or _whole_number_at(norm, target)):
-                found[i, j] = (phrase, "exact")
-    fuzzy = [j for j, t in enumerate(targets) if _fuzzy_phrase(t, min_chars)]
+                found[i, j] = (phrases[j], "exact")
     if pinyin and norms and fuzzy:
         close = process.cdist(
-            [_sound(targets[j]) for j in fuzzy],
-            [_sound(n) for n in norms],
+            sounds,
+            ready.sounds,
             scorer=fuzz.partial_ratio,
             score_cutoff=pinyin,
             workers=1,

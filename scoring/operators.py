@@ -17,7 +17,7 @@ import numpy as np
 
 from asr.types import Segment
 from scoring.conditions import CallView, Hit, evidence_of
-from scoring.matching import MIN_FUZZY_CHARS, find_all, find_exact, normalize
+from scoring.matching import MIN_FUZZY_CHARS, Texts, find_all, find_exact, normalize
 from scoring.types import Evidence
 
 Params = dict[str, Any]
@@ -158,6 +158,18 @@ def _pattern(pattern: str) -> re.Pattern[str]:
     return re.compile(pattern)
 
 
+#: what may read a line break as part of a turn: then a pattern is looked for turn by turn only
+_CROSSES_LINES = re.compile(r"\\[AZsSWD]|\[\^|\(\?[a-z]*s")
+
+
+@lru_cache(maxsize=256)
+def _line_pattern(pattern: str) -> re.Pattern[str] | None:
+    """The pattern over a call's turns joined one a line (^ and $ at each turn's ends), to look
+    once for what is mostly in no turn at all; None where a line break could change what it
+    matches (\\A, \\s, a negated class, dot-all)."""
+    return None if _CROSSES_LINES.search(pattern) else re.compile(pattern, re.MULTILINE)
+
+
 def _groups(segs: Sequence[Segment], across: int) -> Sequence[Segment]:
     """Each segment alone, or each run of `across` consecutive ones joined (a phrase may be
     split over turns when ASR cuts a sentence)."""
@@ -196,15 +208,22 @@ def keyword(view: CallView, p: Params) -> Hit:
     min_chars = int(p.get("pinyin_min_chars", MIN_FUZZY_CHARS))
     evidence: list[Evidence] = []
     found: dict[str, str] = {}  # phrase -> basis (exact wins over pinyin)
-    segments = select(view, p.get("role", "any"), p.get("window"))
-    groups = [
-        s
-        for s in _groups(segments, int(p.get("across_turns", 1)))
-        if not (exclude and _excluded(s.text, exclude))
-    ]
+    role, window, across = p.get("role", "any"), p.get("window"), int(p.get("across_turns", 1))
+    # the turns looked at, made ready once per call for each role, window and exclusion (the
+    # exclusion list is the scorecard's own object, alive as long as the call is scored)
+    key = ("keyword", role, repr(window) if window else None, across, id(exclude))
+    found_groups = view.memo.get(key)
+    if found_groups is None:
+        kept = [
+            s
+            for s in _groups(select(view, role, window), across)
+            if not (exclude and _excluded(s.text, exclude))
+        ]
+        found_groups = view.memo[key] = (kept, Texts.of([s.text for s in kept]))
+    groups, ready = found_groups
     mask: Exclude = p.get("mask")
     masked = [_masked(s.text, mask) for s in groups] if mask else None
-    for i, j, (text, basis) in find_all([s.text for s in groups], words, pinyin, min_chars):
+    for i, j, (text, basis) in find_all(ready, words, pinyin, min_chars):
         if masked is not None and normalize(text) not in masked[i]:
             continue  # said only inside the masked words
         if found.get(words[j]) != "exact":
@@ -240,11 +259,25 @@ def regex(view: CallView, p: Params) -> Hit:
     than policy wording: a match is routed by it, and a fatal verdict resting on it waits for a
     reviewer."""
     pattern, exclude, mask = _pattern(p["pattern"]), p.get("exclude"), p.get("mask")
+    role, window = p.get("role", "any"), p.get("window")
+    # the turns' texts, once per call for each role, window, exclusion and mask (the lists are
+    # the scorecard's own objects, alive as long as the call is scored), and all of them as
+    # lines: a pattern found on none of the lines is found in none of the turns
+    key = ("regex", role, repr(window) if window else None, id(exclude), id(mask))
+    texts = view.memo.get(key)
+    if texts is None:
+        kept = [
+            (seg, _masked(seg.text, mask) if mask else normalize(seg.text))
+            for seg in select(view, role, window)
+            if not (exclude and _excluded(seg.text, exclude))
+        ]
+        texts = view.memo[key] = (kept, "\n".join(t for _, t in kept))
+    kept, lines = texts
+    as_lines = _line_pattern(p["pattern"])
+    if as_lines is not None and as_lines.search(lines) is None:
+        return Hit(False, 0, (), None, frozenset({"regex"}))
     evidence = []
-    for seg in select(view, p.get("role", "any"), p.get("window")):
-        if exclude and _excluded(seg.text, exclude):
-            continue
-        text = _masked(seg.text, mask) if mask else normalize(seg.text)
+    for seg, text in kept:
         evidence += [evidence_of(seg, m.group(0)) for m in pattern.finditer(text)]
     belief = float(p["belief"]) if evidence and "belief" in p else None
     return Hit(bool(evidence), len(evidence), tuple(evidence), belief, frozenset({"regex"}))
@@ -491,16 +524,14 @@ def intent(view: CallView, p: Params) -> Hit:
     min_chars = int(p.get("min_chars", 0))
     min_count = int(p.get("min_count", 1))
     chosen = _chosen(view, p.get("role", "any"), p.get("window"))
-    owner, probs, texts = view.intent_probabilities(
-        p["act"], tuple(p.get("unless", ())), p.get("also")
-    )
+    ranked, texts = view.ranked_intent(p["act"], tuple(p.get("unless", ())), p.get("also"))
     # the min_count highest probabilities among the sentences looked at: the belief is the
     # lowest of them (P that min_count sentences are the act)
     top = [0.0] * min_count
     evidence: dict[int, Evidence] = {}
-    for u, (i, prob) in enumerate(zip(owner.tolist(), probs.tolist(), strict=True)):
-        if prob <= top[0] and prob < threshold:  # changes nothing: no need to read the sentence
-            continue
+    for u, i, prob in ranked:  # likeliest first
+        if prob <= top[0] and prob < threshold:  # neither this nor a later one changes anything
+            break
         if (
             i not in chosen
             or (exclude is not None and _excluded(texts[u], exclude))

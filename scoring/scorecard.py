@@ -6,8 +6,10 @@ Validated when loaded; every error names the file, the item and the field.
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +28,12 @@ SEVERITIES = ("low", "medium", "high", "critical")
 class Op:
     name: str
     params: dict[str, Any]
+
+    @cached_property
+    def key(self) -> str:
+        """The operator and its parameters as text: two conditions with the same key read a
+        call the same way (a YAML anchor shared between items is parsed once per use)."""
+        return self.name + json.dumps(self.params, sort_keys=True, ensure_ascii=False, default=str)
 
 
 @dataclass(frozen=True)

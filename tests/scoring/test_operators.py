@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 
 from scoring.engine import check
@@ -61,6 +63,16 @@ def run(raw: dict, view=CALL):  # type: ignore[no-untyped-def]
         ({"regex": {"pattern": "话费", "belief": 0.75}}, True, 2),
         # no joining across a masked word: 想 + 话费 never reads as 想话费
         ({"regex": {"pattern": "想话费", "mask": "查一下"}}, False, 0),
+        # a pattern holds within one turn: ^ and $ are a turn's ends, never a call's; nothing
+        # is matched across two turns, by a line break or otherwise
+        ({"regex": {"pattern": "^我想查", "role": "customer"}}, True, 1),
+        ({"regex": {"pattern": "^好的请您稍等$"}}, True, 1),
+        ({"regex": {"pattern": "^请您稍等"}}, False, 0),
+        ({"regex": {"pattern": "乱扣费.{0,4}非常抱歉"}}, False, 0),
+        ({"regex": {"pattern": "乱扣费\\s*非常抱歉"}}, False, 0),
+        ({"regex": {"pattern": "乱扣费[^好]*抱歉"}}, False, 0),
+        ({"regex": {"pattern": "\\A哦好的"}}, True, 1),
+        ({"regex": {"pattern": "(?<![零一二三四五六七八九])三五七二$"}}, True, 1),
         ({"silence": {"min_ms": 10000}}, True, 1),
         ({"silence": {"min_ms": 13000}}, False, 0),
         ({"silence": {"min_ms": 10000, "exclude_announced": True, "announce": ["稍等"]}}, False, 0),
@@ -287,3 +299,27 @@ def test_a_regex_belief_is_the_hits_belief() -> None:
     assert run({"regex": {"pattern": "话费", "belief": 0.75}}).belief == 0.75
     assert run({"regex": {"pattern": "话费"}}).belief == 1.0
     assert run({"regex": {"pattern": "没有这句话", "belief": 0.75}}).belief == 0.0
+
+
+def test_an_operator_reads_a_call_once_for_the_same_parameters() -> None:
+    """A scorecard may share a condition between items (a YAML anchor), and a fatal item's
+    firmness recheck reads its condition again: the operator runs once per call; other
+    parameters are another reading."""
+    from scoring import operators
+
+    runs = []
+    real = operators.REGISTRY["regex"]
+    shared = {"pattern": "话费"}
+    other = {"pattern": "话费", "role": "agent"}
+    condition = parse_condition(
+        {"any": [{"regex": shared}, {"regex": dict(shared)}, {"regex": other}]}, _Ctx("t", "i"), "w"
+    )
+    view = make_view((0.0, 2.0, "customer", "我想查一下话费。"))
+    counted = dataclasses.replace(real, run=lambda v, p: runs.append(p) or real.run(v, p))
+    try:
+        operators.REGISTRY["regex"] = counted
+        assert check(condition, view).count == 2
+        assert check(condition, view, frozenset({"regex"})).matched
+    finally:
+        operators.REGISTRY["regex"] = real
+    assert runs == [shared, other]
