@@ -85,17 +85,21 @@ class Ngrams:
                 key = key * base + nxt
             rows.append(row_of[:starts][seen])
             grams.append(key[seen])
-        row, key = np.concatenate(rows), np.concatenate(grams)
+        # each (sentence, n-gram) once with its count, sorted: then looked up in the vocabulary
+        span = base ** max(_SIZES)
+        if len(docs) * span >= 2**63:
+            raise ValueError(f"{len(docs)} sentences: (sentence, n-gram) numbers overflow int64")
+        pairs, tf = np.unique(np.concatenate(rows) * span + np.concatenate(grams), return_counts=True)
+        row = pairs // span
+        key = pairs - row * span
         at = np.minimum(keys.searchsorted(key), len(keys) - 1)
         known = keys[at] == key
         if not known.any():
             empty = np.zeros(0, dtype=np.int64)
             return empty, empty, np.zeros(0, dtype=np.float32)
-        # counts per (row, n-gram), then 1 + log(tf) times idf, L2-normalised per row
-        size = len(self.vocabulary)
-        pairs, tf = np.unique(row[known] * size + columns[at[known]], return_counts=True)
-        r, c = pairs // size, pairs % size
-        values = (1.0 + np.log(tf.astype(np.float32))) * self.idf[c]
+        # 1 + log(tf) times idf, L2-normalised per row
+        r, c = row[known], columns[at[known]]
+        values = (1.0 + np.log(tf[known].astype(np.float32))) * self.idf[c]
         norms = np.sqrt(np.bincount(r, weights=values * values))
         return r, c, (values / norms[r]).astype(np.float32)
 
