@@ -89,7 +89,9 @@ class Ngrams:
         span = base ** max(_SIZES)
         if len(docs) * span >= 2**63:
             raise ValueError(f"{len(docs)} sentences: (sentence, n-gram) numbers overflow int64")
-        pairs, tf = np.unique(np.concatenate(rows) * span + np.concatenate(grams), return_counts=True)
+        pairs, tf = np.unique(
+            np.concatenate(rows) * span + np.concatenate(grams), return_counts=True
+        )
         row = pairs // span
         key = pairs - row * span
         at = np.minimum(keys.searchsorted(key), len(keys) - 1)

@@ -208,15 +208,39 @@ class Texts:
         return cls(norms, "\x00".join(norms))
 
 
-@lru_cache(maxsize=1024)
-def _phrase_table(
-    phrases: tuple[str, ...], min_chars: int
-) -> tuple[tuple[str, ...], tuple[bool, ...], tuple[int, ...], tuple[str, ...]]:
+PhraseTable = tuple[tuple[str, ...], tuple[bool, ...], tuple[int, ...], tuple[str, ...]]
+#: phrase lists worked out, by the list's identity (the list is kept, so its id stays its own)
+_TABLES: dict[tuple[int, int], tuple[Sequence[str], PhraseTable]] = {}
+
+
+def phrase_table(phrases: Sequence[str], min_chars: int = MIN_FUZZY_CHARS) -> PhraseTable:
     """A scorecard's phrase list, worked out once: normalised, which are numbers, which may be
     heard alike (and how they sound)."""
+    found = _TABLES.get((id(phrases), min_chars))
+    if found is not None and found[0] is phrases:
+        return found[1]
     targets = tuple(normalize(p) for p in phrases)
     fuzzy = tuple(j for j, t in enumerate(targets) if _fuzzy_phrase(t, min_chars))
-    return targets, tuple(map(_is_number, targets)), fuzzy, tuple(_sound(targets[j]) for j in fuzzy)
+    table = (
+        targets,
+        tuple(map(_is_number, targets)),
+        fuzzy,
+        tuple(_sound(targets[j]) for j in fuzzy),
+    )
+    if len(_TABLES) >= 4096:  # scorecards come and go: start again rather than grow
+        _TABLES.clear()
+    _TABLES[id(phrases), min_chars] = (phrases, table)
+    return table
+
+
+def holds_any(text: str, phrases: Sequence[str]) -> bool:
+    """Whether the text holds one of the phrases exactly (`find_exact`, for every phrase)."""
+    norm = normalize(text)
+    targets, numbers, _, _ = phrase_table(phrases)
+    return any(
+        t and t in norm and (not number or _whole_number_at(norm, t))
+        for t, number in zip(targets, numbers, strict=True)
+    )
 
 
 def find_all(
@@ -231,7 +255,7 @@ def find_all(
     in rapidfuzz's C loop."""
     ready = texts if isinstance(texts, Texts) else Texts.of(texts)
     norms, everything = ready.norms, ready.everything
-    targets, numbers, fuzzy, sounds = _phrase_table(tuple(phrases), min_chars)
+    targets, numbers, fuzzy, sounds = phrase_table(phrases, min_chars)
     found: dict[tuple[int, int], Match] = {}
     for j, target in enumerate(targets):
         if not target or target not in everything:

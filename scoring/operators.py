@@ -17,7 +17,7 @@ import numpy as np
 
 from asr.types import Segment
 from scoring.conditions import CallView, Hit, evidence_of
-from scoring.matching import MIN_FUZZY_CHARS, Texts, find_all, find_exact, normalize
+from scoring.matching import MIN_FUZZY_CHARS, Texts, find_all, holds_any, normalize
 from scoring.types import Evidence
 
 Params = dict[str, Any]
@@ -105,9 +105,7 @@ def _select(view: CallView, role: str, window: Params | None) -> list[Segment]:
         start = opening(view)
         segs = [s for s in segs if view.positions[id(s)] not in start]
     if "after" in window:
-        anchor = next(
-            (s for s in view.segments if any(find_exact(s.text, a) for a in window["after"])), None
-        )
+        anchor = next((s for s in view.segments if holds_any(s.text, window["after"])), None)
         segs = [s for s in segs if anchor is not None and s.start_s > anchor.start_s]
     if "first_s" in window:
         segs = [s for s in segs if s.start_s < float(window["first_s"])]
@@ -150,7 +148,7 @@ def _masked(text: str, mask: Exclude) -> str:
 def _excluded(text: str, exclude: Exclude) -> bool:
     if isinstance(exclude, str):
         return _pattern(exclude).search(normalize(text)) is not None
-    return any(find_exact(text, e) for e in exclude or ())
+    return holds_any(text, exclude or ())
 
 
 @lru_cache(maxsize=256)
@@ -305,7 +303,7 @@ def silence(view: CallView, p: Params) -> Hit:
             str(s.role) == "agent"
             and gap.start_s - within <= s.end_s <= gap.start_s + 0.5
             and (
-                any(find_exact(s.text, a) for a in announce)
+                holds_any(s.text, announce)
                 or (announced_by_act is not None and announced_by_act[i] >= 0.5)
             )
             for i, s in enumerate(view.segments)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from scoring.matching import find_all, find_exact, find_pinyin
+from scoring.matching import find_all, find_exact, find_pinyin, holds_any
 
 PINYIN_CASES = [
     # spans that cross a word boundary never read as a phrase (false fatal verdicts)
@@ -69,3 +69,20 @@ def test_matching_all_pairs_at_once_gives_the_pair_by_pair_verdicts() -> None:
         assert find_all(texts, phrases, threshold) == expected
         assert any(basis == "pinyin" for *_, (_, basis) in expected) == bool(threshold)
     assert find_all([], phrases, 88) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "phrases", "expected"),
+    [
+        ("我要打三一五投诉你们", ["三一五"], True),
+        ("我的密码是一三一五二", ["三一五"], False),  # a piece of a longer number
+        ("我的密码是一三一五二，也打过三一五", ["三一五"], True),
+        ("我不投诉了", ["不投诉", "算了"], True),
+        ("我要投訴", ["投诉"], True),  # traditional characters normalise
+        ("我要投诉", ["不投诉", ""], False),
+        ("我要投诉", [], False),
+    ],
+)
+def test_holds_any_is_find_exact_for_every_phrase(text: str, phrases: list, expected: bool) -> None:
+    assert holds_any(text, phrases) is expected
+    assert holds_any(text, phrases) == any(find_exact(text, p) for p in phrases)
