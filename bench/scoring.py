@@ -13,6 +13,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
+from core.machine import limit_threads  # noqa: E402
 from scoring import evaluate, load_scorecard  # noqa: E402
 from scoring.io import parse_line  # noqa: E402
 from scoring.matching import forget_texts  # noqa: E402
@@ -27,6 +28,7 @@ def main() -> None:
     lines = (REPO / "fixtures/transcripts/labelled.jsonl").read_text("utf-8").splitlines()
     parsed = [parse_line(line, "labelled") for line in lines]
     card = load_scorecard("telecom_hotline")
+    limit_threads(1)  # one core, as a worker of one thread
     segments = sum(len(p.transcript.segments) for p in parsed) / len(parsed)
     rows = []
     for label, with_measure in (("evaluate only", False), ("measure + evaluate", True)):

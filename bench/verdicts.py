@@ -49,7 +49,7 @@ import jieba
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from core.machine import settle_heap  # noqa: E402
+from core.machine import limit_threads, settle_heap  # noqa: E402
 from scoring import evaluate, load_scorecard  # noqa: E402
 from scoring.io import parse_line  # noqa: E402
 from scoring.matching import forget_texts  # noqa: E402
@@ -225,6 +225,7 @@ def score(cases: list[Case], card_name: str) -> tuple[list[CallResult], float, f
     warm_t = model.annotate(warm.transcript)
     evaluate(warm_t, measure(warm_t, warm.duration_s), card, warm.metadata)
     settle_heap(after="the first call")  # as a worker does once its models are loaded
+    limit_threads(1)  # scoring on one core, as a worker of one thread (BLAS's spinning too)
     time.sleep(1.0)  # the encoder's OpenMP threads spin for a while after their last batch
     # scoring is timed in this process's CPU seconds: it runs on one core, and on a shared host
     # another tenant's burst would otherwise count as scoring time. The first pass meets every

@@ -93,3 +93,19 @@ def settle_heap(after: str) -> bool:
     gc.collect()
     gc.freeze()
     return True
+
+
+def limit_threads(threads: int) -> None:
+    """Keep every thread pool of this process to `threads`: torch's, OpenMP's and the BLAS
+    that numpy links (OpenBLAS starts one thread per core and spins them after each product,
+    however small: with one worker process per core they would take each other's cores, and
+    a call's scoring, a few small products, spends a fifth of its CPU time in them)."""
+    import sys
+
+    from threadpoolctl import threadpool_limits
+
+    os.environ["OMP_NUM_THREADS"] = str(threads)
+    if "torch" in sys.modules:
+        sys.modules["torch"].set_num_threads(threads)
+    threadpool_limits(limits=threads)
+

@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from asr.serialize import transcript_from_dict, transcript_to_dict
 from core.errors import InspectorError
-from core.machine import peak_rss_bytes, settle_heap
+from core.machine import limit_threads, peak_rss_bytes, settle_heap
 from inspector.batch import jobs
 from inspector.batch.pipeline import Pipeline, build_pipeline, prepare_models
 from inspector.batch.results import write_results
@@ -221,11 +221,9 @@ def _child_main(
 
 
 def _limit_threads(threads: int) -> None:
-    """The sentiment model (torch) keeps to the worker's thread budget too: with one process
-    per core, every library's own "all cores" would oversubscribe them."""
-    os.environ["OMP_NUM_THREADS"] = str(threads)
-    if "torch" in sys.modules:
-        sys.modules["torch"].set_num_threads(threads)
+    """The sentiment model (torch) and numpy's BLAS keep to the worker's thread budget too:
+    with one process per core, every library's own "all cores" would oversubscribe them."""
+    limit_threads(threads)
 
 
 @dataclass(frozen=True)

@@ -84,3 +84,21 @@ print(json.dumps([first, frozen, again, other, gc.collect()]))
     assert (first, again, other) == (True, False, True)
     assert frozen >= 100000
     assert collected >= 1
+
+
+def test_limit_threads_keeps_numpys_blas_to_the_budget() -> None:
+    """A worker of one thread: numpy's BLAS (OpenBLAS starts one thread per core) keeps to it."""
+    code = (
+        "import numpy, threadpoolctl; from core.machine import limit_threads; limit_threads(1); "
+        "print(max(p['num_threads'] for p in threadpoolctl.threadpool_info() "
+        "if p['user_api'] == 'blas'))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=Path(__file__).resolve().parents[2],
+        env={**os.environ, "OPENBLAS_NUM_THREADS": "2"},
+    )
+    assert out.stdout.strip() == "1"
