@@ -385,6 +385,10 @@ def test_rude_wording_off_the_list_fails_but_waits_for_a_reviewer() -> None:
         ("churn_risk", "开玩笑的啊，真要转网我早转了，你们信号还行。", False),
         ("churn_risk", "我爱人的号码已经转到移动去了，他那个副卡怎么处理？", False),
         ("churn_risk", "再这么扣我钱，我下礼拜就去营业厅把号转到电信。", True),
+        # Whisper base writes 销户 as 小户 / 消户; a flat is no account (小户型)
+        ("churn_risk", "我要小户，准备换秘龙上了。", True),
+        ("churn_risk", "家里信号一直不好，我想消互。", True),
+        ("churn_risk", "我们想要小户型的那种套餐宣传单。", False),
         # ... and those words beside a real threat in the same turn do not hide it
         ("churn_risk", "我被转了三次还没人管，我要携号转网。", True),
         ("churn_risk", "我不换套餐，我直接销户，换电信去。", True),
