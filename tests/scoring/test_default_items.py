@@ -387,6 +387,11 @@ def test_rude_wording_off_the_list_fails_but_waits_for_a_reviewer() -> None:
         ("churn_risk", "再这么扣我钱，我下礼拜就去营业厅把号转到电信。", True),
         # Whisper base writes 销户 as 小户 / 消户; a flat is no account (小户型)
         # anger quoted from someone else by a calm caller is not the caller's
+        # someone else's advice or plan to complain is no threat of the caller's
+        ("complaint_risk", "我邻居说这种乱收费就该打一二三一五投诉，我觉得先问问你们吧。", False),
+        ("complaint_risk", "单位同事都劝我直接找工信部，我还是想先跟你们把话说清楚。", False),
+        ("complaint_risk", "我朋友说得对，你们这就是乱收费，我现在就打一二三一五投诉你们。", True),
+        ("complaint_risk", "我老婆说你们不靠谱，我要投诉你们，马上给我处理。", True),
         ("customer_anger", "我妈看到账单气坏了，她原话是你们这什么黑心公司，偷偷扣钱。", False),
         ("customer_anger", "我们单位群里都在吐槽，有人说什么烂网络，天天断。", False),
         ("customer_anger", "我老公说你们就是抢钱的，我倒觉得可能是哪里弄错了，帮我查查吧。", False),
