@@ -16,6 +16,10 @@ Sets (each labelled before it was ever scored, from docs/verdict-items.md alone)
             first scored after session 12's rules;
 - dev_h:    fixtures/dialogues/dev_h.jsonl, 50 calls by an eighth writer, a call centre's ordinary
             day (told of no near-miss classes), first scored on session 13's final rules;
+- dev_i:    fixtures/dialogues/dev_i.jsonl, 50 calls by a ninth writer, an ordinary day in which
+            a third of the callers tell what others said or did (a relative's anger, a colleague's
+            advice to complain, a neighbour who switched, a complaint made or a number closed
+            long ago) beside callers who mean it themselves; first scored on session 14's rules;
 - holdout:  fixtures/dialogues/holdout_*.jsonl, written the same way, scored only for reports;
 - helpdesk: real Weibo helpdesk dialogues in ../shared/data (never copied here), with our labels
             in bench/data/helpdesk_labels.jsonl (ids and labels only); only the items and flags
@@ -186,6 +190,7 @@ SETS = {
     "dev_f": lambda: dialogue_cases("dev_f.jsonl"),
     "dev_g": lambda: dialogue_cases("dev_g.jsonl"),
     "dev_h": lambda: dialogue_cases("dev_h.jsonl"),
+    "dev_i": lambda: dialogue_cases("dev_i.jsonl"),
     "holdout": lambda: dialogue_cases("holdout_*.jsonl"),
     "helpdesk": helpdesk_cases,
     "helpdesk_holdout": lambda: helpdesk_cases("helpdesk_holdout_labels.jsonl"),
