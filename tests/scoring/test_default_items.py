@@ -398,7 +398,8 @@ def test_rude_wording_off_the_list_fails_but_waits_for_a_reviewer() -> None:
         ("churn_risk", "那个号早就不用了，我记得销户的时候余额都退了，怎么又来催费短信？", False),
         ("churn_risk", "把那个流量包退了就行，号码我还要接着用的。", False),
         ("churn_risk", "行吧，合约一到期我自己看着办，外面又不是只有你们一家。", True),
-        ("complaint_risk", "我婆婆在家一直念叨，说要去工信部告你们，我先打过来问问是怎么回事。", False),
+        # ... but a relative's own threat, relayed for them, is the account holder's
+        ("complaint_risk", "我帮我婆婆打的，她在家一直念叨，说要去工信部告你们。", True),
         ("complaint_risk", "她说你们那个师傅态度很差，我听了也来气，我要投诉那个师傅。", True),
         ("complaint_risk", "去年我就因为这个彩铃投诉过一次，这回又冒出来了，能帮我关掉吗？", False),
         ("churn_risk", "以前那个号两三年前就销户了，不用管它，开这个号的发票就行。", False),
