@@ -73,14 +73,7 @@ cycle.append(cycle)  # garbage a call makes after the freeze is still collected
 del cycle
 print(json.dumps([first, frozen, again, other, gc.collect()]))
 """
-    out = subprocess.run(
-        [sys.executable, "-c", code],
-        capture_output=True,
-        text=True,
-        check=True,
-        cwd=Path(__file__).resolve().parents[2],
-    ).stdout
-    first, frozen, again, other, collected = json.loads(out)
+    first, frozen, again, other, collected = json.loads(_in_a_fresh_python(code))
     assert (first, again, other) == (True, False, True)
     assert frozen >= 100000
     assert collected >= 1
@@ -93,12 +86,17 @@ def test_limit_threads_keeps_numpys_blas_to_the_budget() -> None:
         "print(max(p['num_threads'] for p in threadpoolctl.threadpool_info() "
         "if p['user_api'] == 'blas'))"
     )
-    out = subprocess.run(
+    assert _in_a_fresh_python(code, OPENBLAS_NUM_THREADS="2").strip() == "1"
+
+
+def _in_a_fresh_python(code: str, **env: str) -> str:
+    """What `code` prints in a new interpreter (thread pools and the frozen heap are per
+    process)."""
+    return subprocess.run(
         [sys.executable, "-c", code],
         capture_output=True,
         text=True,
         check=True,
         cwd=Path(__file__).resolve().parents[2],
-        env={**os.environ, "OPENBLAS_NUM_THREADS": "2"},
-    )
-    assert out.stdout.strip() == "1"
+        env={**os.environ, **env},
+    ).stdout
