@@ -406,7 +406,7 @@ def test_rude_wording_off_the_list_fails_but_waits_for_a_reviewer() -> None:
         ("customer_anger", "我妈看到账单气坏了，她原话是你们这什么黑心公司，偷偷扣钱。", False),
         ("customer_anger", "我们单位群里都在吐槽，有人说什么烂网络，天天断。", False),
         ("customer_anger", "我老公说你们就是抢钱的，我倒觉得可能是哪里弄错了，帮我查查吧。", False),
-        ("customer_anger", "我儿子说你们是骗子，我看一点没错！扣了三回了还扣，你们到底讲不讲理！", True),
+        ("customer_anger", "我儿子说你们是骗子，我看没错！扣三回了还扣，你们到底讲不讲理！", True),
         ("churn_risk", "我要小户，准备换秘龙上了。", True),
         ("churn_risk", "家里信号一直不好，我想消互。", True),
         ("churn_risk", "我们想要小户型的那种套餐宣传单。", False),
