@@ -53,7 +53,7 @@ import jieba
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from core.machine import limit_threads, settle_heap  # noqa: E402
+from core.machine import limit_threads, settle_heap, usable_cores  # noqa: E402
 from scoring import evaluate, load_scorecard  # noqa: E402
 from scoring.io import parse_line  # noqa: E402
 from scoring.matching import forget_texts  # noqa: E402
@@ -254,6 +254,7 @@ def score(cases: list[Case], card_name: str) -> tuple[list[CallResult], float, f
         for t, m, p in zip(annotated, measured, parsed, strict=True):
             evaluate(t, m, card, p.metadata)
         passes.append(time.process_time() - t0)
+    limit_threads(usable_cores())  # the next set's encoding on every core again
     return results, encode_s, first_s, min(passes)
 
 

@@ -216,6 +216,8 @@ _TABLES: dict[tuple[int, int], tuple[Sequence[str], PhraseTable]] = {}
 def phrase_table(phrases: Sequence[str], min_chars: int = MIN_FUZZY_CHARS) -> PhraseTable:
     """A scorecard's phrase list, worked out once: normalised, which are numbers, which may be
     heard alike (and how they sound)."""
+    if not phrases:
+        return (), (), (), ()
     found = _TABLES.get((id(phrases), min_chars))
     if found is not None and found[0] is phrases:
         return found[1]

@@ -157,14 +157,14 @@ def _pattern(pattern: str) -> re.Pattern[str]:
 
 
 #: what may read a line break as part of a turn: then a pattern is looked for turn by turn only
-_CROSSES_LINES = re.compile(r"\\[AZsSWD]|\[\^|\(\?[a-z]*s")
+_CROSSES_LINES = re.compile(r"\\[AZsSWDnxuUN0-7]|\[\^|\[[^\]]*-[^\]]*\]|\(\?[a-z]*s")
 
 
 @lru_cache(maxsize=256)
 def _line_pattern(pattern: str) -> re.Pattern[str] | None:
     """The pattern over a call's turns joined one a line (^ and $ at each turn's ends), to look
     once for what is mostly in no turn at all; None where a line break could change what it
-    matches (\\A, \\s, a negated class, dot-all)."""
+    matches (\\A, \\s, an escaped line break or code point, a negated class or a range, dot-all)."""
     return None if _CROSSES_LINES.search(pattern) else re.compile(pattern, re.MULTILINE)
 
 
@@ -211,14 +211,14 @@ def keyword(view: CallView, p: Params) -> Hit:
     # exclusion list is the scorecard's own object, alive as long as the call is scored)
     key = ("keyword", role, repr(window) if window else None, across, id(exclude))
     found_groups = view.memo.get(key)
-    if found_groups is None:
+    if found_groups is None or found_groups[0] is not exclude:  # an id is reused once freed
         kept = [
             s
             for s in _groups(select(view, role, window), across)
             if not (exclude and _excluded(s.text, exclude))
         ]
-        found_groups = view.memo[key] = (kept, Texts.of([s.text for s in kept]))
-    groups, ready = found_groups
+        found_groups = view.memo[key] = (exclude, kept, Texts.of([s.text for s in kept]))
+    _, groups, ready = found_groups
     mask: Exclude = p.get("mask")
     masked = [_masked(s.text, mask) for s in groups] if mask else None
     for i, j, (text, basis) in find_all(ready, words, pinyin, min_chars):
@@ -263,14 +263,14 @@ def regex(view: CallView, p: Params) -> Hit:
     # lines: a pattern found on none of the lines is found in none of the turns
     key = ("regex", role, repr(window) if window else None, id(exclude), id(mask))
     texts = view.memo.get(key)
-    if texts is None:
+    if texts is None or texts[0] is not exclude or texts[1] is not mask:  # ids are reused
         kept = [
             (seg, _masked(seg.text, mask) if mask else normalize(seg.text))
             for seg in select(view, role, window)
             if not (exclude and _excluded(seg.text, exclude))
         ]
-        texts = view.memo[key] = (kept, "\n".join(t for _, t in kept))
-    kept, lines = texts
+        texts = view.memo[key] = (exclude, mask, kept, "\n".join(t for _, t in kept))
+    _, _, kept, lines = texts
     as_lines = _line_pattern(p["pattern"])
     if as_lines is not None and as_lines.search(lines) is None:
         return Hit(False, 0, (), None, frozenset({"regex"}))
@@ -290,7 +290,7 @@ def regex(view: CallView, p: Params) -> Hit:
 def silence(view: CallView, p: Params) -> Hit:
     """Silences between turns of at least min_ms, optionally not counting announced holds."""
     min_s = float(p["min_ms"]) / 1000.0
-    announce = p.get("announce", [])
+    announce = p.get("announce", ())
     within = float(p.get("announce_within_s", 30))
     announced_by_act = view.intent(p["announce_act"]) if "announce_act" in p else None
     evidence = []
@@ -526,7 +526,7 @@ def intent(view: CallView, p: Params) -> Hit:
     # the min_count highest probabilities among the sentences looked at: the belief is the
     # lowest of them (P that min_count sentences are the act)
     top = [0.0] * min_count
-    evidence: dict[int, Evidence] = {}
+    first_unit: dict[int, int] = {}  # segment -> its earliest sentence at the threshold
     for u, i, prob in ranked:  # likeliest first
         if prob <= top[0] and prob < threshold:  # neither this nor a later one changes anything
             break
@@ -539,10 +539,11 @@ def intent(view: CallView, p: Params) -> Hit:
             continue
         if prob > top[0]:
             heapq.heapreplace(top, prob)
-        if prob >= threshold and i not in evidence:
-            evidence[i] = evidence_of(view.segments[i], texts[u])
+        if prob >= threshold and u < first_unit.get(i, u + 1):
+            first_unit[i] = u
     best = top[0]
     if best < threshold:
         return Hit(False, 0, (), p=best)
-    found = tuple(evidence[i] for i in sorted(evidence))
+    # a turn's evidence quotes its first sentence that is the act, whatever order they were read
+    found = tuple(evidence_of(view.segments[i], texts[first_unit[i]]) for i in sorted(first_unit))
     return Hit(bool(found), len(found), found, p=best)

@@ -73,6 +73,9 @@ def run(raw: dict, view=CALL):  # type: ignore[no-untyped-def]
         ({"regex": {"pattern": "乱扣费[^好]*抱歉"}}, False, 0),
         ({"regex": {"pattern": "\\A哦好的"}}, True, 1),
         ({"regex": {"pattern": "(?<![零一二三四五六七八九])三五七二$"}}, True, 1),
+        # a lookaround that could read the line break between turns: looked for turn by turn
+        ({"regex": {"pattern": "(?<![\\x00-\\x40])好的请您稍等"}}, True, 1),
+        ({"regex": {"pattern": "(?<!\\n)好的请您稍等"}}, True, 1),
         ({"silence": {"min_ms": 10000}}, True, 1),
         ({"silence": {"min_ms": 13000}}, False, 0),
         ({"silence": {"min_ms": 10000, "exclude_announced": True, "announce": ["稍等"]}}, False, 0),
@@ -323,3 +326,18 @@ def test_an_operator_reads_a_call_once_for_the_same_parameters() -> None:
     finally:
         operators.REGISTRY["regex"] = real
     assert runs == [shared, other]
+
+
+def test_a_calls_prepared_turns_follow_the_exclusion_list_not_its_id() -> None:
+    """Conditions built and dropped on one view (a list freed, its id reused by the next) are
+    each read with their own exclusions."""
+    view = make_view(
+        (0.0, 2.0, "customer", "我想查一下话费。"), (2.5, 4.0, "customer", "本月话费多少？")
+    )
+    for k in range(200):
+        exclude = ["本月"] if k % 2 else ["查一下", "本月"]
+        for name, params in (("keyword", {"words": ["话费"]}), ("regex", {"pattern": "话费"})):
+            condition = parse_condition(
+                {name: {**params, "exclude": list(exclude)}}, _Ctx("t", "i"), "w"
+            )
+            assert check(condition, view).matched is bool(k % 2), (k, name)
