@@ -24,7 +24,7 @@ from celery import Celery
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from core.machine import settle_heap
+from core.machine import limit_threads, settle_heap
 from inspector.batch import jobs
 from inspector.batch.pipeline import Pipeline, build_pipeline
 from inspector.batch.worker import WorkerStats, process_claim
@@ -86,6 +86,8 @@ def _current(task: Any) -> _Runtime:
     pid = os.getpid()
     if pid not in _runtime:
         settings: Settings = task.app.conf.inspector_settings
+        if settings.asr_cpu_threads:  # one budget for every thread pool, as a local worker's
+            limit_threads(settings.asr_cpu_threads)
         _runtime[pid] = _Runtime(
             settings=settings,
             sessions=make_session_factory(make_engine(settings.database)),

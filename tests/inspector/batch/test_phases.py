@@ -154,3 +154,26 @@ def test_worker_arguments() -> None:
     assert "--queues=asr" in argv and "--concurrency=2" in argv
     assert "--prefetch-multiplier=1" in argv and "--hostname=asr1@%h" in argv
     assert "--queues=asr,analysis" in worker_argv("all", 1, None, "INFO")
+
+
+def test_a_celery_worker_process_keeps_its_thread_budget(monkeypatch) -> None:
+    """A Celery pool process keeps every thread pool (torch, OpenMP, numpy's BLAS) to the
+    worker's thread budget, as a local worker does, when it builds its runtime."""
+    from types import SimpleNamespace
+
+    from inspector.batch import tasks
+    from inspector.settings import Settings
+
+    limited: list[int] = []
+    monkeypatch.setattr(tasks, "limit_threads", limited.append)
+    monkeypatch.setattr(tasks, "make_engine", lambda database: None)
+    monkeypatch.setattr(tasks, "make_session_factory", lambda engine: None)
+    monkeypatch.setattr(tasks, "build_pipeline", lambda settings: None)
+    monkeypatch.setattr(tasks, "_runtime", {})
+    for threads in (0, 1):
+        tasks._runtime.clear()
+        app = SimpleNamespace(
+            conf=SimpleNamespace(inspector_settings=Settings(asr_cpu_threads=threads))
+        )
+        assert tasks._current(SimpleNamespace(app=app)).settings.asr_cpu_threads == threads
+    assert limited == [1]
