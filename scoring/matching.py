@@ -6,6 +6,7 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache, cached_property, lru_cache
+from itertools import repeat
 
 import numpy as np
 from pypinyin.constants import PINYIN_DICT
@@ -58,13 +59,15 @@ def _whole_number_at(norm: str, target: str) -> bool:
     return False
 
 
+def _said(norm: str, target: str, number: bool) -> bool:
+    """Whether the normalised text holds the normalised phrase (a number as a number of its
+    own)."""
+    return bool(target) and target in norm and (not number or _whole_number_at(norm, target))
+
+
 def find_exact(text: str, phrase: str) -> str | None:
-    norm, target = normalize(text), normalize(phrase)
-    if not target or target not in norm:
-        return None
-    if _is_number(target) and not _whole_number_at(norm, target):
-        return None
-    return phrase
+    target = normalize(phrase)
+    return phrase if _said(normalize(text), target, _is_number(target)) else None
 
 
 #: a phrase shorter than this is matched exactly only: two syllables sound like too much
@@ -239,10 +242,7 @@ def holds_any(text: str, phrases: Sequence[str]) -> bool:
     """Whether the text holds one of the phrases exactly (`find_exact`, for every phrase)."""
     norm = normalize(text)
     targets, numbers, _, _ = phrase_table(phrases)
-    return any(
-        t and t in norm and (not number or _whole_number_at(norm, t))
-        for t, number in zip(targets, numbers, strict=True)
-    )
+    return any(map(_said, repeat(norm), targets, numbers))
 
 
 def find_all(
@@ -263,7 +263,7 @@ def find_all(
         if not target or target not in everything:
             continue
         for i, norm in enumerate(norms):
-            if target in norm and (not numbers[j] or _whole_number_at(norm, target)):
+            if _said(norm, target, numbers[j]):
                 found[i, j] = (phrases[j], "exact")
     if pinyin and norms and fuzzy:
         close = process.cdist(

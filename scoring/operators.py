@@ -88,14 +88,21 @@ def _chosen(view: CallView, role: str, window: Params | None) -> frozenset[int]:
 
 
 def _per_call(
-    view: CallView, what: str, role: str, window: Params | None, make: Callable[[], Any]
+    view: CallView,
+    what: str,
+    role: str,
+    window: Params | None,
+    make: Callable[[], Any],
+    of: tuple[Any, ...] = (),
 ) -> Any:
-    """`make()`, worked out once per call for a role and window (kept in `view.memo`)."""
-    key = (what, role, repr(window) if window else None)
+    """`make()`, worked out once per call for a role and window (kept in `view.memo`), and for
+    the scorecard objects `of` (exclusion lists, masks) by their identity: an object's id is
+    reused once it is freed, so the objects are kept beside the result and checked."""
+    key = (what, role, repr(window) if window else None, *map(id, of))
     found = view.memo.get(key)
-    if found is None:
-        found = view.memo[key] = make()
-    return found
+    if found is None or any(a is not b for a, b in zip(found[0], of, strict=True)):
+        found = view.memo[key] = (of, make())
+    return found[1]
 
 
 def _select(view: CallView, role: str, window: Params | None) -> list[Segment]:
@@ -207,18 +214,17 @@ def keyword(view: CallView, p: Params) -> Hit:
     evidence: list[Evidence] = []
     found: dict[str, str] = {}  # phrase -> basis (exact wins over pinyin)
     role, window, across = p.get("role", "any"), p.get("window"), int(p.get("across_turns", 1))
-    # the turns looked at, made ready once per call for each role, window and exclusion (the
-    # exclusion list is the scorecard's own object, alive as long as the call is scored)
-    key = ("keyword", role, repr(window) if window else None, across, id(exclude))
-    found_groups = view.memo.get(key)
-    if found_groups is None or found_groups[0] is not exclude:  # an id is reused once freed
+
+    def ready_turns() -> tuple[list[Segment], Texts]:
         kept = [
             s
             for s in _groups(select(view, role, window), across)
             if not (exclude and _excluded(s.text, exclude))
         ]
-        found_groups = view.memo[key] = (exclude, kept, Texts.of([s.text for s in kept]))
-    _, groups, ready = found_groups
+        return kept, Texts.of([s.text for s in kept])
+
+    # the turns looked at, made ready once per call for each role, window and exclusion
+    groups, ready = _per_call(view, f"keyword{across}", role, window, ready_turns, (exclude,))
     mask: Exclude = p.get("mask")
     masked = [_masked(s.text, mask) for s in groups] if mask else None
     for i, j, (text, basis) in find_all(ready, words, pinyin, min_chars):
@@ -258,19 +264,18 @@ def regex(view: CallView, p: Params) -> Hit:
     reviewer."""
     pattern, exclude, mask = _pattern(p["pattern"]), p.get("exclude"), p.get("mask")
     role, window = p.get("role", "any"), p.get("window")
-    # the turns' texts, once per call for each role, window, exclusion and mask (the lists are
-    # the scorecard's own objects, alive as long as the call is scored), and all of them as
-    # lines: a pattern found on none of the lines is found in none of the turns
-    key = ("regex", role, repr(window) if window else None, id(exclude), id(mask))
-    texts = view.memo.get(key)
-    if texts is None or texts[0] is not exclude or texts[1] is not mask:  # ids are reused
+
+    def turn_texts() -> tuple[list[tuple[Segment, str]], str]:
         kept = [
             (seg, _masked(seg.text, mask) if mask else normalize(seg.text))
             for seg in select(view, role, window)
             if not (exclude and _excluded(seg.text, exclude))
         ]
-        texts = view.memo[key] = (exclude, mask, kept, "\n".join(t for _, t in kept))
-    _, _, kept, lines = texts
+        return kept, "\n".join(t for _, t in kept)
+
+    # the turns' texts, once per call for each role, window, exclusion and mask, and all of
+    # them as lines: a pattern found on none of the lines is found in none of the turns
+    kept, lines = _per_call(view, "regex", role, window, turn_texts, (exclude, mask))
     as_lines = _line_pattern(p["pattern"])
     if as_lines is not None and as_lines.search(lines) is None:
         return Hit(False, 0, (), None, frozenset({"regex"}))

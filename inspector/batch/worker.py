@@ -212,18 +212,14 @@ def _child_main(
     # and would then keep running until its parent gives up waiting and terminates it
     signal.signal(signal.SIGINT, signal.default_int_handler)
     if settings.asr_cpu_threads:
-        _limit_threads(settings.asr_cpu_threads)
+        # torch and numpy's BLAS keep to the worker's thread budget too: with one process per
+        # core, every library's own "all cores" would oversubscribe them
+        limit_threads(settings.asr_cpu_threads)
     if parent_pid is not None:
         threading.Thread(
             target=_watch_parent, args=(parent_pid,), daemon=True, name="parent-watch"
         ).start()
     run_worker(settings, burst=burst, index=index, pipeline_factory=pipeline_factory)
-
-
-def _limit_threads(threads: int) -> None:
-    """The sentiment model (torch) and numpy's BLAS keep to the worker's thread budget too:
-    with one process per core, every library's own "all cores" would oversubscribe them."""
-    limit_threads(threads)
 
 
 @dataclass(frozen=True)
