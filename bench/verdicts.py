@@ -20,6 +20,9 @@ Sets (each labelled before it was ever scored, from docs/verdict-items.md alone)
             a third of the callers tell what others said or did (a relative's anger, a colleague's
             advice to complain, a neighbour who switched, a complaint made or a number closed
             long ago) beside callers who mean it themselves; first scored on session 14's rules;
+            its flags relabelled in session 15 by a second blind judge once docs/verdict-items.md
+            said whose threat counts (three calls changed: a mother's and a manager's threats
+            relayed by the caller, a daughter's port-out asked for by her mother, now flags);
 - holdout:  fixtures/dialogues/holdout_*.jsonl, written the same way, scored only for reports;
 - helpdesk: real Weibo helpdesk dialogues in ../shared/data (never copied here), with our labels
             in bench/data/helpdesk_labels.jsonl (ids and labels only); only the items and flags

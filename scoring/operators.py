@@ -53,7 +53,11 @@ def operator(  # type: ignore[no-untyped-def]
 
 # --- selecting the segments a rule looks at -------------------------------------------------
 
-WINDOW_KEYS = ("first_s", "last_s", "first_turns", "last_turns", "after")
+#: a window also takes `min_heard`: only segments whose recognition confidence (the mean word
+#: probability Whisper gave them) is at least that; a transcript of text counts as fully heard.
+#: Whisper base writes words into line noise (话费、满意度、销户、业 at 0.08): a flag should not be
+#: raised on words the recogniser all but guessed
+WINDOW_KEYS = ("first_s", "last_s", "first_turns", "last_turns", "after", "min_heard")
 
 
 def opening(view: CallView) -> set[int]:
@@ -123,6 +127,8 @@ def _select(view: CallView, role: str, window: Params | None) -> list[Segment]:
         segs = segs[: int(window["first_turns"])]
     if "last_turns" in window:
         segs = segs[-int(window["last_turns"]) :]
+    if "min_heard" in window:
+        segs = [s for s in segs if s.confidence >= float(window["min_heard"])]
     return segs
 
 

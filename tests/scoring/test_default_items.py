@@ -464,6 +464,18 @@ def test_rude_wording_off_the_list_fails_but_waits_for_a_reviewer() -> None:
         # others around the customer leaving, the customer staying
         ("churn_risk", "我闺女老劝我换移动，我说不换，这号用惯了。", False),
         ("churn_risk", "警察叫我们去找运营商打通话清单，在哪能打？", False),
+        # someone else's advice on where one could complain, told on, or their own move to
+        # another carrier, is no threat of the caller's; the caller's own beside it still counts
+        ("complaint_risk", "我表哥说这种事可以直接找消协，我想还是先问问你们吧。", False),
+        ("complaint_risk", "隔壁大姐说可以打一二三零零，说那边处理得快，你先给我查查。", False),
+        ("complaint_risk", "我表哥说这种事可以找消协，我看我也得去消协。", True),
+        ("churn_risk", "我们单位好多人上半年都把号转到电信去了，我就问问有没有新优惠。", False),
+        ("churn_risk", "我同事上个月把宽带换成联通了，我也要换。", True),
+        # a relayed threat the caller apologises for, talk dismissed as talk, staying put
+        ("complaint_risk", "我婆婆昨天打来吵着要投诉，我替她跟你们道个歉，她年纪大了。", False),
+        ("churn_risk", "我哥总说再也不用你们家的卡了，也就嘴上说说罢了。", False),
+        ("churn_risk", "隔壁都去办联通了，我嫌麻烦，这号码还是不换。", False),
+        ("churn_risk", "我不是嘴上说说而已，月底就去营业厅销户。", True),
         # a calm threat to escalate is no anger; an outraged one is both
         ("customer_anger", "押金退了两个月还没到账，这周再不到我就请律师按合同办。", False),
         ("complaint_risk", "押金退了两个月还没到账，这周再不到我就请律师按合同办。", True),

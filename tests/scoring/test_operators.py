@@ -341,3 +341,36 @@ def test_a_calls_prepared_turns_follow_the_exclusion_list_not_its_id() -> None:
                 {name: {**params, "exclude": list(exclude)}}, _Ctx("t", "i"), "w"
             )
             assert check(condition, view).matched is bool(k % 2), (k, name)
+
+
+def _noisy_view():  # type: ignore[no-untyped-def]
+    """A call whose second customer turn is line noise Whisper wrote words into."""
+    view = make_view(
+        (0.5, 4.0, "agent", "您好，请问有什么可以帮您？"),
+        (4.5, 7.0, "customer", "我想问一下宽带什么时候能装好。"),
+        (7.5, 10.0, "agent", "三个工作日内师傅会联系您。"),
+        (10.5, 12.0, "customer", "话费、满意度、销户、业"),
+    )
+    heard = (1.0, 0.7, 1.0, 0.08)
+    segments = tuple(
+        dataclasses.replace(s, confidence=c) for s, c in zip(view.segments, heard, strict=True)
+    )
+    return dataclasses.replace(
+        view, transcript=dataclasses.replace(view.transcript, segments=segments)
+    )
+
+
+@pytest.mark.parametrize(
+    ("condition", "matched"),
+    [
+        ({"keyword": {"words": ["销户"], "role": "customer"}}, True),
+        ({"keyword": {"words": ["销户"], "role": "customer", "window": {"min_heard": 0.2}}}, False),
+        ({"regex": {"pattern": "销户", "window": {"min_heard": 0.2}}}, False),
+        ({"regex": {"pattern": "销户", "window": {"min_heard": 0.05}}}, True),
+        # a turn heard well enough still counts
+        ({"keyword": {"words": ["宽带"], "role": "customer", "window": {"min_heard": 0.5}}}, True),
+        ({"keyword": {"words": ["宽带"], "role": "customer", "window": {"min_heard": 0.8}}}, False),
+    ],
+)
+def test_a_window_can_leave_out_words_the_asr_guessed(condition: dict, matched: bool) -> None:
+    assert run(condition, _noisy_view()).matched is matched
