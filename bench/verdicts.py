@@ -344,6 +344,15 @@ def judges_agreement(cases: list[Case]) -> None:
         print(f"{f:<22}{p:>8.1%}{r:>8.1%}{tp:>5}{fp:>5}{fn:>5}")
 
 
+def reference_loop_ms() -> float:
+    """The fastest of five runs of a plain Python loop (sum(range(10**6))), in ms: how fast this
+    machine's core is, so calls/s measured on different machines can be compared (session 15's
+    machine read 46 ms while a benchmark ran beside it; see docs/benchmarks.md)."""
+    import timeit
+
+    return min(timeit.repeat("sum(range(10**6))", number=1, repeat=5)) * 1000
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sets", nargs="+", default=["dev", "helpdesk"], choices=list(SETS))
@@ -367,7 +376,7 @@ def main() -> None:
             f"speed: encoding {encode_s / len(cases) * 1000:.0f} ms/call ({turns} turns), "
             f"scoring {len(cases) / first_s:.0f} calls/s the first time (a worker's case), "
             f"{len(cases) / score_s:.0f} in the steady state, per CPU second on one core, vectors "
-            "computed"
+            f"computed (this core: the reference loop {reference_loop_ms():.0f} ms)"
         )
 
 

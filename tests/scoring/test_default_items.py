@@ -471,6 +471,8 @@ def test_rude_wording_off_the_list_fails_but_waits_for_a_reviewer() -> None:
         ("complaint_risk", "我表哥说这种事可以找消协，我看我也得去消协。", True),
         ("churn_risk", "我们单位好多人上半年都把号转到电信去了，我就问问有没有新优惠。", False),
         ("churn_risk", "我同事上个月把宽带换成联通了，我也要换。", True),
+        ("churn_risk", "信号太差了，好几个同事干脆选择了更换运营商，你们管不管？", False),
+        ("churn_risk", "信号太差了，好几个同事都已经携号转网了，我也要转网。", True),
         # a relayed threat the caller apologises for, talk dismissed as talk, staying put
         ("complaint_risk", "我婆婆昨天打来吵着要投诉，我替她跟你们道个歉，她年纪大了。", False),
         ("churn_risk", "我哥总说再也不用你们家的卡了，也就嘴上说说罢了。", False),
