@@ -53,10 +53,12 @@ def operator(  # type: ignore[no-untyped-def]
 
 # --- selecting the segments a rule looks at -------------------------------------------------
 
-#: a window also takes `min_heard`: only segments whose recognition confidence (the mean word
-#: probability Whisper gave them) is at least that; a transcript of text counts as fully heard.
-#: Whisper base writes words into line noise (话费、满意度、销户、业 at 0.08): a flag should not be
-#: raised on words the recogniser all but guessed
+#: a window also takes `min_heard` (0..1): only segments whose recognition confidence is at least
+#: that, among those the other keys chose; a transcript of text counts as fully heard (1.0).
+#: Whisper's segments carry exp(mean log-probability), which the hallucination guard keeps above
+#: ~0.37; pieces split off at a pause carry their words' mean probability and can fall far below
+#: (line noise written as 话费、满意度、销户、业 at 0.08). A flag should not rest on words the
+#: recogniser all but guessed
 WINDOW_KEYS = ("first_s", "last_s", "first_turns", "last_turns", "after", "min_heard")
 
 

@@ -184,6 +184,9 @@ def _check_params(name: str, params: Any, ctx: _Ctx, path: str) -> dict[str, Any
         window = params["window"]
         if not isinstance(window, dict) or not set(window) <= set(WINDOW_KEYS):
             raise ctx.error(f"{path}.window", f"use only {', '.join(WINDOW_KEYS)}")
+        heard = window.get("min_heard", 0.0)
+        if isinstance(heard, bool) or not isinstance(heard, int | float) or not 0 <= heard <= 1:
+            raise ctx.error(f"{path}.window.min_heard", f"{heard!r} is not a number from 0 to 1")
     if name == "sentiment" and params.get("where", "anywhere") not in ("anywhere", "end", "trend"):
         raise ctx.error(f"{path}.where", f"{params['where']!r} is not anywhere, end or trend")
     if name == "keyword":

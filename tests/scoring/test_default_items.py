@@ -473,11 +473,18 @@ def test_rude_wording_off_the_list_fails_but_waits_for_a_reviewer() -> None:
         ("churn_risk", "我同事上个月把宽带换成联通了，我也要换。", True),
         ("churn_risk", "信号太差了，好几个同事干脆选择了更换运营商，你们管不管？", False),
         ("churn_risk", "信号太差了，好几个同事都已经携号转网了，我也要转网。", True),
-        # a relayed threat the caller apologises for, talk dismissed as talk, staying put
+        # a relayed threat the caller apologises for
         ("complaint_risk", "我婆婆昨天打来吵着要投诉，我替她跟你们道个歉，她年纪大了。", False),
-        ("churn_risk", "我哥总说再也不用你们家的卡了，也就嘴上说说罢了。", False),
-        ("churn_risk", "隔壁都去办联通了，我嫌麻烦，这号码还是不换。", False),
         ("churn_risk", "我不是嘴上说说而已，月底就去营业厅销户。", True),
+        # ... and none of those readings hides the caller's own threat or a relayed one
+        ("churn_risk", "你们每次都说会解决，也就说说而已，这次我真要销户了。", True),
+        ("churn_risk", "我要携号转网到联通，号码不换。", True),
+        ("churn_risk", "邻居都换成联通了，我也换。", True),
+        ("churn_risk", "我们公司大家都商量好了，下个月统一换到电信去了。", True),
+        ("complaint_risk", "我妈说了，你们要是再不退钱，她可以去工信部投诉。", True),
+        ("complaint_risk", "朋友说可以打一二三零零，说真的，再不解决明天就打一二三零零。", True),
+        ("complaint_risk", "他说处理不了，可以，那就投诉。", True),
+        ("complaint_risk", "那个师傅态度太差了，我说要投诉他，你替他道歉有什么用。", True),
         # a calm threat to escalate is no anger; an outraged one is both
         ("customer_anger", "押金退了两个月还没到账，这周再不到我就请律师按合同办。", False),
         ("complaint_risk", "押金退了两个月还没到账，这周再不到我就请律师按合同办。", True),

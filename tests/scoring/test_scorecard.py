@@ -145,6 +145,14 @@ def _card(item: dict) -> dict:
             "field 'fail_when.keyword.window'",
         ),
         (
+            {"id": "a", "fail_when": {"keyword": {"words": ["x"], "window": {"min_heard": 2}}}},
+            "field 'fail_when.keyword.window.min_heard': 2 is not a number from 0 to 1",
+        ),
+        (
+            {"id": "a", "fail_when": {"regex": {"pattern": "x", "window": {"min_heard": "low"}}}},
+            "field 'fail_when.regex.window.min_heard': 'low' is not a number from 0 to 1",
+        ),
+        (
             {"id": "a", "severity": "huge", "fail_when": {"keyword": {"words": ["x"]}}},
             "field 'severity': 'huge'",
         ),
