@@ -464,15 +464,11 @@ def test_rude_wording_off_the_list_fails_but_waits_for_a_reviewer() -> None:
         # others around the customer leaving, the customer staying
         ("churn_risk", "我闺女老劝我换移动，我说不换，这号用惯了。", False),
         ("churn_risk", "警察叫我们去找运营商打通话清单，在哪能打？", False),
-        # someone else's advice on where one could complain, told on, or their own move to
-        # another carrier, is no threat of the caller's; the caller's own beside it still counts
+        # someone else's advice on where one could complain, told on, is no threat of the
+        # caller's; the caller's own beside it still counts
         ("complaint_risk", "我表哥说这种事可以直接找消协，我想还是先问问你们吧。", False),
-        ("complaint_risk", "隔壁大姐说可以打一二三零零，说那边处理得快，你先给我查查。", False),
+        ("complaint_risk", "我邻居说可以打一二三零零，让我先给你们打个电话问问。", False),
         ("complaint_risk", "我表哥说这种事可以找消协，我看我也得去消协。", True),
-        ("churn_risk", "我们单位好多人上半年都把号转到电信去了，我就问问有没有新优惠。", False),
-        ("churn_risk", "我同事上个月把宽带换成联通了，我也要换。", True),
-        ("churn_risk", "信号太差了，好几个同事干脆选择了更换运营商，你们管不管？", False),
-        ("churn_risk", "信号太差了，好几个同事都已经携号转网了，我也要转网。", True),
         # a relayed threat the caller apologises for
         ("complaint_risk", "我婆婆昨天打来吵着要投诉，我替她跟你们道个歉，她年纪大了。", False),
         ("churn_risk", "我不是嘴上说说而已，月底就去营业厅销户。", True),
@@ -485,6 +481,12 @@ def test_rude_wording_off_the_list_fails_but_waits_for_a_reviewer() -> None:
         ("complaint_risk", "朋友说可以打一二三零零，说真的，再不解决明天就打一二三零零。", True),
         ("complaint_risk", "他说处理不了，可以，那就投诉。", True),
         ("complaint_risk", "那个师傅态度太差了，我说要投诉他，你替他道歉有什么用。", True),
+        ("complaint_risk", "师傅他说可以上门，约了三次没来，投诉！", True),
+        ("complaint_risk", "我爸说可以去工信部投诉，他明天就去。", True),
+        ("complaint_risk", "楼下营业厅说让我找你们，又推回来，投诉！", True),
+        ("complaint_risk", "我妈说要投诉你们，我替她道歉？凭什么！", True),
+        ("churn_risk", "我也打算换了，邻居都换成联通了，比你们便宜一半。", True),
+        ("churn_risk", "帮我亲戚问问，他决定转到移动去了，要怎么办手续？", True),
         # a calm threat to escalate is no anger; an outraged one is both
         ("customer_anger", "押金退了两个月还没到账，这周再不到我就请律师按合同办。", False),
         ("complaint_risk", "押金退了两个月还没到账，这周再不到我就请律师按合同办。", True),
