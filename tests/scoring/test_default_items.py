@@ -487,6 +487,14 @@ def test_rude_wording_off_the_list_fails_but_waits_for_a_reviewer() -> None:
         ("complaint_risk", "我妈说要投诉你们，我替她道歉？凭什么！", True),
         ("churn_risk", "我也打算换了，邻居都换成联通了，比你们便宜一半。", True),
         ("churn_risk", "帮我亲戚问问，他决定转到移动去了，要怎么办手续？", True),
+        # a story about an agent or a swear word before the caller's own threat is no advice
+        ("complaint_risk", "他说让我等通知，等了一个礼拜，投诉！", True),
+        ("complaint_risk", "他们说好三天上门，直接放鸽子，必须投诉！", True),
+        ("complaint_risk", "他妈的说好今天修好又没修，直接投诉！", True),
+        ("complaint_risk", "同事说得对，直接投诉！", True),
+        ("complaint_risk", "大家说的没错，直接曝光你们。", True),
+        ("complaint_risk", "我爸说他明天直接去工信部投诉。", True),
+        ("complaint_risk", "我朋友跟我说直接打工信部，我觉得没必要，先问问你们。", False),
         # a calm threat to escalate is no anger; an outraged one is both
         ("customer_anger", "押金退了两个月还没到账，这周再不到我就请律师按合同办。", False),
         ("complaint_risk", "押金退了两个月还没到账，这周再不到我就请律师按合同办。", True),
