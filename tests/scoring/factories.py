@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 from asr.types import Role, Segment, Transcript
@@ -31,3 +32,13 @@ def make_view(
     transcript = make_transcript(*turns, **kwargs)
     end = max((e for _, e, _, _ in turns), default=0.0)
     return CallView(transcript, measure(transcript, duration_s or end + 1.0), metadata or {})
+
+
+def with_segment_values(view: CallView, field: str, values: Any) -> CallView:
+    """`view` with each segment's `field` (sentiment, confidence ...) set to the next value."""
+    segments = tuple(
+        dataclasses.replace(s, **{field: v}) for s, v in zip(view.segments, values, strict=True)
+    )
+    return dataclasses.replace(
+        view, transcript=dataclasses.replace(view.transcript, segments=segments)
+    )

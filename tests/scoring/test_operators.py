@@ -6,7 +6,7 @@ import pytest
 
 from scoring.engine import check
 from scoring.scorecard import _Ctx, parse_condition
-from tests.scoring.factories import make_view
+from tests.scoring.factories import make_view, with_segment_values
 
 CALL = make_view(
     (0.5, 4.0, "agent", "您好，工号幺零零幺很高兴为您服务，请问有什么可以帮您？"),
@@ -181,21 +181,13 @@ def test_asr_confidence() -> None:
 
 
 def _scored_view(scores: list[float]):  # type: ignore[no-untyped-def]
-    import dataclasses
-
     view = make_view(
         *[
             (i * 10.0, i * 10.0 + 5, "customer" if i % 2 else "agent", f"第{i}句")
             for i in range(len(scores))
         ]
     )
-    segments = tuple(
-        dataclasses.replace(s, sentiment=score)
-        for s, score in zip(view.segments, scores, strict=True)
-    )
-    return dataclasses.replace(
-        view, transcript=dataclasses.replace(view.transcript, segments=segments)
-    )
+    return with_segment_values(view, "sentiment", scores)
 
 
 @pytest.mark.parametrize(
@@ -351,13 +343,7 @@ def _noisy_view():  # type: ignore[no-untyped-def]
         (7.5, 10.0, "agent", "三个工作日内师傅会联系您。"),
         (10.5, 12.0, "customer", "话费、满意度、销户、业"),
     )
-    heard = (1.0, 0.7, 1.0, 0.08)
-    segments = tuple(
-        dataclasses.replace(s, confidence=c) for s, c in zip(view.segments, heard, strict=True)
-    )
-    return dataclasses.replace(
-        view, transcript=dataclasses.replace(view.transcript, segments=segments)
-    )
+    return with_segment_values(view, "confidence", (1.0, 0.7, 1.0, 0.08))
 
 
 @pytest.mark.parametrize(
