@@ -329,7 +329,9 @@ def run_workers(
     # `kill` of the parent stops the children too (signals go to the main thread only)
     previous = signal.signal(signal.SIGTERM, _interrupt) if main else None
     try:
-        while any(p.is_alive() for p in processes):
+        # a lone child killed after this round's check must not end the loop unnoticed (its call
+        # left claimed): the loop ends only when every child has ended cleanly
+        while True:
             time.sleep(0.5)
             for process in processes:
                 if process.pid and (peak := peak_rss_bytes(process.pid)):
@@ -361,6 +363,8 @@ def run_workers(
             elif time.monotonic() - last_log >= 10:
                 last_log = time.monotonic()
                 log.info(_line(progress))
+            if not any(p.is_alive() or p.exitcode not in (0, None) for p in processes):
+                break  # every child ended cleanly (one that died since is read next round)
     except KeyboardInterrupt:
         log.info("interrupted: stopping workers (claimed calls go back to the queue)")
         _stop(processes)

@@ -87,6 +87,39 @@ def test_a_killed_child_is_noticed_its_call_retried_and_reported(
     assert _marks(settings)["c000"] == 2  # started twice, written once
 
 
+def test_a_lone_child_killed_just_after_the_parents_check_is_still_noticed(
+    settings, sessions, tmp_path, monkeypatch
+) -> None:
+    """The kill lands while the parent reads progress, after it looked for dead children: the
+    parent must not take "no child alive" for "all done" (CI once saw finished 0, died ())."""
+    _queue(settings, sessions, tmp_path, 3)
+    (settings.data_dir / "slow").write_text("c000")
+    read_progress = worker_module._progress
+    killed: list[int] = []
+
+    def progress_then_kill(*args, **kwargs):  # type: ignore[no-untyped-def]
+        with sessions() as session:
+            job = session.scalar(
+                select(Job).join(Call, Call.id == Job.call_pk).where(Call.call_id == "c000")
+            )
+            running = job.status == JobStatus.RUNNING and job.stage == "mark" and job.worker
+        if running and not killed:
+            (settings.data_dir / "slow").unlink()
+            killed.append(int(job.worker.split(":")[1]))
+            os.kill(killed[0], signal.SIGKILL)
+            # until the parent's next look would see it dead (waits, leaves the status unread)
+            os.waitid(os.P_PID, killed[0], os.WEXITED | os.WNOWAIT)
+        return read_progress(*args, **kwargs)
+
+    monkeypatch.setattr(worker_module, "_progress", progress_then_kill)
+    progress = run_workers(
+        settings, workers=1, burst=True, interactive=False, pipeline_factory=marking_pipeline
+    )
+    assert killed
+    assert progress.finished == 3
+    assert len(progress.died) == 1 and "released c000" in progress.died[0]
+
+
 def test_the_work_command_exits_non_zero_when_a_worker_died(monkeypatch, tmp_path) -> None:
     from inspector.cli import main
 
