@@ -2,8 +2,9 @@
 
 Every item verdict carries its basis (exact phrase, regex, metric, intent model, homophone ...)
 and a confidence, and is routed by the scorecard's thresholds: final, sampled for a check, or
-sent to review. A fatal item zeroes a call only on exact wording or a pattern; on model or
-homophone evidence alone it waits for a reviewer (no false fatal verdicts from fuzzy matches).
+sent to review; a raised flag carries its basis and confidence too. A fatal item zeroes a call
+only on exact wording or a pattern; on model or homophone evidence alone it waits for a reviewer
+(no false fatal verdicts from fuzzy matches).
 """
 
 from __future__ import annotations
@@ -241,7 +242,8 @@ def evaluate(
     for rule in scorecard.flags:
         hit = check(rule.when, view)
         if hit.matched:
-            flags.append(Flag(rule.id, hit.evidence))
+            confidence = round(hit.confidence, 3)
+            flags.append(Flag(rule.id, hit.evidence, confidence, tuple(sorted(hit.basis))))
     return CallResult(
         scorecard=scorecard.name,
         scorecard_version=scorecard.version,

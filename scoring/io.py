@@ -89,6 +89,14 @@ def result_json(call_id: str, result: CallResult, metrics: Metrics) -> dict[str,
             for i in result.items
         ],
         "no_speech": result.no_speech,
-        "flags": [{"id": f.id, "evidence": evidence_json(f.evidence)} for f in result.flags],
+        "flags": [
+            {
+                "id": f.id,
+                "confidence": f.confidence,
+                "basis": list(f.basis),
+                "evidence": evidence_json(f.evidence),
+            }
+            for f in result.flags
+        ],
         "metrics": metrics_json(metrics),
     }

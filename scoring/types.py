@@ -93,6 +93,10 @@ class ItemResult:
 class Flag:
     id: str
     evidence: tuple[Evidence, ...] = ()
+    #: how likely the flag is right (0 .. 1; None: not known) and what it rests on
+    #: (scoring.conditions.BASES), as for an item
+    confidence: float | None = None
+    basis: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

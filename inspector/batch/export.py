@@ -45,6 +45,8 @@ CSV_COLUMNS = [
     "customer_sentiment_end",
     "customer_sentiment_trend",
     "transcript",
+    # added last, so readers that go by position keep their columns
+    "flag_details",
 ]
 
 
@@ -71,8 +73,23 @@ def _score(result: ScoreResult | None, flags: list[Any]) -> dict[str, Any] | Non
             }
             for item in result.items
         ],
-        "flags": [{"id": f.flag, "evidence": f.evidence} for f in flags],
+        "flags": [
+            {
+                "id": f.flag,
+                "confidence": f.confidence,
+                "basis": f.basis.split(",") if f.basis else [],
+                "evidence": f.evidence,
+            }
+            for f in flags
+        ],
     }
+
+
+def _flag_detail(flag: dict[str, Any]) -> str:
+    """A flag as one CSV cell: `complaint_risk 0.83 intent`, the id alone where not known."""
+    if flag.get("confidence") is None:
+        return flag["id"]
+    return " ".join((flag["id"], f"{flag['confidence']:.2f}", ",".join(flag["basis"]))).strip()
 
 
 def call_record(call: Call, reasons: Sequence[CallReason] = ()) -> dict[str, Any]:
@@ -182,6 +199,7 @@ def csv_row(record: dict[str, Any]) -> dict[str, Any]:
         "customer_sentiment_end": customer.get("end"),
         "customer_sentiment_trend": customer.get("trend"),
         "transcript": " ".join(f"[{s['role']}] {s['text']}" for s in record["segments"]),
+        "flag_details": ";".join(_flag_detail(f) for f in result.get("flags", [])),
     }
 
 

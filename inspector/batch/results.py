@@ -85,7 +85,10 @@ def write_results(session: Session, work: CallWork, settings: Settings | None = 
         _write_reasons(session, work)
     if work.result is not None and work.result.no_speech:
         # nothing to judge: no QA result (so no QA statistics count it), the queue lists it
-        session.add(CallFlag(call_pk=call_pk, flag=NO_SPEECH, evidence=[]))
+        # a count of recognised characters under the scorecard's minimum: a measurement
+        session.add(
+            CallFlag(call_pk=call_pk, flag=NO_SPEECH, evidence=[], confidence=1.0, basis="metric")
+        )
     elif work.result is not None:
         _write_score(session, call_pk, work.result)
         if settings is not None:
@@ -155,6 +158,12 @@ def _write_score(session: Session, call_pk: int, result: CallResult) -> None:
     ]
     session.add(row)
     session.add_all(
-        CallFlag(call_pk=call_pk, flag=flag.id, evidence=evidence_json(flag.evidence))
+        CallFlag(
+            call_pk=call_pk,
+            flag=flag.id,
+            evidence=evidence_json(flag.evidence),
+            confidence=flag.confidence,
+            basis=",".join(flag.basis) or None,
+        )
         for flag in result.flags
     )

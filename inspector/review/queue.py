@@ -77,6 +77,9 @@ class QueueRow:
     needs_review: bool
     review_status: str | None
     flags: list[str] = field(default_factory=list)
+    #: each flag's confidence and basis, as an item's ((None, ()): not known, e.g. a row written
+    #: before they were kept)
+    flag_basis: dict[str, tuple[float | None, tuple[str, ...]]] = field(default_factory=dict)
     #: items the machine was unsure of (routed to a reviewer or sampled): title, route,
     #: confidence
     unsure: list[tuple[str, str, float]] = field(default_factory=list)
@@ -241,6 +244,7 @@ def _rows(session: Session, query: Any) -> list[QueueRow]:
         row = QueueRow(
             *columns,
             flags=sorted(set(details.flags.get(pk, []))),
+            flag_basis=details.flag_basis.get(pk, {}),
             unsure=details.unsure.get(pk, []),
             why=details.why.get(pk, []),
             assignee=details.assignees.get(pk),
@@ -256,6 +260,9 @@ def _rows(session: Session, query: Any) -> list[QueueRow]:
 @dataclass
 class _Details:
     flags: dict[int, list[str]] = field(default_factory=dict)
+    flag_basis: dict[int, dict[str, tuple[float | None, tuple[str, ...]]]] = field(
+        default_factory=dict
+    )
     unsure: dict[int, list[tuple[str, str, float]]] = field(default_factory=dict)
     why: dict[int, list[tuple[str, str, bool]]] = field(default_factory=dict)
     reasons: dict[int, list[str]] = field(default_factory=dict)
@@ -264,10 +271,14 @@ class _Details:
     @classmethod
     def load(cls, session: Session, pks: list[int]) -> _Details:
         d = cls()
-        for pk, flag in session.execute(
-            select(CallFlag.call_pk, CallFlag.flag).where(CallFlag.call_pk.in_(pks))
+        for pk, flag, confidence, basis in session.execute(
+            select(CallFlag.call_pk, CallFlag.flag, CallFlag.confidence, CallFlag.basis).where(
+                CallFlag.call_pk.in_(pks)
+            )
         ):
             d.flags.setdefault(pk, []).append(flag)
+            kinds = tuple(b for b in (basis or "").split(",") if b)
+            d.flag_basis.setdefault(pk, {})[flag] = (confidence, kinds)
         flagged = ItemResultRow.status.in_(("failed", "needs_review"))
         for pk, title, status, fatal, route, confidence in session.execute(
             select(ScoreResult.call_pk, ItemResultRow.title, ItemResultRow.status)

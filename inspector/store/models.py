@@ -268,6 +268,10 @@ class CallFlag(Base):
     call_pk: Mapped[int] = mapped_column(ForeignKey("calls.id", ondelete="CASCADE"))
     flag: Mapped[str] = mapped_column(String(64))
     evidence: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    #: how likely the flag is right (0 .. 1) and what it rests on (exact, intent, metric ...,
+    #: comma-separated), as for an item; NULL: not known (a row written before they were kept)
+    confidence: Mapped[float | None] = mapped_column(Float)
+    basis: Mapped[str | None] = mapped_column(String(64))
 
 
 class SurveyResponse(Base):

@@ -1,4 +1,5 @@
-"""Window and order semantics, confidence routing, provisional fatal verdicts, no-speech calls."""
+"""Window and order semantics, confidence routing, provisional fatal verdicts, no-speech calls,
+a flag's confidence and basis."""
 
 from __future__ import annotations
 
@@ -6,9 +7,10 @@ import pytest
 import yaml
 
 from scoring.engine import check, evaluate, score_item
+from scoring.io import result_json
 from scoring.metrics import measure
 from scoring.scorecard import Routing, _Ctx, parse_condition, parse_scorecard
-from scoring.types import ItemStatus
+from scoring.types import CallResult, ItemStatus
 from tests.scoring.factories import make_transcript, make_view
 
 SHORT = make_view(
@@ -185,3 +187,59 @@ sections:
     )
     result = score_item(card.items[0], SHORT, card.routing)
     assert result.status == ItemStatus.NOT_APPLICABLE and result.basis == ("exact",)
+
+
+LATE = {"fail_when": {"silence": {"min_ms": 10000}}}
+THREAT = {"intent": {"act": "complaint_threat", "role": "customer"}}
+LEADER = "我要找你们领导。"  # a threat to escalate in other words than the lists'
+CERTAIN, LIKELY = (1.0, 1.0), (0.5, 0.99)
+
+
+def _flag(when: dict, line: str):  # type: ignore[no-untyped-def]
+    card = parse_scorecard(
+        {
+            "name": "t",
+            "sections": [{"title": "s", "items": [{"id": "late", "points": 5, **LATE}]}],
+            "flags": [{"id": "risk", "when": when}],
+        },
+        "test",
+    )
+    transcript = make_transcript(
+        (0.5, 3.0, "agent", "您好，请问有什么可以帮您？"),
+        (3.5, 6.0, "customer", line),
+        (18.0, 20.0, "agent", "你听不动吗？"),
+    )
+    result = evaluate(transcript, measure(transcript, 30.0), card, {"call_id": "x"})
+    return next(iter(result.flags), None)
+
+
+@pytest.mark.parametrize(
+    ("when", "line", "basis", "bounds"),
+    [
+        # a model's probability, under 1
+        (THREAT, LEADER, ("intent",), LIKELY),
+        # exact wording, a pattern and a measurement are certain
+        ({"regex": {"pattern": "工信部", "role": "customer"}}, "我去工信部。", ("regex",), CERTAIN),
+        ({"keyword": {"words": ["领导"], "role": "customer"}}, LEADER, ("exact",), CERTAIN),
+        ({"silence": {"min_ms": 10000}}, LEADER, ("metric",), CERTAIN),
+        # ... unless the pattern is a wider net than the policy wording, or a homophone
+        ({"regex": {"pattern": "领导", "belief": 0.75}}, LEADER, ("regex",), (0.75, 0.75)),
+        ({"keyword": {"words": ["你听不懂吗"], "pinyin": 85}}, LEADER, ("pinyin",), LIKELY),
+        # what decided it is the surest branch that matched: the wording, not the model
+        ({"any": [THREAT, {"keyword": {"words": ["领导"]}}]}, LEADER, ("exact",), CERTAIN),
+    ],
+)
+def test_a_flag_carries_its_confidence_and_basis(
+    when: dict, line: str, basis: tuple, bounds: tuple[float, float]
+) -> None:
+    flag = _flag(when, line)
+    assert flag is not None and flag.evidence
+    assert flag.basis == basis and bounds[0] <= flag.confidence <= bounds[1]
+
+
+def test_the_score_line_carries_each_flags_confidence_and_basis() -> None:
+    flag = _flag(THREAT, LEADER)
+    result = CallResult("t", "1", 100.0, False, False, flags=(flag,))
+    transcript = make_transcript((0.5, 3.0, "agent", "您好"))
+    [shown] = result_json("x", result, measure(transcript, 3.0))["flags"]
+    assert shown["basis"] == ["intent"] and shown["confidence"] == flag.confidence < 1

@@ -8,7 +8,7 @@ import re
 import pytest
 from sqlalchemy import select, update
 
-from inspector.store.models import Call, ItemResultRow, ScoreResult, TranscriptSegment
+from inspector.store.models import Call, CallFlag, ItemResultRow, ScoreResult, TranscriptSegment
 from tests.web.conftest import call_pk
 from tests.web.test_review_flow import status_line
 from web.review.workspace import (
@@ -223,6 +223,32 @@ def test_low_confidence_words_marked_and_masked(as_role, sessions) -> None:
     masked = as_role("trainer").get(f"/calls/{pk}").get_data(as_text=True)
     assert digits not in masked
     assert '<span class=" low-conf" title="识别置信度低：0.20">*******5678</span>' in masked
+
+
+def test_flags_show_their_confidence_and_basis_in_the_header(as_role, sessions) -> None:
+    qa = as_role("qa")
+    pk = call_pk(qa, "c26_angry_ends_worse")
+    with sessions.begin() as session:
+        session.execute(
+            update(CallFlag)
+            .where(CallFlag.call_pk == pk, CallFlag.flag == "customer_anger")
+            .values(confidence=0.83, basis="intent,regex")
+        )
+        session.add(CallFlag(call_pk=pk, flag="churn_risk", evidence=[]))  # stored before
+    page = qa.get(f"/calls/{pk}").get_data(as_text=True)
+    badges = dict(
+        re.findall(
+            r'class="badge [^"]*flag-badge"[^>]*>([^<]+)'
+            r'(?: <small class="flag-basis[^"]*">([^<]+)</small>)?</span>',
+            page,
+        )
+    )
+    # as each verdict shows it: how sure, and every kind of evidence it rests on
+    assert badges["客户愤怒"] == "置信 0.83 · 意图模型 · 规则"
+    assert badges["离网风险"] == ""  # not known: nothing shown
+    qa.post("/language", data={"lang": "en"})
+    page = qa.get(f"/calls/{pk}").get_data(as_text=True)
+    assert "Confidence 0.83 · Intent model · Pattern</small>" in page
 
 
 def test_save_and_go_to_the_next_call(as_role) -> None:

@@ -8,7 +8,8 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from inspector.store.models import Call, SavedFilter, ScoreResult, User
+from inspector.review.mismatch import MISMATCH_FLAG
+from inspector.store.models import Call, CallFlag, SavedFilter, ScoreResult, User
 from tests.web.conftest import call_pk
 
 C01, C21, C26 = "c01_compliant_billing", "c21_score_solicitation", "c26_angry_ends_worse"
@@ -106,6 +107,35 @@ def test_queue_reads_in_chinese_with_an_inclusive_to_day_and_scoped_counts(as_ro
 
     assert done(qa) == 5
     assert done(as_role("agent")) == 2  # A1001's own calls, not the centre's
+
+
+#: a flag chip in the queue: its tooltip (confidence and basis), title and confidence suffix
+CHIP = re.compile(
+    r'<span class="[^"]*flag-chip"(?: title="([^"]*)")?><i [^>]*></i> ([^<]+)'
+    r'(?: <small class="flag-confidence">([^<]+)</small>)?</span>'
+)
+
+
+def test_flag_chips_say_how_sure_the_machine_was_and_on_what(as_role, sessions) -> None:
+    qa = as_role("qa")
+    pk = call_pk(qa, C26)
+    with sessions.begin() as session:
+        flags = session.scalars(select(CallFlag).where(CallFlag.call_pk == pk)).all()
+        raised = [f for f in flags if f.flag != MISMATCH_FLAG]
+        # the worker stored what the engine raised each flag on
+        assert raised and all(f.confidence is not None and f.basis for f in raised)
+        anger = next(f for f in raised if f.flag == "customer_anger")
+        anger.confidence, anger.basis = 0.83, "intent"
+        session.add(CallFlag(call_pk=pk, flag="churn_risk", evidence=[]))  # stored before
+        sure = {"confidence": 0.998, "basis": "intent,metadata"}
+        session.add(CallFlag(call_pk=pk, flag="ticket_mismatch", evidence=[], **sure))
+    row = qa.get("/?sort=newest").get_data(as_text=True).split(f">{C26}</a>")[1]
+    chips = {title: (tip, suffix) for tip, title, suffix in CHIP.findall(row.split("</tr>")[0])}
+    # a model's flag shows how sure it was; the tooltip says on what
+    assert chips["客户愤怒"] == ("置信 0.83 · 意图模型", "0.83")
+    assert chips["离网风险"] == ("", "")  # not known: nothing shown
+    # all but certain: no 1.00 beside it
+    assert chips["工单类型与通话不符（投诉记为咨询）"] == ("置信 1.00 · 意图模型 · 随路数据", "")
 
 
 def test_appeals_list_dates_filters_and_names(app, as_role, sessions, settings) -> None:

@@ -132,6 +132,8 @@ def _render(pk: int, error: str = "") -> tuple[str, int]:
             {
                 "flag": f.flag,
                 "title": flag_titles.get(f.flag) or label(f.flag, "flag"),
+                "confidence": f.confidence,
+                "basis": [b for b in (f.basis or "").split(",") if b],
                 "evidence": [_masked_evidence(e) for e in f.evidence],
             }
             for f in call.flags
