@@ -495,6 +495,13 @@ def test_rude_wording_off_the_list_fails_but_waits_for_a_reviewer() -> None:
         ("complaint_risk", "大家说的没错，直接曝光你们。", True),
         ("complaint_risk", "我爸说他明天直接去工信部投诉。", True),
         ("complaint_risk", "我朋友跟我说直接打工信部，我觉得没必要，先问问你们。", False),
+        # suing in so many words (告你们), also after a friend's advice that the mask hides; not
+        # passing a message on (转告你们), nor Beijing's 我告你们说 ("I tell you")
+        ("complaint_risk", "朋友都劝我直接投诉，这回我非告你们不可。", True),
+        ("complaint_risk", "这事没完，我告到底。", True),
+        ("complaint_risk", "麻烦你转告你们领导，我家的网又断了。", False),
+        ("complaint_risk", "我告你们说，这网从昨天就断了，一直没人来修。", False),
+        ("complaint_risk", "我就想报告你们一下，我家楼道的光纤箱门开着。", False),
         # a calm threat to escalate is no anger; an outraged one is both
         ("customer_anger", "押金退了两个月还没到账，这周再不到我就请律师按合同办。", False),
         ("complaint_risk", "押金退了两个月还没到账，这周再不到我就请律师按合同办。", True),
