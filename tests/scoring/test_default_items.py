@@ -496,12 +496,22 @@ def test_rude_wording_off_the_list_fails_but_waits_for_a_reviewer() -> None:
         ("complaint_risk", "我爸说他明天直接去工信部投诉。", True),
         ("complaint_risk", "我朋友跟我说直接打工信部，我觉得没必要，先问问你们。", False),
         # suing in so many words (告你们), also after a friend's advice that the mask hides; not
-        # passing a message on (转告你们), nor Beijing's 我告你们说 ("I tell you")
+        # passing a message on (转告你们), nor the colloquial "tell you" (我告你们说, 告你们一声,
+        # 就告你们了), nor 广告/公告/报告到底, a suit long ago, words taken back, others' threat;
+        # the reviewer's counter-examples (a punctuation-free 告你们说话不算话 is a threat)
         ("complaint_risk", "朋友都劝我直接投诉，这回我非告你们不可。", True),
         ("complaint_risk", "这事没完，我告到底。", True),
+        ("complaint_risk", "我要告你们说话不算话", True),
+        ("complaint_risk", "你们等着，我一定告死你们。", True),
         ("complaint_risk", "麻烦你转告你们领导，我家的网又断了。", False),
         ("complaint_risk", "我告你们说，这网从昨天就断了，一直没人来修。", False),
         ("complaint_risk", "我就想报告你们一下，我家楼道的光纤箱门开着。", False),
+        ("complaint_risk", "你们那个广告到底算不算数啊", False),
+        ("complaint_risk", "我先告你们一声啊下个礼拜我出差宽带别给我停了", False),
+        ("complaint_risk", "上回我就告你们了这个路由器有毛病你们不听", False),
+        ("complaint_risk", "刚才说要告你们那是气话你别往心里去", False),
+        ("complaint_risk", "我们群里有人说要告你们我是没那个打算", False),
+        ("complaint_risk", "前年我告你们那回最后也是调解了的", False),
         # a calm threat to escalate is no anger; an outraged one is both
         ("customer_anger", "押金退了两个月还没到账，这周再不到我就请律师按合同办。", False),
         ("complaint_risk", "押金退了两个月还没到账，这周再不到我就请律师按合同办。", True),
