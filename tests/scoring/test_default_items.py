@@ -487,6 +487,31 @@ def test_rude_wording_off_the_list_fails_but_waits_for_a_reviewer() -> None:
         ("complaint_risk", "我妈说要投诉你们，我替她道歉？凭什么！", True),
         ("churn_risk", "我也打算换了，邻居都换成联通了，比你们便宜一半。", True),
         ("churn_risk", "帮我亲戚问问，他决定转到移动去了，要怎么办手续？", True),
+        # a turn that says the caller stays is left out, unless it goes on to a condition with
+        # a move as its outcome (再这样…就销户), or the caller follows someone who has moved
+        ("churn_risk", "邻居已经转到移动了，我也要销户。", True),
+        ("churn_risk", "我不想换号，但是你们再这样我就销户。", True),
+        ("churn_risk", "我本来不想转网的，你们要是再乱扣费，我就携号转网。", True),
+        ("churn_risk", "我不想转网，就是问问携号转网要什么手续。", False),
+        ("churn_risk", "我不想转网，不过我想问问你们再这样扣费我该找谁。", False),
+        ("churn_risk", "我不想换，可你们再不修好我就只能天天打电话催了。", False),
+        ("churn_risk", "我女儿已经转到移动去了，我也想问问转网要多久。", False),
+        ("churn_risk", "号码已经转到你们这边了，我也要办个宽带。", False),
+        ("churn_risk", "我不打算转网，要是再扣费就帮我退掉那个流量包。", False),
+        # the first review's counter-examples: the move must be the caller's own (我…就), a real
+        # one (not 换套餐, 走投诉, 转告, 转话费, the system's 自动销户), and not a question
+        ("churn_risk", "我不想转网，你们再这样乱扣费就给我换个便宜点的套餐吧", False),
+        ("churn_risk", "我不想销户，客服上次说如果再欠费就会自动销户，是真的吗？", False),
+        ("churn_risk", "我是不打算转网的，但你们还是这样的话我就只能走投诉了", False),
+        ("churn_risk", "我说不换，我邻居说你们再这样他就携号转网", False),
+        ("churn_risk", "我不想转网你们要是再这样收费我朋友就转走了", False),
+        ("churn_risk", "好多人已经转去移动了，我也只能走投诉这条路了", False),
+        ("churn_risk", "我儿子那个号已经转到联通了，我也得转告他一声欠费的事", False),
+        ("churn_risk", "我老婆那张副卡已经转到移动了，我也要销户吗？", False),
+        ("churn_risk", "我不会携号转网的，放心", False),
+        ("churn_risk", "我不想转网，可你们要是一直这样我就只能转了", True),
+        ("churn_risk", "我不想销户但是再扣我钱我肯定销户", True),
+        ("churn_risk", "我家里人都已经转去电信了，我看我也转了算了", True),
         # a story about an agent or a swear word before the caller's own threat is no advice
         ("complaint_risk", "他说让我等通知，等了一个礼拜，投诉！", True),
         ("complaint_risk", "他们说好三天上门，直接放鸽子，必须投诉！", True),
