@@ -512,6 +512,19 @@ def test_rude_wording_off_the_list_fails_but_waits_for_a_reviewer() -> None:
         ("churn_risk", "我不想转网，可你们要是一直这样我就只能转了", True),
         ("churn_risk", "我不想销户但是再扣我钱我肯定销户", True),
         ("churn_risk", "我家里人都已经转去电信了，我看我也转了算了", True),
+        # the second review's: a question, quoted or remembered words, another switch (套餐,
+        # 路由器, 话费, 手机), a move long ago
+        ("churn_risk", "我不会销户的，我就想问问要是再欠费三个月我就直接销户了吗", False),
+        (
+            "churn_risk",
+            "我不想转网，你们营业厅那个小伙子说要是再不交钱我就只能销户，这不是吓唬人吗",
+            False,
+        ),
+        ("churn_risk", "我不想销户，但你们再这样乱扣我就直接换了套餐拉倒", False),
+        ("churn_risk", "我不会转网的，要是还这样卡我就只能换了路由器试试", False),
+        ("churn_risk", "我同学已经转到移动了，我也转了他一百块话费", False),
+        ("churn_risk", "前年我表哥已经转到移动了，我也转网了，后来又转回来了", False),
+        ("churn_risk", "我不打算换，你们再断一次网，我直接转联通", True),
         # a story about an agent or a swear word before the caller's own threat is no advice
         ("complaint_risk", "他说让我等通知，等了一个礼拜，投诉！", True),
         ("complaint_risk", "他们说好三天上门，直接放鸽子，必须投诉！", True),
@@ -520,14 +533,18 @@ def test_rude_wording_off_the_list_fails_but_waits_for_a_reviewer() -> None:
         ("complaint_risk", "大家说的没错，直接曝光你们。", True),
         ("complaint_risk", "我爸说他明天直接去工信部投诉。", True),
         ("complaint_risk", "我朋友跟我说直接打工信部，我觉得没必要，先问问你们。", False),
-        # suing in so many words (告你们), also after a friend's advice that the mask hides; not
-        # passing a message on (转告你们), nor the colloquial "tell you" (我告你们说, 告你们一声,
-        # 就告你们了), nor 广告/公告/报告到底, a suit long ago, words taken back, others' threat;
-        # the reviewer's counter-examples (a punctuation-free 告你们说话不算话 is a threat)
+        # suing in resolute words (非告你们不可, 告死, 告到底), also after a friend's advice that
+        # the mask hides; a bare 告你们 is no threat of itself: passing a message on (转告你们),
+        # the colloquial "tell you" (我告你们说, 告你们一声, 就告你们了, 告你们个事儿),
+        # 广告/公告/报告到底, a suit long ago, words taken back, a denial, others' threat (the
+        # two reviews' counter-examples)
         ("complaint_risk", "朋友都劝我直接投诉，这回我非告你们不可。", True),
         ("complaint_risk", "这事没完，我告到底。", True),
-        ("complaint_risk", "我要告你们说话不算话", True),
         ("complaint_risk", "你们等着，我一定告死你们。", True),
+        ("complaint_risk", "哎我得告你们个事儿，我家那个宽带地址换了。", False),
+        ("complaint_risk", "小区好多人都要告你们，我就想问问我家这个怎么处理。", False),
+        ("complaint_risk", "我才不会去告你们呢，就想把网修好。", False),
+        ("complaint_risk", "我本来是要告你们的，看你这态度还挺好，这次就算了。", False),
         ("complaint_risk", "麻烦你转告你们领导，我家的网又断了。", False),
         ("complaint_risk", "我告你们说，这网从昨天就断了，一直没人来修。", False),
         ("complaint_risk", "我就想报告你们一下，我家楼道的光纤箱门开着。", False),
