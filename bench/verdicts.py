@@ -23,6 +23,11 @@ Sets (each labelled before it was ever scored, from docs/verdict-items.md alone)
             its flags relabelled in session 15 by a second blind judge once docs/verdict-items.md
             said whose threat counts (three calls changed: a mother's and a manager's threats
             relayed by the caller, a daughter's port-out asked for by her mother, now flags);
+- dev_j:    fixtures/dialogues/dev_j.jsonl, 40 calls by a tenth writer (definitions only), a day
+            of callers on the fence (rather stay or not complain, but on a condition; a "what
+            would happen" question, a past story), others' moves and lawsuits, the colloquial 告
+            ("tell you"), angry and loud-but-civil callers; first scored on session 16's final
+            rules and on the session-start scorecard;
 - holdout:  fixtures/dialogues/holdout_*.jsonl, written the same way, scored only for reports;
 - helpdesk: real Weibo helpdesk dialogues in ../shared/data (never copied here), with our labels
             in bench/data/helpdesk_labels.jsonl (ids and labels only); only the items and flags
@@ -194,6 +199,7 @@ SETS = {
     "dev_g": lambda: dialogue_cases("dev_g.jsonl"),
     "dev_h": lambda: dialogue_cases("dev_h.jsonl"),
     "dev_i": lambda: dialogue_cases("dev_i.jsonl"),
+    "dev_j": lambda: dialogue_cases("dev_j.jsonl"),
     "holdout": lambda: dialogue_cases("holdout_*.jsonl"),
     "helpdesk": helpdesk_cases,
     "helpdesk_holdout": lambda: helpdesk_cases("helpdesk_holdout_labels.jsonl"),

@@ -512,6 +512,7 @@ def _sentiment_note(seg: Segment) -> str:
         "unless",
         "also",
         "exclude",
+        "exclude_turn",
         "mask",
         "min_chars",
         "min_count",
@@ -524,7 +525,9 @@ def intent(view: CallView, p: Params) -> Hit:
     `unless`, sentences that are rather one of those acts do not count; with `also` (act ->
     probability), only sentences that are also those acts count; nor do (`exclude`) those
     holding one of its phrases or matching its pattern (我不投诉) or `mask`'s (a model reads
-    the whole sentence, so a masked word leaves the sentence out), nor sentences shorter than
+    the whole sentence, so a masked word leaves the sentence out), nor (`exclude_turn`) the
+    sentences of a turn that holds it anywhere (a threat taken back in the turn's next
+    sentence: 再这样我就投诉……算了，我也不是真要投诉), nor sentences shorter than
     `min_chars`. With `min_count`, at least that many sentences must be the act (an act the
     model reads into one sentence only now and then, corroborated by another). The hit's
     belief is the highest probability among the sentences looked at (with `min_count`, the
@@ -532,6 +535,7 @@ def intent(view: CallView, p: Params) -> Hit:
     threshold = float(p.get("min_p", 0.5))
     exclude: Exclude = p.get("exclude")
     mask: Exclude = p.get("mask")
+    exclude_turn: Exclude = p.get("exclude_turn")
     min_chars = int(p.get("min_chars", 0))
     min_count = int(p.get("min_count", 1))
     chosen = _chosen(view, p.get("role", "any"), p.get("window"))
@@ -547,6 +551,7 @@ def intent(view: CallView, p: Params) -> Hit:
             i not in chosen
             or (exclude is not None and _excluded(texts[u], exclude))
             or (mask is not None and _excluded(texts[u], mask))
+            or (exclude_turn is not None and _excluded(view.segments[i].text, exclude_turn))
             or (min_chars and len(normalize(texts[u])) < min_chars)
         ):
             continue

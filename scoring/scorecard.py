@@ -215,7 +215,7 @@ def _check_params(name: str, params: Any, ctx: _Ctx, path: str) -> dict[str, Any
                 raise ctx.error(
                     f"{path}.{key}", f"must be a whole number >= {least}, got {value!r}"
                 )
-    for key in ("exclude", "mask"):
+    for key in ("exclude", "mask", "exclude_turn"):
         if key not in params or name not in ("keyword", "regex", "intent"):
             continue
         # phrases (any of them held), or one regular expression over the normalised text

@@ -249,6 +249,11 @@ def test_windows_across_turns_and_limits(condition: dict, matched: bool) -> None
         # a model reads the whole sentence: a masked word leaves the sentence out
         ({"intent": {"act": "apology", "role": "agent", "mask": "抱歉"}}, False),
         ({"intent": {"act": "apology", "role": "agent", "mask": ["再见"]}}, True),
+        # `exclude_turn`: the sentences of a turn that holds it anywhere (a threat taken back
+        # in the turn's next sentence); `exclude` reads the sentence alone
+        ({"intent": {"act": "further_help", "role": "agent", "exclude_turn": "再见"}}, False),
+        ({"intent": {"act": "further_help", "role": "agent", "exclude": "再见"}}, True),
+        ({"intent": {"act": "further_help", "role": "agent", "exclude_turn": ["刘洋"]}}, True),
         ({"intent": {"act": "hold_announce", "unless": ["hold_announce"]}}, False),
         # `also`: only sentences that are that other act too (an identity request is one of
         # itself, and no closing)
