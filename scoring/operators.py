@@ -183,6 +183,34 @@ def _line_pattern(pattern: str) -> re.Pattern[str] | None:
     return None if _CROSSES_LINES.search(pattern) else re.compile(pattern, re.MULTILINE)
 
 
+#: what stands in a turn's text for a sentence `unless` left out: survives normalisation (a
+#: letter), is in no phrase, and keeps the words on either side from joining
+CUT = "\u0298"
+
+
+def _turn_texts(view: CallView, unless: Sequence[str] | None) -> tuple[str, ...]:
+    """Every segment's text; with `unless` (act ids), the sentences the heads read as one of
+    those acts (P >= 0.5) are cut out: 我前年投诉过一回，后来解决了 is no threat, while 上回投诉
+    没用，这次我直接找工信部 beside it in the same turn still is. Once per call for the acts."""
+    if not unless:
+        return tuple(s.text for s in view.segments)
+    key = ("cut", tuple(unless))
+    found = view.memo.get(key)
+    if found is None:
+        owner, texts, probs = view._units
+        aside = np.zeros(len(texts), dtype=bool)
+        for act in unless:
+            aside |= probs[act] >= 0.5
+        parts: list[list[str]] = [[] for _ in view.segments]
+        for u, i in enumerate(owner.tolist()):
+            parts[i].append(CUT if aside[u] else texts[u])
+        touched = set(owner[aside].tolist())
+        found = view.memo[key] = tuple(
+            "".join(parts[i]) if i in touched else s.text for i, s in enumerate(view.segments)
+        )
+    return found  # type: ignore[no-any-return]
+
+
 def _groups(segs: Sequence[Segment], across: int) -> Sequence[Segment]:
     """Each segment alone, or each run of `across` consecutive ones joined (a phrase may be
     split over turns when ASR cuts a sentence)."""
@@ -206,13 +234,15 @@ def _groups(segs: Sequence[Segment], across: int) -> Sequence[Segment]:
         "pinyin_min_chars",
         "exclude",
         "mask",
+        "unless",
         "across_turns",
     ),
 )
 def keyword(view: CallView, p: Params) -> Hit:
     """any / all / at least N / none of a list of phrases, by role and window, exact or pinyin,
     per sentence or across a window of consecutive turns; a turn holding `exclude` is left out,
-    a phrase said only inside the words `mask` matches does not count."""
+    a phrase said only inside the words `mask` matches does not count, nor one said in a
+    sentence that is one of the `unless` acts (a past complaint, a what-if)."""
     words: list[str] = p["words"]
     exclude: Exclude = p.get("exclude")
     pinyin = p.get("pinyin")
@@ -223,18 +253,27 @@ def keyword(view: CallView, p: Params) -> Hit:
     found: dict[str, str] = {}  # phrase -> basis (exact wins over pinyin)
     role, window, across = p.get("role", "any"), p.get("window"), int(p.get("across_turns", 1))
 
-    def ready_turns() -> tuple[list[Segment], Texts]:
+    unless = p.get("unless")
+
+    def ready_turns() -> tuple[list[Segment], list[str], Texts]:
         kept = [
             s
             for s in _groups(select(view, role, window), across)
             if not (exclude and _excluded(s.text, exclude))
         ]
-        return kept, Texts.of([s.text for s in kept])
+        if unless:  # one turn at a time (a scorecard refuses unless with across_turns)
+            cut = _turn_texts(view, unless)
+            texts = [cut[view.positions[id(s)]] for s in kept]
+        else:
+            texts = [s.text for s in kept]
+        return kept, texts, Texts.of(texts)
 
-    # the turns looked at, made ready once per call for each role, window and exclusion
-    groups, ready = _per_call(view, f"keyword{across}", role, window, ready_turns, (exclude,))
+    # the turns looked at, made ready once per call for each role, window, exclusion and act
+    groups, texts, ready = _per_call(
+        view, f"keyword{across}", role, window, ready_turns, (exclude, unless)
+    )
     mask: Exclude = p.get("mask")
-    masked = [_masked(s.text, mask) for s in groups] if mask else None
+    masked = [_masked(t, mask) for t in texts] if mask else None
     for i, j, (text, basis) in find_all(ready, words, pinyin, min_chars):
         if masked is not None and normalize(text) not in masked[i]:
             continue  # said only inside the masked words
@@ -261,29 +300,31 @@ def keyword(view: CallView, p: Params) -> Hit:
 @operator(
     "regex",
     required=("pattern",),
-    optional=("exclude", "mask", "role", "window", "belief"),
+    optional=("exclude", "mask", "unless", "role", "window", "belief"),
     basis="regex",
 )
 def regex(view: CallView, p: Params) -> Hit:
     """A regular expression over normalised text; a turn that matches the `exclude` pattern
     (or holds one of its phrases) is left out, and the words `mask` matches are cut out of the
-    text before the pattern is looked for. A `belief` under 1 says the pattern is a wider net
-    than policy wording: a match is routed by it, and a fatal verdict resting on it waits for a
-    reviewer."""
+    text before the pattern is looked for, and so are the sentences that are one of the
+    `unless` acts. A `belief` under 1 says the pattern is a wider net than policy wording: a
+    match is routed by it, and a fatal verdict resting on it waits for a reviewer."""
     pattern, exclude, mask = _pattern(p["pattern"]), p.get("exclude"), p.get("mask")
-    role, window = p.get("role", "any"), p.get("window")
+    role, window, unless = p.get("role", "any"), p.get("window"), p.get("unless")
 
     def turn_texts() -> tuple[list[tuple[Segment, str]], str]:
-        kept = [
-            (seg, _masked(seg.text, mask) if mask else normalize(seg.text))
-            for seg in select(view, role, window)
-            if not (exclude and _excluded(seg.text, exclude))
-        ]
+        cut = _turn_texts(view, unless) if unless else None
+        kept = []
+        for seg in select(view, role, window):
+            if exclude and _excluded(seg.text, exclude):
+                continue
+            text = seg.text if cut is None else cut[view.positions[id(seg)]]
+            kept.append((seg, _masked(text, mask) if mask else normalize(text)))
         return kept, "\n".join(t for _, t in kept)
 
-    # the turns' texts, once per call for each role, window, exclusion and mask, and all of
-    # them as lines: a pattern found on none of the lines is found in none of the turns
-    kept, lines = _per_call(view, "regex", role, window, turn_texts, (exclude, mask))
+    # the turns' texts, once per call for each role, window, exclusion, mask and act, and all
+    # of them as lines: a pattern found on none of the lines is found in none of the turns
+    kept, lines = _per_call(view, "regex", role, window, turn_texts, (exclude, mask, unless))
     as_lines = _line_pattern(p["pattern"])
     if as_lines is not None and as_lines.search(lines) is None:
         return Hit(False, 0, (), None, frozenset({"regex"}))

@@ -215,6 +215,18 @@ def _check_params(name: str, params: Any, ctx: _Ctx, path: str) -> dict[str, Any
                 raise ctx.error(
                     f"{path}.{key}", f"must be a whole number >= {least}, got {value!r}"
                 )
+    if "unless" in params and name in ("keyword", "regex", "intent"):
+        # sentences the heads read as one of these acts do not count (a past complaint)
+        unless = params["unless"]
+        if not isinstance(unless, list) or not all(isinstance(a, str) for a in unless or [0]):
+            raise ctx.error(f"{path}.unless", "needs a non-empty list of act ids")
+        for act in unless:
+            if act not in ctx.acts:
+                raise ctx.error(
+                    f"{path}.unless", f"unknown act {act!r} (known: {', '.join(sorted(ctx.acts))})"
+                )
+        if int(params.get("across_turns", 1)) > 1:
+            raise ctx.error(f"{path}.unless", "reads one turn at a time: not with across_turns")
     for key in ("exclude", "mask", "exclude_turn"):
         if key not in params or name not in ("keyword", "regex", "intent"):
             continue

@@ -58,6 +58,14 @@ def run(raw: dict, view=CALL):  # type: ignore[no-untyped-def]
         ({"keyword": {"words": ["乱扣费"], "mask": "你们乱扣费"}}, False, 0),
         ({"keyword": {"words": ["乱扣费"], "mask": ["们乱扣"]}}, False, 0),
         ({"regex": {"pattern": "查一下话费", "mask": "一下"}}, False, 0),
+        # `unless`: a phrase in a sentence the heads read as one of those acts does not count
+        # (the last turn's 再见 is in its closing sentence, 还有其他 in its further-help one)
+        ({"keyword": {"words": ["再见"], "unless": ["closing"]}}, False, 0),
+        ({"keyword": {"words": ["再见"], "unless": ["further_help"]}}, True, 1),
+        ({"keyword": {"words": ["再见", "耐心等待"], "unless": ["closing"]}}, True, 1),
+        ({"regex": {"pattern": "还有其他", "unless": ["further_help"]}}, False, 0),
+        ({"regex": {"pattern": "还有其他", "unless": ["closing"]}}, True, 1),
+        ({"regex": {"pattern": "还有其他|再见", "unless": ["closing"], "mask": "其他"}}, False, 0),
         ({"regex": {"pattern": "话费", "mask": "查一下"}}, True, 2),
         # a pattern's belief: matched all the same
         ({"regex": {"pattern": "话费", "belief": 0.75}}, True, 2),
@@ -365,3 +373,14 @@ def _noisy_view():  # type: ignore[no-untyped-def]
 )
 def test_a_window_can_leave_out_words_the_asr_guessed(condition: dict, matched: bool) -> None:
     assert run(condition, _noisy_view()).matched is matched
+
+
+def test_unless_cuts_only_the_sentences_of_those_acts() -> None:
+    from scoring.operators import CUT, _turn_texts
+
+    texts = _turn_texts(CALL, ["closing"])
+    # the last turn keeps its question; its closing sentence is cut, a mark in its place so
+    # the words on either side never join; a turn with no such sentence is left as it was
+    assert texts[-1] == "请问还有其他可以帮您的吗？" + CUT
+    assert texts[:-1] == tuple(s.text for s in CALL.segments[:-1])
+    assert _turn_texts(CALL, None) == tuple(s.text for s in CALL.segments)

@@ -108,6 +108,23 @@ def _card(item: dict) -> dict:
             "field 'fail_when.intent.exclude_turn': the pattern matches empty text",
         ),
         (
+            {"id": "a", "fail_when": {"regex": {"pattern": "x", "unless": "closing"}}},
+            "field 'fail_when.regex.unless': needs a non-empty list of act ids",
+        ),
+        (
+            {"id": "a", "fail_when": {"keyword": {"words": ["x"], "unless": ["nothing"]}}},
+            "field 'fail_when.keyword.unless': unknown act 'nothing'",
+        ),
+        (
+            {
+                "id": "a",
+                "fail_when": {
+                    "keyword": {"words": ["x"], "unless": ["closing"], "across_turns": 2}
+                },
+            },
+            "field 'fail_when.keyword.unless': reads one turn at a time: not with across_turns",
+        ),
+        (
             {"id": "a", "fail_when": {"intent": {"act": "anger", "exclude_turn": []}}},
             "field 'fail_when.intent.exclude_turn': needs a pattern or a non-empty list of phrases",
         ),
