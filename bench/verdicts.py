@@ -28,6 +28,11 @@ Sets (each labelled before it was ever scored, from docs/verdict-items.md alone)
             would happen" question, a past story), others' moves and lawsuits, the colloquial 告
             ("tell you"), angry and loud-but-civil callers; first scored on session 16's final
             rules and on the session-start scorecard;
+- dev_k:    fixtures/dialogues/dev_k.jsonl, 40 calls by an eleventh writer (definitions only):
+            real threats beside their look-alikes (a settled complaint, then a new condition;
+            a relative's advice first refused, then taken up; dialect), look-alikes alone (a
+            what-if, a denial, a neighbour who moved, a threat taken back, a joke), angry and
+            mildly dissatisfied callers; first scored on session 17's start and final rules;
 - holdout:  fixtures/dialogues/holdout_*.jsonl, written the same way, scored only for reports;
 - helpdesk: real Weibo helpdesk dialogues in ../shared/data (never copied here), with our labels
             in bench/data/helpdesk_labels.jsonl (ids and labels only); only the items and flags
@@ -200,6 +205,7 @@ SETS = {
     "dev_h": lambda: dialogue_cases("dev_h.jsonl"),
     "dev_i": lambda: dialogue_cases("dev_i.jsonl"),
     "dev_j": lambda: dialogue_cases("dev_j.jsonl"),
+    "dev_k": lambda: dialogue_cases("dev_k.jsonl"),
     "holdout": lambda: dialogue_cases("holdout_*.jsonl"),
     "helpdesk": helpdesk_cases,
     "helpdesk_holdout": lambda: helpdesk_cases("helpdesk_holdout_labels.jsonl"),

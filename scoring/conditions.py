@@ -3,6 +3,7 @@ evidence, a belief and the basis of the verdict)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, NamedTuple
@@ -47,25 +48,32 @@ class CallView:
     def _units(self) -> tuple[np.ndarray, tuple[str, ...], dict[str, np.ndarray]]:
         """Sentence units: their segment, their text, and P(act) per unit for every act (0 on
         the other party's sentences)."""
-        from scoring.intents import builtin_heads, loud_register, unit_vectors
+        from scoring.intents import builtin_heads, guard_heads, loud_register, unit_vectors
 
         vectors, units = unit_vectors(self.transcript)
         owner = np.array([i for i, _ in units], dtype=np.int64)
         roles = np.array([str(s.role) for s in self.segments])[owner] if len(owner) else owner
         read = loud_register([t for _, t in units], list(roles), owner.tolist())
-        probs: dict[str, np.ndarray] = {}
-        for heads in (builtin_heads(), self.custom_heads):
-            if heads is None:
-                continue
+
+        def fill(probs: dict[str, np.ndarray], heads: IntentHeads) -> None:
             table = heads.probabilities(vectors, read, list(roles))
             if len(owner):  # one pass for every act: 0 where the sentence is not its role's
                 table = np.where(roles[:, None] == np.asarray(heads.roles)[None, :], table, 0.0)
             for k, act in enumerate(heads.acts):
                 probs[act] = table[:, k]
+
+        # the context heads only when a condition asks for one of their acts
+        probs: dict[str, np.ndarray] = _OnDemand(lambda: fill(probs, guard_heads()))
+        for heads in (builtin_heads(), self.custom_heads):
+            if heads is not None:
+                fill(probs, heads)
         return owner, tuple(t for _, t in units), probs
 
     def intent_probabilities(
-        self, act: str, unless: tuple[str, ...] = (), also: dict[str, float] | None = None
+        self,
+        act: str,
+        unless: tuple[tuple[str, float], ...] = (),
+        also: dict[str, float] | None = None,
     ) -> tuple[np.ndarray, np.ndarray, tuple[str, ...]]:
         """Per sentence unit: its segment's index, P(act) and its text; with `unless`, a
         sentence that is more likely than not one of those acts counts as 0 (a deflection is no
@@ -75,14 +83,17 @@ class CallView:
         p = probs[act]
         if unless or also:
             p = p.copy()
-            for other in unless:
-                p[probs[other] >= 0.5] = 0.0
+            for other, at_least in unless:
+                p[probs[other] >= at_least] = 0.0
             for other, at_least in (also or {}).items():
                 p[probs[other] < at_least] = 0.0
         return owner, p, texts
 
     def ranked_intent(
-        self, act: str, unless: tuple[str, ...] = (), also: dict[str, float] | None = None
+        self,
+        act: str,
+        unless: tuple[tuple[str, float], ...] = (),
+        also: dict[str, float] | None = None,
     ) -> tuple[list[tuple[int, int, float]], tuple[str, ...]]:
         """`intent_probabilities` as (sentence unit, its segment, P) from the likeliest down,
         worked out once per call for an act: an operator reads sentences in this order and
@@ -104,6 +115,21 @@ class CallView:
         best = np.zeros(len(self.segments), dtype=np.float32)
         np.maximum.at(best, owner, p.astype(np.float32))
         return best
+
+
+class _OnDemand(dict):  # type: ignore[type-arg]
+    """P(act) per sentence; an act not yet worked out is looked for once in `more`."""
+
+    def __init__(self, more: Callable[[], None]) -> None:
+        super().__init__()
+        self._more: Callable[[], None] | None = more
+
+    def __missing__(self, act: str) -> np.ndarray:
+        more, self._more = self._more, None
+        if more is None:
+            raise KeyError(act)
+        more()
+        return self[act]
 
 
 class Hit(NamedTuple):

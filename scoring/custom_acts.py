@@ -23,7 +23,7 @@ from typing import Any
 import numpy as np
 
 from core.errors import ScorecardError
-from scoring.intents import ACTS, IntentHeads, fit_heads
+from scoring.intents import ALL_ACTS, IntentHeads, fit_heads
 
 MIN_EXAMPLES = 8
 
@@ -42,7 +42,7 @@ def parse_acts(raw: Any, source: str) -> dict[str, CustomAct]:
     out: dict[str, CustomAct] = {}
     for act_id, spec in raw.items():
         where = f"{source}: act {act_id!r}"
-        if act_id in ACTS:
+        if act_id in ALL_ACTS:
             raise ScorecardError(f"{where}: field 'id': a built-in act has this name")
         if not isinstance(spec, dict):
             raise ScorecardError(f"{where}: a mapping of role, examples, counter_examples")

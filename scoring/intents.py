@@ -26,6 +26,9 @@ from scoring.lexical import C_JOINT, Ngrams, joint_features
 
 BANK_DIR = Path(__file__).with_name("intent_data")
 HEADS_FILE = Path(__file__).parent / "models" / "intent_heads.npz"
+#: the context acts' own rows (read with the bank's customer rows) and their heads
+GUARD_DIR = BANK_DIR / "guards"
+GUARD_FILE = Path(__file__).parent / "models" / "guard_heads.npz"
 # `written`: online helpdesk and social-media register (亲, 私信, emoji codes, ？？？)
 REGISTERS = (
     "scripted",
@@ -64,6 +67,20 @@ ACTS: dict[str, tuple[str, str]] = {
     "thanks_satisfied": ("customer", "thanks the agent or says the problem is solved"),
 }
 
+#: context acts: how a sentence stands to another act's words, for a condition's `unless`.
+#: Their heads are a file of their own (GUARD_FILE), trained on their rows (GUARD_DIR) against
+#: every customer row of the bank, so adding or editing them never moves the acts above.
+GUARD_ACTS: dict[str, tuple[str, str]] = {
+    "threat_aside": (
+        "customer",
+        "speaks of complaining or leaving without threatening it now: in the past, a what-if,"
+        " a denial, someone else's, taken back",
+    ),
+}
+
+#: every act a scorecard may name
+ALL_ACTS: dict[str, tuple[str, str]] = ACTS | GUARD_ACTS
+
 
 @dataclass(frozen=True)
 class Utterance:
@@ -97,10 +114,10 @@ def _utterance(row: list[str], where: str) -> Utterance:
         raise ConfigError(f"{where}: 4 tab-separated fields expected, found {len(row)}")
     role, acts_field, register, text = row
     acts = frozenset() if acts_field == "none" else frozenset(acts_field.split(","))
-    unknown = sorted(a for a in acts if a not in ACTS)
+    unknown = sorted(a for a in acts if a not in ALL_ACTS)
     if unknown:
         raise ConfigError(f"{where}: field 'acts': unknown act {', '.join(unknown)}")
-    wrong_role = sorted(a for a in acts if ACTS[a][0] != role)
+    wrong_role = sorted(a for a in acts if ALL_ACTS[a][0] != role)
     if wrong_role:
         raise ConfigError(f"{where}: field 'acts': {', '.join(wrong_role)} is not a {role} act")
     if register not in REGISTERS:
@@ -316,6 +333,12 @@ def fit_heads(
 def builtin_heads() -> IntentHeads:
     """The packaged heads, loaded once per process."""
     return IntentHeads.load()
+
+
+@lru_cache(maxsize=1)
+def guard_heads() -> IntentHeads:
+    """The packaged context heads (GUARD_ACTS), loaded once per process."""
+    return IntentHeads.load(GUARD_FILE)
 
 
 _SENTENCE_END = re.compile(r"(?<=[。！？!?；;…])|(?<=[^0-9.]\.)(?![0-9])")

@@ -188,19 +188,30 @@ def _line_pattern(pattern: str) -> re.Pattern[str] | None:
 CUT = "\u0298"
 
 
-def _turn_texts(view: CallView, unless: Sequence[str] | None) -> tuple[str, ...]:
-    """Every segment's text; with `unless` (act ids), the sentences the heads read as one of
-    those acts (P >= 0.5) are cut out: 我前年投诉过一回，后来解决了 is no threat, while 上回投诉
-    没用，这次我直接找工信部 beside it in the same turn still is. Once per call for the acts."""
-    if not unless:
+def unless_of(raw: list[str] | dict[str, float] | None) -> tuple[tuple[str, float], ...]:
+    """A condition's `unless`: act ids (a sentence more likely than not one of them) or a
+    mapping of act id -> the probability from which a sentence counts as that act."""
+    if not raw:
+        return ()
+    if isinstance(raw, dict):
+        return tuple((str(a), float(p)) for a, p in raw.items())
+    return tuple((str(a), 0.5) for a in raw)
+
+
+def _turn_texts(view: CallView, unless: Params | list[str] | None) -> tuple[str, ...]:
+    """Every segment's text; with `unless`, the sentences the heads read as one of those acts
+    are cut out: 我前年投诉过一回，后来解决了 is no threat, while 上回投诉没用，这次我直接找工信部
+    beside it in the same turn still is. Once per call for the acts."""
+    pairs = unless_of(unless)
+    if not pairs:
         return tuple(s.text for s in view.segments)
-    key = ("cut", tuple(unless))
+    key = ("cut", pairs)
     found = view.memo.get(key)
     if found is None:
         owner, texts, probs = view._units
         aside = np.zeros(len(texts), dtype=bool)
-        for act in unless:
-            aside |= probs[act] >= 0.5
+        for act, at_least in pairs:
+            aside |= probs[act] >= at_least
         parts: list[list[str]] = [[] for _ in view.segments]
         for u, i in enumerate(owner.tolist()):
             parts[i].append(CUT if aside[u] else texts[u])
@@ -580,7 +591,7 @@ def intent(view: CallView, p: Params) -> Hit:
     min_chars = int(p.get("min_chars", 0))
     min_count = int(p.get("min_count", 1))
     chosen = _chosen(view, p.get("role", "any"), p.get("window"))
-    ranked, texts = view.ranked_intent(p["act"], tuple(p.get("unless", ())), p.get("also"))
+    ranked, texts = view.ranked_intent(p["act"], unless_of(p.get("unless")), p.get("also"))
     # the min_count highest probabilities among the sentences looked at: the belief is the
     # lowest of them (P that min_count sentences are the act)
     top = [0.0] * min_count

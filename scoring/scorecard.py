@@ -17,7 +17,7 @@ import yaml
 
 from core.errors import ScorecardError
 from scoring.custom_acts import fit_custom_acts, parse_acts
-from scoring.intents import ACTS, IntentHeads
+from scoring.intents import ALL_ACTS, IntentHeads
 from scoring.operators import REGISTRY, ROLES, WINDOW_KEYS
 
 BUILTIN_DIR = Path(__file__).with_name("scorecards")
@@ -125,7 +125,7 @@ class Scorecard:
 
 
 class _Ctx:
-    def __init__(self, source: str, where: str, acts: frozenset[str] = frozenset(ACTS)) -> None:
+    def __init__(self, source: str, where: str, acts: frozenset[str] = frozenset(ALL_ACTS)) -> None:
         self.source, self.where, self.acts = source, where, acts
 
     def error(self, field_name: str, message: str) -> ScorecardError:
@@ -199,7 +199,7 @@ def _check_params(name: str, params: Any, ctx: _Ctx, path: str) -> dict[str, Any
         also = params.get("also", {})
         if not isinstance(also, dict):
             raise ctx.error(f"{path}.also", "needs a mapping of act -> probability")
-        for act in [params["act"], *params.get("unless", []), *also]:
+        for act in [params["act"], *also]:
             if act not in ctx.acts:
                 raise ctx.error(
                     f"{path}.act", f"unknown act {act!r} (known: {', '.join(sorted(ctx.acts))})"
@@ -217,9 +217,20 @@ def _check_params(name: str, params: Any, ctx: _Ctx, path: str) -> dict[str, Any
                 )
     if "unless" in params and name in ("keyword", "regex", "intent"):
         # sentences the heads read as one of these acts do not count (a past complaint)
+        # (act ids, or a mapping of act id -> the probability from which a sentence is one)
         unless = params["unless"]
-        if not isinstance(unless, list) or not all(isinstance(a, str) for a in unless or [0]):
-            raise ctx.error(f"{path}.unless", "needs a non-empty list of act ids")
+        if isinstance(unless, dict) and unless:
+            for act, min_p in unless.items():
+                if (
+                    isinstance(min_p, bool)
+                    or not isinstance(min_p, int | float)
+                    or not 0 < min_p < 1
+                ):
+                    raise ctx.error(
+                        f"{path}.unless.{act}", f"must be between 0 and 1, got {min_p!r}"
+                    )
+        elif not isinstance(unless, list) or not all(isinstance(a, str) for a in unless or [0]):
+            raise ctx.error(f"{path}.unless", "needs act ids, or a mapping of act -> probability")
         for act in unless:
             if act not in ctx.acts:
                 raise ctx.error(
@@ -334,7 +345,7 @@ def parse_scorecard(data: Any, source: str) -> Scorecard:
     top = _Ctx(source, "scorecard")
     routing = _routing(data.get("routing", {}), top, Routing())
     custom = parse_acts(data.get("acts", {}), source)
-    acts = frozenset(ACTS) | frozenset(custom)
+    acts = frozenset(ALL_ACTS) | frozenset(custom)
     items: list[Item] = []
     for section in data["sections"]:
         title = str(section.get("title", ""))

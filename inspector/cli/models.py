@@ -109,15 +109,39 @@ def _print_evaluation(cache: Path, head) -> None:
     default=None,
     help="Where to write the heads (default: the packaged scoring/models/intent_heads.npz).",
 )
-def models_train_intents_cmd(out: Path | None) -> None:
-    """Train the dialogue-act heads on the utterance bank (scoring/intent_data/)."""
-    from scoring.intents import HEADS_FILE
-    from scoring.intents_train import train
+@click.option(
+    "--guards-out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Where to write the context heads (default: scoring/models/guard_heads.npz).",
+)
+@click.option(
+    "--only",
+    type=click.Choice(["acts", "guards"]),
+    default=None,
+    help="Retrain only the dialogue-act heads or only the context heads.",
+)
+def models_train_intents_cmd(out: Path | None, guards_out: Path | None, only: str | None) -> None:
+    """Train the dialogue-act heads on the utterance bank (scoring/intent_data/) and the
+    context heads on their rows (scoring/intent_data/guards/) beside the bank's."""
+    from scoring.intents import GUARD_FILE, HEADS_FILE
+    from scoring.intents_train import train, train_guards
 
-    out = out or HEADS_FILE
-    heads = train(out=out)
-    click.echo(f"wrote {out} ({heads.info['bank_utterances']} utterances, {len(heads.acts)} acts)")
-    _print_heads(heads, "act")
+    if only != "guards":
+        out = out or HEADS_FILE
+        heads = train(out=out)
+        click.echo(
+            f"wrote {out} ({heads.info['bank_utterances']} utterances, {len(heads.acts)} acts)"
+        )
+        _print_heads(heads, "act")
+    if only != "acts":
+        guards_out = guards_out or GUARD_FILE
+        guards = train_guards(out=guards_out)
+        click.echo(
+            f"wrote {guards_out} ({guards.info['bank_utterances']} utterances,"
+            f" {len(guards.acts)} context acts)"
+        )
+        _print_heads(guards, "act")
 
 
 @models_group.command("train-reasons")

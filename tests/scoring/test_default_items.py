@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from scoring import evaluate, load_scorecard
-from scoring.intents import load_bank
+from scoring.intents import GUARD_DIR, load_bank
 from scoring.matching import normalize
 from scoring.metrics import measure
 from scoring.sentiment import shared_model
@@ -312,7 +312,7 @@ def test_default_items_on_unseen_wordings(item: str, expected: str, lines: list)
 
 
 def test_none_of_these_wordings_is_in_the_bank() -> None:
-    bank = {normalize(u.text) for u in load_bank()}
+    bank = {normalize(u.text) for u in load_bank() + load_bank(GUARD_DIR)}
     for _, _, lines in CASES:
         for _, text in lines:
             assert normalize(text) not in bank, text
@@ -572,6 +572,19 @@ def test_rude_wording_off_the_list_fails_but_waits_for_a_reviewer() -> None:
         # a caller who cannot hear is loud, not angry; short and angry still counts
         ("customer_anger", "啥？喂！你说啥？", False),
         ("customer_anger", "你们这帮人！耍我呢？", True),
+        # the context head (threat_aside): a sentence about a complaint made and settled long
+        # ago, a curious what-if, a denial or a relative's advice ignored is cut before the
+        # threat conditions look; a threat in the same surroundings is not
+        ("complaint_risk", "前两年我在工信部投诉过一回，那次处理得还行。", False),
+        ("complaint_risk", "我就好奇问问，一般人家投诉到消协，你们怎么应对？", False),
+        ("complaint_risk", "为了十来块钱去打官司，不值得。", False),
+        ("complaint_risk", "我表哥说让我去消协告你们，我没理他。", False),
+        ("complaint_risk", "我之前投诉过你们，这次要是还不处理，我就去消协。", True),
+        ("complaint_risk", "上次投诉了也没用，这回我直接找记者。", True),
+        ("complaint_risk", "我小舅子让我去法院告你们，我看也只能这样了，我去起诉。", True),
+        ("complaint_risk", "我表哥说得对，我明天就去消协。", True),
+        ("churn_risk", "我不想换号，但你们要再断网，我就销户。", True),
+        ("churn_risk", "隔壁老王都转到电信了，你们再这样我也转。", True),
     ],
 )
 def test_flags_on_unseen_wordings(flag: str, line: str, raised: bool) -> None:

@@ -14,9 +14,12 @@ from core.errors import ConfigError, ScorecardError
 from scoring.engine import check
 from scoring.intents import (
     ACTS,
+    GUARD_ACTS,
+    GUARD_DIR,
     IntentHeads,
     builtin_heads,
     fit_heads,
+    guard_heads,
     load_bank,
     loud_register,
     sentence_units,
@@ -27,6 +30,7 @@ from tests.factories import REPO
 from tests.scoring.factories import make_view
 
 BANK = load_bank()
+GUARDS = load_bank(GUARD_DIR)
 
 
 def test_the_bank_is_large_and_covers_every_act_in_every_register() -> None:
@@ -46,7 +50,7 @@ def _sentences(text: str) -> set[str]:
 
 
 def test_the_bank_shares_no_sentence_with_the_development_sets() -> None:
-    bank = set().union(*(_sentences(u.text) for u in BANK))
+    bank = set().union(*(_sentences(u.text) for u in BANK + GUARDS))
     for path in (REPO / "fixtures" / "dialogues").glob("*.jsonl"):
         for line in path.read_text("utf-8").splitlines():
             for seg in json.loads(line)["segments"]:
@@ -101,6 +105,76 @@ def test_the_packaged_heads_know_every_act_and_are_calibrated() -> None:
     assert heads.info["bank_utterances"] == len(BANK)
     for act, report in heads.info["cross_validated"].items():
         assert report["cv_f1"] >= 0.6, act
+
+
+def test_the_context_rows_cover_their_acts_and_are_not_in_the_bank() -> None:
+    for act in GUARD_ACTS:
+        positives = [u for u in GUARDS if act in u.acts]
+        assert len(positives) >= 80, act
+        assert {"scripted", "colloquial", "written"} <= {u.register for u in positives}, act
+    # their counter-examples include real threats in the same surroundings
+    assert sum(bool(u.acts & {"complaint_threat", "churn_threat"}) for u in GUARDS) >= 80
+    texts = Counter((u.role, u.text) for u in BANK + GUARDS)
+    assert max(texts.values()) == 1, "a turn is in the bank twice"
+
+
+def test_the_packaged_context_heads_are_apart_from_the_act_heads() -> None:
+    heads = guard_heads()
+    assert heads.acts == tuple(GUARD_ACTS)
+    customer_rows = sum(u.role == "customer" for u in BANK + GUARDS)
+    assert heads.info["bank_utterances"] == customer_rows
+    # a narrow guard: over every customer row it finds a look-alike only now and then (cv F1
+    # about 0.45), but what matters is that it never reads a real threat as one
+    for act, report in heads.info["cross_validated"].items():
+        assert report["cv_f1"] >= 0.4 and report["cv_precision"] >= 0.6, act
+    assert not set(GUARD_ACTS) & set(builtin_heads().acts)
+
+
+def test_context_heads_train_on_their_rows_beside_the_banks_customer_rows(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from scoring.intents_train import train_guards
+
+    header = "role\tacts\tregister\ttext\n"
+    (tmp_path / "bank").mkdir()
+    (tmp_path / "guards").mkdir()
+    (tmp_path / "bank" / "b.tsv").write_text(
+        header
+        + "".join(
+            f"customer\tcomplaint_threat\tscripted\t第{i}次了，我要投诉你们\n" for i in range(8)
+        )
+        + "".join(f"agent\tclosing\tscripted\t感谢来电{i}\n" for i in range(3)),
+        "utf-8",
+    )
+    (tmp_path / "guards" / "g.tsv").write_text(
+        header
+        + "".join(
+            f"customer\tthreat_aside\tscripted\t{2000 + i}年投诉过，早解决了\n" for i in range(8)
+        ),
+        "utf-8",
+    )
+    heads = train_guards(tmp_path / "bank", tmp_path / "guards", tmp_path / "g.npz")
+    # the agent's rows take no part; the stored file is what was trained
+    assert heads.acts == ("threat_aside",) and heads.info["bank_utterances"] == 16
+    again = IntentHeads.load(tmp_path / "g.npz")
+    assert again.acts == heads.acts and np.allclose(again.weights, heads.weights)
+
+
+def test_the_context_head_never_reads_a_threat_beside_a_look_alike_as_one() -> None:
+    threats = [
+        "你们再乱扣费，我就打工信部电话投诉。",
+        "上次投诉了也没用，这回我直接找记者。",
+        "月底前修不好，我就把号销了。",
+        "我大前年投诉过一次，这次再不退钱我还投诉。",
+        "我不想换号，但你们要再断网，我就销户。",
+    ]
+    aside = [
+        "前两年我在工信部投诉过一回，那次处理得还行。",
+        "开玩笑的，我哪舍得销户，用了十几年了。",
+    ]
+    view = make_view(
+        *[(3.0 * i, 3.0 * i + 2.5, "customer", t) for i, t in enumerate(threats + aside)]
+    )
+    p = view._units[2]["threat_aside"]
+    assert p[: len(threats)].max() < 0.5 and p[len(threats) :].min() > 0.7
 
 
 def test_fitting_is_reproducible() -> None:

@@ -109,7 +109,11 @@ def _card(item: dict) -> dict:
         ),
         (
             {"id": "a", "fail_when": {"regex": {"pattern": "x", "unless": "closing"}}},
-            "field 'fail_when.regex.unless': needs a non-empty list of act ids",
+            "field 'fail_when.regex.unless': needs act ids, or a mapping of act -> probability",
+        ),
+        (
+            {"id": "a", "fail_when": {"regex": {"pattern": "x", "unless": {"closing": 1.5}}}},
+            "field 'fail_when.regex.unless.closing': must be between 0 and 1, got 1.5",
         ),
         (
             {"id": "a", "fail_when": {"keyword": {"words": ["x"], "unless": ["nothing"]}}},
