@@ -71,10 +71,15 @@ ACTS: dict[str, tuple[str, str]] = {
 #: Their heads are a file of their own (GUARD_FILE), trained on their rows (GUARD_DIR) against
 #: every customer row of the bank, so adding or editing them never moves the acts above.
 GUARD_ACTS: dict[str, tuple[str, str]] = {
-    "threat_aside": (
+    "complaint_aside": (
         "customer",
-        "speaks of complaining or leaving without threatening it now: in the past, a what-if,"
-        " a denial, someone else's, taken back",
+        "speaks of a complaint, the regulator, the media or a lawsuit without threatening one now:"
+        " in the past, a what-if, a denial, someone else's, taken back, a joke",
+    ),
+    "churn_aside": (
+        "customer",
+        "speaks of leaving, porting or cancelling without threatening it now: in the past, a"
+        " what-if, a denial, someone else's move, an add-on stopped, taken back, a joke",
     ),
 }
 

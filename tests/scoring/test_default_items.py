@@ -572,15 +572,18 @@ def test_rude_wording_off_the_list_fails_but_waits_for_a_reviewer() -> None:
         # a caller who cannot hear is loud, not angry; short and angry still counts
         ("customer_anger", "啥？喂！你说啥？", False),
         ("customer_anger", "你们这帮人！耍我呢？", True),
-        # the context head (threat_aside): a sentence about a complaint made and settled long
-        # ago, a curious what-if, a denial or a relative's advice ignored is cut before the
-        # threat conditions look; a threat in the same surroundings is not
+        # the context heads (complaint_aside, churn_aside): a sentence they are all but sure
+        # only speaks of a complaint (made and settled long ago, a denial, a relative's advice
+        # ignored, words taken back) or of leaving (a joke) is cut before the threat conditions
+        # look; a threat in the same surroundings is not (the first four raised the flag before)
         ("complaint_risk", "前两年我在工信部投诉过一回，那次处理得还行。", False),
-        ("complaint_risk", "我就好奇问问，一般人家投诉到消协，你们怎么应对？", False),
         ("complaint_risk", "为了十来块钱去打官司，不值得。", False),
-        ("complaint_risk", "我表哥说让我去消协告你们，我没理他。", False),
+        ("complaint_risk", "我姐夫老撺掇我去法院告你们，我懒得折腾。", False),
+        ("complaint_risk", "本来想给你们差评的，后来想想算了。", False),
+        ("churn_risk", "开玩笑的，我哪舍得销户，用了十几年了。", False),
         ("complaint_risk", "我之前投诉过你们，这次要是还不处理，我就去消协。", True),
         ("complaint_risk", "上次投诉了也没用，这回我直接找记者。", True),
+        ("complaint_risk", "我大前年投诉过一次，这次再不退钱我还投诉。", True),
         ("complaint_risk", "我小舅子让我去法院告你们，我看也只能这样了，我去起诉。", True),
         ("complaint_risk", "我表哥说得对，我明天就去消协。", True),
         ("churn_risk", "我不想换号，但你们要再断网，我就销户。", True),

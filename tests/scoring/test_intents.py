@@ -123,10 +123,10 @@ def test_the_packaged_context_heads_are_apart_from_the_act_heads() -> None:
     assert heads.acts == tuple(GUARD_ACTS)
     customer_rows = sum(u.role == "customer" for u in BANK + GUARDS)
     assert heads.info["bank_utterances"] == customer_rows
-    # a narrow guard: over every customer row it finds a look-alike only now and then (cv F1
-    # about 0.45), but what matters is that it never reads a real threat as one
+    # narrow guards: over every customer row they find a look-alike only now and then (cv F1
+    # 0.54-0.64), but what matters is that they never read a real threat as one
     for act, report in heads.info["cross_validated"].items():
-        assert report["cv_f1"] >= 0.4 and report["cv_precision"] >= 0.6, act
+        assert report["cv_f1"] >= 0.5 and report["cv_precision"] >= 0.6, act
     assert not set(GUARD_ACTS) & set(builtin_heads().acts)
 
 
@@ -147,34 +147,36 @@ def test_context_heads_train_on_their_rows_beside_the_banks_customer_rows(tmp_pa
     (tmp_path / "guards" / "g.tsv").write_text(
         header
         + "".join(
-            f"customer\tthreat_aside\tscripted\t{2000 + i}年投诉过，早解决了\n" for i in range(8)
+            f"customer\tcomplaint_aside\tscripted\t{2000 + i}年投诉过，早解决了\n" for i in range(8)
+        )
+        + "".join(
+            f"customer\tchurn_aside\tscripted\t{2000 + i}年转过网，又转回来了\n" for i in range(8)
         ),
         "utf-8",
     )
     heads = train_guards(tmp_path / "bank", tmp_path / "guards", tmp_path / "g.npz")
     # the agent's rows take no part; the stored file is what was trained
-    assert heads.acts == ("threat_aside",) and heads.info["bank_utterances"] == 16
+    assert heads.acts == tuple(GUARD_ACTS) and heads.info["bank_utterances"] == 24
     again = IntentHeads.load(tmp_path / "g.npz")
     assert again.acts == heads.acts and np.allclose(again.weights, heads.weights)
 
 
-def test_the_context_head_never_reads_a_threat_beside_a_look_alike_as_one() -> None:
-    threats = [
+def test_the_context_heads_never_read_a_threat_beside_a_look_alike_as_one() -> None:
+    complaints = [
         "你们再乱扣费，我就打工信部电话投诉。",
         "上次投诉了也没用，这回我直接找记者。",
-        "月底前修不好，我就把号销了。",
         "我大前年投诉过一次，这次再不退钱我还投诉。",
-        "我不想换号，但你们要再断网，我就销户。",
+        "我之前投诉过你们，这次要是还不处理，我就去消协。",
     ]
-    aside = [
-        "前两年我在工信部投诉过一回，那次处理得还行。",
-        "开玩笑的，我哪舍得销户，用了十几年了。",
-    ]
-    view = make_view(
-        *[(3.0 * i, 3.0 * i + 2.5, "customer", t) for i, t in enumerate(threats + aside)]
-    )
-    p = view._units[2]["threat_aside"]
-    assert p[: len(threats)].max() < 0.5 and p[len(threats) :].min() > 0.7
+    moves = ["月底前修不好，我就把号销了。", "我不想换号，但你们要再断网，我就销户。"]
+    aside = ["前两年我在工信部投诉过一回，那次处理得还行。", "本来想给你们差评的，后来想想算了。"]
+    lines = complaints + moves + aside
+    view = make_view(*[(3.0 * i, 3.0 * i + 2.5, "customer", t) for i, t in enumerate(lines)])
+    probs = view._units[2]
+    n = len(complaints)
+    assert probs["complaint_aside"][:n].max() < 0.5
+    assert probs["churn_aside"][n : n + len(moves)].max() < 0.5
+    assert probs["complaint_aside"][n + len(moves) :].min() > 0.9
 
 
 def test_fitting_is_reproducible() -> None:
