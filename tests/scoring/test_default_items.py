@@ -572,20 +572,32 @@ def test_rude_wording_off_the_list_fails_but_waits_for_a_reviewer() -> None:
         # a caller who cannot hear is loud, not angry; short and angry still counts
         ("customer_anger", "啥？喂！你说啥？", False),
         ("customer_anger", "你们这帮人！耍我呢？", True),
-        # the context heads (complaint_aside, churn_aside): a sentence they are all but sure
-        # only speaks of a complaint (made and settled long ago, a denial, a relative's advice
-        # ignored, words taken back) or of leaving (a joke) is cut before the threat conditions
-        # look; a threat in the same surroundings is not (the first four raised the flag before)
-        ("complaint_risk", "前两年我在工信部投诉过一回，那次处理得还行。", False),
-        ("complaint_risk", "为了十来块钱去打官司，不值得。", False),
-        ("complaint_risk", "我姐夫老撺掇我去法院告你们，我懒得折腾。", False),
-        ("complaint_risk", "本来想给你们差评的，后来想想算了。", False),
-        ("churn_risk", "开玩笑的，我哪舍得销户，用了十几年了。", False),
+        # real threats beside look-alike words (a past complaint, a denial of something else,
+        # a relative's advice taken up, a relayed threat of the account holder): the context
+        # heads tried in session 17 cut these with the look-alike in the same comma-joined
+        # sentence (two reviews); whatever a next guard cuts, they keep their flag
         ("complaint_risk", "我之前投诉过你们，这次要是还不处理，我就去消协。", True),
         ("complaint_risk", "上次投诉了也没用，这回我直接找记者。", True),
         ("complaint_risk", "我大前年投诉过一次，这次再不退钱我还投诉。", True),
         ("complaint_risk", "我小舅子让我去法院告你们，我看也只能这样了，我去起诉。", True),
         ("complaint_risk", "我表哥说得对，我明天就去消协。", True),
+        (
+            "complaint_risk",
+            "我儿子早就劝我去告你们，我以前没听，这回我听他的，律师已经找好了。",
+            True,
+        ),
+        ("churn_risk", "我没打算投诉，我只是要把号码销了，以后不用你们的了。", True),
+        ("churn_risk", "去年投诉过一次没用，今年我不投诉了，直接换运营商。", True),
+        (
+            "complaint_risk",
+            "以前投诉过你们被安抚下来了，这次我不会再被你们糊弄，直接找消协。",
+            True,
+        ),
+        ("complaint_risk", "我同事说可以去工信部投诉，我本来觉得没必要，现在觉得很有必要。", True),
+        ("complaint_risk", "同事说可以去工信部投诉，我原来懒得去，现在非去不可。", True),
+        ("complaint_risk", "我闺女老说要去消协告你们，她是户主，她说今天就去。", True),
+        ("complaint_risk", "我妈说当年投诉过你们，这回她还要去工信部。", True),
+        ("complaint_risk", "我妈说要去消协告你们，她是真的会去，你们最好赶紧处理。", True),
         ("churn_risk", "我不想换号，但你们要再断网，我就销户。", True),
         ("churn_risk", "隔壁老王都转到电信了，你们再这样我也转。", True),
     ],
