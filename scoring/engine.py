@@ -217,6 +217,15 @@ def _applies(item: Item, view: CallView) -> Hit | None:
     return check(item.applies_when, view)
 
 
+def _once(evidence: tuple[Evidence, ...]) -> tuple[Evidence, ...]:
+    """A flag's evidence in call order, each sentence once (several branches of a flag often
+    quote the same sentence; the first quote is kept)."""
+    seen: dict[tuple[float, float, str, str], Evidence] = {}
+    for e in evidence:
+        seen.setdefault((e.start_s, e.end_s, e.role, e.text), e)
+    return tuple(sorted(seen.values(), key=lambda e: e.start_s))
+
+
 def spoken_chars(transcript: Transcript) -> int:
     return sum(len("".join(s.text.split())) for s in transcript.segments)
 
@@ -243,7 +252,7 @@ def evaluate(
         hit = check(rule.when, view)
         if hit.matched:
             confidence = round(hit.confidence, 3)
-            flags.append(Flag(rule.id, hit.evidence, confidence, tuple(sorted(hit.basis))))
+            flags.append(Flag(rule.id, _once(hit.evidence), confidence, tuple(sorted(hit.basis))))
     return CallResult(
         scorecard=scorecard.name,
         scorecard_version=scorecard.version,

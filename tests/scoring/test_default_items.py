@@ -676,3 +676,18 @@ def test_anger_is_certain_or_corroborated(customer: list[str], raised: bool) -> 
     for text in customer:
         lines += [("customer", text), ("agent", "好的，我帮您看一下。")]
     assert ("customer_anger" in {f.id for f in _call(*lines).flags}) is raised
+
+
+def test_a_flag_quotes_each_sentence_once_in_call_order() -> None:
+    # the keyword, the intent and the regulator pattern all quote the first turn
+    result = _call(
+        ("agent", OPEN),
+        ("customer", "我要去工信部投诉你们，再不处理我就找记者曝光。"),
+        ("agent", "好的，我帮您看一下。"),
+        ("customer", "投诉！"),
+    )
+    flag = next(f for f in result.flags if f.id == "complaint_risk")
+    assert [e.text for e in flag.evidence] == [
+        "我要去工信部投诉你们，再不处理我就找记者曝光。",
+        "投诉！",
+    ]
