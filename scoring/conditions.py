@@ -75,8 +75,9 @@ class CallView:
         unless: tuple[tuple[str, float], ...] = (),
         also: dict[str, float] | None = None,
     ) -> tuple[np.ndarray, np.ndarray, tuple[str, ...]]:
-        """Per sentence unit: its segment's index, P(act) and its text; with `unless`, a
-        sentence that is more likely than not one of those acts counts as 0 (a deflection is no
+        """Per sentence unit: its segment's index, P(act) and its text; with `unless` (act ->
+        probability, 0.5 for a bare act id), a sentence that is at least that likely one of
+        those acts counts as 0 (a deflection is no
         handover); with `also` (act -> probability), only sentences that are also those acts
         at least that likely count (anger in a sentence that is plainly a grievance)."""
         owner, texts, probs = self._units

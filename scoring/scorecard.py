@@ -200,15 +200,11 @@ def _check_params(name: str, params: Any, ctx: _Ctx, path: str) -> dict[str, Any
         if not isinstance(also, dict):
             raise ctx.error(f"{path}.also", "needs a mapping of act -> probability")
         for act in [params["act"], *also]:
-            if act not in ctx.acts:
-                raise ctx.error(
-                    f"{path}.act", f"unknown act {act!r} (known: {', '.join(sorted(ctx.acts))})"
-                )
+            _known_act(act, ctx, f"{path}.act")
         for key, min_p in [("min_p", params.get("min_p", 0.5))] + [
             (f"also.{act}", value) for act, value in also.items()
         ]:
-            if isinstance(min_p, bool) or not isinstance(min_p, int | float) or not 0 < min_p < 1:
-                raise ctx.error(f"{path}.{key}", f"must be between 0 and 1, got {min_p!r}")
+            _probability(min_p, ctx, f"{path}.{key}")
         for key, least in (("min_chars", 0), ("min_count", 1)):
             value = params.get(key, least)
             if isinstance(value, bool) or not isinstance(value, int) or value < least:
@@ -221,21 +217,11 @@ def _check_params(name: str, params: Any, ctx: _Ctx, path: str) -> dict[str, Any
         unless = params["unless"]
         if isinstance(unless, dict) and unless:
             for act, min_p in unless.items():
-                if (
-                    isinstance(min_p, bool)
-                    or not isinstance(min_p, int | float)
-                    or not 0 < min_p < 1
-                ):
-                    raise ctx.error(
-                        f"{path}.unless.{act}", f"must be between 0 and 1, got {min_p!r}"
-                    )
+                _probability(min_p, ctx, f"{path}.unless.{act}")
         elif not isinstance(unless, list) or not all(isinstance(a, str) for a in unless or [0]):
             raise ctx.error(f"{path}.unless", "needs act ids, or a mapping of act -> probability")
         for act in unless:
-            if act not in ctx.acts:
-                raise ctx.error(
-                    f"{path}.unless", f"unknown act {act!r} (known: {', '.join(sorted(ctx.acts))})"
-                )
+            _known_act(act, ctx, f"{path}.unless")
         if int(params.get("across_turns", 1)) > 1:
             raise ctx.error(f"{path}.unless", "reads one turn at a time: not with across_turns")
     for key in ("exclude", "mask", "exclude_turn"):
@@ -258,6 +244,17 @@ def _check_params(name: str, params: Any, ctx: _Ctx, path: str) -> dict[str, Any
             raise ctx.error(f"{path}.pattern", "needs a regular expression")
         _check_pattern(params["pattern"], ctx, f"{path}.pattern")
     return dict(params)
+
+
+def _known_act(act: Any, ctx: _Ctx, path: str) -> None:
+    if act not in ctx.acts:
+        raise ctx.error(path, f"unknown act {act!r} (known: {', '.join(sorted(ctx.acts))})")
+
+
+def _probability(value: Any, ctx: _Ctx, path: str) -> None:
+    """A probability threshold strictly between 0 and 1 (min_p, also, unless)."""
+    if isinstance(value, bool) or not isinstance(value, int | float) or not 0 < value < 1:
+        raise ctx.error(path, f"must be between 0 and 1, got {value!r}")
 
 
 def _check_pattern(pattern: str, ctx: _Ctx, path: str) -> None:

@@ -127,21 +127,16 @@ def models_train_intents_cmd(out: Path | None, guards_out: Path | None, only: st
     from scoring.intents import GUARD_FILE, HEADS_FILE
     from scoring.intents_train import train, train_guards
 
-    if only != "guards":
-        out = out or HEADS_FILE
-        heads = train(out=out)
-        click.echo(
-            f"wrote {out} ({heads.info['bank_utterances']} utterances, {len(heads.acts)} acts)"
-        )
-        _print_heads(heads, "act")
-    if only != "acts":
-        guards_out = guards_out or GUARD_FILE
-        guards = train_guards(out=guards_out)
-        click.echo(
-            f"wrote {guards_out} ({guards.info['bank_utterances']} utterances,"
-            f" {len(guards.acts)} context acts)"
-        )
-        _print_heads(guards, "act")
+    parts = (
+        ("acts", train, out or HEADS_FILE, "acts"),
+        ("guards", train_guards, guards_out or GUARD_FILE, "context acts"),
+    )
+    for part, trainer, path, noun in parts:
+        if only in (None, part):
+            heads = trainer(out=path)
+            utterances = heads.info["bank_utterances"]
+            click.echo(f"wrote {path} ({utterances} utterances, {len(heads.acts)} {noun})")
+            _print_heads(heads, "act")
 
 
 @models_group.command("train-reasons")
