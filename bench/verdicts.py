@@ -301,11 +301,14 @@ def report(
         if result.fatal and not judged_fatal:
             false_fatal += 1
             wrong.append(f"{case.call_id}: FALSE FATAL")
-        raised = {f.id for f in result.flags}
+        raised = {f.id: f for f in result.flags}
         for f in FLAGS:
             truth, pred = f in case.flags, f in raised
             kind = "tp" if truth and pred else "fp" if pred else "fn" if truth else "tn"
             flag_counts[f][kind] += 1
+            if pred and raised[f].route != "final":  # waits for a reviewer's decision
+                flag_counts[f]["routed"] += 1
+                flag_counts[f]["routed_" + kind] += 1
             if truth != pred:
                 wrong.append(f"{case.call_id} flag {f}: judge {truth}, machine {pred}")
     n = sum(c["n"] for c in agree.values())
@@ -324,13 +327,25 @@ def report(
         for route, c in sorted(by_route.items())
     )
     print(f"routing: {routed}")
-    print(f"{'flag':<22}{'prec':>8}{'recall':>8}{'tp':>5}{'fp':>5}{'fn':>5}")
+    # routed: raised flags sent to a reviewer (or sampled) by their confidence, and how many of
+    # those were right; final prec: the precision of the flags that stand without a reviewer;
+    # decided: precision once a reviewer has dismissed the routed false alarms (recall as is)
+    print(
+        f"{'flag':<22}{'prec':>8}{'recall':>8}{'tp':>5}{'fp':>5}{'fn':>5}"
+        f"{'routed':>8}{'right':>6}{'final prec':>11}{'decided':>9}"
+    )
     flags_out = {}
     for f, c in flag_counts.items():
         p = c["tp"] / max(c["tp"] + c["fp"], 1)
         r = c["tp"] / max(c["tp"] + c["fn"], 1)
+        final_tp, final_fp = c["tp"] - c["routed_tp"], c["fp"] - c["routed_fp"]
+        final_p = final_tp / max(final_tp + final_fp, 1)
+        decided = c["tp"] / max(c["tp"] + final_fp, 1)
         flags_out[f] = (p, r)
-        print(f"{f:<22}{p:>8.1%}{r:>8.1%}{c['tp']:>5}{c['fp']:>5}{c['fn']:>5}")
+        print(
+            f"{f:<22}{p:>8.1%}{r:>8.1%}{c['tp']:>5}{c['fp']:>5}{c['fn']:>5}"
+            f"{c['routed']:>8}{c['routed_tp']:>6}{final_p:>11.1%}{decided:>9.1%}"
+        )
     if errors:
         print("\n".join(["", "disagreements:", *wrong]))
     return {"agreement": ok / max(n, 1), "false_fatal": false_fatal, "flags": flags_out}

@@ -252,7 +252,10 @@ def evaluate(
         hit = check(rule.when, view)
         if hit.matched:
             confidence = round(hit.confidence, 3)
-            flags.append(Flag(rule.id, _once(hit.evidence), confidence, tuple(sorted(hit.basis))))
+            route = _route(confidence, rule.routing or scorecard.routing, f"{key}:{rule.id}")
+            flags.append(
+                Flag(rule.id, _once(hit.evidence), confidence, tuple(sorted(hit.basis)), route)
+            )
     return CallResult(
         scorecard=scorecard.name,
         scorecard_version=scorecard.version,

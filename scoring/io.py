@@ -94,6 +94,7 @@ def result_json(call_id: str, result: CallResult, metrics: Metrics) -> dict[str,
                 "id": f.id,
                 "confidence": f.confidence,
                 "basis": list(f.basis),
+                "route": f.route,
                 "evidence": evidence_json(f.evidence),
             }
             for f in result.flags

@@ -106,6 +106,8 @@ class FlagRule:
     id: str
     title: str
     when: Condition
+    #: where a raised flag goes by its confidence (the scorecard's routing when None)
+    routing: Routing | None = None
 
 
 @dataclass(frozen=True)
@@ -333,6 +335,24 @@ def _item(
     )
 
 
+def _flag(raw: Any, source: str, index: int, acts: frozenset[str], routing: Routing) -> FlagRule:
+    if not isinstance(raw, dict) or "id" not in raw:
+        raise ScorecardError(f"{source}: flag {index}: field 'id': missing")
+    ctx = _Ctx(source, f"flag {raw['id']!r}", acts)
+    return FlagRule(
+        str(raw["id"]),
+        str(raw.get("title", raw["id"])),
+        parse_condition(raw.get("when"), ctx, "when"),
+        routing=_routing(raw["routing"], ctx, routing) if "routing" in raw else None,
+    )
+
+
+def _unique(ids: list[str], what: str, source: str) -> None:
+    duplicates = sorted({i for i in ids if ids.count(i) > 1})
+    if duplicates:
+        raise ScorecardError(f"{source}: {what} ids must be unique: {', '.join(duplicates)}")
+
+
 def parse_scorecard(data: Any, source: str) -> Scorecard:
     if not isinstance(data, dict):
         raise ScorecardError(f"{source}: a scorecard is a mapping")
@@ -348,18 +368,11 @@ def parse_scorecard(data: Any, source: str) -> Scorecard:
         title = str(section.get("title", ""))
         for index, raw in enumerate(section.get("items", [])):
             items.append(_item(raw, title, source, index, acts, routing))
-    ids = [i.id for i in items]
-    duplicates = sorted({i for i in ids if ids.count(i) > 1})
-    if duplicates:
-        raise ScorecardError(f"{source}: item ids must be unique: {', '.join(duplicates)}")
+    _unique([i.id for i in items], "item", source)
     flags = tuple(
-        FlagRule(
-            str(f["id"]),
-            str(f.get("title", f["id"])),
-            parse_condition(f.get("when"), _Ctx(source, f"flag {f.get('id')!r}", acts), "when"),
-        )
-        for f in data.get("flags", [])
+        _flag(raw, source, index, acts, routing) for index, raw in enumerate(data.get("flags", []))
     )
+    _unique([f.id for f in flags], "flag", source)
     digest = hashlib.sha256(yaml.safe_dump(data, allow_unicode=True, sort_keys=True).encode())
     version = str(data.get("version", "")) or digest.hexdigest()[:12]
     min_chars = data.get("min_speech_chars", 10)

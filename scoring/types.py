@@ -97,6 +97,9 @@ class Flag:
     #: (scoring.conditions.BASES), as for an item
     confidence: float | None = None
     basis: tuple[str, ...] = ()
+    #: where the flag went by its confidence and the scorecard's routing: final (stands as
+    #: raised), sampled (a routine check) or review (a reviewer confirms or dismisses it)
+    route: str = "final"
 
 
 @dataclass(frozen=True)

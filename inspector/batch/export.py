@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session, selectinload
 from core.cells import CsvDictWriter
 from inspector.store.models import Call, ScoreResult
 from inspector.store.reason_models import CallReason
+from inspector.store.worklist_models import FlagDecision
 
 CSV_COLUMNS = [
     "call_id",
@@ -50,7 +51,9 @@ CSV_COLUMNS = [
 ]
 
 
-def _score(result: ScoreResult | None, flags: list[Any]) -> dict[str, Any] | None:
+def _score(
+    result: ScoreResult | None, flags: list[Any], decisions: dict[str, str]
+) -> dict[str, Any] | None:
     if result is None:
         return None
     return {
@@ -78,6 +81,9 @@ def _score(result: ScoreResult | None, flags: list[Any]) -> dict[str, Any] | Non
                 "id": f.flag,
                 "confidence": f.confidence,
                 "basis": f.basis.split(",") if f.basis else [],
+                "route": f.route,
+                # a reviewer's: confirmed, dismissed (a false alarm: counted nowhere), or None
+                "decision": decisions.get(f.flag),
                 "evidence": f.evidence,
             }
             for f in flags
@@ -86,15 +92,25 @@ def _score(result: ScoreResult | None, flags: list[Any]) -> dict[str, Any] | Non
 
 
 def _flag_detail(flag: dict[str, Any]) -> str:
-    """A flag as one CSV cell: `complaint_risk 0.83 intent`, the id alone where not known."""
-    if flag.get("confidence") is None:
-        return flag["id"]
-    return " ".join((flag["id"], f"{flag['confidence']:.2f}", ",".join(flag["basis"]))).strip()
+    """A flag as one CSV cell: `complaint_risk 0.83 intent`, the id alone where not known; then
+    its route when not final and a reviewer's decision (`customer_anger 0.78 intent review
+    dismissed`)."""
+    words = [flag["id"]]
+    if flag.get("confidence") is not None:
+        words += [f"{flag['confidence']:.2f}", ",".join(flag["basis"])]
+    if flag.get("route", "final") != "final":
+        words.append(flag["route"])
+    if flag.get("decision"):
+        words.append(flag["decision"])
+    return " ".join(w for w in words if w)
 
 
-def call_record(call: Call, reasons: Sequence[CallReason] = ()) -> dict[str, Any]:
+def call_record(
+    call: Call, reasons: Sequence[CallReason] = (), decisions: dict[str, str] | None = None
+) -> dict[str, Any]:
     """The export record of one call (the shape `inspector export` writes); `reasons` are the
-    call's reasons in force (the model's or a reviewer's)."""
+    call's reasons in force (the model's or a reviewer's), `decisions` the reviewers' on its
+    flags (flag -> confirmed | dismissed)."""
     result = max(call.score_results, key=lambda r: r.id, default=None)
     return {
         "call_id": call.call_id,
@@ -122,7 +138,7 @@ def call_record(call: Call, reasons: Sequence[CallReason] = ()) -> dict[str, Any
             for s in call.segments
         ],
         "metrics": call.metrics.data if call.metrics else None,
-        "result": _score(result, call.flags),
+        "result": _score(result, call.flags, decisions or {}),
         "reasons": [
             {
                 "reason": r.reason,
@@ -163,8 +179,15 @@ def iter_records(session: Session, batch: int = 500) -> Iterator[dict[str, Any]]
             .order_by(CallReason.call_pk, CallReason.probability.desc(), CallReason.id)
         ):
             reasons.setdefault(row.call_pk, []).append(row)
+        decided: dict[int, dict[str, str]] = {}
+        for pk, flag, decision in session.execute(
+            select(FlagDecision.call_pk, FlagDecision.flag, FlagDecision.decision).where(
+                FlagDecision.call_pk.in_([c.id for c in calls])
+            )
+        ):
+            decided.setdefault(pk, {})[flag] = decision
         for call in calls:
-            yield call_record(call, reasons.get(call.id, []))
+            yield call_record(call, reasons.get(call.id, []), decided.get(call.id, {}))
         last = calls[-1].id
         session.expunge_all()
 
@@ -185,7 +208,10 @@ def csv_row(record: dict[str, Any]) -> dict[str, Any]:
         "failed_items": ";".join(
             i["id"] for i in result.get("items", []) if i["status"] == "failed"
         ),
-        "flags": ";".join(f["id"] for f in result.get("flags", [])),
+        # the flags in force: a flag a reviewer dismissed stays in flag_details only
+        "flags": ";".join(
+            f["id"] for f in result.get("flags", []) if f.get("decision") != "dismissed"
+        ),
         "reasons": ";".join(r["reason"] for r in record["reasons"]),
         "complaint_class": next(
             (r["complaint_class"] for r in record["reasons"] if r["complaint_class"]), ""

@@ -164,6 +164,7 @@ def _write_score(session: Session, call_pk: int, result: CallResult) -> None:
             evidence=evidence_json(flag.evidence),
             confidence=flag.confidence,
             basis=",".join(flag.basis) or None,
+            route=flag.route,
         )
         for flag in result.flags
     )

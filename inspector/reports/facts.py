@@ -34,6 +34,7 @@ from inspector.store.models import (
     utcnow,
 )
 from inspector.store.reason_models import CallReason
+from inspector.store.worklist_models import FlagDecision
 from surveys.indices import Level
 
 logger = logging.getLogger(__name__)
@@ -127,13 +128,15 @@ class Facts:
 
 
 def call_stamp(session: Session) -> tuple[Any, ...]:
-    """Changes whenever calls, results, reviews, appeal decisions or flags change."""
+    """Changes whenever calls, results, reviews, appeal decisions, flags or flag decisions
+    change."""
     queries = (
         select(func.max(Call.id), func.count(Call.id).filter(Call.is_current)),
         select(func.max(ScoreResult.id), func.count(ScoreResult.id)),
         select(func.max(Review.id)),
         select(func.max(Appeal.id), func.max(Appeal.decided_at)),
         select(func.max(CallFlag.id), func.count(CallFlag.id)),
+        select(func.max(FlagDecision.id), func.max(FlagDecision.decided_at)),
         select(func.max(CallReason.id), func.count(CallReason.id)),
     )
     return tuple(tuple(session.execute(q).one()) for q in queries)
@@ -212,7 +215,12 @@ def load_call_facts(session: Session, tz: ZoneInfo, items: Sequence[str] = ()) -
         keep = result_ids[at] == rid
         failed[at[keep & is_failed], col[keep & is_failed]] = True
         applicable[at[keep & ~is_failed], col[keep & ~is_failed]] = False
-    flag_rows = _rows(session, "SELECT call_pk, flag FROM call_flags")
+    # the flags in force: one a reviewer dismissed (a false alarm) counts nowhere
+    flag_rows = _rows(
+        session,
+        "SELECT call_pk, flag FROM call_flags f WHERE NOT EXISTS (SELECT 1 FROM flag_decisions d"
+        " WHERE d.call_pk = f.call_pk AND d.flag = f.flag AND d.decision = 'dismissed')",
+    )
     flag_names = sorted({f for _, f in flag_rows})
     flagged = np.zeros((n, len(flag_names)), dtype=bool)
     if flag_rows and n:

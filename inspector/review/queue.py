@@ -25,6 +25,7 @@ from inspector.store.models import (
     User,
 )
 from inspector.store.reason_models import CallReason
+from inspector.store.worklist_models import FlagDecision, dismissed
 
 SORTS = {
     "priority": "flagged first (fatal, review needed, risk flags), newest first",
@@ -83,6 +84,8 @@ class QueueRow:
     #: items the machine was unsure of (routed to a reviewer or sampled): title, route,
     #: confidence
     unsure: list[tuple[str, str, float]] = field(default_factory=list)
+    #: flags routed to a reviewer (or sampled) that nobody has confirmed or dismissed yet
+    unsure_flags: list[str] = field(default_factory=list)
     #: the failure reason as the worker wrote it, paths included (admins and logs only)
     error_detail: str | None = None
     #: why the customer called: the reason codes in force
@@ -104,7 +107,7 @@ class QueueRow:
             return self.review_status
         if self.fatal:
             return "fatal"
-        if self.needs_review:
+        if self.needs_review or self.unsure_flags:
             return "needs_review"
         return "flagged" if self.flags else "scored"
 
@@ -143,7 +146,9 @@ def _conditions(f: QueueFilter) -> tuple[list[Any], bool, bool]:
         if value:
             conditions.append(column == value)
     if f.flag:
-        conditions.append(Call.id.in_(select(CallFlag.call_pk).where(CallFlag.flag == f.flag)))
+        conditions.append(
+            Call.id.in_(select(CallFlag.call_pk).where(CallFlag.flag == f.flag, ~dismissed()))
+        )
     if f.reason:
         conditions.append(
             Call.id.in_(
@@ -245,6 +250,7 @@ def _rows(session: Session, query: Any) -> list[QueueRow]:
             *columns,
             flags=sorted(set(details.flags.get(pk, []))),
             flag_basis=details.flag_basis.get(pk, {}),
+            unsure_flags=sorted(details.unsure_flags.get(pk, set())),
             unsure=details.unsure.get(pk, []),
             why=details.why.get(pk, []),
             assignee=details.assignees.get(pk),
@@ -264,6 +270,7 @@ class _Details:
         default_factory=dict
     )
     unsure: dict[int, list[tuple[str, str, float]]] = field(default_factory=dict)
+    unsure_flags: dict[int, set[str]] = field(default_factory=dict)
     why: dict[int, list[tuple[str, str, bool]]] = field(default_factory=dict)
     reasons: dict[int, list[str]] = field(default_factory=dict)
     assignees: dict[int, str] = field(default_factory=dict)
@@ -271,14 +278,22 @@ class _Details:
     @classmethod
     def load(cls, session: Session, pks: list[int]) -> _Details:
         d = cls()
-        for pk, flag, confidence, basis in session.execute(
-            select(CallFlag.call_pk, CallFlag.flag, CallFlag.confidence, CallFlag.basis).where(
-                CallFlag.call_pk.in_(pks)
+        decided = {
+            (pk, flag)
+            for pk, flag in session.execute(
+                select(FlagDecision.call_pk, FlagDecision.flag).where(FlagDecision.call_pk.in_(pks))
             )
+        }
+        for pk, flag, confidence, basis, route in session.execute(
+            select(CallFlag.call_pk, CallFlag.flag, CallFlag.confidence, CallFlag.basis)
+            .add_columns(CallFlag.route)
+            .where(CallFlag.call_pk.in_(pks), ~dismissed())
         ):
             d.flags.setdefault(pk, []).append(flag)
             kinds = tuple(b for b in (basis or "").split(",") if b)
             d.flag_basis.setdefault(pk, {})[flag] = (confidence, kinds)
+            if route != "final" and (pk, flag) not in decided:
+                d.unsure_flags.setdefault(pk, set()).add(flag)
         flagged = ItemResultRow.status.in_(("failed", "needs_review"))
         for pk, title, status, fatal, route, confidence in session.execute(
             select(ScoreResult.call_pk, ItemResultRow.title, ItemResultRow.status)

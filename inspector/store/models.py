@@ -272,6 +272,9 @@ class CallFlag(Base):
     #: comma-separated), as for an item; NULL: not known (a row written before they were kept)
     confidence: Mapped[float | None] = mapped_column(Float)
     basis: Mapped[str | None] = mapped_column(String(64))
+    #: where it went by its confidence (final, sampled, review): an unsure flag waits for a
+    #: reviewer's decision (inspector.store.worklist_models.FlagDecision)
+    route: Mapped[str] = mapped_column(String(16), default="final", server_default="final")
 
 
 class SurveyResponse(Base):
@@ -439,5 +442,8 @@ class PlaylistItem(Base):
 # registered with Base.metadata here, so that every user of the models (Alembic, create_all) has it
 from inspector.store.correction_models import TranscriptCorrection  # noqa: E402, F401
 from inspector.store.reason_models import CallKeyword, CallReason  # noqa: E402, F401
-from inspector.store.worklist_models import Assignment, SavedFilter  # noqa: E402, F401
-
+from inspector.store.worklist_models import (  # noqa: E402, F401
+    Assignment,
+    FlagDecision,
+    SavedFilter,
+)

@@ -1,13 +1,15 @@
-"""The reviewers' worklists: calls a QA lead assigned, and queue filters people saved."""
+"""The reviewers' worklists: calls a QA lead assigned, queue filters people saved, and the
+reviewers' decisions on the machine's risk flags."""
 
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint, and_, exists
 from sqlalchemy.orm import Mapped, mapped_column
 
-from inspector.store.models import Base, utcnow
+from inspector.store.models import Base, CallFlag, utcnow
 
 
 class Assignment(Base):
@@ -34,3 +36,39 @@ class SavedFilter(Base):
     name: Mapped[str] = mapped_column(String(64))
     query: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class FlagDecision(Base):
+    """A reviewer's decision on a risk flag the machine raised on a call: confirmed or dismissed.
+    One per call and flag (deciding again replaces it; the audit log keeps each); it outlives a
+    re-run of the call, as a reviewer's correction of the call reasons does."""
+
+    __tablename__ = "flag_decisions"
+    __table_args__ = (UniqueConstraint("call_pk", "flag", name="uq_flag_decisions_call_flag"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    call_pk: Mapped[int] = mapped_column(ForeignKey("calls.id", ondelete="CASCADE"))
+    flag: Mapped[str] = mapped_column(String(64))
+    decision: Mapped[str] = mapped_column(String(16))  # confirmed | dismissed
+    decided_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    decided_at: Mapped[datetime] = mapped_column(default=utcnow)
+    comment: Mapped[str | None] = mapped_column(Text)
+
+
+def dismissed(flag_table: Any = CallFlag) -> Any:
+    """SQL: the flag row was dismissed by a reviewer (`~dismissed()`: the flag is in force)."""
+    return exists().where(
+        FlagDecision.call_pk == flag_table.call_pk,
+        FlagDecision.flag == flag_table.flag,
+        FlagDecision.decision == "dismissed",
+    )
+
+
+def unsure(flag_table: Any = CallFlag) -> Any:
+    """SQL: the flag was routed to a reviewer (review or sampled) and nobody has decided it."""
+    return and_(
+        flag_table.route != "final",
+        ~exists().where(
+            FlagDecision.call_pk == flag_table.call_pk, FlagDecision.flag == flag_table.flag
+        ),
+    )

@@ -210,3 +210,28 @@ def test_review_and_appeal_in_a_browser(server, browser) -> None:
     agent.reload()
     assert agent.inner_text("#call-status") == "申诉已采纳 · 已终审"
     assert agent.locator("form.appeal-form").count() == 0  # locked: no further appeals
+
+
+def test_a_reviewer_dismisses_a_false_alarm_flag_in_a_browser(server, browser) -> None:
+    qa = sign_in(browser, server, "qa")
+    qa.set_viewport_size({"width": 1366, "height": 768})
+    qa.click("text=c26_angry_ends_worse")
+    entry = qa.locator(".flag-entry").first
+    flag = entry.get_attribute("data-flag")
+    title = entry.locator(".flag-badge").inner_text().split(" ")[0]
+    no_page_scroll(qa)  # the decision buttons fit the header
+    entry.locator("button[value=dismissed]").click()
+    qa.wait_for_selector(".flash")
+    entry = qa.locator(f".flag-entry[data-flag={flag}]")
+    assert "text-decoration-line-through" in entry.locator(".flag-badge").get_attribute("class")
+    assert "已排除（qa）" in entry.inner_text()
+    no_page_scroll(qa)
+    shot(qa, "09-call-flag-dismissed")
+    # the queue no longer shows it on the call; confirming it brings it back
+    qa.goto(f"{server}/?sort=newest")
+    row = qa.locator("tr", has=qa.locator("a", has_text="c26_angry_ends_worse"))
+    assert title not in row.locator(".why").inner_text()
+    row.locator("a", has_text="c26_angry_ends_worse").click()
+    qa.locator(f".flag-entry[data-flag={flag}] button[value=confirmed]").click()
+    qa.wait_for_selector(".flash")
+    assert "已确认（qa）" in qa.inner_text(f".flag-entry[data-flag={flag}]")

@@ -3,13 +3,15 @@ a flag's confidence and basis."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 import yaml
 
 from scoring.engine import check, evaluate, score_item
 from scoring.io import result_json
 from scoring.metrics import measure
-from scoring.scorecard import Routing, _Ctx, parse_condition, parse_scorecard
+from scoring.scorecard import Routing, ScorecardError, _Ctx, parse_condition, parse_scorecard
 from scoring.types import CallResult, ItemStatus
 from tests.scoring.factories import make_transcript, make_view
 
@@ -195,12 +197,13 @@ LEADER = "我要找你们领导。"  # a threat to escalate in other words than 
 CERTAIN, LIKELY = (1.0, 1.0), (0.5, 0.99)
 
 
-def _flag(when: dict, line: str):  # type: ignore[no-untyped-def]
+def _flag(when: dict, line: str, card: dict | None = None, **rule):  # type: ignore[no-untyped-def]
     card = parse_scorecard(
         {
             "name": "t",
             "sections": [{"title": "s", "items": [{"id": "late", "points": 5, **LATE}]}],
-            "flags": [{"id": "risk", "when": when}],
+            "flags": [{"id": "risk", "when": when, **rule}],
+            **(card or {}),
         },
         "test",
     )
@@ -238,8 +241,62 @@ def test_a_flag_carries_its_confidence_and_basis(
 
 
 def test_the_score_line_carries_each_flags_confidence_and_basis() -> None:
-    flag = _flag(THREAT, LEADER)
+    flag = _flag(THREAT, LEADER, routing={"final_at": 1.0, "review_below": 1.0})
     result = CallResult("t", "1", 100.0, False, False, flags=(flag,))
     transcript = make_transcript((0.5, 3.0, "agent", "您好"))
     [shown] = result_json("x", result, measure(transcript, 3.0))["flags"]
     assert shown["basis"] == ["intent"] and shown["confidence"] == flag.confidence < 1
+    assert shown["route"] == "review"
+
+
+NEVER_FINAL = {"final_at": 1.0, "review_below": 1.0}
+NEVER_REVIEW = {"final_at": 0.0, "review_below": 0.0}
+
+
+@pytest.mark.parametrize(
+    ("when", "rule", "route"),
+    [
+        # a model's guess (P < 1) under the flag's threshold goes to a reviewer ...
+        (THREAT, {"routing": NEVER_FINAL}, "review"),
+        # ... exact wording is certain, final whatever the threshold
+        ({"keyword": {"words": ["领导"], "role": "customer"}}, {"routing": NEVER_FINAL}, "final"),
+        # a flag's own routing wins over the scorecard's
+        (THREAT, {"routing": NEVER_REVIEW, "card": {"routing": NEVER_FINAL}}, "final"),
+        # without its own, a flag is routed as the scorecard routes its items
+        (THREAT, {"card": {"routing": NEVER_FINAL}}, "review"),
+        # between the two thresholds: sampled at the rate (all of them here), else final
+        (
+            THREAT,
+            {"routing": {"final_at": 1.0, "review_below": 0.0, "sample_rate": 1.0}},
+            "sampled",
+        ),
+        (THREAT, {"routing": {"final_at": 1.0, "review_below": 0.0, "sample_rate": 0.0}}, "final"),
+    ],
+)
+def test_a_flag_is_routed_by_its_confidence(when: dict, rule: dict, route: str) -> None:
+    flag = _flag(when, LEADER, **rule)
+    assert flag is not None and flag.route == route
+
+
+@pytest.mark.parametrize(
+    ("flags", "message"),
+    [
+        (
+            [{"id": "risk", "when": THREAT, "routing": {"final_at": 0.5, "review_below": 0.9}}],
+            "flag 'risk': field 'routing.review_below': must not be above final_at",
+        ),
+        (
+            [{"id": "risk", "when": THREAT, "routing": {"final": 0.9}}],
+            "flag 'risk': field 'routing'",
+        ),
+        (
+            [{"id": "risk", "when": THREAT}, {"id": "risk", "when": THREAT}],
+            "flag ids must be unique",
+        ),
+        ([{"when": THREAT}], "flag 0: field 'id': missing"),
+    ],
+)
+def test_a_flags_routing_and_id_are_checked(flags: list, message: str) -> None:
+    raw = {"name": "t", "sections": [], "flags": flags}
+    with pytest.raises(ScorecardError, match=re.escape(message)):
+        parse_scorecard(raw, "card.yaml")

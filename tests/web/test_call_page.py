@@ -309,3 +309,65 @@ def test_agent_sees_the_appeal_deadline_and_a_form_per_failed_item(as_role) -> N
     forms = re.findall(r'class="appeal-form collapse mt-1" id="appeal-([\w-]+)"', page)
     assert set(forms) == {"forbidden_phrase", "empathy", "identity_verification"}
     assert 'id="review-form"' not in page
+
+
+def test_a_reviewer_confirms_or_dismisses_an_unsure_flag(as_role, sessions) -> None:
+    qa = as_role("qa")
+    pk = call_pk(qa, "c26_angry_ends_worse")
+    with sessions.begin() as session:
+        session.execute(
+            update(CallFlag)
+            .where(CallFlag.call_pk == pk, CallFlag.flag == "customer_anger")
+            .values(confidence=0.78, basis="intent", route="review")
+        )
+    # the queue marks the flag as waiting for a reviewer, the call page asks for a decision
+    queue = qa.get("/?sort=newest").get_data(as_text=True)
+    chip = r'flag-unsure me-1 flag-chip"[^>]*>.{0,200}客户愤怒.{0,200}待确认'
+    assert re.search(chip, queue, re.S)
+    page = qa.get(f"/calls/{pk}").get_data(as_text=True)
+    assert 'class="flag-state text-warning-emphasis">待确认</small>' in page
+    assert f'action="/calls/{pk}/flags/customer_anger"' in page
+    # an agent may not decide; an unknown decision is refused
+    agent = as_role("agent5")
+    assert (
+        agent.post(f"/calls/{pk}/flags/customer_anger", data={"decision": "dismissed"}).status_code
+        == 403
+    )
+    assert (
+        qa.post(f"/calls/{pk}/flags/customer_anger", data={"decision": "maybe"}).status_code == 400
+    )
+    assert (
+        qa.post(f"/calls/{pk}/flags/churn_risk", data={"decision": "dismissed"}).status_code == 400
+    )
+    r = qa.post(f"/calls/{pk}/flags/customer_anger", data={"decision": "dismissed"})
+    assert r.status_code == 302 and r.headers["Location"].endswith(f"/calls/{pk}")
+    page = qa.get(f"/calls/{pk}").get_data(as_text=True)
+    assert "已排除标记：客户愤怒" in page  # the flash
+    assert re.search(r"flag-badge text-decoration-line-through[^>]*>客户愤怒", page)
+    assert "已排除（qa）" in page and "待确认</small>" not in page
+    # the dismissed flag leaves the queue's chips; the reviewer can still confirm it instead
+    assert (
+        "客户愤怒"
+        not in re.search(
+            rf'href="/calls/{pk}">.*?</tr>', qa.get("/?sort=newest").get_data(as_text=True), re.S
+        )
+        .group(0)
+        .split("why small", 1)[-1]
+    )
+    entry = re.search(r'data-flag="customer_anger">.*?</form>', page, re.S).group(0)
+    assert 'value="confirmed"' in entry and 'value="dismissed"' not in entry
+
+
+def test_an_unsure_flag_alone_puts_the_call_under_review_until_decided(as_role, sessions) -> None:
+    qa = as_role("qa")
+    pk = call_pk(qa, "c01_compliant_billing")
+    with sessions.begin() as session:
+        session.execute(
+            update(ScoreResult).where(ScoreResult.call_pk == pk).values(needs_review=False)
+        )
+        session.add(
+            CallFlag(call_pk=pk, flag="churn_risk", evidence=[], confidence=0.7, route="review")
+        )
+    assert 'data-state="needs_review"' in qa.get(f"/calls/{pk}").get_data(as_text=True)
+    qa.post(f"/calls/{pk}/flags/churn_risk", data={"decision": "confirmed"})
+    assert 'data-state="scored"' in qa.get(f"/calls/{pk}").get_data(as_text=True)

@@ -16,6 +16,7 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from inspector.review.flags import FlagDecisionError, decide_flag, decisions
 from inspector.review.queue import next_unreviewed, public_reason, recording_name
 from inspector.review.rounds import current_result, published_at, reviewed_state, submit_review
 from inspector.store.models import (
@@ -85,6 +86,7 @@ def _render(pk: int, error: str = "") -> tuple[str, int]:
             deadline = published + timedelta(days=settings().appeal_window_days)
         next_pk = _next_call(session, pk)
         reason_view = reasons.reasons_context(session, call.id)
+        flag_decisions = decisions(session, call.id)
     items = _items(result, state)
     titles = {i["id"]: i["title"] for i in items} | {i.id: i.title for i in card.items}
     open_items = {a.item_id for a in appeals if a.status == "open"}
@@ -103,7 +105,14 @@ def _render(pk: int, error: str = "") -> tuple[str, int]:
         ws.CallFacts(
             job=call.job.status if call.job else "done",
             has_result=result is not None,
-            needs_review=bool(result and result.needs_review),
+            # an unsure flag nobody has decided waits for a reviewer as an unsure verdict does
+            needs_review=bool(
+                result
+                and (
+                    result.needs_review
+                    or any(f.route != "final" and f.flag not in flag_decisions for f in call.flags)
+                )
+            ),
             review_status=result.review_status if result else "unreviewed",
             locked=bool(result and result.locked),
             appeals=tuple(a.status for a in appeals),
@@ -135,9 +144,12 @@ def _render(pk: int, error: str = "") -> tuple[str, int]:
                 "confidence": f.confidence,
                 "basis": [b for b in (f.basis or "").split(",") if b],
                 "evidence": [_masked_evidence(e) for e in f.evidence],
+                "route": f.route,
+                "decision": flag_decisions.get(f.flag),
             }
             for f in call.flags
         ],
+        can_decide_flags=current_user.role in REVIEWERS,
         survey=survey,
         survey_comment=_masked(survey.comment) if survey and survey.comment else "",
         trail=[(r, names.get(r.reviewer_id, "?"), titles.get(r.item_id or "", "")) for r in trail],
@@ -333,6 +345,27 @@ def review(pk: int):
         flash(_("No unreviewed calls left in the queue."), "info")
         return redirect(url_for("review.index"))
     return _back(pk)
+
+
+@bp.post("/calls/<int:pk>/flags/<flag>")
+@requires(*REVIEWERS)
+def decide_flag_route(pk: int, flag: str):
+    """A reviewer confirms or dismisses a flag the machine raised."""
+    decision = request.form.get("decision", "")
+    with sessions().begin() as session:
+        call = require_visible(session.get(Call, pk), current_user)
+        try:
+            decide_flag(
+                session, me(session), call.id, flag, decision, request.form.get("comment", "")[:500]
+            )
+        except FlagDecisionError as exc:
+            abort(400, _("The flag could not be decided: %(reason)s", reason=str(exc)))
+    shown = label(flag, "flag")
+    if decision == "dismissed":
+        flash(_("Flag dismissed: %(flag)s", flag=shown), "success")
+    else:
+        flash(_("Flag confirmed: %(flag)s", flag=shown), "success")
+    return redirect(url_for("review.call_page", pk=pk))
 
 
 @bp.app_template_filter("clock")

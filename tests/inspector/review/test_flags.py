@@ -1,0 +1,182 @@
+"""Reviewers' decisions on risk flags, on real SQLite: an unsure flag waits in the queue until a
+reviewer confirms or dismisses it; a dismissed flag counts nowhere (queue chips and filter, queue
+order, dashboards, exports), outlives a re-run of the call, and every decision is audited."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+from sqlalchemy import delete, select
+
+from inspector.accounts import add_user
+from inspector.batch.export import csv_row, iter_records
+from inspector.reports.facts import load_call_facts
+from inspector.review.flags import FlagDecisionError, decide_flag, decisions
+from inspector.review.priority import priority_of, update_priority
+from inspector.review.queue import QueueFilter, page
+from inspector.store.models import AuditEntry, Call, CallFlag, Job, ScoreResult, User
+
+PW = "correct horse 1"
+
+
+def _call(session, n: int, flags: list[tuple[str, float, str]]) -> int:  # type: ignore[no-untyped-def]
+    call = Call(
+        call_id=f"c{n:03d}",
+        agent_id="A1",
+        source_path=f"/rec/c{n}.wav",
+        audio_sha256=f"{n}".ljust(64, "0"),
+        started_at=datetime(2026, 11, 2, 8, n, tzinfo=UTC),
+    )
+    session.add(call)
+    session.flush()
+    session.add(Job(call_pk=call.id, status="done"))
+    session.add(ScoreResult(call_pk=call.id, scorecard="s", scorecard_version="1", score=90.0))
+    for flag, confidence, route in flags:
+        session.add(
+            CallFlag(
+                call_pk=call.id,
+                flag=flag,
+                evidence=[{"text": "你们这是什么服务态度？"}],
+                confidence=confidence,
+                basis="intent",
+                route=route,
+            )
+        )
+    session.flush()
+    update_priority(session, [call.id])
+    return call.id
+
+
+@pytest.fixture
+def setup(sessions):  # type: ignore[no-untyped-def]
+    with sessions.begin() as session:
+        qa = add_user(session, "qa", "qa", PW)[0].id
+        unsure = _call(session, 1, [("customer_anger", 0.78, "review")])
+        sure = _call(session, 2, [("complaint_risk", 1.0, "final")])
+        both = _call(session, 3, [("customer_anger", 0.7, "review"), ("churn_risk", 1.0, "final")])
+    return qa, unsure, sure, both
+
+
+def _decide(sessions, qa: int, pk: int, flag: str, decision: str, comment: str = "") -> None:  # type: ignore[no-untyped-def]
+    with sessions.begin() as session:
+        decide_flag(session, session.get(User, qa), pk, flag, decision, comment)
+
+
+def _rows(sessions, **f):  # type: ignore[no-untyped-def]
+    with sessions() as session:
+        return {r.pk: r for r in page(session, QueueFilter(**f), 1, 50)[0]}
+
+
+def _priority(sessions, pk: int) -> int:  # type: ignore[no-untyped-def]
+    with sessions() as session:
+        return session.get(Call, pk).queue_priority
+
+
+def test_an_unsure_flag_waits_for_a_reviewer_in_the_queue(sessions, setup) -> None:  # type: ignore[no-untyped-def]
+    qa, unsure, sure, both = setup
+    rows = _rows(sessions)
+    assert rows[unsure].unsure_flags == ["customer_anger"] and rows[unsure].state == "needs_review"
+    assert rows[sure].unsure_flags == [] and rows[sure].state == "flagged"
+    assert rows[both].unsure_flags == ["customer_anger"]
+    # waiting for a reviewer ranks with the verdicts that need review, above a sure flag
+    assert _priority(sessions, unsure) == 1 and _priority(sessions, sure) == 2
+    _decide(sessions, qa, unsure, "customer_anger", "confirmed")
+    rows = _rows(sessions)
+    assert rows[unsure].unsure_flags == [] and rows[unsure].state == "flagged"
+    assert rows[unsure].flags == ["customer_anger"] and _priority(sessions, unsure) == 2
+
+
+def test_a_dismissed_flag_counts_nowhere(sessions, setup) -> None:  # type: ignore[no-untyped-def]
+    qa, unsure, sure, both = setup
+    _decide(sessions, qa, unsure, "customer_anger", "dismissed", "只是着急，不是生气")
+    _decide(sessions, qa, both, "customer_anger", "dismissed")
+    rows = _rows(sessions)
+    # the call that had only the false alarm is a plain scored call again
+    assert rows[unsure].flags == [] and rows[unsure].state == "scored"
+    assert _priority(sessions, unsure) == 3
+    assert rows[both].flags == ["churn_risk"] and _priority(sessions, both) == 2
+    # the queue's flag filter finds none of them
+    assert set(_rows(sessions, flag="customer_anger")) == set()
+    assert set(_rows(sessions, flag="churn_risk")) == {both}
+    # the dashboards' facts count only the flags in force
+    with sessions() as session:
+        facts = load_call_facts(session, ZoneInfo("Asia/Shanghai"))
+    anger = (
+        facts.flagged[:, facts.flags.index("customer_anger")]
+        if "customer_anger" in facts.flags
+        else []
+    )
+    assert not any(anger)
+    # the export keeps the machine's flag and the reviewer's word, and lists what is in force
+    with sessions() as session:
+        records = {r["call_id"]: r for r in iter_records(session)}
+    row = csv_row(records["c003"])
+    assert row["flags"] == "churn_risk"
+    assert sorted(row["flag_details"].split(";")) == [
+        "churn_risk 1.00 intent",
+        "customer_anger 0.70 intent review dismissed",
+    ]
+    shown = {f["id"]: f for f in records["c003"]["result"]["flags"]}
+    assert shown["customer_anger"]["decision"] == "dismissed"
+    assert shown["customer_anger"]["route"] == "review" and shown["churn_risk"]["decision"] is None
+
+
+def test_a_decision_outlives_a_rerun_and_stays_in_the_audit_log(sessions, setup) -> None:  # type: ignore[no-untyped-def]
+    qa, unsure, _, _ = setup
+    _decide(sessions, qa, unsure, "customer_anger", "dismissed", "误报")
+    _decide(sessions, qa, unsure, "customer_anger", "confirmed")  # changed their mind
+    with sessions.begin() as session:
+        # a re-run writes the machine's flags afresh
+        session.execute(delete(CallFlag).where(CallFlag.call_pk == unsure))
+        session.add(
+            CallFlag(
+                call_pk=unsure, flag="customer_anger", evidence=[], confidence=0.8, route="review"
+            )
+        )
+        session.flush()
+        update_priority(session, [unsure])
+    rows = _rows(sessions)
+    assert rows[unsure].unsure_flags == [] and rows[unsure].flags == ["customer_anger"]
+    with sessions() as session:
+        shown = decisions(session, unsure)["customer_anger"]
+        trail = session.scalars(
+            select(AuditEntry).where(AuditEntry.action == "flag_decided").order_by(AuditEntry.id)
+        ).all()
+    assert shown.decision == "confirmed" and shown.who == "qa"
+    assert [(e.before, e.after, e.comment) for e in trail] == [
+        ({"decision": None}, {"decision": "dismissed"}, "误报"),
+        ({"decision": "dismissed"}, {"decision": "confirmed"}, None),
+    ]
+    assert trail[0].entity_id == f"{unsure}:customer_anger"
+
+
+@pytest.mark.parametrize(
+    ("flag", "decision", "message"),
+    [
+        ("churn_risk", "dismissed", "flag 'churn_risk': the call does not carry it"),
+        ("customer_anger", "maybe", "decision 'maybe': must be one of confirmed, dismissed"),
+    ],
+)
+def test_a_decision_on_a_flag_the_call_lacks_is_refused(  # type: ignore[no-untyped-def]
+    sessions, setup, flag: str, decision: str, message: str
+) -> None:
+    qa, unsure, _, _ = setup
+    with pytest.raises(FlagDecisionError, match=message), sessions.begin() as session:
+        decide_flag(session, session.get(User, qa), unsure, flag, decision)
+    with sessions() as session:
+        assert decisions(session, unsure) == {}
+
+
+@pytest.mark.parametrize(
+    ("needs_review", "flagged", "unsure_flag", "expected"),
+    [
+        (False, True, True, 1),
+        (False, True, False, 2),
+        (False, False, False, 3),
+        (True, True, False, 1),
+    ],
+)
+def test_priority_with_an_unsure_flag(needs_review, flagged, unsure_flag, expected) -> None:  # type: ignore[no-untyped-def]
+    assert priority_of(False, needs_review, "unreviewed", flagged, unsure_flag) == expected
