@@ -76,6 +76,7 @@ LABELS: dict[str, dict[str, Any]] = {
         "sampled": _l("Sampled for review"),
         "review": _l("Needs review"),
     },
+    "flag_decision": {"confirmed": _l("Confirmed"), "dismissed": _l("Dismissed (false alarm)")},
     "speaker": {"agent": _l("Agent"), "customer": _l("Customer")},
     "grouping": {
         "agent": _l("By agent"),

@@ -136,7 +136,11 @@ def call_stamp(session: Session) -> tuple[Any, ...]:
         select(func.max(Review.id)),
         select(func.max(Appeal.id), func.max(Appeal.decided_at)),
         select(func.max(CallFlag.id), func.count(CallFlag.id)),
-        select(func.max(FlagDecision.id), func.max(FlagDecision.decided_at)),
+        select(
+            func.max(FlagDecision.id),
+            func.max(FlagDecision.decided_at),
+            func.count(FlagDecision.id).filter(FlagDecision.decision == "dismissed"),
+        ),
         select(func.max(CallReason.id), func.count(CallReason.id)),
     )
     return tuple(tuple(session.execute(q).one()) for q in queries)

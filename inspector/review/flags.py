@@ -10,11 +10,12 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from inspector.review.priority import update_priority
 from inspector.review.rounds import audit
-from inspector.store.models import CallFlag, User, utcnow
+from inspector.store.models import AuditEntry, CallFlag, ScoreResult, User, utcnow
 from inspector.store.worklist_models import FlagDecision
 
 ACTION = "flag_decided"
@@ -46,29 +47,82 @@ def decisions(session: Session, call_pk: int) -> dict[str, ShownDecision]:
     }
 
 
+def decidable(basis: str | None) -> bool:
+    """A measurement (no speech, low ASR confidence: basis `metric` alone) is no judgement a
+    reviewer confirms or dismisses; every other flag is."""
+    return basis != "metric"
+
+
 def decide_flag(
     session: Session, user: User, call_pk: int, flag: str, decision: str, comment: str = ""
 ) -> FlagDecision:
     """Confirm or dismiss a flag the machine raised on the call; deciding again replaces the
-    decision (both stay in the audit log). The call's queue order follows."""
+    decision (both stay in the call's audit trail). The call's queue order follows. Refused for
+    a measurement and on a call whose result is locked (a final judgement)."""
     if decision not in DECISIONS:
         raise FlagDecisionError(f"decision {decision!r}: must be one of {', '.join(DECISIONS)}")
-    raised = session.scalar(
-        select(CallFlag.id).where(CallFlag.call_pk == call_pk, CallFlag.flag == flag).limit(1)
-    )
+    raised = session.execute(
+        select(CallFlag.id, CallFlag.basis)
+        .where(CallFlag.call_pk == call_pk, CallFlag.flag == flag)
+        .limit(1)
+    ).first()
     if raised is None:
         raise FlagDecisionError(f"flag {flag!r}: the call does not carry it")
+    if not decidable(raised.basis):
+        raise FlagDecisionError(f"flag {flag!r}: a measurement, not a judgement to decide")
+    locked = session.scalar(
+        select(ScoreResult.locked)
+        .where(ScoreResult.call_pk == call_pk)
+        .order_by(ScoreResult.id.desc())
+        .limit(1)
+    )
+    if locked:
+        raise FlagDecisionError("the call's result is locked (a final judgement)")
     row = session.scalar(
         select(FlagDecision).where(FlagDecision.call_pk == call_pk, FlagDecision.flag == flag)
     )
-    before = {"decision": row.decision} if row else {"decision": None}
     if row is None:
-        row = FlagDecision(call_pk=call_pk, flag=flag)
-        session.add(row)
+        try:
+            with session.begin_nested():  # a second reviewer deciding at the same moment
+                row = FlagDecision(call_pk=call_pk, flag=flag, decision=decision)
+                session.add(row)
+        except IntegrityError:
+            row = session.scalars(
+                select(FlagDecision).where(
+                    FlagDecision.call_pk == call_pk, FlagDecision.flag == flag
+                )
+            ).one()
+        before = None
+    else:
+        before = row.decision
     row.decision, row.decided_by, row.decided_at = decision, user.id, utcnow()
     row.comment = comment or None
-    after = {"decision": decision}
-    audit(session, user, ACTION, "call_flag", f"{call_pk}:{flag}", before, after, comment or None)
+    audit(
+        session,
+        user,
+        ACTION,
+        "call",
+        call_pk,
+        {"flag": flag, "decision": before},
+        {"flag": flag, "decision": decision},
+        comment or None,
+    )
     session.flush()
     update_priority(session, [call_pk])
     return row
+
+
+def decision_trail(session: Session, call_pk: int) -> list[tuple[AuditEntry, str]]:
+    """Every decision on the call's flags, oldest first, with who made it."""
+    return list(
+        session.execute(
+            select(AuditEntry, User.username)
+            .join(User, User.id == AuditEntry.user_id)
+            .where(
+                AuditEntry.action == ACTION,
+                AuditEntry.entity == "call",
+                AuditEntry.entity_id == str(call_pk),
+            )
+            .order_by(AuditEntry.id)
+        )
+    )

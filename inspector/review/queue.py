@@ -25,7 +25,7 @@ from inspector.store.models import (
     User,
 )
 from inspector.store.reason_models import CallReason
-from inspector.store.worklist_models import FlagDecision, dismissed
+from inspector.store.worklist_models import FlagDecision, dismissed, unsure
 
 SORTS = {
     "priority": "flagged first (fatal, review needed, risk flags), newest first",
@@ -34,6 +34,8 @@ SORTS = {
     "score": "lowest score first",
 }
 REVIEW_STATUSES = ("unreviewed", "reviewed", "appeal_accepted")
+#: the flag filter's value for calls with a flag routed to a reviewer that nobody has decided
+WAITING = "@waiting"
 SURVEY_LEVELS = ("satisfied", "basic", "dissatisfied", "none")
 #: the query-string keys a queue filter is made of (what a saved filter keeps)
 FILTER_KEYS = (
@@ -50,7 +52,7 @@ class QueueFilter:
     team: str | None = None
     queue: str | None = None
     item: str | None = None  # a failed scorecard item
-    flag: str | None = None
+    flag: str | None = None  # a flag in force, or WAITING: any flag awaiting a decision
     reason: str | None = None  # a call reason in force (the model's or a reviewer's)
     score_min: float | None = None
     score_max: float | None = None
@@ -145,7 +147,9 @@ def _conditions(f: QueueFilter) -> tuple[list[Any], bool, bool]:
     ):
         if value:
             conditions.append(column == value)
-    if f.flag:
+    if f.flag == WAITING:
+        conditions.append(Call.id.in_(select(CallFlag.call_pk).where(unsure())))
+    elif f.flag:
         conditions.append(
             Call.id.in_(select(CallFlag.call_pk).where(CallFlag.flag == f.flag, ~dismissed()))
         )

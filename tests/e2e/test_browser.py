@@ -220,11 +220,17 @@ def test_a_reviewer_dismisses_a_false_alarm_flag_in_a_browser(server, browser) -
     flag = entry.get_attribute("data-flag")
     title = entry.locator(".flag-badge").inner_text().split(" ")[0]
     no_page_scroll(qa)  # the decision buttons fit the header
+    # dismissing asks why (optional) in a small menu under the button
+    entry.locator(".flag-dismiss-toggle").click()
+    entry.locator("input[name=comment]").fill("客户只是着急")
+    no_page_scroll(qa)
     entry.locator("button[value=dismissed]").click()
     qa.wait_for_selector(".flash")
     entry = qa.locator(f".flag-entry[data-flag={flag}]")
     assert "text-decoration-line-through" in entry.locator(".flag-badge").get_attribute("class")
-    assert "已排除（qa）" in entry.inner_text()
+    assert "已排除（qa）: “客户只是着急”" in entry.inner_text()
+    qa.click("#tab-history")
+    assert "客户只是着急" in qa.inner_text("#flag-trail")
     no_page_scroll(qa)
     shot(qa, "09-call-flag-dismissed")
     # the queue no longer shows it on the call; confirming it brings it back

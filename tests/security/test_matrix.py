@@ -45,6 +45,8 @@ MATRIX: dict[tuple[str, str], tuple[int, ...]] = {
     ("GET", "/calls/<int:pk>/peaks.json"):           (302, 200, 200, 200, 200, 200, 200),
     ("POST", "/calls/<int:pk>/review"):              (302, 403, 409, 409, 403, 403, 403),
     ("POST", "/calls/<int:pk>/reasons"):             (302, 403, 400, 400, 403, 403, 403),
+    # a flag's decision: QA reviewers only (an empty form decides nothing: 400)
+    ("POST", "/calls/<int:pk>/flags/<flag>"):        (302, 403, 400, 400, 403, 403, 403),
     # transcript correction: QA reviewers only (an empty form names no sentence: 400)
     ("POST", "/calls/<int:pk>/transcript/correct"):  (302, 403, 400, 400, 403, 403, 403),
     ("POST", "/calls/<int:pk>/appeals"):             (302, 403, 403, 403, 403, 403, 409),
@@ -144,7 +146,13 @@ class Cells:
 
     def values(self, rule: str) -> dict[str, str]:
         """A value for each argument of the rule: the trainer's objects made afresh."""
-        values = {"pk": self.pk, "filename": "style.css", "name": "qa", "appeal_id": 1}
+        values = {
+            "pk": self.pk,
+            "filename": "style.css",
+            "name": "qa",
+            "appeal_id": 1,
+            "flag": "complaint_risk",
+        }
         if {"clip_id", "playlist_id", "item_id"} & set(re.findall(r":(\w+)>", rule)):
             values |= self._trainers_objects()
         if "filter_id" in rule:

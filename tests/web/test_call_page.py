@@ -324,6 +324,8 @@ def test_a_reviewer_confirms_or_dismisses_an_unsure_flag(as_role, sessions) -> N
     queue = qa.get("/?sort=newest").get_data(as_text=True)
     chip = r'flag-unsure me-1 flag-chip"[^>]*>.{0,200}客户愤怒.{0,200}待确认'
     assert re.search(chip, queue, re.S)
+    waiting = qa.get("/?flag=%40waiting").get_data(as_text=True)
+    assert ">c26_angry_ends_worse<" in waiting and "待确认的标记" in waiting
     page = qa.get(f"/calls/{pk}").get_data(as_text=True)
     assert 'class="flag-state text-warning-emphasis">待确认</small>' in page
     assert f'action="/calls/{pk}/flags/customer_anger"' in page
@@ -345,6 +347,7 @@ def test_a_reviewer_confirms_or_dismisses_an_unsure_flag(as_role, sessions) -> N
     assert "已排除标记：客户愤怒" in page  # the flash
     assert re.search(r"flag-badge text-decoration-line-through[^>]*>客户愤怒", page)
     assert "已排除（qa）" in page and "待确认</small>" not in page
+    assert ">c26_angry_ends_worse<" not in qa.get("/?flag=%40waiting").get_data(as_text=True)
     # the dismissed flag leaves the queue's chips; the reviewer can still confirm it instead
     assert (
         "客户愤怒"

@@ -16,7 +16,13 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from inspector.review.flags import FlagDecisionError, decide_flag, decisions
+from inspector.review.flags import (
+    FlagDecisionError,
+    decidable,
+    decide_flag,
+    decision_trail,
+    decisions,
+)
 from inspector.review.queue import next_unreviewed, public_reason, recording_name
 from inspector.review.rounds import current_result, published_at, reviewed_state, submit_review
 from inspector.store.models import (
@@ -87,6 +93,7 @@ def _render(pk: int, error: str = "") -> tuple[str, int]:
         next_pk = _next_call(session, pk)
         reason_view = reasons.reasons_context(session, call.id)
         flag_decisions = decisions(session, call.id)
+        flag_trail = decision_trail(session, call.id)
     items = _items(result, state)
     titles = {i["id"]: i["title"] for i in items} | {i.id: i.title for i in card.items}
     open_items = {a.item_id for a in appeals if a.status == "open"}
@@ -146,10 +153,15 @@ def _render(pk: int, error: str = "") -> tuple[str, int]:
                 "evidence": [_masked_evidence(e) for e in f.evidence],
                 "route": f.route,
                 "decision": flag_decisions.get(f.flag),
+                "decidable": decidable(f.basis),
             }
             for f in call.flags
         ],
-        can_decide_flags=current_user.role in REVIEWERS,
+        flag_titles=flag_titles,
+        flag_trail=flag_trail if current_user.role != UserRole.AGENT else [],
+        # an agent sees that a flag was decided, not who decided it or why
+        show_decider=current_user.role != UserRole.AGENT,
+        can_decide_flags=current_user.role in REVIEWERS and not (result and result.locked),
         survey=survey,
         survey_comment=_masked(survey.comment) if survey and survey.comment else "",
         trail=[(r, names.get(r.reviewer_id, "?"), titles.get(r.item_id or "", "")) for r in trail],
@@ -360,7 +372,7 @@ def decide_flag_route(pk: int, flag: str):
             )
         except FlagDecisionError as exc:
             abort(400, _("The flag could not be decided: %(reason)s", reason=str(exc)))
-    shown = label(flag, "flag")
+    shown = next((f.title for f in scorecard().flags if f.id == flag), None) or label(flag, "flag")
     if decision == "dismissed":
         flash(_("Flag dismissed: %(flag)s", flag=shown), "success")
     else:

@@ -23,6 +23,7 @@ from inspector.review.queue import (
     REVIEW_STATUSES,
     SORTS,
     SURVEY_LEVELS,
+    WAITING,
     QueueFilter,
     first_ids,
     page,
@@ -148,6 +149,7 @@ def _queue(f: QueueFilter, mine: bool) -> str:
         items=[(i.id, i.title) for i in card.items],
         flags=list(flag_titles.items()),
         flag_titles=flag_titles,
+        waiting_flag=WAITING,
         reason_choices=[(r.code, r.label) for r in taxonomy.reasons],
         reason_labels={r.code: r.label for r in taxonomy.reasons},
         full_reasons=current_user.role == UserRole.ADMIN,  # paths in failure reasons

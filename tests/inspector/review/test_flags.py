@@ -8,15 +8,17 @@ from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
-from sqlalchemy import delete, select
+from sqlalchemy import update
 
 from inspector.accounts import add_user
 from inspector.batch.export import csv_row, iter_records
-from inspector.reports.facts import load_call_facts
-from inspector.review.flags import FlagDecisionError, decide_flag, decisions
+from inspector.batch.results import _write_score, clear_results
+from inspector.reports.facts import call_stamp, load_call_facts
+from inspector.review.flags import FlagDecisionError, decide_flag, decision_trail, decisions
 from inspector.review.priority import priority_of, update_priority
-from inspector.review.queue import QueueFilter, page
-from inspector.store.models import AuditEntry, Call, CallFlag, Job, ScoreResult, User
+from inspector.review.queue import WAITING, QueueFilter, page
+from inspector.store.models import Call, CallFlag, Job, ScoreResult, User
+from scoring.types import CallResult, Flag
 
 PW = "correct horse 1"
 
@@ -82,10 +84,13 @@ def test_an_unsure_flag_waits_for_a_reviewer_in_the_queue(sessions, setup) -> No
     assert rows[both].unsure_flags == ["customer_anger"]
     # waiting for a reviewer ranks with the verdicts that need review, above a sure flag
     assert _priority(sessions, unsure) == 1 and _priority(sessions, sure) == 2
+    # the queue lists the calls with a flag to confirm
+    assert set(_rows(sessions, flag=WAITING)) == {unsure, both}
     _decide(sessions, qa, unsure, "customer_anger", "confirmed")
     rows = _rows(sessions)
     assert rows[unsure].unsure_flags == [] and rows[unsure].state == "flagged"
     assert rows[unsure].flags == ["customer_anger"] and _priority(sessions, unsure) == 2
+    assert set(_rows(sessions, flag=WAITING)) == {both}
 
 
 def test_a_dismissed_flag_counts_nowhere(sessions, setup) -> None:  # type: ignore[no-untyped-def]
@@ -125,31 +130,57 @@ def test_a_dismissed_flag_counts_nowhere(sessions, setup) -> None:  # type: igno
 
 def test_a_decision_outlives_a_rerun_and_stays_in_the_audit_log(sessions, setup) -> None:  # type: ignore[no-untyped-def]
     qa, unsure, _, _ = setup
+    with sessions() as session:
+        stamp = call_stamp(session)
     _decide(sessions, qa, unsure, "customer_anger", "dismissed", "误报")
+    with sessions() as session:
+        assert call_stamp(session) != stamp  # the dashboards read the facts again
     _decide(sessions, qa, unsure, "customer_anger", "confirmed")  # changed their mind
     with sessions.begin() as session:
-        # a re-run writes the machine's flags afresh
-        session.execute(delete(CallFlag).where(CallFlag.call_pk == unsure))
-        session.add(
-            CallFlag(
-                call_pk=unsure, flag="customer_anger", evidence=[], confidence=0.8, route="review"
-            )
-        )
+        # a re-run writes the machine's results afresh, through the batch's writer
+        clear_results(session, unsure)
+        flag = Flag("customer_anger", (), 0.8, ("intent",), "review")
+        _write_score(session, unsure, CallResult("s", "1", 90.0, False, False, flags=(flag,)))
         session.flush()
         update_priority(session, [unsure])
     rows = _rows(sessions)
     assert rows[unsure].unsure_flags == [] and rows[unsure].flags == ["customer_anger"]
     with sessions() as session:
         shown = decisions(session, unsure)["customer_anger"]
-        trail = session.scalars(
-            select(AuditEntry).where(AuditEntry.action == "flag_decided").order_by(AuditEntry.id)
-        ).all()
+        trail = decision_trail(session, unsure)
     assert shown.decision == "confirmed" and shown.who == "qa"
-    assert [(e.before, e.after, e.comment) for e in trail] == [
-        ({"decision": None}, {"decision": "dismissed"}, "误报"),
-        ({"decision": "dismissed"}, {"decision": "confirmed"}, None),
+    assert [(e.before, e.after, e.comment, who) for e, who in trail] == [
+        (
+            {"flag": "customer_anger", "decision": None},
+            {"flag": "customer_anger", "decision": "dismissed"},
+            "误报",
+            "qa",
+        ),
+        (
+            {"flag": "customer_anger", "decision": "dismissed"},
+            {"flag": "customer_anger", "decision": "confirmed"},
+            None,
+            "qa",
+        ),
     ]
-    assert trail[0].entity_id == f"{unsure}:customer_anger"
+
+
+def test_a_measurement_and_a_locked_call_are_not_decided(sessions, setup) -> None:  # type: ignore[no-untyped-def]
+    qa, unsure, sure, _ = setup
+    with sessions.begin() as session:
+        session.add(
+            CallFlag(call_pk=sure, flag="no_speech", evidence=[], confidence=1.0, basis="metric")
+        )
+    with pytest.raises(FlagDecisionError, match="a measurement"), sessions.begin() as session:
+        decide_flag(session, session.get(User, qa), sure, "no_speech", "dismissed")
+    with sessions.begin() as session:
+        session.execute(
+            update(ScoreResult).where(ScoreResult.call_pk == unsure).values(locked=True)
+        )
+    with pytest.raises(FlagDecisionError, match="locked"), sessions.begin() as session:
+        decide_flag(session, session.get(User, qa), unsure, "customer_anger", "dismissed")
+    with sessions() as session:
+        assert decisions(session, sure) == {} and decisions(session, unsure) == {}
 
 
 @pytest.mark.parametrize(
