@@ -17,7 +17,18 @@ if TYPE_CHECKING:
     from scoring.intents import IntentHeads
 
 #: what a verdict rests on, from the most to the least certain kind
-BASES = ("exact", "regex", "metric", "metadata", "intent", "sentiment", "pinyin", "similar")
+#: what a verdict rests on; "context": a flag the context heads doubt (scoring.engine)
+BASES = (
+    "exact",
+    "regex",
+    "metric",
+    "metadata",
+    "intent",
+    "sentiment",
+    "pinyin",
+    "similar",
+    "context",
+)
 
 
 @dataclass(frozen=True)

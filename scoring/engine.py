@@ -12,8 +12,11 @@ from __future__ import annotations
 import hashlib
 from typing import Any
 
+import numpy as np
+
 from asr.types import Transcript
 from scoring.conditions import CallView, Hit
+from scoring.matching import normalize
 from scoring.operators import REGISTRY
 from scoring.scorecard import All, AnyOf, Condition, Item, Not, Op, Order, Routing, Scorecard
 from scoring.types import CallResult, Evidence, Flag, ItemResult, ItemStatus, Metrics
@@ -226,6 +229,30 @@ def _once(evidence: tuple[Evidence, ...]) -> tuple[Evidence, ...]:
     return tuple(sorted(seen.values(), key=lambda e: e.start_s))
 
 
+def _undoubted(
+    view: CallView, evidence: tuple[Evidence, ...], doubt: tuple[tuple[str, float], ...]
+) -> float:
+    """How likely it is that a quoted sentence is not one of the `doubt` acts (a complaint made
+    long ago, someone else's threat): 1 where one is under their thresholds, or where the
+    quoted words cannot be placed in a sentence; else 1 - the smallest probability among them.
+    A doubted flag is still raised (a sentence may join an aside and a real threat): the
+    routing sends it to a reviewer instead of the machine dropping it."""
+    owner, texts, probs = view._units
+    where = {(s.start_s, s.text): i for i, s in enumerate(view.segments)}
+    best = 0.0
+    for e in evidence:
+        i, match = where.get((e.start_s, e.text)), normalize(e.match)
+        units = [u for u in np.flatnonzero(owner == i).tolist() if match in normalize(texts[u])]
+        if i is None or not match or not units:
+            return 1.0
+        aside = min(
+            max((float(probs[act][u]) for act, at in doubt if probs[act][u] >= at), default=0.0)
+            for u in units
+        )
+        best = max(best, 1.0 - aside)
+    return best
+
+
 def spoken_chars(transcript: Transcript) -> int:
     return sum(len("".join(s.text.split())) for s in transcript.segments)
 
@@ -251,10 +278,15 @@ def evaluate(
     for rule in scorecard.flags:
         hit = check(rule.when, view)
         if hit.matched:
-            confidence = round(hit.confidence, 3)
+            confidence, basis = hit.confidence, hit.basis
+            if rule.doubt:
+                undoubted = _undoubted(view, hit.evidence, rule.doubt)
+                if undoubted < confidence:
+                    confidence, basis = undoubted, basis | {"context"}
+            confidence = round(confidence, 3)
             route = _route(confidence, rule.routing or scorecard.routing, f"{key}:{rule.id}")
             flags.append(
-                Flag(rule.id, _once(hit.evidence), confidence, tuple(sorted(hit.basis)), route)
+                Flag(rule.id, _once(hit.evidence), confidence, tuple(sorted(basis)), route)
             )
     return CallResult(
         scorecard=scorecard.name,

@@ -18,7 +18,7 @@ import yaml
 from core.errors import ScorecardError
 from scoring.custom_acts import fit_custom_acts, parse_acts
 from scoring.intents import ALL_ACTS, IntentHeads
-from scoring.operators import REGISTRY, ROLES, WINDOW_KEYS
+from scoring.operators import REGISTRY, ROLES, WINDOW_KEYS, unless_of
 
 BUILTIN_DIR = Path(__file__).with_name("scorecards")
 SEVERITIES = ("low", "medium", "high", "critical")
@@ -108,6 +108,10 @@ class FlagRule:
     when: Condition
     #: where a raised flag goes by its confidence (the scorecard's routing when None)
     routing: Routing | None = None
+    #: (act, probability): a flag every quoted sentence of which is at least that likely one of
+    #: these acts (a complaint made long ago, someone else's) is doubted: its confidence falls
+    #: to the likeliest that a quoted sentence is not, and the routing sends it to a reviewer
+    doubt: tuple[tuple[str, float], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -216,14 +220,7 @@ def _check_params(name: str, params: Any, ctx: _Ctx, path: str) -> dict[str, Any
     if "unless" in params and name in ("keyword", "regex", "intent"):
         # sentences the heads read as one of these acts do not count (a past complaint)
         # (act ids, or a mapping of act id -> the probability from which a sentence is one)
-        unless = params["unless"]
-        if isinstance(unless, dict) and unless:
-            for act, min_p in unless.items():
-                _probability(min_p, ctx, f"{path}.unless.{act}")
-        elif not isinstance(unless, list) or not all(isinstance(a, str) for a in unless or [0]):
-            raise ctx.error(f"{path}.unless", "needs act ids, or a mapping of act -> probability")
-        for act in unless:
-            _known_act(act, ctx, f"{path}.unless")
+        _act_thresholds(params["unless"], ctx, f"{path}.unless")
         if int(params.get("across_turns", 1)) > 1:
             raise ctx.error(f"{path}.unless", "reads one turn at a time: not with across_turns")
     for key in ("exclude", "mask", "exclude_turn"):
@@ -246,6 +243,18 @@ def _check_params(name: str, params: Any, ctx: _Ctx, path: str) -> dict[str, Any
             raise ctx.error(f"{path}.pattern", "needs a regular expression")
         _check_pattern(params["pattern"], ctx, f"{path}.pattern")
     return dict(params)
+
+
+def _act_thresholds(raw: Any, ctx: _Ctx, path: str) -> None:
+    """Act ids, or a mapping of act id -> the probability from which a sentence is one
+    (a condition's `unless`, a flag's `doubt`)."""
+    if isinstance(raw, dict) and raw:
+        for act, min_p in raw.items():
+            _probability(min_p, ctx, f"{path}.{act}")
+    elif not isinstance(raw, list) or not all(isinstance(a, str) for a in raw or [0]):
+        raise ctx.error(path, "needs act ids, or a mapping of act -> probability")
+    for act in raw:
+        _known_act(act, ctx, path)
 
 
 def _known_act(act: Any, ctx: _Ctx, path: str) -> None:
@@ -339,11 +348,14 @@ def _flag(raw: Any, source: str, index: int, acts: frozenset[str], routing: Rout
     if not isinstance(raw, dict) or "id" not in raw:
         raise ScorecardError(f"{source}: flag {index}: field 'id': missing")
     ctx = _Ctx(source, f"flag {raw['id']!r}", acts)
+    if "doubt" in raw:
+        _act_thresholds(raw["doubt"], ctx, "doubt")
     return FlagRule(
         str(raw["id"]),
         str(raw.get("title", raw["id"])),
         parse_condition(raw.get("when"), ctx, "when"),
         routing=_routing(raw["routing"], ctx, routing) if "routing" in raw else None,
+        doubt=unless_of(raw.get("doubt")),
     )
 
 

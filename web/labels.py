@@ -70,6 +70,7 @@ LABELS: dict[str, dict[str, Any]] = {
         "sentiment": _l("Sentiment model"),
         "pinyin": _l("Homophone"),
         "similar": _l("Similar meaning"),
+        "context": _l("Context in doubt"),
     },
     "route": {
         "final": _l("Final (automatic)"),

@@ -695,3 +695,33 @@ def test_a_flag_quotes_each_sentence_once_in_call_order() -> None:
         "我要去工信部投诉你们，再不处理我就找记者曝光。",
         "投诉！",
     ]
+
+
+@pytest.mark.parametrize(
+    ("flag", "line", "route"),
+    [
+        # the words of a threat said of the past, of someone else, or denied: raised only to
+        # wait for a reviewer (the context head doubts every sentence the flag quotes) ...
+        ("complaint_risk", "前年我为宽带的事投诉过一次，后来处理得挺好。", "review"),
+        ("complaint_risk", "我邻居说他去工信部投诉过，我倒没这个打算。", "review"),
+        pytest.param(
+            "complaint_risk",
+            "要是换了别人可能早就投诉了，我就是想把费用弄清楚。",
+            "review",
+            # the head reads this what-if about other people as a threat (P(aside) < 0.5)
+            marks=pytest.mark.xfail(strict=True, reason="a what-if the context head misses"),
+        ),
+        ("churn_risk", "我表弟前几年携号转网去了移动，我一直没动过。", "review"),
+        # ... while a threat made now stands alone
+        ("complaint_risk", "你们今天不给我退钱，我马上打一二三零零投诉。", "final"),
+        ("complaint_risk", "再这样下去我就去消协告你们。", "final"),
+        ("churn_risk", "这个月再断网我就携号转网。", "final"),
+    ],
+)
+def test_a_doubted_flag_waits_for_a_reviewer(flag: str, line: str, route: str) -> None:
+    result = _call(("agent", OPEN), ("customer", line), ("agent", "好的，我帮您看一下。"))
+    found = next((f for f in result.flags if f.id == flag), None)
+    if route == "review":  # never final: not raised, or raised and doubted
+        assert found is None or (found.route == "review" and "context" in found.basis)
+    else:
+        assert found is not None and found.route == "final" and "context" not in found.basis

@@ -5,14 +5,15 @@ from __future__ import annotations
 
 import re
 
+import numpy as np
 import pytest
 import yaml
 
-from scoring.engine import check, evaluate, score_item
+from scoring.engine import _undoubted, check, evaluate, score_item
 from scoring.io import result_json
 from scoring.metrics import measure
 from scoring.scorecard import Routing, ScorecardError, _Ctx, parse_condition, parse_scorecard
-from scoring.types import CallResult, ItemStatus
+from scoring.types import CallResult, Evidence, ItemStatus
 from tests.scoring.factories import make_transcript, make_view
 
 SHORT = make_view(
@@ -298,5 +299,58 @@ def test_a_flag_is_routed_by_its_confidence(when: dict, rule: dict, route: str) 
 )
 def test_a_flags_routing_and_id_are_checked(flags: list, message: str) -> None:
     raw = {"name": "t", "sections": [], "flags": flags}
+    with pytest.raises(ScorecardError, match=re.escape(message)):
+        parse_scorecard(raw, "card.yaml")
+
+
+ASIDE, THREAT_NOW = "我前年投诉过一次。", "这次我还要投诉！"
+
+
+def _doubt_view(probabilities: list[float]):  # type: ignore[no-untyped-def]
+    """A customer turn of two sentences, the context head's P(complaint_aside) given for each
+    (set by hand: the real head is tested on wordings in test_default_items)."""
+    view = make_view((0.5, 5.0, "customer", ASIDE + THREAT_NOW))
+    texts = (ASIDE, THREAT_NOW)
+    view.__dict__["_units"] = (
+        np.array([0, 0]),
+        texts,
+        {"complaint_aside": np.array(probabilities)},
+    )
+    return view
+
+
+@pytest.mark.parametrize(
+    ("probabilities", "matches", "undoubted"),
+    [
+        # every quoted sentence an aside: 1 - the least sure of them
+        ([0.9, 0.8], ["投诉"], pytest.approx(0.2)),
+        # one quoted sentence not (or under the threshold): the flag stands
+        ([0.9, 0.1], ["我前年投诉过", "还要投诉"], 1.0),
+        ([0.4, 0.4], ["投诉"], 1.0),
+        # only the aside quoted
+        ([0.9, 0.1], ["我前年投诉过"], pytest.approx(0.1)),
+        # quoted words no sentence holds (a match over two): nothing to doubt
+        ([0.9, 0.9], ["一次这次"], 1.0),
+    ],
+)
+def test_a_flag_is_doubted_only_where_every_quoted_sentence_is_an_aside(
+    probabilities: list[float], matches: list[str], undoubted: float
+) -> None:
+    view = _doubt_view(probabilities)
+    seg = view.segments[0]
+    evidence = tuple(Evidence(seg.start_s, seg.end_s, "customer", seg.text, m) for m in matches)
+    assert _undoubted(view, evidence, (("complaint_aside", 0.5),)) == undoubted
+
+
+@pytest.mark.parametrize(
+    ("doubt", "message"),
+    [
+        ({"no_such_act": 0.5}, "flag 'risk': field 'doubt': unknown act 'no_such_act'"),
+        ({"complaint_aside": 1.5}, "flag 'risk': field 'doubt.complaint_aside': must be between"),
+        ("complaint_aside", "flag 'risk': field 'doubt': needs act ids, or a mapping"),
+    ],
+)
+def test_a_flags_doubt_is_checked(doubt: object, message: str) -> None:
+    raw = {"name": "t", "sections": [], "flags": [{"id": "risk", "when": THREAT, "doubt": doubt}]}
     with pytest.raises(ScorecardError, match=re.escape(message)):
         parse_scorecard(raw, "card.yaml")
