@@ -14,7 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from inspector.review.priority import update_priority
-from inspector.review.rounds import audit
+from inspector.review.rounds import audit, call_trail
 from inspector.store.models import AuditEntry, CallFlag, ScoreResult, User, utcnow
 from inspector.store.worklist_models import FlagDecision
 
@@ -114,15 +114,4 @@ def decide_flag(
 
 def decision_trail(session: Session, call_pk: int) -> list[tuple[AuditEntry, str]]:
     """Every decision on the call's flags, oldest first, with who made it."""
-    return list(
-        session.execute(
-            select(AuditEntry, User.username)
-            .join(User, User.id == AuditEntry.user_id)
-            .where(
-                AuditEntry.action == ACTION,
-                AuditEntry.entity == "call",
-                AuditEntry.entity_id == str(call_pk),
-            )
-            .order_by(AuditEntry.id)
-        )
-    )
+    return call_trail(session, call_pk, ACTION)

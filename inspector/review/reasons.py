@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from inspector.review.rounds import call_trail
 from inspector.store.models import AuditEntry, Call, TranscriptSegment, User
 from inspector.store.reason_models import CallReason
 from scoring.pii import mask_pii
@@ -134,18 +135,7 @@ def _state(rows: list[CallReason]) -> dict[str, Any]:
 
 def correction_trail(session: Session, call_pk: int) -> list[tuple[AuditEntry, str]]:
     """Every correction of a call's reasons, oldest first, with who made it."""
-    return list(
-        session.execute(
-            select(AuditEntry, User.username)
-            .join(User, User.id == AuditEntry.user_id)
-            .where(
-                AuditEntry.action == ACTION,
-                AuditEntry.entity == "call",
-                AuditEntry.entity_id == str(call_pk),
-            )
-            .order_by(AuditEntry.at, AuditEntry.id)
-        )
-    )
+    return call_trail(session, call_pk, ACTION)
 
 
 CORRECTION_COLUMNS = (

@@ -60,6 +60,22 @@ def audit(
     )
 
 
+def call_trail(session: Session, call_pk: int, action: str) -> list[tuple[AuditEntry, str]]:
+    """Every audit entry of one action on a call, oldest first, with who made it."""
+    return list(
+        session.execute(
+            select(AuditEntry, User.username)
+            .join(User, User.id == AuditEntry.user_id)
+            .where(
+                AuditEntry.action == action,
+                AuditEntry.entity == "call",
+                AuditEntry.entity_id == str(call_pk),
+            )
+            .order_by(AuditEntry.at, AuditEntry.id)
+        )
+    )
+
+
 def current_result(session: Session, call_pk: int) -> ScoreResult | None:
     return session.scalars(
         select(ScoreResult).where(ScoreResult.call_pk == call_pk).order_by(ScoreResult.id.desc())

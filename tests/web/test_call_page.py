@@ -225,15 +225,22 @@ def test_low_confidence_words_marked_and_masked(as_role, sessions) -> None:
     assert '<span class=" low-conf" title="识别置信度低：0.20">*******5678</span>' in masked
 
 
-def test_flags_show_their_confidence_and_basis_in_the_header(as_role, sessions) -> None:
-    qa = as_role("qa")
+def _angry_call(qa, sessions, **anger) -> int:  # type: ignore[no-untyped-def]
+    """c26's pk, its anger flag's stored columns set to `anger`."""
     pk = call_pk(qa, "c26_angry_ends_worse")
     with sessions.begin() as session:
         session.execute(
             update(CallFlag)
             .where(CallFlag.call_pk == pk, CallFlag.flag == "customer_anger")
-            .values(confidence=0.83, basis="intent,regex")
+            .values(**anger)
         )
+    return pk
+
+
+def test_flags_show_their_confidence_and_basis_in_the_header(as_role, sessions) -> None:
+    qa = as_role("qa")
+    pk = _angry_call(qa, sessions, confidence=0.83, basis="intent,regex")
+    with sessions.begin() as session:
         session.add(CallFlag(call_pk=pk, flag="churn_risk", evidence=[]))  # stored before
     page = qa.get(f"/calls/{pk}").get_data(as_text=True)
     badges = dict(
@@ -313,13 +320,7 @@ def test_agent_sees_the_appeal_deadline_and_a_form_per_failed_item(as_role) -> N
 
 def test_a_reviewer_confirms_or_dismisses_an_unsure_flag(as_role, sessions) -> None:
     qa = as_role("qa")
-    pk = call_pk(qa, "c26_angry_ends_worse")
-    with sessions.begin() as session:
-        session.execute(
-            update(CallFlag)
-            .where(CallFlag.call_pk == pk, CallFlag.flag == "customer_anger")
-            .values(confidence=0.78, basis="intent", route="review")
-        )
+    pk = _angry_call(qa, sessions, confidence=0.78, basis="intent", route="review")
     # the queue marks the flag as waiting for a reviewer, the call page asks for a decision
     queue = qa.get("/?sort=newest").get_data(as_text=True)
     chip = r'flag-unsure me-1 flag-chip"[^>]*>.{0,200}客户愤怒.{0,200}待确认'
