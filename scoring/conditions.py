@@ -16,8 +16,8 @@ from scoring.types import Evidence, Metrics
 if TYPE_CHECKING:
     from scoring.intents import IntentHeads
 
-#: what a verdict rests on, from the most to the least certain kind
-#: what a verdict rests on; "context": a flag the context heads doubt (scoring.engine)
+#: what a verdict rests on, from the most to the least certain kind ("context": a flag the
+#: context heads doubt, scoring.engine)
 BASES = (
     "exact",
     "regex",

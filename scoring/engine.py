@@ -229,28 +229,55 @@ def _once(evidence: tuple[Evidence, ...]) -> tuple[Evidence, ...]:
     return tuple(sorted(seen.values(), key=lambda e: e.start_s))
 
 
-def _undoubted(
-    view: CallView, evidence: tuple[Evidence, ...], doubt: tuple[tuple[str, float], ...]
-) -> float:
-    """How likely it is that a quoted sentence is not one of the `doubt` acts (a complaint made
-    long ago, someone else's threat): 1 where one is under their thresholds, or where the
-    quoted words cannot be placed in a sentence; else 1 - the smallest probability among them.
-    A doubted flag is still raised (a sentence may join an aside and a real threat): the
-    routing sends it to a reviewer instead of the machine dropping it."""
+#: the confidence of a doubted flag: on the development sets and the reviews' sentences a flag
+#: the context heads doubt was about as often a real threat as a look-alike, whatever P(aside)
+DOUBTED = 0.5
+
+
+def _model_reads(condition: Condition) -> tuple[tuple[str, float], ...]:
+    """(act, min_p) of every intent condition in a condition tree."""
+    if isinstance(condition, Op):
+        if condition.name != "intent":
+            return ()
+        return ((condition.params["act"], float(condition.params.get("min_p", 0.5))),)
+    if isinstance(condition, All | AnyOf):
+        return tuple(r for c in condition.children for r in _model_reads(c))
+    if isinstance(condition, Not):
+        return _model_reads(condition.child)
+    if isinstance(condition, Order):
+        return _model_reads(condition.first) + _model_reads(condition.then)
+    return ()
+
+
+def _doubted(
+    view: CallView,
+    evidence: tuple[Evidence, ...],
+    doubt: tuple[tuple[str, float], ...],
+    reads: tuple[tuple[str, float], ...] = (),
+) -> bool:
+    """Whether every sentence the flag may rest on is one of the `doubt` acts (a complaint made
+    long ago, someone else's threat). For quoted words, the sentences that hold them; for a
+    sentence a model quoted (a whole sentence), also every other sentence of its turn that the
+    flag's intent conditions (`reads`: act, min_p) may have matched (a model quotes a turn's
+    first sentence at its threshold, and a later one may be the threat). Not doubted where
+    there is no evidence or the quoted words cannot be placed in a sentence. A doubted flag is
+    still raised (a sentence may join an aside and a real threat): a reviewer decides, the
+    machine drops nothing."""
+    if not evidence:
+        return False
     owner, texts, probs = view._units
     where = {(s.start_s, s.text): i for i, s in enumerate(view.segments)}
-    best = 0.0
     for e in evidence:
         i, match = where.get((e.start_s, e.text)), normalize(e.match)
-        units = [u for u in np.flatnonzero(owner == i).tolist() if match in normalize(texts[u])]
-        if i is None or not match or not units:
-            return 1.0
-        aside = min(
-            max((float(probs[act][u]) for act, at in doubt if probs[act][u] >= at), default=0.0)
-            for u in units
-        )
-        best = max(best, 1.0 - aside)
-    return best
+        turn = [u for u in np.flatnonzero(owner == i).tolist()] if i is not None else []
+        units = [u for u in turn if match and match in normalize(texts[u])]
+        if not units:
+            return False
+        if any(match == normalize(texts[u]) for u in units):  # a sentence a model read
+            units += [u for u in turn if any(probs[act][u] >= at for act, at in reads)]
+        if not all(any(probs[act][u] >= at for act, at in doubt) for u in units):
+            return False
+    return True
 
 
 def spoken_chars(transcript: Transcript) -> int:
@@ -279,14 +306,14 @@ def evaluate(
         hit = check(rule.when, view)
         if hit.matched:
             confidence, basis = hit.confidence, hit.basis
-            if rule.doubt:
-                undoubted = _undoubted(view, hit.evidence, rule.doubt)
-                if undoubted < confidence:
-                    confidence, basis = undoubted, basis | {"context"}
-            confidence = round(confidence, 3)
             route = _route(confidence, rule.routing or scorecard.routing, f"{key}:{rule.id}")
+            if rule.doubt and _doubted(view, hit.evidence, rule.doubt, _model_reads(rule.when)):
+                # still raised, never final: a reviewer decides
+                confidence, basis, route = min(confidence, DOUBTED), basis | {"context"}, "review"
             flags.append(
-                Flag(rule.id, _once(hit.evidence), confidence, tuple(sorted(basis)), route)
+                Flag(
+                    rule.id, _once(hit.evidence), round(confidence, 3), tuple(sorted(basis)), route
+                )
             )
     return CallResult(
         scorecard=scorecard.name,

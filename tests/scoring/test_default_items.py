@@ -712,7 +712,12 @@ def test_a_flag_quotes_each_sentence_once_in_call_order() -> None:
             marks=pytest.mark.xfail(strict=True, reason="a what-if the context head misses"),
         ),
         ("churn_risk", "我表弟前几年携号转网去了移动，我一直没动过。", "review"),
-        # ... while a threat made now stands alone
+        # ... while a threat made now stands alone, also beside an aside in the same turn
+        (
+            "complaint_risk",
+            "上次我已经投诉到工信部了，结果不了了之。这次我还要找上级部门反映，你们等着！",
+            "final",
+        ),
         ("complaint_risk", "你们今天不给我退钱，我马上打一二三零零投诉。", "final"),
         ("complaint_risk", "再这样下去我就去消协告你们。", "final"),
         ("churn_risk", "这个月再断网我就携号转网。", "final"),

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 import yaml
 
-from scoring.engine import _undoubted, check, evaluate, score_item
+from scoring.engine import _doubted, check, evaluate, score_item
 from scoring.io import result_json
 from scoring.metrics import measure
 from scoring.scorecard import Routing, ScorecardError, _Ctx, parse_condition, parse_scorecard
@@ -306,40 +306,71 @@ def test_a_flags_routing_and_id_are_checked(flags: list, message: str) -> None:
 ASIDE, THREAT_NOW = "我前年投诉过一次。", "这次我还要投诉！"
 
 
-def _doubt_view(probabilities: list[float]):  # type: ignore[no-untyped-def]
-    """A customer turn of two sentences, the context head's P(complaint_aside) given for each
-    (set by hand: the real head is tested on wordings in test_default_items)."""
+def _doubt_view(aside: list[float], threat: list[float]):  # type: ignore[no-untyped-def]
+    """A customer turn of two sentences, with the context head's P(complaint_aside) and the
+    act head's P(complaint_threat) for each set by hand (the real heads are tested on wordings
+    in test_default_items)."""
     view = make_view((0.5, 5.0, "customer", ASIDE + THREAT_NOW))
-    texts = (ASIDE, THREAT_NOW)
     view.__dict__["_units"] = (
         np.array([0, 0]),
-        texts,
-        {"complaint_aside": np.array(probabilities)},
+        (ASIDE, THREAT_NOW),
+        {"complaint_aside": np.array(aside), "complaint_threat": np.array(threat)},
     )
     return view
 
 
 @pytest.mark.parametrize(
-    ("probabilities", "matches", "undoubted"),
+    ("aside", "threat", "matches", "doubted"),
     [
-        # every quoted sentence an aside: 1 - the least sure of them
-        ([0.9, 0.8], ["投诉"], pytest.approx(0.2)),
-        # one quoted sentence not (or under the threshold): the flag stands
-        ([0.9, 0.1], ["我前年投诉过", "还要投诉"], 1.0),
-        ([0.4, 0.4], ["投诉"], 1.0),
-        # only the aside quoted
-        ([0.9, 0.1], ["我前年投诉过"], pytest.approx(0.1)),
-        # quoted words no sentence holds (a match over two): nothing to doubt
-        ([0.9, 0.9], ["一次这次"], 1.0),
+        # every sentence the flag may rest on an aside: doubted
+        ([0.9, 0.8], [0.1, 0.1], ["投诉"], True),
+        ([0.9, 0.1], [0.1, 0.1], ["我前年投诉过"], True),
+        # one of them not (or under the threshold): the flag stands
+        ([0.9, 0.1], [0.1, 0.1], ["我前年投诉过", "还要投诉"], False),
+        ([0.4, 0.4], [0.1, 0.1], ["投诉"], False),
+        # a model quoted the turn's first sentence; the second, a threat it also read, is not
+        # an aside: the flag stands
+        ([0.9, 0.1], [0.7, 0.99], [ASIDE], False),
+        ([0.9, 0.1], [0.7, 0.2], [ASIDE], True),
+        # quoted words no sentence holds (a match over two), or nothing quoted: not doubted
+        ([0.9, 0.9], [0.1, 0.1], ["一次这次"], False),
+        ([0.9, 0.9], [0.1, 0.1], [], False),
     ],
 )
-def test_a_flag_is_doubted_only_where_every_quoted_sentence_is_an_aside(
-    probabilities: list[float], matches: list[str], undoubted: float
+def test_a_flag_is_doubted_only_where_every_sentence_it_rests_on_is_an_aside(
+    aside: list[float], threat: list[float], matches: list[str], doubted: bool
 ) -> None:
-    view = _doubt_view(probabilities)
+    view = _doubt_view(aside, threat)
     seg = view.segments[0]
     evidence = tuple(Evidence(seg.start_s, seg.end_s, "customer", seg.text, m) for m in matches)
-    assert _undoubted(view, evidence, (("complaint_aside", 0.5),)) == undoubted
+    reads = (("complaint_threat", 0.65),)
+    assert _doubted(view, evidence, (("complaint_aside", 0.5),), reads) is doubted
+
+
+def test_a_doubted_flag_is_never_final() -> None:
+    # whatever the routing says: a scorecard that makes every verdict final, and a look-alike
+    # the real context head reads as an aside (test_default_items has more)
+    from scoring.sentiment import shared_model
+
+    card = parse_scorecard(
+        {
+            "name": "t",
+            "sections": [],
+            "routing": {"final_at": 0.0, "review_below": 0.0},
+            "flags": [
+                {
+                    "id": "risk",
+                    "when": {"keyword": {"words": ["投诉"], "role": "customer"}},
+                    "doubt": {"complaint_aside": 0.5},
+                }
+            ],
+        },
+        "test",
+    )
+    line = "前年我为宽带的事投诉过一次，后来处理得挺好。"
+    transcript = shared_model().annotate(make_transcript((0.5, 5.0, "customer", line)))
+    [flag] = evaluate(transcript, measure(transcript, 6.0), card).flags
+    assert flag.route == "review" and "context" in flag.basis and flag.confidence == 0.5
 
 
 @pytest.mark.parametrize(
