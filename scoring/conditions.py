@@ -56,15 +56,47 @@ class CallView:
         return {id(s): i for i, s in enumerate(self.segments)}
 
     @cached_property
-    def _units(self) -> tuple[np.ndarray, tuple[str, ...], dict[str, np.ndarray]]:
-        """Sentence units: their segment, their text, and P(act) per unit for every act (0 on
-        the other party's sentences)."""
-        from scoring.intents import builtin_heads, guard_heads, loud_register, unit_vectors
+    def _unit_inputs(self) -> tuple[np.ndarray, list[tuple[int, str]], np.ndarray, list[str]]:
+        """What the heads read of each sentence unit: its vector, (segment, text), its speaker's
+        role and its text as read (a loud caller's ！ dropped)."""
+        from scoring.intents import loud_register, unit_vectors
 
         vectors, units = unit_vectors(self.transcript)
         owner = np.array([i for i, _ in units], dtype=np.int64)
         roles = np.array([str(s.role) for s in self.segments])[owner] if len(owner) else owner
         read = loud_register([t for _, t in units], list(roles), owner.tolist())
+        return vectors, units, roles, read
+
+    def context_probability(self, act: str, unit: int) -> float:
+        """P(act) of one sentence unit. A context head's act (scoring.intents.GUARD_ACTS) is
+        worked out for that sentence alone, once: a flag's doubt reads the few sentences it
+        quotes, not the whole call; any other act comes from `_units`."""
+        from scoring.intents import GUARD_ACTS, guard_heads
+
+        if act not in GUARD_ACTS or "_units" in self.__dict__ and act in self._units[2]:
+            return float(self._units[2][act][unit])
+        key = ("context", unit)
+        found = self.memo.get(key)
+        if found is None:
+            vectors, _, roles, read = self._unit_inputs
+            heads = guard_heads()
+            row = heads.probabilities(
+                vectors[unit : unit + 1], read[unit : unit + 1], [roles[unit]]
+            )
+            found = self.memo[key] = {
+                a: float(row[0, k]) if heads.roles[k] == roles[unit] else 0.0
+                for k, a in enumerate(heads.acts)
+            }
+        return found[act]  # type: ignore[no-any-return]
+
+    @cached_property
+    def _units(self) -> tuple[np.ndarray, tuple[str, ...], dict[str, np.ndarray]]:
+        """Sentence units: their segment, their text, and P(act) per unit for every act (0 on
+        the other party's sentences)."""
+        from scoring.intents import builtin_heads, guard_heads
+
+        vectors, units, roles, read = self._unit_inputs
+        owner = np.array([i for i, _ in units], dtype=np.int64)
 
         def fill(probs: dict[str, np.ndarray], heads: IntentHeads) -> None:
             table = heads.probabilities(vectors, read, list(roles))

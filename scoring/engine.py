@@ -275,7 +275,8 @@ def _doubted(
             return False
         if any(match == normalize(texts[u]) for u in units):  # a sentence a model read
             units += [u for u in turn if any(probs[act][u] >= at for act, at in reads)]
-        if not all(any(probs[act][u] >= at for act, at in doubt) for u in units):
+        aside = view.context_probability
+        if not all(any(aside(act, u) >= at for act, at in doubt) for u in units):
             return False
     return True
 
