@@ -56,16 +56,18 @@ class CallView:
         return {id(s): i for i, s in enumerate(self.segments)}
 
     @cached_property
-    def _unit_inputs(self) -> tuple[np.ndarray, list[tuple[int, str]], np.ndarray, list[str]]:
-        """What the heads read of each sentence unit: its vector, (segment, text), its speaker's
-        role and its text as read (a loud caller's ！ dropped)."""
+    def _unit_inputs(
+        self,
+    ) -> tuple[np.ndarray, np.ndarray, tuple[str, ...], np.ndarray, list[str]]:
+        """What the heads read of each sentence unit: its vector, its segment, its text, its
+        speaker's role and its text as read (a loud caller's ！ dropped)."""
         from scoring.intents import loud_register, unit_vectors
 
         vectors, units = unit_vectors(self.transcript)
         owner = np.array([i for i, _ in units], dtype=np.int64)
         roles = np.array([str(s.role) for s in self.segments])[owner] if len(owner) else owner
-        read = loud_register([t for _, t in units], list(roles), owner.tolist())
-        return vectors, units, roles, read
+        texts = tuple(t for _, t in units)
+        return vectors, owner, texts, roles, loud_register(list(texts), list(roles), owner.tolist())
 
     def context_probability(self, act: str, unit: int) -> float:
         """P(act) of one sentence unit. A context head's act (scoring.intents.GUARD_ACTS) is
@@ -73,12 +75,12 @@ class CallView:
         quotes, not the whole call; any other act comes from `_units`."""
         from scoring.intents import GUARD_ACTS, guard_heads
 
-        if act not in GUARD_ACTS or "_units" in self.__dict__ and act in self._units[2]:
+        if act not in GUARD_ACTS or ("_units" in self.__dict__ and act in self._units[2]):
             return float(self._units[2][act][unit])
         key = ("context", unit)
         found = self.memo.get(key)
         if found is None:
-            vectors, _, roles, read = self._unit_inputs
+            vectors, _, _, roles, read = self._unit_inputs
             heads = guard_heads()
             row = heads.probabilities(
                 vectors[unit : unit + 1], read[unit : unit + 1], [roles[unit]]
@@ -95,8 +97,7 @@ class CallView:
         the other party's sentences)."""
         from scoring.intents import builtin_heads, guard_heads
 
-        vectors, units, roles, read = self._unit_inputs
-        owner = np.array([i for i, _ in units], dtype=np.int64)
+        vectors, owner, texts, roles, read = self._unit_inputs
 
         def fill(probs: dict[str, np.ndarray], heads: IntentHeads) -> None:
             table = heads.probabilities(vectors, read, list(roles))
@@ -110,7 +111,7 @@ class CallView:
         for heads in (builtin_heads(), self.custom_heads):
             if heads is not None:
                 fill(probs, heads)
-        return owner, tuple(t for _, t in units), probs
+        return owner, texts, probs
 
     def intent_probabilities(
         self,

@@ -266,16 +266,16 @@ def _doubted(
     if not evidence:
         return False
     owner, texts, probs = view._units
+    aside = view.context_probability
     where = {(s.start_s, s.text): i for i, s in enumerate(view.segments)}
     for e in evidence:
         i, match = where.get((e.start_s, e.text)), normalize(e.match)
-        turn = [u for u in np.flatnonzero(owner == i).tolist()] if i is not None else []
+        turn = np.flatnonzero(owner == i).tolist() if i is not None else []
         units = [u for u in turn if match and match in normalize(texts[u])]
         if not units:
             return False
         if any(match == normalize(texts[u]) for u in units):  # a sentence a model read
             units += [u for u in turn if any(probs[act][u] >= at for act, at in reads)]
-        aside = view.context_probability
         if not all(any(aside(act, u) >= at for act, at in doubt) for u in units):
             return False
     return True
