@@ -14,8 +14,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from inspector.review.priority import update_priority
-from inspector.review.rounds import audit, call_trail
-from inspector.store.models import AuditEntry, CallFlag, ScoreResult, User, utcnow
+from inspector.review.rounds import audit, call_trail, current_result
+from inspector.store.models import AuditEntry, CallFlag, User, utcnow
 from inspector.store.worklist_models import FlagDecision
 
 ACTION = "flag_decided"
@@ -70,28 +70,18 @@ def decide_flag(
         raise FlagDecisionError(f"flag {flag!r}: the call does not carry it")
     if not decidable(raised.basis):
         raise FlagDecisionError(f"flag {flag!r}: a measurement, not a judgement to decide")
-    locked = session.scalar(
-        select(ScoreResult.locked)
-        .where(ScoreResult.call_pk == call_pk)
-        .order_by(ScoreResult.id.desc())
-        .limit(1)
-    )
-    if locked:
+    result = current_result(session, call_pk)
+    if result is not None and result.locked:
         raise FlagDecisionError("the call's result is locked (a final judgement)")
-    row = session.scalar(
-        select(FlagDecision).where(FlagDecision.call_pk == call_pk, FlagDecision.flag == flag)
-    )
+    mine = select(FlagDecision).where(FlagDecision.call_pk == call_pk, FlagDecision.flag == flag)
+    row = session.scalar(mine)
     if row is None:
         try:
             with session.begin_nested():  # a second reviewer deciding at the same moment
                 row = FlagDecision(call_pk=call_pk, flag=flag, decision=decision)
                 session.add(row)
         except IntegrityError:
-            row = session.scalars(
-                select(FlagDecision).where(
-                    FlagDecision.call_pk == call_pk, FlagDecision.flag == flag
-                )
-            ).one()
+            row = session.scalars(mine).one()
         before = None
     else:
         before = row.decision
