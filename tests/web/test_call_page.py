@@ -375,3 +375,15 @@ def test_an_unsure_flag_alone_puts_the_call_under_review_until_decided(as_role, 
     assert 'data-state="needs_review"' in qa.get(f"/calls/{pk}").get_data(as_text=True)
     qa.post(f"/calls/{pk}/flags/churn_risk", data={"decision": "confirmed"})
     assert 'data-state="scored"' in qa.get(f"/calls/{pk}").get_data(as_text=True)
+
+
+def test_a_dismissal_reason_is_masked_for_a_role_that_sees_numbers_masked(
+    as_role, sessions
+) -> None:
+    qa = as_role("qa")
+    pk = _angry_call(qa, sessions, route="review")
+    reason = "客户说回拨13812345678"
+    qa.post(f"/calls/{pk}/flags/customer_anger", data={"decision": "dismissed", "comment": reason})
+    assert reason in qa.get(f"/calls/{pk}").get_data(as_text=True)
+    page = as_role("trainer").get(f"/calls/{pk}").get_data(as_text=True)
+    assert "13812345678" not in page and "5678" in page  # masked in the header and the history

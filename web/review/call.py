@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -152,13 +153,16 @@ def _render(pk: int, error: str = "") -> tuple[str, int]:
                 "basis": [b for b in (f.basis or "").split(",") if b],
                 "evidence": [_masked_evidence(e) for e in f.evidence],
                 "route": f.route,
-                "decision": flag_decisions.get(f.flag),
+                "decision": _shown_decision(flag_decisions.get(f.flag)),
                 "decidable": decidable(f.basis),
             }
             for f in call.flags
         ],
         flag_titles=flag_titles,
-        flag_trail=flag_trail if current_user.role != UserRole.AGENT else [],
+        flag_trail=[
+            (e, who, _masked(e.comment) if e.comment else "")
+            for e, who in (flag_trail if current_user.role != UserRole.AGENT else [])
+        ],
         # an agent sees that a flag was decided, not who decided it or why
         show_decider=current_user.role != UserRole.AGENT,
         can_decide_flags=current_user.role in REVIEWERS and not (result and result.locked),
@@ -179,6 +183,11 @@ def _render(pk: int, error: str = "") -> tuple[str, int]:
         next_pk=next_pk,
         **reason_view,
     ), (409 if error else 200)
+
+
+def _shown_decision(decision: Any) -> Any:
+    """A flag decision with its reason masked for a user who sees numbers masked."""
+    return replace(decision, comment=_masked(decision.comment)) if decision else None
 
 
 def _items(result: Any, state: Any) -> list[dict[str, Any]]:
