@@ -17,6 +17,7 @@ from inspector.reports.dashboard import (
     satisfaction,
 )
 from inspector.reports.insights import ITEM_COLUMNS
+from inspector.reports.league import waiting_key
 from inspector.reports.satisfaction import COLUMNS as SURVEY_COLUMNS
 from inspector.reports.tables import Table, write_table_csv, write_tables_xlsx
 
@@ -113,7 +114,9 @@ def item_correlation_table(d: Dashboard) -> Table:
 def risk_flags_table(d: Dashboard) -> Table:
     result = risk_flags(d)
     columns = [("period", "周期"), ("calls", "通话数")]
-    columns += [(f, FLAG_LABELS.get(f, f)) for f in result["flags"]]
+    for f in result["flags"]:
+        title = FLAG_LABELS.get(f, f)
+        columns += [(f, title), (waiting_key(f), f"{title}（待确认）")]
     return columns, result["trend"]
 
 

@@ -34,13 +34,15 @@ from inspector.store.models import (
     utcnow,
 )
 from inspector.store.reason_models import CallReason
-from inspector.store.worklist_models import FlagDecision
+from inspector.store.worklist_models import FlagDecision, dismissed, unsure
 from surveys.indices import Level
 
 logger = logging.getLogger(__name__)
 
 #: with a refresh interval, the tables' stamps are checked at most this often
 STAMP_TTL_S = 2.0
+#: compile a query to plain SQL for the driver (`_rows`): its values are written in the query
+_LITERAL = {"literal_binds": True}
 LEVELS = list(Level)  # level code k+1 = LEVELS[k]; 0 = no level
 SCALES = ["ivr3", "csat5", "ten_point", "nps11"]  # scale code k+1; 0 = none
 
@@ -72,7 +74,8 @@ class CallFacts:
     fatal: np.ndarray  # bool
     failed: np.ndarray  # bool (calls, items)
     applicable: np.ndarray  # bool (calls, items)
-    flagged: np.ndarray  # bool (calls, flags)
+    flagged: np.ndarray  # bool (calls, flags): the flags in force
+    waiting: np.ndarray  # bool (calls, flags): in force and waiting for a reviewer's decision
     agents: Names
     teams: Names
     queues: Names
@@ -219,21 +222,25 @@ def load_call_facts(session: Session, tz: ZoneInfo, items: Sequence[str] = ()) -
         keep = result_ids[at] == rid
         failed[at[keep & is_failed], col[keep & is_failed]] = True
         applicable[at[keep & ~is_failed], col[keep & ~is_failed]] = False
-    # the flags in force: one a reviewer dismissed (a false alarm) counts nowhere
+    # the flags in force: one a reviewer dismissed (a false alarm) counts nowhere; and of
+    # those, the ones still waiting for a reviewer's decision (the queue's rules, in SQL)
+    in_force = select(CallFlag.call_pk, CallFlag.flag, unsure()).where(~dismissed())
     flag_rows = _rows(
         session,
-        "SELECT call_pk, flag FROM call_flags f WHERE NOT EXISTS (SELECT 1 FROM flag_decisions d"
-        " WHERE d.call_pk = f.call_pk AND d.flag = f.flag AND d.decision = 'dismissed')",
+        str(in_force.compile(dialect=session.get_bind().dialect, compile_kwargs=_LITERAL)),
     )
-    flag_names = sorted({f for _, f in flag_rows})
+    flag_names = sorted({r[1] for r in flag_rows})
     flagged = np.zeros((n, len(flag_names)), dtype=bool)
+    waiting = np.zeros_like(flagged)
     if flag_rows and n:
         fpk = np.array([r[0] for r in flag_rows], dtype=np.int64)
         code = {f: k for k, f in enumerate(flag_names)}
         fcol = np.array([code[r[1]] for r in flag_rows], dtype=np.int64)
+        unsure_row = np.array([bool(r[2]) for r in flag_rows], dtype=bool)
         at = np.clip(np.searchsorted(pk, fpk), 0, n - 1)
         keep = pk[at] == fpk
         flagged[at[keep], fcol[keep]] = True
+        waiting[at[keep & unsure_row], fcol[keep & unsure_row]] = True
     return CallFacts(
         pk=pk,
         started=started,
@@ -246,6 +253,7 @@ def load_call_facts(session: Session, tz: ZoneInfo, items: Sequence[str] = ()) -
         failed=failed,
         applicable=applicable,
         flagged=flagged,
+        waiting=waiting,
         agents=Names(agents.values),
         teams=Names(teams.values),
         queues=Names(queues.values),

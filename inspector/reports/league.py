@@ -80,16 +80,20 @@ def league(d: Dashboard, by: str) -> dict[str, Any]:
 
 
 def risk_flags(d: Dashboard) -> dict[str, Any]:
-    """Per period: calls, and calls carrying each flag (complaint, churn, anger, mismatch...)."""
+    """Per period: calls, and calls carrying each flag (complaint, churn, anger, mismatch...)
+    in force; `<flag>_waiting` of them still wait for a reviewer to confirm or dismiss the flag
+    (the machine was unsure: they count until dismissed, and a manager sees how many)."""
     rows = d.call_rows()
     c = d.calls
     days = c.day[rows]
     labels, index = d.periods(days)
     n = np.bincount(index, minlength=len(labels))
-    series = {
-        f: np.bincount(index, weights=c.flagged[rows, j], minlength=len(labels))
-        for j, f in enumerate(c.flags)
-    }
+    series = {}
+    for j, f in enumerate(c.flags):
+        series[f] = np.bincount(index, weights=c.flagged[rows, j], minlength=len(labels))
+        series[waiting_key(f)] = np.bincount(
+            index, weights=c.waiting[rows, j], minlength=len(labels)
+        )
     return {
         "flags": c.flags,
         "trend": [
@@ -99,3 +103,8 @@ def risk_flags(d: Dashboard) -> dict[str, Any]:
             for k, label in enumerate(labels)
         ],
     }
+
+
+def waiting_key(flag: str) -> str:
+    """The column of a flag's calls still waiting for a reviewer's decision."""
+    return f"{flag}_waiting"

@@ -25,7 +25,7 @@ from inspector.store.models import (
     User,
 )
 from inspector.store.reason_models import CallReason
-from inspector.store.worklist_models import FlagDecision, dismissed, unsure
+from inspector.store.worklist_models import dismissed, unsure
 
 SORTS = {
     "priority": "flagged first (fatal, review needed, risk flags), newest first",
@@ -282,21 +282,15 @@ class _Details:
     @classmethod
     def load(cls, session: Session, pks: list[int]) -> _Details:
         d = cls()
-        decided = {
-            (pk, flag)
-            for pk, flag in session.execute(
-                select(FlagDecision.call_pk, FlagDecision.flag).where(FlagDecision.call_pk.in_(pks))
-            )
-        }
-        for pk, flag, confidence, basis, route in session.execute(
+        for pk, flag, confidence, basis, waiting in session.execute(
             select(CallFlag.call_pk, CallFlag.flag, CallFlag.confidence, CallFlag.basis)
-            .add_columns(CallFlag.route)
+            .add_columns(unsure())
             .where(CallFlag.call_pk.in_(pks), ~dismissed())
         ):
             d.flags.setdefault(pk, []).append(flag)
             kinds = tuple(b for b in (basis or "").split(",") if b)
             d.flag_basis.setdefault(pk, {})[flag] = (confidence, kinds)
-            if route != "final" and (pk, flag) not in decided:
+            if waiting:
                 d.unsure_flags.setdefault(pk, set()).add(flag)
         flagged = ItemResultRow.status.in_(("failed", "needs_review"))
         for pk, title, status, fatal, route, confidence in session.execute(

@@ -64,8 +64,15 @@ def dismissed(flag_table: Any = CallFlag) -> Any:
     )
 
 
+def waiting(route: str | None, decision: str | None) -> bool:
+    """A flag waits for a reviewer: routed to one (review or sampled) and nobody has decided it
+    yet. `unsure()` is the same rule in SQL, for the queue and the dashboards."""
+    return (route or "final") != "final" and decision is None
+
+
 def unsure(flag_table: Any = CallFlag) -> Any:
-    """SQL: the flag was routed to a reviewer (review or sampled) and nobody has decided it."""
+    """SQL: the flag was routed to a reviewer (review or sampled) and nobody has decided it
+    (`waiting` in Python)."""
     return and_(
         flag_table.route != "final",
         ~exists().where(

@@ -19,7 +19,8 @@ import soundfile as sf
 from openpyxl import load_workbook
 from sqlalchemy import func, select
 
-from inspector.store.models import Call, Clip, ScoreResult, TranscriptSegment, User
+from inspector.store.models import Call, CallFlag, Clip, ScoreResult, TranscriptSegment, User
+from inspector.store.worklist_models import unsure
 from tests.e2e.test_browser import (  # noqa: F401
     browser,
     pytestmark,  # noqa: F401  (slow; needs chromium)
@@ -132,6 +133,17 @@ def test_manager_filters_the_dashboard_and_exports(server, browser, sessions) ->
     assert page.locator("#dashboard-error").is_hidden()
     assert page.locator("#agents-table tbody tr").count() == 3
     shot(page, "20-dashboard-manager")
+    # a flag counts until a reviewer dismisses it: the risk-flag chart says how many of its calls
+    # still wait for a reviewer's decision (the machine was unsure)
+    waiting = _waiting_anger(sessions)
+    tip = page.evaluate(
+        "(() => { const c = Chart.getChart('chart-flags');"
+        " const k = c.data.datasets.findIndex((d) => d.flag === 'customer_anger');"
+        " const i = c.data.datasets[k].data.findIndex((v) => v);"
+        " return c.options.plugins.tooltip.callbacks.label({dataset: c.data.datasets[k],"
+        " dataIndex: i, formattedValue: String(c.data.datasets[k].data[i])}); })()"
+    )
+    assert waiting > 0 and tip.startswith("客户愤怒：每百通") and f"其中 {waiting} 通待确认" in tip
     # why customers call: the reason panels filled, a reason drills down to its calls
     assert page.locator("#reasons-table tbody a").count() >= 2
     assert page.locator("#reason-qa-table tbody tr").count() >= 2
@@ -177,6 +189,11 @@ def test_manager_filters_the_dashboard_and_exports(server, browser, sessions) ->
     assert rows[0]["致命项通话"] == fatal
     trend = book["质检趋势"]
     assert [c.value for c in trend[2]][1] == calls
+    # the risk flags, with how many of each flag's calls still wait for a reviewer's decision
+    flags = book["风险标记趋势"]
+    header = [c.value for c in flags[1]]
+    row = dict(zip(header, [c.value for c in flags[2]], strict=True))
+    assert row["客户愤怒（待确认）"] == _waiting_anger(sessions, "三组")
 
     # drill down from the league table to the team's calls in the review queue
     page.click("#agents-table a")
@@ -189,6 +206,17 @@ def test_manager_filters_the_dashboard_and_exports(server, browser, sessions) ->
         page.click("#snapshot")
     png = info.value.path().read_bytes()
     assert png.startswith(b"\x89PNG\r\n\x1a\n") and len(png) > 20_000
+
+
+def _waiting_anger(sessions, team: str | None = None) -> int:  # type: ignore[no-untyped-def]
+    """Current calls whose anger flag waits for a reviewer's decision."""
+    query = (
+        select(func.count(func.distinct(CallFlag.call_pk)))
+        .join(Call, Call.id == CallFlag.call_pk)
+        .where(Call.is_current.is_(True), CallFlag.flag == "customer_anger", unsure())
+    )
+    with sessions() as session:
+        return session.execute(query.where(Call.team == team) if team else query).scalar_one()
 
 
 SIZES = {"1366": {"width": 1366, "height": 768}, "1920": {"width": 1920, "height": 1080}}

@@ -134,6 +134,7 @@ def dashboard_words(settings: Settings, agent_names: dict[str, str]) -> dict[str
         "agent_point": _("%(agent)s: QA %(qa)s, satisfied %(rate)s (n=%(n)s)"),
         "spearman": _("Spearman ρ = %(rho)s (p = %(p)s)"),
         "per_hundred": _("Calls flagged per 100"),
+        "flag_point": _("%(flag)s: %(rate)s per 100 (%(n)s calls, %(waiting)s to confirm)"),
         "emerging_note_day": _("The last day against the four weeks before"),
         "emerging_note_week": _("The last week against the four weeks before"),
         "emerging_none": _("No significant rise"),

@@ -35,6 +35,7 @@ from inspector.store.models import (
     UserRole,
     utcnow,
 )
+from inspector.store.worklist_models import waiting
 from scoring.review import ManualItem, ReviewError, Verdict
 from web.access import (
     EVERYONE,
@@ -118,7 +119,10 @@ def _render(pk: int, error: str = "") -> tuple[str, int]:
                 result
                 and (
                     result.needs_review
-                    or any(f.route != "final" and f.flag not in flag_decisions for f in call.flags)
+                    or any(
+                        waiting(f.route, getattr(flag_decisions.get(f.flag), "decision", None))
+                        for f in call.flags
+                    )
                 )
             ),
             review_status=result.review_status if result else "unreviewed",
@@ -155,6 +159,7 @@ def _render(pk: int, error: str = "") -> tuple[str, int]:
                 "route": f.route,
                 "decision": _shown_decision(flag_decisions.get(f.flag)),
                 "decidable": decidable(f.basis),
+                "waiting": waiting(f.route, getattr(flag_decisions.get(f.flag), "decision", None)),
             }
             for f in call.flags
         ],

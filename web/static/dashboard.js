@@ -273,12 +273,27 @@
           labels: d.trend.map(period),
           datasets: d.flags.map((f, i) => ({
             label: W.flags[f] || f,
+            flag: f,
             data: d.trend.map((r) => (r.calls ? Math.round((r[f] / r.calls) * 1000) / 10 : null)),
             borderColor: colors[i % colors.length], backgroundColor: colors[i % colors.length],
             pointBackgroundColor: shade(d.trend, colors[i % colors.length]),
           })),
         },
-        options: { scales: { y: { beginAtZero: true, title: { display: true, text: W.per_hundred } } } },
+        options: {
+          scales: { y: { beginAtZero: true, title: { display: true, text: W.per_hundred } } },
+          plugins: {
+            tooltip: {
+              callbacks: {
+                // a flag counts until a reviewer dismisses it: say how many still wait for one
+                label: (c) => {
+                  const row = d.trend[c.dataIndex];
+                  const f = c.dataset.flag;
+                  return fill(W.flag_point, { flag: c.dataset.label, rate: c.formattedValue, n: row[f], waiting: row[`${f}_waiting`] || 0 });
+                },
+              },
+            },
+          },
+        },
       });
     }),
     get("reasons").then((d) => {

@@ -8,16 +8,19 @@ from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
-from sqlalchemy import update
+from sqlalchemy import select, update
 
 from inspector.accounts import add_user
 from inspector.batch.export import csv_row, iter_records
 from inspector.batch.results import _write_score, clear_results
-from inspector.reports.facts import call_stamp, load_call_facts
+from inspector.reports.dashboard import DashboardFilter, open_dashboard, risk_flags
+from inspector.reports.dashboard_tables import risk_flags_table
+from inspector.reports.facts import FactsCache, call_stamp, load_call_facts
 from inspector.review.flags import FlagDecisionError, decide_flag, decision_trail, decisions
 from inspector.review.priority import priority_of, update_priority
 from inspector.review.queue import WAITING, QueueFilter, page
 from inspector.store.models import Call, CallFlag, Job, ScoreResult, User
+from inspector.store.worklist_models import FlagDecision, unsure, waiting
 from scoring.types import CallResult, Flag
 
 PW = "correct horse 1"
@@ -211,3 +214,52 @@ def test_a_decision_on_a_flag_the_call_lacks_is_refused(  # type: ignore[no-unty
 )
 def test_priority_with_an_unsure_flag(needs_review, flagged, unsure_flag, expected) -> None:  # type: ignore[no-untyped-def]
     assert priority_of(False, needs_review, "unreviewed", flagged, unsure_flag) == expected
+
+
+def _flag_trend(settings, sessions) -> dict[str, int]:  # type: ignore[no-untyped-def]
+    cache = FactsCache(sessions, ZoneInfo(settings.timezone), background=False)
+    with sessions() as session:
+        board = open_dashboard(session, settings, cache, DashboardFilter(period="month"))
+    (row,) = risk_flags(board)["trend"]
+    columns, rows = risk_flags_table(board)
+    assert rows == [row]
+    titles = dict(columns)
+    assert titles["customer_anger_waiting"] == "客户愤怒（待确认）"
+    return {k: v for k, v in row.items() if k.endswith(("_risk", "_anger", "_waiting"))}
+
+
+def test_the_dashboard_says_how_many_flags_wait_for_a_reviewer(settings, sessions, setup) -> None:  # type: ignore[no-untyped-def]
+    qa, unsure_pk, sure, both = setup
+    # two anger flags in force, both waiting; the sure complaint and churn flags wait for nobody
+    assert _flag_trend(settings, sessions) == {
+        "churn_risk": 1,
+        "churn_risk_waiting": 0,
+        "complaint_risk": 1,
+        "complaint_risk_waiting": 0,
+        "customer_anger": 2,
+        "customer_anger_waiting": 2,
+    }
+    _decide(sessions, qa, unsure_pk, "customer_anger", "confirmed")
+    _decide(sessions, qa, both, "customer_anger", "dismissed")
+    trend = _flag_trend(settings, sessions)
+    assert (trend["customer_anger"], trend["customer_anger_waiting"]) == (1, 0)
+    # a reviewer who changes their mind brings the dismissed flag back, decided: not waiting
+    _decide(sessions, qa, both, "customer_anger", "confirmed")
+    trend = _flag_trend(settings, sessions)
+    assert (trend["customer_anger"], trend["customer_anger_waiting"]) == (2, 0)
+
+
+@pytest.mark.parametrize("route", ["final", "sampled", "review"])
+@pytest.mark.parametrize("decision", [None, "confirmed", "dismissed"])
+def test_waiting_in_python_is_the_queue_s_rule_in_sql(sessions, route, decision) -> None:  # type: ignore[no-untyped-def]
+    """The call page asks `waiting`, the queue and the dashboards `unsure()`: the same rule."""
+    with sessions.begin() as session:
+        qa = add_user(session, "qa", "qa", PW)[0].id
+        pk = _call(session, 1, [("customer_anger", 0.9, route)])
+        if decision:
+            session.add(
+                FlagDecision(call_pk=pk, flag="customer_anger", decision=decision, decided_by=qa)
+            )
+    with sessions() as session:
+        in_sql = session.execute(select(unsure()).select_from(CallFlag)).scalar_one()
+    assert bool(in_sql) == waiting(route, decision) == (route != "final" and decision is None)
