@@ -33,6 +33,10 @@ Sets (each labelled before it was ever scored, from docs/verdict-items.md alone)
             a relative's advice first refused, then taken up; dialect), look-alikes alone (a
             what-if, a denial, a neighbour who moved, a threat taken back, a joke), angry and
             mildly dissatisfied callers; first scored on session 17's start and final rules;
+- dev_l:    fixtures/dialogues/dev_l.jsonl, 40 calls by a twelfth writer (definitions only), an
+            ordinary day: polite agents off the script and a few at fault, calm, dissatisfied and
+            angry callers, threats beside their look-alikes, ASR slips; first scored on session
+            18's final rules (flag routing and doubt), to measure them blind;
 - holdout:  fixtures/dialogues/holdout_*.jsonl, written the same way, scored only for reports;
 - helpdesk: real Weibo helpdesk dialogues in ../shared/data (never copied here), with our labels
             in bench/data/helpdesk_labels.jsonl (ids and labels only); only the items and flags
@@ -206,6 +210,7 @@ SETS = {
     "dev_i": lambda: dialogue_cases("dev_i.jsonl"),
     "dev_j": lambda: dialogue_cases("dev_j.jsonl"),
     "dev_k": lambda: dialogue_cases("dev_k.jsonl"),
+    "dev_l": lambda: dialogue_cases("dev_l.jsonl"),
     "holdout": lambda: dialogue_cases("holdout_*.jsonl"),
     "helpdesk": helpdesk_cases,
     "helpdesk_holdout": lambda: helpdesk_cases("helpdesk_holdout_labels.jsonl"),
