@@ -730,3 +730,22 @@ def test_a_doubted_flag_waits_for_a_reviewer(flag: str, line: str, route: str) -
         assert found is None or (found.route == "review" and "context" in found.basis)
     else:
         assert found is not None and found.route == "final" and "context" not in found.basis
+
+
+@pytest.mark.parametrize(
+    ("line", "route"),
+    [
+        # a plan to leave the model alone reads, fairly but not all but surely: a reviewer decides
+        ("合同到期我肯定不续约了，你们看着办吧。", "review"),
+        ("你们这服务，我算是死心了，下个月就去别家。", "review"),
+        # the words of a move stand alone
+        ("再这么搞下去，我们全家都不打算用你们家的卡了。", "final"),
+        ("这个月再断网我就携号转网。", "final"),
+    ],
+)
+def test_churn_on_the_model_alone_waits_for_a_reviewer_under_0_99(line: str, route: str) -> None:
+    result = _call(("agent", OPEN), ("customer", line), ("agent", "好的，我帮您看一下。"))
+    flag = next(f for f in result.flags if f.id == "churn_risk")
+    assert flag.route == route
+    if route == "review":
+        assert flag.basis == ("intent",) and flag.confidence < 0.99
