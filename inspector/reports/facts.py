@@ -41,8 +41,6 @@ logger = logging.getLogger(__name__)
 
 #: with a refresh interval, the tables' stamps are checked at most this often
 STAMP_TTL_S = 2.0
-#: compile a query to plain SQL for the driver (`_rows`): its values are written in the query
-_LITERAL = {"literal_binds": True}
 LEVELS = list(Level)  # level code k+1 = LEVELS[k]; 0 = no level
 SCALES = ["ivr3", "csat5", "ten_point", "nps11"]  # scale code k+1; 0 = none
 
@@ -224,11 +222,9 @@ def load_call_facts(session: Session, tz: ZoneInfo, items: Sequence[str] = ()) -
         applicable[at[keep & ~is_failed], col[keep & ~is_failed]] = False
     # the flags in force: one a reviewer dismissed (a false alarm) counts nowhere; and of
     # those, the ones still waiting for a reviewer's decision (the queue's rules, in SQL)
-    in_force = select(CallFlag.call_pk, CallFlag.flag, unsure()).where(~dismissed())
-    flag_rows = _rows(
-        session,
-        str(in_force.compile(dialect=session.get_bind().dialect, compile_kwargs=_LITERAL)),
-    )
+    flag_rows = session.execute(
+        select(CallFlag.call_pk, CallFlag.flag, unsure()).where(~dismissed())
+    ).all()
     flag_names = sorted({r[1] for r in flag_rows})
     flagged = np.zeros((n, len(flag_names)), dtype=bool)
     waiting = np.zeros_like(flagged)

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from inspector.review.priority import update_priority
 from inspector.review.rounds import audit, call_trail, current_result
 from inspector.store.models import AuditEntry, CallFlag, User, utcnow
-from inspector.store.worklist_models import FlagDecision
+from inspector.store.worklist_models import MEASUREMENT, FlagDecision
 
 ACTION = "flag_decided"
 DECISIONS = ("confirmed", "dismissed")
@@ -50,7 +50,7 @@ def decisions(session: Session, call_pk: int) -> dict[str, ShownDecision]:
 def decidable(basis: str | None) -> bool:
     """A measurement (no speech, low ASR confidence: basis `metric` alone) is no judgement a
     reviewer confirms or dismisses; every other flag is."""
-    return basis != "metric"
+    return basis != MEASUREMENT
 
 
 def decide_flag(

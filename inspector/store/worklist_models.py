@@ -64,17 +64,24 @@ def dismissed(flag_table: Any = CallFlag) -> Any:
     )
 
 
-def waiting(route: str | None, decision: str | None) -> bool:
-    """A flag waits for a reviewer: routed to one (review or sampled) and nobody has decided it
-    yet. `unsure()` is the same rule in SQL, for the queue and the dashboards."""
-    return (route or "final") != "final" and decision is None
+#: a flag on this basis alone is a measurement (no speech, low ASR confidence), no judgement a
+#: reviewer confirms or dismisses
+MEASUREMENT = "metric"
+
+
+def waiting(route: str | None, decision: str | None, basis: str | None = None) -> bool:
+    """A flag waits for a reviewer: routed to one (review or sampled), a judgement (not a
+    measurement) and nobody has decided it yet. `unsure()` is the same rule in SQL, for the
+    queue and the dashboards."""
+    return (route or "final") != "final" and basis != MEASUREMENT and decision is None
 
 
 def unsure(flag_table: Any = CallFlag) -> Any:
-    """SQL: the flag was routed to a reviewer (review or sampled) and nobody has decided it
-    (`waiting` in Python)."""
+    """SQL: the flag was routed to a reviewer (review or sampled), is no measurement and nobody
+    has decided it (`waiting` in Python)."""
     return and_(
         flag_table.route != "final",
+        flag_table.basis.is_distinct_from(MEASUREMENT),
         ~exists().where(
             FlagDecision.call_pk == flag_table.call_pk, FlagDecision.flag == flag_table.flag
         ),

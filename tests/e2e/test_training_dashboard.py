@@ -144,6 +144,9 @@ def test_manager_filters_the_dashboard_and_exports(server, browser, sessions) ->
         " dataIndex: i, formattedValue: String(c.data.datasets[k].data[i])}); })()"
     )
     assert waiting > 0 and tip.startswith("客户愤怒：每百通") and f"其中 {waiting} 通待确认" in tip
+    # and, for keyboard and screen-reader users too, the note under the chart's title
+    note = page.locator("#chart-flags-note").inner_text()
+    assert note.startswith("待确认：") and f"客户愤怒 {waiting} 通" in note
     # why customers call: the reason panels filled, a reason drills down to its calls
     assert page.locator("#reasons-table tbody a").count() >= 2
     assert page.locator("#reason-qa-table tbody tr").count() >= 2

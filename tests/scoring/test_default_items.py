@@ -738,6 +738,8 @@ def test_a_doubted_flag_waits_for_a_reviewer(flag: str, line: str, route: str) -
         # a plan to leave the model alone reads, fairly but not all but surely: a reviewer decides
         ("合同到期我肯定不续约了，你们看着办吧。", "review"),
         ("你们这服务，我算是死心了，下个月就去别家。", "review"),
+        # a move's words heard only as a homophone (Whisper's 运赢商): a reviewer decides too
+        ("你们再乱扣费，我就换运赢商。", "review"),
         # the words of a move stand alone
         ("再这么搞下去，我们全家都不打算用你们家的卡了。", "final"),
         ("这个月再断网我就携号转网。", "final"),
@@ -748,4 +750,4 @@ def test_churn_on_the_model_alone_waits_for_a_reviewer_under_0_99(line: str, rou
     flag = next(f for f in result.flags if f.id == "churn_risk")
     assert flag.route == route
     if route == "review":
-        assert flag.basis == ("intent",) and flag.confidence < 0.99
+        assert set(flag.basis) <= {"intent", "pinyin"} and flag.confidence < 0.99

@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 
 from inspector.reports.satisfaction import report
 from inspector.store.models import Call, CallFlag, ItemResultRow, ScoreResult, SurveyResponse
+from inspector.store.worklist_models import unsure
 from inspector.surveys.queries import load_scored_surveys
 from surveys.insights import item_correlations
 from tests.web.conftest import call_pk
@@ -57,6 +58,11 @@ def test_chart_endpoints_agree_with_the_database(settings, sessions, as_role) ->
         flags = dict(
             session.execute(select(CallFlag.flag, func.count()).group_by(CallFlag.flag)).all()
         )
+        waiting = dict(
+            session.execute(
+                select(CallFlag.flag, func.count()).where(unsure()).group_by(CallFlag.flag)
+            ).all()
+        )
         (overall,) = report(session, settings, "overall", "all")
         answered = session.scalar(
             select(func.count()).where(
@@ -66,6 +72,10 @@ def test_chart_endpoints_agree_with_the_database(settings, sessions, as_role) ->
     assert {r["item_id"]: r["failed"] for r in data["items"]["rows"]} == failed
     assert data["flags"]["flags"] == sorted(flags)
     assert {f: data["flags"]["trend"][0][f] for f in flags} == flags
+    # of them, the calls whose flag still waits for a reviewer's decision
+    assert {f: data["flags"]["trend"][0][f"{f}_waiting"] for f in flags} == {
+        f: waiting.get(f, 0) for f in flags
+    }
     sat = data["satisfaction"]["overall"]
     assert sat["invitations"] == overall["invitations"]
     assert sat["satisfied_rate"] == pytest.approx(overall["satisfied_rate"], abs=1e-4)

@@ -97,6 +97,10 @@ def _render(pk: int, error: str = "") -> tuple[str, int]:
         flag_decisions = decisions(session, call.id)
         flag_trail = decision_trail(session, call.id)
     items = _items(result, state)
+    flags_waiting = {
+        f.flag: waiting(f.route, getattr(flag_decisions.get(f.flag), "decision", None), f.basis)
+        for f in call.flags
+    }
     titles = {i["id"]: i["title"] for i in items} | {i.id: i.title for i in card.items}
     open_items = {a.item_id for a in appeals if a.status == "open"}
     window_open = deadline is not None and not result.locked and utcnow() <= deadline
@@ -115,16 +119,7 @@ def _render(pk: int, error: str = "") -> tuple[str, int]:
             job=call.job.status if call.job else "done",
             has_result=result is not None,
             # an unsure flag nobody has decided waits for a reviewer as an unsure verdict does
-            needs_review=bool(
-                result
-                and (
-                    result.needs_review
-                    or any(
-                        waiting(f.route, getattr(flag_decisions.get(f.flag), "decision", None))
-                        for f in call.flags
-                    )
-                )
-            ),
+            needs_review=bool(result and (result.needs_review or any(flags_waiting.values()))),
             review_status=result.review_status if result else "unreviewed",
             locked=bool(result and result.locked),
             appeals=tuple(a.status for a in appeals),
@@ -159,7 +154,7 @@ def _render(pk: int, error: str = "") -> tuple[str, int]:
                 "route": f.route,
                 "decision": _shown_decision(flag_decisions.get(f.flag)),
                 "decidable": decidable(f.basis),
-                "waiting": waiting(f.route, getattr(flag_decisions.get(f.flag), "decision", None)),
+                "waiting": flags_waiting[f.flag],
             }
             for f in call.flags
         ],

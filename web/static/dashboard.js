@@ -266,6 +266,13 @@
       });
     }),
     get("flags").then((d) => {
+      // a flag counts until a reviewer dismisses it: how many of the calls still wait for one
+      const waiting = d.flags
+        .map((f) => [W.flags[f] || f, d.trend.reduce((n, r) => n + (r[`${f}_waiting`] || 0), 0)])
+        .filter(([, n]) => n > 0);
+      document.getElementById("chart-flags-note").textContent = waiting.length
+        ? fill(W.flags_waiting, { list: waiting.map(([label, n]) => fill(W.flag_calls, { flag: label, n })).join(W.list_sep) })
+        : W.flags_waiting_none;
       const colors = ["rgb(198, 40, 40)", "rgb(239, 108, 0)", "rgb(123, 31, 162)", "rgb(2, 136, 209)", "rgb(85, 139, 47)", "rgb(93, 64, 55)"];
       chart("chart-flags", {
         type: "line",

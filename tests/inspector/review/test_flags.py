@@ -216,8 +216,7 @@ def test_priority_with_an_unsure_flag(needs_review, flagged, unsure_flag, expect
     assert priority_of(False, needs_review, "unreviewed", flagged, unsure_flag) == expected
 
 
-def _flag_trend(settings, sessions) -> dict[str, int]:  # type: ignore[no-untyped-def]
-    cache = FactsCache(sessions, ZoneInfo(settings.timezone), background=False)
+def _flag_trend(settings, sessions, cache) -> dict[str, int]:  # type: ignore[no-untyped-def]
     with sessions() as session:
         board = open_dashboard(session, settings, cache, DashboardFilter(period="month"))
     (row,) = risk_flags(board)["trend"]
@@ -230,8 +229,10 @@ def _flag_trend(settings, sessions) -> dict[str, int]:  # type: ignore[no-untype
 
 def test_the_dashboard_says_how_many_flags_wait_for_a_reviewer(settings, sessions, setup) -> None:  # type: ignore[no-untyped-def]
     qa, unsure_pk, sure, both = setup
+    # one cache for every read, as a server process keeps: each decision must refresh it
+    cache = FactsCache(sessions, ZoneInfo(settings.timezone), background=False)
     # two anger flags in force, both waiting; the sure complaint and churn flags wait for nobody
-    assert _flag_trend(settings, sessions) == {
+    assert _flag_trend(settings, sessions, cache) == {
         "churn_risk": 1,
         "churn_risk_waiting": 0,
         "complaint_risk": 1,
@@ -239,27 +240,33 @@ def test_the_dashboard_says_how_many_flags_wait_for_a_reviewer(settings, session
         "customer_anger": 2,
         "customer_anger_waiting": 2,
     }
-    _decide(sessions, qa, unsure_pk, "customer_anger", "confirmed")
+    _decide(sessions, qa, unsure_pk, "customer_anger", "confirmed")  # a first decision
+    trend = _flag_trend(settings, sessions, cache)
+    assert (trend["customer_anger"], trend["customer_anger_waiting"]) == (2, 1)
     _decide(sessions, qa, both, "customer_anger", "dismissed")
-    trend = _flag_trend(settings, sessions)
+    trend = _flag_trend(settings, sessions, cache)
     assert (trend["customer_anger"], trend["customer_anger_waiting"]) == (1, 0)
     # a reviewer who changes their mind brings the dismissed flag back, decided: not waiting
     _decide(sessions, qa, both, "customer_anger", "confirmed")
-    trend = _flag_trend(settings, sessions)
+    trend = _flag_trend(settings, sessions, cache)
     assert (trend["customer_anger"], trend["customer_anger_waiting"]) == (2, 0)
 
 
 @pytest.mark.parametrize("route", ["final", "sampled", "review"])
 @pytest.mark.parametrize("decision", [None, "confirmed", "dismissed"])
-def test_waiting_in_python_is_the_queue_s_rule_in_sql(sessions, route, decision) -> None:  # type: ignore[no-untyped-def]
-    """The call page asks `waiting`, the queue and the dashboards `unsure()`: the same rule."""
+@pytest.mark.parametrize("basis", ["intent", "metric", None])
+def test_waiting_in_python_is_the_queue_s_rule_in_sql(sessions, route, decision, basis) -> None:  # type: ignore[no-untyped-def]
+    """The call page asks `waiting`, the queue and the dashboards `unsure()`: the same rule (a
+    measurement never waits: nobody can decide it)."""
     with sessions.begin() as session:
         qa = add_user(session, "qa", "qa", PW)[0].id
         pk = _call(session, 1, [("customer_anger", 0.9, route)])
+        session.execute(update(CallFlag).values(basis=basis))
         if decision:
             session.add(
                 FlagDecision(call_pk=pk, flag="customer_anger", decision=decision, decided_by=qa)
             )
     with sessions() as session:
         in_sql = session.execute(select(unsure()).select_from(CallFlag)).scalar_one()
-    assert bool(in_sql) == waiting(route, decision) == (route != "final" and decision is None)
+    expected = route != "final" and decision is None and basis != "metric"
+    assert bool(in_sql) == waiting(route, decision, basis) == expected
