@@ -461,6 +461,11 @@ def test_rude_wording_off_the_list_fails_but_waits_for_a_reviewer() -> None:
         ("churn_risk", "流量包给我取消，我要携号转网。", True),
         ("churn_risk", "不是我要换，是你们逼我换，我下个月就携号转网到移动。", True),
         ("churn_risk", "我帮我爸问一下，他说你们再乱扣费他就销户。", True),
+        # a number ported in to this carrier is no move away; one threatened after it is
+        ("churn_risk", "我上个月刚把号从联通转网到你们移动，现在信号老是不好。", False),
+        ("churn_risk", "我去年从联通转网过来的，这个合约还有几个月？", False),
+        ("churn_risk", "我刚转网到你们这边三天，验证码一直收不到。", False),
+        ("churn_risk", "我刚从联通转网过来没几天，你们再这样我就转回去，销户！", True),
         # others around the customer leaving, the customer staying
         ("churn_risk", "我闺女老劝我换移动，我说不换，这号用惯了。", False),
         ("churn_risk", "警察叫我们去找运营商打通话清单，在哪能打？", False),
