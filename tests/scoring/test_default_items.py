@@ -461,16 +461,14 @@ def test_rude_wording_off_the_list_fails_but_waits_for_a_reviewer() -> None:
         ("churn_risk", "流量包给我取消，我要携号转网。", True),
         ("churn_risk", "不是我要换，是你们逼我换，我下个月就携号转网到移动。", True),
         ("churn_risk", "我帮我爸问一下，他说你们再乱扣费他就销户。", True),
-        # a number ported in to this carrier is no move away; one threatened after it is
+        # a number ported in to this carrier is no move away: its words are masked, so a move
+        # away in the same turn still counts
         ("churn_risk", "我上个月刚把号从联通转网到你们移动，现在信号老是不好。", False),
         ("churn_risk", "我去年从联通转网过来的，这个合约还有几个月？", False),
         ("churn_risk", "我刚转网到你们这边三天，验证码一直收不到。", False),
         ("churn_risk", "我刚从联通转网过来没几天，你们再这样我就转回去，销户！", True),
+        ("churn_risk", "号码是转网到你们这边的，不行我就换联通。", True),
         # others around the customer leaving, the customer staying
-        ("churn_risk", "我们小区好多人都转到联通去了，你们这信号确实差。", False),
-        ("churn_risk", "我表姐也转到电信了，说那边便宜，你们能不能给我优惠点？", False),
-        ("churn_risk", "我朋友早就换移动了，你们再这样我也换。", True),
-        ("churn_risk", "同事都换成电信了，我明天也去办携号转网。", True),
         ("churn_risk", "我闺女老劝我换移动，我说不换，这号用惯了。", False),
         ("churn_risk", "警察叫我们去找运营商打通话清单，在哪能打？", False),
         # someone else's advice on where one could complain, told on, is no threat of the
