@@ -719,6 +719,9 @@ def test_a_flag_quotes_each_sentence_once_in_call_order() -> None:
             marks=pytest.mark.xfail(strict=True, reason="a what-if the context head misses"),
         ),
         ("churn_risk", "我表弟前几年携号转网去了移动，我一直没动过。", "review"),
+        # others who moved, told by a caller who stays (the session 19 rows taught the head)
+        ("churn_risk", "我表姐也转到电信了，说那边便宜，你们能不能给我优惠点？", "review"),
+        ("churn_risk", "单位里好几个同事上个月都换成移动了，我就问问你们有没有新套餐。", "review"),
         # ... while a threat made now stands alone, also beside an aside in the same turn
         (
             "complaint_risk",
@@ -728,6 +731,8 @@ def test_a_flag_quotes_each_sentence_once_in_call_order() -> None:
         ("complaint_risk", "你们今天不给我退钱，我马上打一二三零零投诉。", "final"),
         ("complaint_risk", "再这样下去我就去消协告你们。", "final"),
         ("churn_risk", "这个月再断网我就携号转网。", "final"),
+        ("churn_risk", "同事都换成电信了，我明天也去办携号转网。", "final"),
+        ("churn_risk", "我要销户，反正邻居早就走光了。", "final"),
     ],
 )
 def test_a_doubted_flag_waits_for_a_reviewer(flag: str, line: str, route: str) -> None:
