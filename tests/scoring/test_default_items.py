@@ -720,8 +720,9 @@ def test_a_flag_quotes_each_sentence_once_in_call_order() -> None:
         ),
         ("churn_risk", "我表弟前几年携号转网去了移动，我一直没动过。", "review"),
         # others who moved, told by a caller who stays (the session 19 rows taught the head)
-        ("churn_risk", "我表姐也转到电信了，说那边便宜，你们能不能给我优惠点？", "review"),
-        ("churn_risk", "单位里好几个同事上个月都换成移动了，我就问问你们有没有新套餐。", "review"),
+        ("churn_risk", "我大舅年初就把号转到电信去了，我今天打来是想改一下我的流量包。", "review"),
+        ("churn_risk", "听我们科室的小王讲他去年就携号转网去移动了，我这号还是想留着。", "review"),
+        ("churn_risk", "隔壁宿舍几个都换广电了，你们学生套餐还有没有？", "review"),
         # ... while a threat made now stands alone, also beside an aside in the same turn
         (
             "complaint_risk",
@@ -732,7 +733,7 @@ def test_a_flag_quotes_each_sentence_once_in_call_order() -> None:
         ("complaint_risk", "再这样下去我就去消协告你们。", "final"),
         ("churn_risk", "这个月再断网我就携号转网。", "final"),
         ("churn_risk", "同事都换成电信了，我明天也去办携号转网。", "final"),
-        ("churn_risk", "我要销户，反正邻居早就走光了。", "final"),
+        ("churn_risk", "好多老乡都换了电信，那我也不跟你们耗了，明天就去销户。", "final"),
     ],
 )
 def test_a_doubted_flag_waits_for_a_reviewer(flag: str, line: str, route: str) -> None:
