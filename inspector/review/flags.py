@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from inspector.review.priority import update_priority
 from inspector.review.rounds import audit, call_trail, current_result
 from inspector.store.models import AuditEntry, CallFlag, User, utcnow
-from inspector.store.worklist_models import MEASUREMENT, FlagDecision
+from inspector.store.worklist_models import FlagDecision, decidable
 
 ACTION = "flag_decided"
 DECISIONS = ("confirmed", "dismissed")
@@ -45,12 +45,6 @@ def decisions(session: Session, call_pk: int) -> dict[str, ShownDecision]:
         d.flag: ShownDecision(d.decision, name or username or "?", d.decided_at, d.comment or "")
         for d, name, username in rows
     }
-
-
-def decidable(basis: str | None) -> bool:
-    """A measurement (no speech, low ASR confidence: basis `metric` alone) is no judgement a
-    reviewer confirms or dismisses; every other flag is."""
-    return basis != MEASUREMENT
 
 
 def decide_flag(

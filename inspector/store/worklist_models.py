@@ -69,11 +69,16 @@ def dismissed(flag_table: Any = CallFlag) -> Any:
 MEASUREMENT = "metric"
 
 
+def decidable(basis: str | None) -> bool:
+    """A measurement (no speech, low ASR confidence: basis `metric` alone) is no judgement a
+    reviewer confirms or dismisses; every other flag is."""
+    return basis != MEASUREMENT
+
+
 def waiting(route: str | None, decision: str | None, basis: str | None = None) -> bool:
-    """A flag waits for a reviewer: routed to one (review or sampled), a judgement (not a
-    measurement) and nobody has decided it yet. `unsure()` is the same rule in SQL, for the
-    queue and the dashboards."""
-    return (route or "final") != "final" and basis != MEASUREMENT and decision is None
+    """A flag waits for a reviewer: routed to one (review or sampled), decidable and nobody has
+    decided it yet. `unsure()` is the same rule in SQL, for the queue and the dashboards."""
+    return (route or "final") != "final" and decidable(basis) and decision is None
 
 
 def unsure(flag_table: Any = CallFlag) -> Any:

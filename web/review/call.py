@@ -17,13 +17,7 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from inspector.review.flags import (
-    FlagDecisionError,
-    decidable,
-    decide_flag,
-    decision_trail,
-    decisions,
-)
+from inspector.review.flags import FlagDecisionError, decide_flag, decision_trail, decisions
 from inspector.review.queue import next_unreviewed, public_reason, recording_name
 from inspector.review.rounds import current_result, published_at, reviewed_state, submit_review
 from inspector.store.models import (
@@ -35,7 +29,7 @@ from inspector.store.models import (
     UserRole,
     utcnow,
 )
-from inspector.store.worklist_models import waiting
+from inspector.store.worklist_models import decidable, waiting
 from scoring.review import ManualItem, ReviewError, Verdict
 from web.access import (
     EVERYONE,

@@ -267,8 +267,10 @@
     }),
     get("flags").then((d) => {
       // a flag counts until a reviewer dismisses it: how many of the calls still wait for one
+      // (inspector/reports/league.py waiting_key)
+      const waitingOf = (row, f) => row[`${f}_waiting`] || 0;
       const waiting = d.flags
-        .map((f) => [W.flags[f] || f, d.trend.reduce((n, r) => n + (r[`${f}_waiting`] || 0), 0)])
+        .map((f) => [W.flags[f] || f, d.trend.reduce((n, r) => n + waitingOf(r, f), 0)])
         .filter(([, n]) => n > 0);
       document.getElementById("chart-flags-note").textContent = waiting.length
         ? fill(W.flags_waiting, { list: waiting.map(([label, n]) => fill(W.flag_calls, { flag: label, n })).join(W.list_sep) })
@@ -295,7 +297,7 @@
                 label: (c) => {
                   const row = d.trend[c.dataIndex];
                   const f = c.dataset.flag;
-                  return fill(W.flag_point, { flag: c.dataset.label, rate: c.formattedValue, n: row[f], waiting: row[`${f}_waiting`] || 0 });
+                  return fill(W.flag_point, { flag: c.dataset.label, rate: c.formattedValue, n: row[f], waiting: waitingOf(row, f) });
                 },
               },
             },
