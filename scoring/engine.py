@@ -16,8 +16,9 @@ import numpy as np
 
 from asr.types import Transcript
 from scoring.conditions import CallView, Hit
+from scoring.intents import sentence_units
 from scoring.matching import normalize
-from scoring.operators import REGISTRY
+from scoring.operators import REGISTRY, _pattern
 from scoring.scorecard import All, AnyOf, Condition, Item, Not, Op, Order, Routing, Scorecard
 from scoring.types import CallResult, Evidence, Flag, ItemResult, ItemStatus, Metrics
 
@@ -281,6 +282,61 @@ def _doubted(
     return True
 
 
+def _taken_back(
+    view: CallView,
+    evidence: tuple[Evidence, ...],
+    words: str | None,
+    acts: tuple[tuple[str, float], ...] = (),
+) -> bool:
+    """Whether the speaker takes back every threat the flag quotes, after the last of them:
+    words that `words` (a regular expression over normalised text) matches (我也不是真要投诉,
+    刚才是气话), or a sentence a context head reads as one of `acts` (act, min_p: 刚才那话你就当
+    没听见). Read in call order, character by character within a turn: a threat said after the
+    take-back stands (刚才是气话，不过再不修我真去消协), quoted words inside the take-back (不是
+    真要投诉's 投诉) are no threat, and a sentence a model quoted whole counts from its end, so
+    nothing inside it takes it back. Not taken back where there is no evidence, the quotes are
+    of more than one speaker or a quote cannot be placed."""
+    roles = {e.role for e in evidence}
+    if len(roles) != 1:
+        return False
+    (role,) = roles
+    where = {(s.start_s, s.text): i for i, s in enumerate(view.segments)}
+    norms = [normalize(s.text) for s in view.segments]
+    pattern = _pattern(words) if words else None
+    spans = [[m.span() for m in pattern.finditer(n)] if pattern else [] for n in norms]
+    last = (-1, -1)  # the latest threat: (turn, character)
+    for e in evidence:
+        i, match = where.get((e.start_s, e.text)), normalize(e.match)
+        if i is None or not match:
+            return False
+        norm = norms[i]
+        at = [k for k in range(len(norm)) if norm.startswith(match, k)]
+        if not at:
+            return False
+        whole = any(match == normalize(t) for _, t in sentence_units(view.segments[i : i + 1]))
+        if whole:  # a sentence a model read: from its end
+            threats = [k + len(match) for k in at]
+        else:  # quoted words, unless inside the take-back
+            threats = [k for k in at if not any(a <= k and k + len(match) <= b for a, b in spans[i])]
+        last = max([last, *((i, k) for k in threats)])
+    mine = [i for i, s in enumerate(view.segments) if str(s.role) == role and i >= last[0]]
+    if any((i, a) > last for i in mine for a, _ in spans[i]):
+        return True
+    if not acts:
+        return False
+    _, owner, texts, _, _ = view._unit_inputs
+    for i in mine:
+        at = 0
+        for u in np.flatnonzero(owner == i).tolist():
+            sentence = normalize(texts[u])
+            found = norms[i].find(sentence, at)
+            at = found if found >= 0 else at  # where the sentence starts in its turn
+            if (i, at) > last and any(view.context_probability(a, u) >= p for a, p in acts):
+                return True
+            at += len(sentence) if found >= 0 else 0
+    return False
+
+
 def spoken_chars(transcript: Transcript) -> int:
     return sum(len("".join(s.text.split())) for s in transcript.segments)
 
@@ -308,7 +364,12 @@ def evaluate(
         if hit.matched:
             confidence, basis = hit.confidence, hit.basis
             route = _route(confidence, rule.routing or scorecard.routing, f"{key}:{rule.id}")
-            if rule.doubt and _doubted(view, hit.evidence, rule.doubt, _model_reads(rule.when)):
+            if (
+                rule.doubt and _doubted(view, hit.evidence, rule.doubt, _model_reads(rule.when))
+            ) or (
+                (rule.taken_back or rule.taken_back_acts)
+                and _taken_back(view, hit.evidence, rule.taken_back, rule.taken_back_acts)
+            ):
                 # still raised, never final: a reviewer decides
                 confidence, basis, route = min(confidence, DOUBTED), basis | {"context"}, "review"
             flags.append(

@@ -112,6 +112,12 @@ class FlagRule:
     #: these acts (a complaint made long ago, someone else's) is doubted: its confidence falls
     #: to the likeliest that a quoted sentence is not, and the routing sends it to a reviewer
     doubt: tuple[tuple[str, float], ...] = ()
+    #: `taken_back`'s words (one regular expression over the normalised text of the speaker's
+    #: turns) and acts (act, probability): a flag every quoted threat of which comes before such
+    #: words (刚才是气话, 我也不是真要投诉) or a sentence of such an act, said by the same speaker,
+    #: is doubted as above; in call order, so a threat said again after them stands
+    taken_back: str | None = None
+    taken_back_acts: tuple[tuple[str, float], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -350,13 +356,39 @@ def _flag(raw: Any, source: str, index: int, acts: frozenset[str], routing: Rout
     ctx = _Ctx(source, f"flag {raw['id']!r}", acts)
     if "doubt" in raw:
         _act_thresholds(raw["doubt"], ctx, "doubt")
+    words, acts = _taken_back(raw.get("taken_back"), ctx)
     return FlagRule(
         str(raw["id"]),
         str(raw.get("title", raw["id"])),
         parse_condition(raw.get("when"), ctx, "when"),
         routing=_routing(raw["routing"], ctx, routing) if "routing" in raw else None,
         doubt=unless_of(raw.get("doubt")),
+        taken_back=words,
+        taken_back_acts=acts,
     )
+
+
+def _taken_back(raw: Any, ctx: _Ctx) -> tuple[str | None, tuple[tuple[str, float], ...]]:
+    """A flag's `taken_back`: `words` (a pattern, or a list of them, shared ones by YAML
+    anchor; joined into one) and `acts` (act ids, or act -> probability), or the words alone."""
+    if raw is None:
+        return None, ()
+    if not isinstance(raw, dict):
+        raw = {"words": raw}
+    unknown = sorted(set(raw) - {"words", "acts"})
+    if unknown or not raw:
+        raise ctx.error("taken_back", f"takes words and acts, got {', '.join(unknown) or 'nothing'}")
+    words = raw.get("words")
+    if words is not None:
+        parts = words if isinstance(words, list) else [words]
+        if not parts or not all(isinstance(x, str) and x for x in parts):
+            raise ctx.error("taken_back.words", "needs a regular expression or a list of them")
+        for k, part in enumerate(parts):
+            _check_pattern(part, ctx, f"taken_back.words[{k}]")
+        words = "|".join(f"(?:{x})" for x in parts)
+    if "acts" in raw:
+        _act_thresholds(raw["acts"], ctx, "taken_back.acts")
+    return words, unless_of(raw.get("acts"))
 
 
 def _unique(ids: list[str], what: str, source: str) -> None:

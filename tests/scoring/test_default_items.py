@@ -764,3 +764,33 @@ def test_churn_on_the_model_alone_waits_for_a_reviewer_under_0_99(line: str, rou
     assert flag.route == route
     if route == "review":
         assert set(flag.basis) <= {"intent", "pinyin"} and flag.confidence < 0.99
+
+
+@pytest.mark.parametrize(
+    ("flag", "turns", "route"),
+    [
+        # a threat the caller takes back later (a later turn, or later in the same one): raised
+        # only to wait for a reviewer
+        (
+            "complaint_risk",
+            ["我要打一二三零零投诉你们！", "哎，刚才是气话，您别往心里去，帮我查下账单吧。"],
+            "review",
+        ),
+        ("complaint_risk", ["你们再拖我就去消协！唉，我也不是真要投诉，赶紧修吧。"], "review"),
+        ("churn_risk", ["这样下去我肯定携号转网。", "刚刚说转网就是随口一说，号我还是接着用。"], "review"),
+        # the take-back first and a threat after it, a denial that it is a take-back (不是开玩笑
+        # once left the whole turn out of churn_risk), a might-as-well: they stand
+        ("complaint_risk", ["刚才说的是气话。", "但今天修不好，我就去消协告你们。"], "final"),
+        ("complaint_risk", ["三天内不退钱我就找记者曝光，我可不是说气话。"], "final"),
+        ("complaint_risk", ["你们这样，我去工信部投诉你们算了！"], "final"),
+        ("churn_risk", ["我不是跟你开玩笑的，下个月就销户。", "谢谢你啊，你态度挺好的。"], "final"),
+    ],
+)
+def test_a_taken_back_threat_waits_for_a_reviewer(flag: str, turns: list[str], route: str) -> None:
+    lines: list[tuple[str, str]] = [("agent", OPEN)]
+    for text in turns:
+        lines += [("customer", text), ("agent", "好的，我明白。")]
+    found = next((f for f in _call(*lines).flags if f.id == flag), None)
+    assert found is not None
+    assert found.route == route
+    assert ("context" in found.basis) is (route == "review")

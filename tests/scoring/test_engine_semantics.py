@@ -9,8 +9,9 @@ import numpy as np
 import pytest
 import yaml
 
-from scoring.engine import _doubted, check, evaluate, score_item
+from scoring.engine import _doubted, _taken_back, check, evaluate, score_item
 from scoring.io import result_json
+from scoring.matching import normalize
 from scoring.metrics import measure
 from scoring.scorecard import Routing, ScorecardError, _Ctx, parse_condition, parse_scorecard
 from scoring.types import CallResult, Evidence, ItemStatus
@@ -383,5 +384,103 @@ def test_a_doubted_flag_is_never_final() -> None:
 )
 def test_a_flags_doubt_is_checked(doubt: object, message: str) -> None:
     raw = {"name": "t", "sections": [], "flags": [{"id": "risk", "when": THREAT, "doubt": doubt}]}
+    with pytest.raises(ScorecardError, match=re.escape(message)):
+        parse_scorecard(raw, "card.yaml")
+
+
+TAKE_BACK = "气话|(不是|不会)真要?投诉|别当真"
+
+
+@pytest.mark.parametrize(
+    ("turns", "matches", "taken"),
+    [
+        # the threat, then words that take it back: in the same turn, or in a later one
+        (["再这样我就投诉你们……哎，我也不是真要投诉。"], ["投诉"], True),
+        (["我要去工信部。", "刚才是气话。"], ["工信部"], True),
+        # quoted words only inside the take-back are no threat
+        (["我不会真投诉的，放心。"], ["投诉"], True),
+        # the take-back first, then a threat: it stands
+        (["刚才是气话，不过明天再不修我真去消协。"], ["消协"], False),
+        (["我要去工信部。", "刚才是气话。", "算了，工信部我还是要去。"], ["工信部"], False),
+        # a sentence a model quoted whole counts from its end: words inside it take nothing back
+        (["刚才是气话不过再拖我真要投诉。"], ["刚才是气话不过再拖我真要投诉。"], False),
+        # nothing quoted, or quoted words no turn holds: not taken back
+        (["刚才是气话。"], [], False),
+        (["我要去工信部。", "刚才是气话。"], ["记者"], False),
+        # no take-back at all
+        (["我要去工信部。", "你们快点处理。"], ["工信部"], False),
+    ],
+)
+def test_a_threat_is_taken_back_only_by_the_same_speaker_after_it(
+    turns: list[str], matches: list[str], taken: bool
+) -> None:
+    spoken = [(0.5 + 5 * k, 4.5 + 5 * k, "customer", t) for k, t in enumerate(turns)]
+    view = make_view(*spoken)
+    evidence = tuple(
+        Evidence(s.start_s, s.end_s, "customer", s.text, m)
+        for m in matches
+        for s in view.segments
+        if normalize(m) in normalize(s.text)
+    ) or tuple(Evidence(0.5, 4.5, "customer", turns[0], m) for m in matches)
+    assert _taken_back(view, evidence, TAKE_BACK) is taken
+
+
+def test_only_the_threatening_speaker_takes_a_threat_back() -> None:
+    view = make_view(
+        (0.5, 4.0, "customer", "我要去工信部投诉你们。"),
+        (4.5, 7.0, "agent", "您别当真，刚才是气话吧？"),
+    )
+    seg = view.segments[0]
+    evidence = (Evidence(seg.start_s, seg.end_s, "customer", seg.text, "工信部"),)
+    assert _taken_back(view, evidence, TAKE_BACK) is False
+
+
+def test_a_taken_back_threat_waits_for_a_reviewer() -> None:
+    card = parse_scorecard(
+        {
+            "name": "t",
+            "sections": [],
+            "routing": {"final_at": 0.0, "review_below": 0.0},
+            "flags": [
+                {
+                    "id": "risk",
+                    "when": {"keyword": {"words": ["投诉"], "role": "customer"}},
+                    "taken_back": [TAKE_BACK, "当我没说"],
+                }
+            ],
+        },
+        "test",
+    )
+    calls = {
+        "review": ["我要投诉你们！", "刚才那话当我没说。"],
+        "final": ["刚才是气话。", "但你们再拖，我就投诉！"],
+    }
+    for route, turns in calls.items():
+        transcript = make_transcript(
+            *((0.5 + 5 * k, 4.5 + 5 * k, "customer", t) for k, t in enumerate(turns))
+        )
+        [flag] = evaluate(transcript, measure(transcript, 12.0), card).flags
+        assert flag.route == route
+        assert ("context" in flag.basis) is (route == "review")
+
+
+@pytest.mark.parametrize(
+    ("taken_back", "message"),
+    [
+        ("", "field 'taken_back.words': needs a regular expression"),
+        (["气话", 3], "field 'taken_back.words': needs a regular expression"),
+        ("(气话", "field 'taken_back.words[0]': invalid regular expression"),
+        (["气话", "x?"], "field 'taken_back.words[1]': the pattern matches empty text"),
+        ({"acts": {"no_such_act": 0.5}}, "field 'taken_back.acts': unknown act 'no_such_act'"),
+        ({"word": "气话"}, "field 'taken_back': takes words and acts, got word"),
+        ({}, "field 'taken_back': takes words and acts, got nothing"),
+    ],
+)
+def test_a_flags_taken_back_is_checked(taken_back: object, message: str) -> None:
+    raw = {
+        "name": "t",
+        "sections": [],
+        "flags": [{"id": "risk", "when": THREAT, "taken_back": taken_back}],
+    }
     with pytest.raises(ScorecardError, match=re.escape(message)):
         parse_scorecard(raw, "card.yaml")
