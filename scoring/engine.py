@@ -292,10 +292,11 @@ def _taken_back(
     words that `words` (a regular expression over normalised text) matches (我也不是真要投诉,
     刚才是气话), or a sentence a context head reads as one of `acts` (act, min_p: 刚才那话你就当
     没听见). Read in call order, character by character within a turn: a threat said after the
-    take-back stands (刚才是气话，不过再不修我真去消协), quoted words inside the take-back (不是
-    真要投诉's 投诉) are no threat, and a sentence a model quoted whole counts from its end, so
-    nothing inside it takes it back. Not taken back where there is no evidence, the quotes are
-    of more than one speaker or a quote cannot be placed."""
+    take-back stands (刚才是气话，不过再不修我真去消协), and so does one in the same sentence as
+    a take-back the head reads (骗子那话我收回，但是这事我要投诉), while words quoted inside
+    matched take-back words (不是真要投诉's 投诉) are no threat. A sentence a model quoted whole
+    counts from its end, so nothing inside it takes it back. Not taken back where there is no
+    evidence, the quotes are of more than one speaker or a quote cannot be placed."""
     roles = {e.role for e in evidence}
     if len(roles) != 1:
         return False
@@ -303,7 +304,27 @@ def _taken_back(
     where = {(s.start_s, s.text): i for i, s in enumerate(view.segments)}
     norms = [normalize(s.text) for s in view.segments]
     pattern = _pattern(words) if words else None
-    spans = [[m.span() for m in pattern.finditer(n)] if pattern else [] for n in norms]
+    # the take-back words: (start, end) in each turn's normalised text, the speaker's turns
+    # only; and where each sentence the heads read as a take-back starts
+    spans: list[list[tuple[int, int]]] = [[] for _ in norms]
+    starts: list[list[int]] = [[] for _ in norms]
+    for i, s in enumerate(view.segments):
+        if str(s.role) == role and pattern is not None:
+            spans[i] = [m.span() for m in pattern.finditer(norms[i])]
+    if acts:
+        _, owner, texts, _, _ = view._unit_inputs
+        for i, s in enumerate(view.segments):
+            if str(s.role) != role:
+                continue
+            at = 0
+            for u in np.flatnonzero(owner == i).tolist():
+                sentence = normalize(texts[u])
+                found = norms[i].find(sentence, at)
+                if found < 0:
+                    continue
+                at = found + len(sentence)
+                if any(view.context_probability(a, u) >= p for a, p in acts):
+                    starts[i].append(found)
     last = (-1, -1)  # the latest threat: (turn, character)
     for e in evidence:
         i, match = where.get((e.start_s, e.text)), normalize(e.match)
@@ -316,25 +337,12 @@ def _taken_back(
         whole = any(match == normalize(t) for _, t in sentence_units(view.segments[i : i + 1]))
         if whole:  # a sentence a model read: from its end
             threats = [k + len(match) for k in at]
-        else:  # quoted words, unless inside the take-back
+        else:  # quoted words, unless inside take-back words
             threats = [k for k in at if not any(a <= k and k + len(match) <= b for a, b in spans[i])]
         last = max([last, *((i, k) for k in threats)])
-    mine = [i for i, s in enumerate(view.segments) if str(s.role) == role and i >= last[0]]
-    if any((i, a) > last for i in mine for a, _ in spans[i]):
-        return True
-    if not acts:
-        return False
-    _, owner, texts, _, _ = view._unit_inputs
-    for i in mine:
-        at = 0
-        for u in np.flatnonzero(owner == i).tolist():
-            sentence = normalize(texts[u])
-            found = norms[i].find(sentence, at)
-            at = found if found >= 0 else at  # where the sentence starts in its turn
-            if (i, at) > last and any(view.context_probability(a, u) >= p for a, p in acts):
-                return True
-            at += len(sentence) if found >= 0 else 0
-    return False
+    return any(
+        (i, a) > last for i in range(len(norms)) for a in [a for a, _ in spans[i]] + starts[i]
+    )
 
 
 def spoken_chars(transcript: Transcript) -> int:

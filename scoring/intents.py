@@ -81,6 +81,11 @@ GUARD_ACTS: dict[str, tuple[str, str]] = {
         "speaks of leaving, porting or cancelling without threatening it now: in the past, a"
         " what-if, a denial, someone else's move, an add-on stopped, taken back, a joke",
     ),
+    "taken_back": (
+        "customer",
+        "takes back a threat or harsh words the caller's side said earlier in the call: said in"
+        " anger, not meant, only talk or a joke, retracted, not to be recorded, apologised for",
+    ),
 }
 
 #: every act a scorecard may name

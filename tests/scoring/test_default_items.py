@@ -778,12 +778,25 @@ def test_churn_on_the_model_alone_waits_for_a_reviewer_under_0_99(line: str, rou
         ),
         ("complaint_risk", ["你们再拖我就去消协！唉，我也不是真要投诉，赶紧修吧。"], "review"),
         ("churn_risk", ["这样下去我肯定携号转网。", "刚刚说转网就是随口一说，号我还是接着用。"], "review"),
+        # ... or in words no list holds, which the context head reads as a take-back
+        (
+            "complaint_risk",
+            ["你们再这么拖，我就打一二三零零投诉。", "我刚才脑子一热说过头了，你别给我登记，麻烦帮我看看网络。"],
+            "review",
+        ),
+        ("churn_risk", ["这破宽带我不续了，下个月就拆。", "我刚才那是急的，拆机的事你别记。"], "review"),
         # the take-back first and a threat after it, a denial that it is a take-back (不是开玩笑
         # once left the whole turn out of churn_risk), a might-as-well: they stand
         ("complaint_risk", ["刚才说的是气话。", "但今天修不好，我就去消协告你们。"], "final"),
         ("complaint_risk", ["三天内不退钱我就找记者曝光，我可不是说气话。"], "final"),
         ("complaint_risk", ["你们这样，我去工信部投诉你们算了！"], "final"),
         ("churn_risk", ["我不是跟你开玩笑的，下个月就销户。", "谢谢你啊，你态度挺好的。"], "final"),
+        # a take-back of other words, with the threat said again in the same sentence
+        (
+            "complaint_risk",
+            ["你们再这么拖，我就打一二三零零投诉。", "刚才骂人那句是我不对，不过投诉我照样要投。"],
+            "final",
+        ),
     ],
 )
 def test_a_taken_back_threat_waits_for_a_reviewer(flag: str, turns: list[str], route: str) -> None:
