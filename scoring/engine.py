@@ -10,15 +10,15 @@ only on exact wording or a pattern; on model or homophone evidence alone it wait
 from __future__ import annotations
 
 import hashlib
+import re
 from typing import Any
 
 import numpy as np
 
 from asr.types import Transcript
 from scoring.conditions import CallView, Hit
-from scoring.intents import sentence_units
 from scoring.matching import normalize
-from scoring.operators import REGISTRY, _pattern
+from scoring.operators import REGISTRY, _excluded, _pattern
 from scoring.scorecard import All, AnyOf, Condition, Item, Not, Op, Order, Routing, Scorecard
 from scoring.types import CallResult, Evidence, Flag, ItemResult, ItemStatus, Metrics
 
@@ -282,49 +282,121 @@ def _doubted(
     return True
 
 
+def _intents(condition: Condition) -> tuple[dict[str, Any], ...]:
+    """The parameters of every intent condition in a condition tree."""
+    if isinstance(condition, Op):
+        return (condition.params,) if condition.name == "intent" else ()
+    if isinstance(condition, All | AnyOf):
+        return tuple(q for c in condition.children for q in _intents(c))
+    if isinstance(condition, Not):
+        return _intents(condition.child)
+    if isinstance(condition, Order):
+        return _intents(condition.first) + _intents(condition.then)
+    return ()
+
+
+def _masks(condition: Condition) -> tuple[str | tuple[str, ...], ...]:
+    """The `mask` of every condition in a tree (a pattern, or phrases): the words a flag's
+    conditions do not count, so no quote inside them is a threat."""
+    if isinstance(condition, Op):
+        mask = condition.params.get("mask")
+        if not mask:
+            return ()
+        return (mask if isinstance(mask, str) else tuple(map(str, mask)),)
+    if isinstance(condition, All | AnyOf):
+        return tuple(m for c in condition.children for m in _masks(c))
+    if isinstance(condition, Not):
+        return _masks(condition.child)
+    if isinstance(condition, Order):
+        return _masks(condition.first) + _masks(condition.then)
+    return ()
+
+
+def _spans(norm: str, words: str | tuple[str, ...]) -> list[tuple[int, int]]:
+    """Where a pattern, or any of the phrases, is in normalised text: (start, end)."""
+    if isinstance(words, str):
+        return [m.span() for m in _pattern(words).finditer(norm)]
+    out = []
+    for phrase in filter(None, map(normalize, words)):
+        k = norm.find(phrase)
+        while k >= 0:
+            out.append((k, k + len(phrase)))
+            k = norm.find(phrase, k + 1)
+    return out
+
+
+#: what turns a sentence back to a threat after a take-back (刚才是气话，不过…)
+_CONTRAST = re.compile("但是|但|不过|可是|然而|只是")
+
+
+def _read_up_to(norm: str, a: int, b: int, taken: list[tuple[int, int]]) -> int:
+    """Where a sentence a model read as a threat (norm[a:b]) is a threat up to: its last
+    character; but where it holds take-back words with no 但是/不过 after them (再这样我就投诉
+    你们，我也不是真要投诉), only what comes before the first of them."""
+    inside = [(x, y) for x, y in taken if a <= x and y <= b]
+    if not inside or _CONTRAST.search(norm, max(y for _, y in inside), b):
+        return b - 1
+    return min(x for x, _ in inside) - 1
+
+
 def _taken_back(
     view: CallView,
     evidence: tuple[Evidence, ...],
     words: str | None,
     acts: tuple[tuple[str, float], ...] = (),
+    reads: tuple[dict[str, Any], ...] = (),
+    masks: tuple[str | tuple[str, ...], ...] = (),
 ) -> bool:
     """Whether the speaker takes back every threat the flag quotes, after the last of them:
-    words that `words` (a regular expression over normalised text) matches (我也不是真要投诉,
-    刚才是气话), or a sentence a context head reads as one of `acts` (act, min_p: 刚才那话你就当
-    没听见). Read in call order, character by character within a turn: a threat said after the
-    take-back stands (刚才是气话，不过再不修我真去消协), and so does one in the same sentence as
-    a take-back the head reads (骗子那话我收回，但是这事我要投诉), while words quoted inside
-    matched take-back words (不是真要投诉's 投诉) are no threat. A sentence a model quoted whole
-    counts from its end, so nothing inside it takes it back. Not taken back where there is no
-    evidence, the quotes are of more than one speaker or a quote cannot be placed."""
+    words that `words` (a regular expression over normalised text) matches in one of their
+    sentences (我也不是真要投诉, 刚才是气话), or a sentence a context head reads as one of
+    `acts` (act, min_p: 刚才那话你就当没听见). Read in call order, character by character
+    within a turn: a threat said after the take-back stands (刚才是气话，不过再不修我真去消协),
+    and so does one in the sentence the head reads (骂人那句我收回，但投诉照样要投). Words quoted
+    inside take-back words (不是真要投诉's 投诉) or inside the flag's `masks` (我没想投诉) are no
+    threat. A sentence a model quoted whole is a threat up to its last character, and so is
+    every other sentence of its turn the flag's intent conditions (`reads`: act, min_p) may have
+    matched (a model quotes a turn's first sentence at its threshold). Not taken back where
+    there is no evidence, the quotes are of more than one speaker or a quote cannot be placed."""
     roles = {e.role for e in evidence}
     if len(roles) != 1:
         return False
     (role,) = roles
     where = {(s.start_s, s.text): i for i, s in enumerate(view.segments)}
     norms = [normalize(s.text) for s in view.segments]
-    pattern = _pattern(words) if words else None
-    # the take-back words: (start, end) in each turn's normalised text, the speaker's turns
-    # only; and where each sentence the heads read as a take-back starts
+    # each turn's sentences of the speaker: (start, end) in the turn's normalised text, and
+    # the take-backs: words (start, end), and where each sentence the heads read as one starts
+    _, owner, texts, _, _ = view._unit_inputs
+    units: list[list[tuple[int, int, int]]] = [[] for _ in norms]  # (unit, start, end)
+    for i in {int(i) for i in owner.tolist()}:
+        at = 0
+        for u in np.flatnonzero(owner == i).tolist():
+            sentence = normalize(texts[u])
+            found = norms[i].find(sentence, at) if sentence else -1
+            if found >= 0:
+                at = found + len(sentence)
+                units[i].append((u, found, at))
     spans: list[list[tuple[int, int]]] = [[] for _ in norms]
     starts: list[list[int]] = [[] for _ in norms]
     for i, s in enumerate(view.segments):
-        if str(s.role) == role and pattern is not None:
-            spans[i] = [m.span() for m in pattern.finditer(norms[i])]
-    if acts:
-        _, owner, texts, _, _ = view._unit_inputs
-        for i, s in enumerate(view.segments):
-            if str(s.role) != role:
-                continue
-            at = 0
-            for u in np.flatnonzero(owner == i).tolist():
-                sentence = normalize(texts[u])
-                found = norms[i].find(sentence, at)
-                if found < 0:
-                    continue
-                at = found + len(sentence)
-                if any(view.context_probability(a, u) >= p for a, p in acts):
-                    starts[i].append(found)
+        if str(s.role) != role:
+            continue
+        for u, a, b in units[i]:
+            if words:  # within a sentence, never across the end of one
+                spans[i] += [(a + x, a + y) for x, y in _spans(norms[i][a:b], words)]
+            if any(view.context_probability(act, u) >= p for act, p in acts):
+                starts[i].append(a)
+    probs = view._units[2] if reads else {}
+
+    def read(u: int) -> bool:  # a sentence one of the flag's intent conditions would match
+        text = texts[u]
+        return any(
+            probs[q["act"]][u] >= float(q.get("min_p", 0.5))
+            and len(normalize(text)) >= int(q.get("min_chars", 0))
+            and not any(q.get(k) and _excluded(text, q[k]) for k in ("exclude", "mask"))
+            for q in reads
+        )
+
     last = (-1, -1)  # the latest threat: (turn, character)
     for e in evidence:
         i, match = where.get((e.start_s, e.text)), normalize(e.match)
@@ -334,11 +406,12 @@ def _taken_back(
         at = [k for k in range(len(norm)) if norm.startswith(match, k)]
         if not at:
             return False
-        whole = any(match == normalize(t) for _, t in sentence_units(view.segments[i : i + 1]))
-        if whole:  # a sentence a model read: from its end
-            threats = [k + len(match) for k in at]
-        else:  # quoted words, unless inside take-back words
-            threats = [k for k in at if not any(a <= k and k + len(match) <= b for a, b in spans[i])]
+        if any(match == norm[a:b] for _, a, b in units[i]):  # a sentence a model read
+            threats = [_read_up_to(norm, k, k + len(match), spans[i]) for k in at]
+            threats += [_read_up_to(norm, a, b, spans[i]) for u, a, b in units[i] if read(u)]
+        else:  # quoted words, unless inside take-back words or masked words
+            hidden = spans[i] + [x for m in masks for x in _spans(norm, m)]
+            threats = [k for k in at if not any(a <= k and k + len(match) <= b for a, b in hidden)]
         last = max([last, *((i, k) for k in threats)])
     return any(
         (i, a) > last for i in range(len(norms)) for a in [a for a, _ in spans[i]] + starts[i]
@@ -372,11 +445,17 @@ def evaluate(
         if hit.matched:
             confidence, basis = hit.confidence, hit.basis
             route = _route(confidence, rule.routing or scorecard.routing, f"{key}:{rule.id}")
-            if (
-                rule.doubt and _doubted(view, hit.evidence, rule.doubt, _model_reads(rule.when))
-            ) or (
+            reads = _model_reads(rule.when)
+            if (rule.doubt and _doubted(view, hit.evidence, rule.doubt, reads)) or (
                 (rule.taken_back or rule.taken_back_acts)
-                and _taken_back(view, hit.evidence, rule.taken_back, rule.taken_back_acts)
+                and _taken_back(
+                    view,
+                    hit.evidence,
+                    rule.taken_back,
+                    rule.taken_back_acts,
+                    _intents(rule.when),
+                    _masks(rule.when),
+                )
             ):
                 # still raised, never final: a reviewer decides
                 confidence, basis, route = min(confidence, DOUBTED), basis | {"context"}, "review"

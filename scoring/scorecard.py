@@ -356,7 +356,7 @@ def _flag(raw: Any, source: str, index: int, acts: frozenset[str], routing: Rout
     ctx = _Ctx(source, f"flag {raw['id']!r}", acts)
     if "doubt" in raw:
         _act_thresholds(raw["doubt"], ctx, "doubt")
-    words, acts = _taken_back(raw.get("taken_back"), ctx)
+    words, acts = _taken_back(raw["taken_back"], ctx) if "taken_back" in raw else (None, ())
     return FlagRule(
         str(raw["id"]),
         str(raw.get("title", raw["id"])),
@@ -371,24 +371,28 @@ def _flag(raw: Any, source: str, index: int, acts: frozenset[str], routing: Rout
 def _taken_back(raw: Any, ctx: _Ctx) -> tuple[str | None, tuple[tuple[str, float], ...]]:
     """A flag's `taken_back`: `words` (a pattern, or a list of them, shared ones by YAML
     anchor; joined into one) and `acts` (act ids, or act -> probability), or the words alone."""
-    if raw is None:
-        return None, ()
     if not isinstance(raw, dict):
         raw = {"words": raw}
     unknown = sorted(set(raw) - {"words", "acts"})
     if unknown or not raw:
-        raise ctx.error("taken_back", f"takes words and acts, got {', '.join(unknown) or 'nothing'}")
-    words = raw.get("words")
-    if words is not None:
-        parts = words if isinstance(words, list) else [words]
+        raise ctx.error(
+            "taken_back", f"takes words and acts, got {', '.join(unknown) or 'nothing'}"
+        )
+    words = None
+    if "words" in raw:
+        parts = raw["words"] if isinstance(raw["words"], list) else [raw["words"]]
         if not parts or not all(isinstance(x, str) and x for x in parts):
             raise ctx.error("taken_back.words", "needs a regular expression or a list of them")
         for k, part in enumerate(parts):
             _check_pattern(part, ctx, f"taken_back.words[{k}]")
         words = "|".join(f"(?:{x})" for x in parts)
+        _check_pattern(words, ctx, "taken_back.words")  # joined (flags, group names)
+    acts = unless_of(raw["acts"]) if "acts" in raw else ()
     if "acts" in raw:
         _act_thresholds(raw["acts"], ctx, "taken_back.acts")
-    return words, unless_of(raw.get("acts"))
+        if not acts:
+            raise ctx.error("taken_back.acts", "needs act ids, or a mapping of act -> probability")
+    return words, acts
 
 
 def _unique(ids: list[str], what: str, source: str) -> None:

@@ -777,20 +777,59 @@ def test_churn_on_the_model_alone_waits_for_a_reviewer_under_0_99(line: str, rou
             "review",
         ),
         ("complaint_risk", ["你们再拖我就去消协！唉，我也不是真要投诉，赶紧修吧。"], "review"),
-        ("churn_risk", ["这样下去我肯定携号转网。", "刚刚说转网就是随口一说，号我还是接着用。"], "review"),
+        (
+            "churn_risk",
+            ["这样下去我肯定携号转网。", "刚刚说转网就是随口一说，号我还是接着用。"],
+            "review",
+        ),
         # ... or in words no list holds, which the context head reads as a take-back
         (
             "complaint_risk",
-            ["你们再这么拖，我就打一二三零零投诉。", "我刚才脑子一热说过头了，你别给我登记，麻烦帮我看看网络。"],
+            [
+                "你们再这么拖，我就打一二三零零投诉。",
+                "我刚才脑子一热说过头了，你别给我登记，麻烦帮我看看网络。",
+            ],
             "review",
         ),
-        ("churn_risk", ["这破宽带我不续了，下个月就拆。", "我刚才那是急的，拆机的事你别记。"], "review"),
+        (
+            "churn_risk",
+            ["这破宽带我不续了，下个月就拆。", "我刚才那是急的，拆机的事你别记。"],
+            "review",
+        ),
         # the take-back first and a threat after it, a denial that it is a take-back (不是开玩笑
         # once left the whole turn out of churn_risk), a might-as-well: they stand
         ("complaint_risk", ["刚才说的是气话。", "但今天修不好，我就去消协告你们。"], "final"),
         ("complaint_risk", ["三天内不退钱我就找记者曝光，我可不是说气话。"], "final"),
         ("complaint_risk", ["你们这样，我去工信部投诉你们算了！"], "final"),
         ("churn_risk", ["我不是跟你开玩笑的，下个月就销户。", "谢谢你啊，你态度挺好的。"], "final"),
+        # the take-back in the next sentence of the threat's turn (a sentence the model quotes
+        # whole ends where the next begins)
+        ("complaint_risk", ["我要去工信部投诉你们。刚才那话你就当没听见。"], "review"),
+        # a threat said again in the turn, after the take-back, in a sentence the model reads
+        (
+            "complaint_risk",
+            ["你们这样我要投诉！刚才是气话。但你们再拖，我就把这事发到网上让大家评评理。"],
+            "final",
+        ),
+        # a denial the flag does not count (我没想投诉) said after the take-back
+        (
+            "complaint_risk",
+            ["你们再拖我就投诉！", "刚才是气话，我没想投诉，你帮我查查。"],
+            "review",
+        ),
+        # denials and what-you-think are no take-back; nor is a condition
+        ("complaint_risk", ["我要去工信部投诉你们！", "这可不是什么气话。"], "final"),
+        ("complaint_risk", ["我要去工信部投诉你们！", "别以为我只是说说而已。"], "final"),
+        ("complaint_risk", ["我要去工信部投诉你们！", "你们今天修好我就不投诉了。"], "final"),
+        ("complaint_risk", ["我要去工信部投诉你们！", "只要今天把钱退了，投诉就算了。"], "final"),
+        ("complaint_risk", ["我要去工信部投诉你们！", "行吧，那我不投诉了。"], "review"),
+        ("churn_risk", ["再不修我就携号转网！", "那行，号我还是接着用吧。"], "review"),
+        ("churn_risk", ["再不修我就携号转网！", "你们就继续用这套说辞糊弄人吧。"], "final"),
+        (
+            "churn_risk",
+            ["再不修我就携号转网！", "我刚刚冲了一百块话费怎么又没了？"],
+            "final",
+        ),  # 冲 for 充
         # a take-back of other words, with the threat said again in the same sentence
         (
             "complaint_risk",

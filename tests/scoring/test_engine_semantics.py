@@ -474,6 +474,12 @@ def test_a_taken_back_threat_waits_for_a_reviewer() -> None:
         ({"acts": {"no_such_act": 0.5}}, "field 'taken_back.acts': unknown act 'no_such_act'"),
         ({"word": "气话"}, "field 'taken_back': takes words and acts, got word"),
         ({}, "field 'taken_back': takes words and acts, got nothing"),
+        (None, "field 'taken_back.words': needs a regular expression"),
+        ({"words": None}, "field 'taken_back.words': needs a regular expression"),
+        # each part is valid alone, not joined: refused when the scorecard loads, not in a batch
+        (["气话", "(?i)ok"], "field 'taken_back.words': invalid regular expression"),
+        (["(?P<x>气话)", "(?P<x>当真)"], "field 'taken_back.words': invalid regular expression"),
+        ({"acts": []}, "field 'taken_back.acts': needs act ids"),
     ],
 )
 def test_a_flags_taken_back_is_checked(taken_back: object, message: str) -> None:

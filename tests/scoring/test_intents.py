@@ -209,7 +209,9 @@ def test_the_context_heads_read_a_past_or_dropped_complaint_as_an_aside(line: st
         ("算了，我自己去营业厅问吧。", False),
     ],
 )
-def test_the_take_back_head_reads_a_threat_withdrawn_not_one_kept(line: str, taken_back: bool) -> None:
+def test_the_take_back_head_reads_a_threat_withdrawn_not_one_kept(
+    line: str, taken_back: bool
+) -> None:
     assert (_context(line, "taken_back") >= 0.5) is taken_back
 
 
