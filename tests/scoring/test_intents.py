@@ -56,6 +56,12 @@ def test_the_bank_shares_no_sentence_with_the_development_sets() -> None:
             for seg in json.loads(line)["segments"]:
                 shared = _sentences(seg["text"]) & bank
                 assert not shared, f"{path.name}: {shared}"
+    # the take-back sets (bench/takebacks.py): customer turns only
+    for path in (REPO / "fixtures" / "takebacks").glob("*.jsonl"):
+        for line in path.read_text("utf-8").splitlines():
+            for turn in json.loads(line)["turns"]:
+                shared = _sentences(turn) & bank
+                assert not shared, f"{path.name}: {shared}"
 
 
 HELPDESK_LABELS = (
