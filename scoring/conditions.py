@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     from scoring.intents import IntentHeads
 
 #: what a verdict rests on, from the most to the least certain kind ("context": a flag the
-#: context heads doubt, scoring.engine)
+#: context heads doubt; "taken_back": a flag whose threats the caller took back; scoring.engine)
 BASES = (
     "exact",
     "regex",
@@ -28,6 +28,7 @@ BASES = (
     "pinyin",
     "similar",
     "context",
+    "taken_back",
 )
 
 

@@ -445,20 +445,20 @@ def evaluate(
         if hit.matched:
             confidence, basis = hit.confidence, hit.basis
             route = _route(confidence, rule.routing or scorecard.routing, f"{key}:{rule.id}")
-            reads = _model_reads(rule.when)
-            if (rule.doubt and _doubted(view, hit.evidence, rule.doubt, reads)) or (
-                (rule.taken_back or rule.taken_back_acts)
-                and _taken_back(
-                    view,
-                    hit.evidence,
-                    rule.taken_back,
-                    rule.taken_back_acts,
-                    _intents(rule.when),
-                    _masks(rule.when),
-                )
+            doubts = set()
+            if rule.doubt and _doubted(view, hit.evidence, rule.doubt, _model_reads(rule.when)):
+                doubts.add("context")  # every quoted sentence an aside
+            if (rule.taken_back or rule.taken_back_acts) and _taken_back(
+                view,
+                hit.evidence,
+                rule.taken_back,
+                rule.taken_back_acts,
+                _intents(rule.when),
+                _masks(rule.when),
             ):
-                # still raised, never final: a reviewer decides
-                confidence, basis, route = min(confidence, DOUBTED), basis | {"context"}, "review"
+                doubts.add("taken_back")  # every quoted threat taken back after it
+            if doubts:  # still raised, never final: a reviewer decides, told why
+                confidence, basis, route = min(confidence, DOUBTED), basis | doubts, "review"
             flags.append(
                 Flag(
                     rule.id, _once(hit.evidence), round(confidence, 3), tuple(sorted(basis)), route

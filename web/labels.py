@@ -71,6 +71,7 @@ LABELS: dict[str, dict[str, Any]] = {
         "pinyin": _l("Homophone"),
         "similar": _l("Similar meaning"),
         "context": _l("Context in doubt"),
+        "taken_back": _l("Threat taken back?"),
     },
     "route": {
         "final": _l("Final (automatic)"),

@@ -845,4 +845,4 @@ def test_a_taken_back_threat_waits_for_a_reviewer(flag: str, turns: list[str], r
     found = next((f for f in _call(*lines).flags if f.id == flag), None)
     assert found is not None
     assert found.route == route
-    assert ("context" in found.basis) is (route == "review")
+    assert ("taken_back" in found.basis) is (route == "review")

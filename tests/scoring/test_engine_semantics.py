@@ -461,7 +461,7 @@ def test_a_taken_back_threat_waits_for_a_reviewer() -> None:
         )
         [flag] = evaluate(transcript, measure(transcript, 12.0), card).flags
         assert flag.route == route
-        assert ("context" in flag.basis) is (route == "review")
+        assert ("taken_back" in flag.basis) is (route == "review") and "context" not in flag.basis
 
 
 @pytest.mark.parametrize(

@@ -387,3 +387,11 @@ def test_a_dismissal_reason_is_masked_for_a_role_that_sees_numbers_masked(
     assert reason in qa.get(f"/calls/{pk}").get_data(as_text=True)
     page = as_role("trainer").get(f"/calls/{pk}").get_data(as_text=True)
     assert "13812345678" not in page and "5678" in page  # masked in the header and the history
+
+
+def test_a_flag_taken_back_says_so_in_the_header(as_role, sessions) -> None:
+    # the engine's reason for sending a flag to a reviewer: its threats taken back later
+    qa = as_role("qa")
+    pk = _angry_call(qa, sessions, confidence=0.5, basis="exact,taken_back", route="review")
+    page = qa.get(f"/calls/{pk}").get_data(as_text=True)
+    assert re.search(r'class="flag-basis[^"]*">置信 0.50 · [^<]*疑似已撤回</small>', page)
