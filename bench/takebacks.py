@@ -9,9 +9,9 @@ takebacks_b (100 cases of two or three turns: 35 / 35 / 30). A case is the custo
 a call; the agent's lines between turns are neutral.
 
 For each flag: the machine's precision and recall (routing does not change them), how many
-flags wait for a reviewer, the precision of the flags that stand alone (final) and how many of
-the real threats stand alone; once with the scorecard as it is and once without its
-`taken_back` (words and acts), so the take-back's share shows.
+flags are routed (to a reviewer, or sampled for a check), the precision of the flags that
+stand alone (final) and how many of the real threats stand alone; once with the scorecard as
+it is and once without its `taken_back` (words and acts), so the take-back's share shows.
 
 Usage: python bench/takebacks.py [--sets takebacks_a takebacks_b] [--errors]
 """
@@ -73,7 +73,9 @@ def main() -> None:
     args = parser.parse_args()
     card = load_scorecard(args.scorecard)
     cards = {"scorecard": card, "without taken_back": without_take_backs(card)}
-    print("| set | flag | card | P / R | review | final P | real threats final |")
+    print(
+        "| set | flag | card | P / R | routed (review or sample) | final P | real threats final |"
+    )
     print("|---|---|---|---|---|---|---|")
     for name in args.sets:
         cases = load(name)
@@ -89,7 +91,7 @@ def main() -> None:
                 }
                 for flag in FLAGS:
                     route = flags.get(flag, "none")
-                    route = route if route in ("final", "none") else "review"
+                    route = route if route in ("final", "none") else "routed"
                     routes[label][flag].append((bool(case[flag]), route))
                     if args.errors and label == "scorecard" and (route == "final") != case[flag]:
                         print(f"  {case['id']} {flag}: judge {case[flag]}, machine {route}")
@@ -101,7 +103,7 @@ def main() -> None:
                 real = sum(w for w, _ in got)
                 ftp = sum(w and r == "final" for w, r in got)
                 ffp = sum(not w and r == "final" for w, r in got)
-                review = sum(r == "review" for _, r in got)
+                review = sum(r == "routed" for _, r in got)
                 print(
                     f"| {name} | {flag} | {label} | {tp}/{tp + fp} / {tp}/{real} | {review} | "
                     f"{ftp}/{ftp + ffp} | {ftp}/{real} |"

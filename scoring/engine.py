@@ -283,15 +283,13 @@ def _doubted(
 
 
 def _intents(condition: Condition) -> tuple[dict[str, Any], ...]:
-    """The parameters of every intent condition in a condition tree."""
+    """The parameters of every intent condition that raises the flag by itself (the tree's
+    root, or a branch of `any` under it): not one that only corroborates in an `all`, is
+    negated or ordered."""
     if isinstance(condition, Op):
         return (condition.params,) if condition.name == "intent" else ()
-    if isinstance(condition, All | AnyOf):
+    if isinstance(condition, AnyOf):
         return tuple(q for c in condition.children for q in _intents(c))
-    if isinstance(condition, Not):
-        return _intents(condition.child)
-    if isinstance(condition, Order):
-        return _intents(condition.first) + _intents(condition.then)
     return ()
 
 
@@ -313,9 +311,17 @@ def _masks(condition: Condition) -> tuple[str | tuple[str, ...], ...]:
 
 
 def _spans(norm: str, words: str | tuple[str, ...]) -> list[tuple[int, int]]:
-    """Where a pattern, or any of the phrases, is in normalised text: (start, end)."""
+    """Where a pattern, or any of the phrases, is in normalised text: (start, end). A pattern's
+    group named `take`, where it matched, is the span (a guard read from the sentence's start,
+    ^(?!.*要是).*?(?P<take>不投诉了), leaves what comes before the words a threat)."""
     if isinstance(words, str):
-        return [m.span() for m in _pattern(words).finditer(norm)]
+        pattern = _pattern(words)
+        if "take" not in pattern.groupindex:
+            return [m.span() for m in pattern.finditer(norm)]
+        return [
+            m.span("take") if m.group("take") is not None else m.span()
+            for m in pattern.finditer(norm)
+        ]
     out = []
     for phrase in filter(None, map(normalize, words)):
         k = norm.find(phrase)
@@ -326,13 +332,15 @@ def _spans(norm: str, words: str | tuple[str, ...]) -> list[tuple[int, int]]:
 
 
 #: what turns a sentence back to a threat after a take-back (刚才是气话，不过…)
-_CONTRAST = re.compile("但是|但|不过|可是|然而|只是")
+_CONTRAST = re.compile("但是|不过|可是|然而")
 
 
 def _read_up_to(norm: str, a: int, b: int, taken: list[tuple[int, int]]) -> int:
     """Where a sentence a model read as a threat (norm[a:b]) is a threat up to: its last
-    character; but where it holds take-back words with no 但是/不过 after them (再这样我就投诉
-    你们，我也不是真要投诉), only what comes before the first of them."""
+    character; but where it holds take-back words with no 但是/不过/可是/然而 after them, only
+    what comes before the first of them: the model read the sentence whole, so where in it the
+    threat is cannot be told (再这样我就投诉你们，我也不是真要投诉 and 刚才是气话，明天再不修我就去
+    总部闹 alike), and a reviewer decides."""
     inside = [(x, y) for x, y in taken if a <= x and y <= b]
     if not inside or _CONTRAST.search(norm, max(y for _, y in inside), b):
         return b - 1
@@ -351,13 +359,14 @@ def _taken_back(
     words that `words` (a regular expression over normalised text) matches in one of their
     sentences (我也不是真要投诉, 刚才是气话), or a sentence a context head reads as one of
     `acts` (act, min_p: 刚才那话你就当没听见). Read in call order, character by character
-    within a turn: a threat said after the take-back stands (刚才是气话，不过再不修我真去消协),
-    and so does one in the sentence the head reads (骂人那句我收回，但投诉照样要投). Words quoted
-    inside take-back words (不是真要投诉's 投诉) or inside the flag's `masks` (我没想投诉) are no
-    threat. A sentence a model quoted whole is a threat up to its last character, and so is
-    every other sentence of its turn the flag's intent conditions (`reads`: act, min_p) may have
-    matched (a model quotes a turn's first sentence at its threshold). Not taken back where
-    there is no evidence, the quotes are of more than one speaker or a quote cannot be placed."""
+    within a turn: quoted words said after the take-back stand (刚才是气话，不过再不修我真去消
+    协), and so do those in the sentence the head reads (骂人那句我收回，但投诉照样要投). Words
+    quoted inside take-back words (不是真要投诉's 投诉) or inside the flag's `masks` (我没想投诉)
+    are no threat. A sentence a model quoted whole is a threat up to its last character, or up
+    to take-back words inside it (`_read_up_to`), and so is every other sentence of its turn an
+    intent condition that raises the flag by itself (`reads`: their parameters) would match (a
+    model quotes a turn's first sentence at its threshold). Not taken back where there is no
+    evidence, the quotes are of more than one speaker or a quote cannot be placed."""
     roles = {e.role for e in evidence}
     if len(roles) != 1:
         return False

@@ -830,6 +830,18 @@ def test_churn_on_the_model_alone_waits_for_a_reviewer_under_0_99(line: str, rou
             ["再不修我就携号转网！", "我刚刚冲了一百块话费怎么又没了？"],
             "final",
         ),  # 冲 for 充
+        ("complaint_risk", ["我要去工信部投诉你们！", "我可不是随便说说的。"], "final"),
+        ("complaint_risk", ["我要去工信部投诉你们！", "你以为我不会真去投诉？"], "final"),
+        # an angry sentence after the take-back renews no threat (the anger that corroborates
+        # a complaint-line question is not a threat of its own)
+        (
+            "complaint_risk",
+            ["我要投诉你们。刚才是气话，你别当真。你们这服务真是太差劲了，气死我了！"],
+            "review",
+        ),
+        # a sentence the model read whole with the take-back words in it: what follows them
+        # is no threat unless 但是/不过 turns it
+        ("complaint_risk", ["你们再拖我就投诉你们，我也不是真要投诉，只是想快点修好。"], "review"),
         # a take-back of other words, with the threat said again in the same sentence
         (
             "complaint_risk",

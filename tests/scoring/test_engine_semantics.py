@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 import yaml
 
-from scoring.engine import _doubted, _taken_back, check, evaluate, score_item
+from scoring.engine import _doubted, _spans, _taken_back, check, evaluate, score_item
 from scoring.io import result_json
 from scoring.matching import normalize
 from scoring.metrics import measure
@@ -423,6 +423,16 @@ def test_a_threat_is_taken_back_only_by_the_same_speaker_after_it(
         if normalize(m) in normalize(s.text)
     ) or tuple(Evidence(0.5, 4.5, "customer", turns[0], m) for m in matches)
     assert _taken_back(view, evidence, TAKE_BACK) is taken
+
+
+def test_a_take_back_pattern_read_from_the_sentence_start_is_only_its_take_group() -> None:
+    # a guard read from the start (no condition in the sentence) does not make the words before
+    # the take-back part of it: 工信部 stays a threat, placed before the take-back
+    words = "^(?!.*要是).*?(?P<take>我不投诉了)"
+    norm = normalize("我要去工信部，算了我不投诉了。")
+    assert _spans(norm, words) == [(norm.index("我不投诉了"), len(norm))]
+    assert _spans(normalize("要是修好了我不投诉了"), words) == []
+    assert _spans(norm, ("工信部", "投诉")) == [(3, 6), (10, 12)]
 
 
 def test_only_the_threatening_speaker_takes_a_threat_back() -> None:
