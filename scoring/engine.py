@@ -235,19 +235,26 @@ def _once(evidence: tuple[Evidence, ...]) -> tuple[Evidence, ...]:
 DOUBTED = 0.5
 
 
+def _ops(condition: Condition) -> tuple[Op, ...]:
+    """Every operator of a condition tree, in order."""
+    if isinstance(condition, Op):
+        return (condition,)
+    if isinstance(condition, All | AnyOf):
+        return tuple(o for c in condition.children for o in _ops(c))
+    if isinstance(condition, Not):
+        return _ops(condition.child)
+    if isinstance(condition, Order):
+        return _ops(condition.first) + _ops(condition.then)
+    return ()
+
+
 def _model_reads(condition: Condition) -> tuple[tuple[str, float], ...]:
     """(act, min_p) of every intent condition in a condition tree."""
-    if isinstance(condition, Op):
-        if condition.name != "intent":
-            return ()
-        return ((condition.params["act"], float(condition.params.get("min_p", 0.5))),)
-    if isinstance(condition, All | AnyOf):
-        return tuple(r for c in condition.children for r in _model_reads(c))
-    if isinstance(condition, Not):
-        return _model_reads(condition.child)
-    if isinstance(condition, Order):
-        return _model_reads(condition.first) + _model_reads(condition.then)
-    return ()
+    return tuple(
+        (o.params["act"], float(o.params.get("min_p", 0.5)))
+        for o in _ops(condition)
+        if o.name == "intent"
+    )
 
 
 def _doubted(
@@ -296,18 +303,8 @@ def _intents(condition: Condition) -> tuple[dict[str, Any], ...]:
 def _masks(condition: Condition) -> tuple[str | tuple[str, ...], ...]:
     """The `mask` of every condition in a tree (a pattern, or phrases): the words a flag's
     conditions do not count, so no quote inside them is a threat."""
-    if isinstance(condition, Op):
-        mask = condition.params.get("mask")
-        if not mask:
-            return ()
-        return (mask if isinstance(mask, str) else tuple(map(str, mask)),)
-    if isinstance(condition, All | AnyOf):
-        return tuple(m for c in condition.children for m in _masks(c))
-    if isinstance(condition, Not):
-        return _masks(condition.child)
-    if isinstance(condition, Order):
-        return _masks(condition.first) + _masks(condition.then)
-    return ()
+    masks = (o.params.get("mask") for o in _ops(condition))
+    return tuple(m if isinstance(m, str) else tuple(map(str, m)) for m in masks if m)
 
 
 def _spans(norm: str, words: str | tuple[str, ...]) -> list[tuple[int, int]]:

@@ -348,26 +348,20 @@ def test_a_flag_is_doubted_only_where_every_sentence_it_rests_on_is_an_aside(
     assert _doubted(view, evidence, (("complaint_aside", 0.5),), reads) is doubted
 
 
+def _all_final_card(**rule: object):  # type: ignore[no-untyped-def]
+    """A scorecard whose routing makes every verdict final, with one flag on the customer's
+    投诉 and `rule` (its doubt, its taken_back)."""
+    flag = {"id": "risk", "when": {"keyword": {"words": ["投诉"], "role": "customer"}}, **rule}
+    raw = {"name": "t", "sections": [], "routing": {"final_at": 0.0, "review_below": 0.0}}
+    return parse_scorecard({**raw, "flags": [flag]}, "test")
+
+
 def test_a_doubted_flag_is_never_final() -> None:
     # whatever the routing says: a scorecard that makes every verdict final, and a look-alike
     # the real context head reads as an aside (test_default_items has more)
     from scoring.sentiment import shared_model
 
-    card = parse_scorecard(
-        {
-            "name": "t",
-            "sections": [],
-            "routing": {"final_at": 0.0, "review_below": 0.0},
-            "flags": [
-                {
-                    "id": "risk",
-                    "when": {"keyword": {"words": ["投诉"], "role": "customer"}},
-                    "doubt": {"complaint_aside": 0.5},
-                }
-            ],
-        },
-        "test",
-    )
+    card = _all_final_card(doubt={"complaint_aside": 0.5})
     line = "前年我为宽带的事投诉过一次，后来处理得挺好。"
     transcript = shared_model().annotate(make_transcript((0.5, 5.0, "customer", line)))
     [flag] = evaluate(transcript, measure(transcript, 6.0), card).flags
@@ -446,21 +440,7 @@ def test_only_the_threatening_speaker_takes_a_threat_back() -> None:
 
 
 def test_a_taken_back_threat_waits_for_a_reviewer() -> None:
-    card = parse_scorecard(
-        {
-            "name": "t",
-            "sections": [],
-            "routing": {"final_at": 0.0, "review_below": 0.0},
-            "flags": [
-                {
-                    "id": "risk",
-                    "when": {"keyword": {"words": ["投诉"], "role": "customer"}},
-                    "taken_back": [TAKE_BACK, "当我没说"],
-                }
-            ],
-        },
-        "test",
-    )
+    card = _all_final_card(taken_back=[TAKE_BACK, "当我没说"])
     calls = {
         "review": ["我要投诉你们！", "刚才那话当我没说。"],
         "final": ["刚才是气话。", "但你们再拖，我就投诉！"],
