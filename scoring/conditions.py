@@ -57,6 +57,11 @@ class CallView:
         return {id(s): i for i, s in enumerate(self.segments)}
 
     @cached_property
+    def quoted_turns(self) -> dict[tuple[float, str], int]:
+        """(start, text) -> the index of the turn a piece of evidence quotes (evidence_of)."""
+        return {(s.start_s, s.text): i for i, s in enumerate(self.segments)}
+
+    @cached_property
     def _unit_inputs(
         self,
     ) -> tuple[np.ndarray, np.ndarray, tuple[str, ...], np.ndarray, list[str]]:

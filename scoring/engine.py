@@ -275,7 +275,7 @@ def _doubted(
         return False
     owner, texts, probs = view._units
     aside = view.context_probability
-    where = {(s.start_s, s.text): i for i, s in enumerate(view.segments)}
+    where = view.quoted_turns
     for e in evidence:
         i, match = where.get((e.start_s, e.text)), normalize(e.match)
         turn = np.flatnonzero(owner == i).tolist() if i is not None else []
@@ -368,7 +368,7 @@ def _taken_back(
     if len(roles) != 1:
         return False
     (role,) = roles
-    where = {(s.start_s, s.text): i for i, s in enumerate(view.segments)}
+    where = view.quoted_turns
     norms = [normalize(s.text) for s in view.segments]
     # each turn's sentences of the speaker: (start, end) in the turn's normalised text, and
     # the take-backs: words (start, end), and where each sentence the heads read as one starts

@@ -112,10 +112,11 @@ class FlagRule:
     #: these acts (a complaint made long ago, someone else's) is doubted: its confidence falls
     #: to the likeliest that a quoted sentence is not, and the routing sends it to a reviewer
     doubt: tuple[tuple[str, float], ...] = ()
-    #: `taken_back`'s words (one regular expression over the normalised text of the speaker's
-    #: turns) and acts (act, probability): a flag every quoted threat of which comes before such
-    #: words (刚才是气话, 我也不是真要投诉) or a sentence of such an act, said by the same speaker,
-    #: is doubted as above; in call order, so a threat said again after them stands
+    #: `taken_back`'s words (one regular expression, looked for in each of the speaker's
+    #: sentences, normalised) and acts (act, probability): a flag every quoted threat of which
+    #: comes before such words (刚才是气话, 我也不是真要投诉) or a sentence of such an act, said
+    #: by the same speaker, is doubted as above; in call order, so a threat said again after
+    #: them stands
     taken_back: str | None = None
     taken_back_acts: tuple[tuple[str, float], ...] = ()
 
