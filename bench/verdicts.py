@@ -43,6 +43,14 @@ Sets (each labelled before it was ever scored, from docs/verdict-items.md alone)
             judgeable from written text;
 - helpdesk_holdout: 100 more of them, labelled blind by a judge who saw only the definitions
             (bench/data/helpdesk_holdout_labels.jsonl), scored only for reports;
+- posts_a:  fixtures/posts/posts_a.jsonl, 150 social-media exchanges between customers and the
+            service accounts of operators (and a few other firms), written and labelled for the
+            three flags by a helper who saw only the flag definitions: 45 churn threats in 35+
+            wordings beside 30 look-alikes, angry and only dissatisfied customers; flags only,
+            timed as the helpdesk set is; first scored on session 20's final rules, then read
+            (session 21's churn words came from its misses);
+- posts_b:  fixtures/posts/posts_b.jsonl, 150 more by another such helper, the same mix; scored
+            only for reports (session 20's rules and session 21's);
 - fixtures: the project's own labelled transcripts (for comparison, not evidence);
 - audio:    the fixture recordings through the worker's own stages (decode, Whisper base,
             sentiment, stereo measures, scoring); transcripts are cached in .cache/verdicts/
@@ -123,6 +131,25 @@ def fixture_cases() -> list[Case]:
         data = json.loads(line)
         flags = frozenset(data["expected"]["flags"]) - {"low_asr_confidence"}
         out.append(Case(data["call_id"], line, data["expected"]["items"], flags))
+    return out
+
+
+def post_cases(name: str) -> list[Case]:
+    """A written social-media exchange (fixtures/posts/) as a transcript line: its turns timed as
+    ../shared/data's are (4.5 characters a second, 0.5 s between turns), flags only."""
+    out = []
+    for line in _jsonl(REPO / "fixtures" / "posts" / f"{name}.jsonl"):
+        data = json.loads(line)
+        segments, at = [], 0.5
+        for turn in data["turns"]:
+            end = round(at + max(len(turn["text"]), 1) / 4.5, 3)
+            segments.append({"role": turn["role"], "start": at, "end": end, "text": turn["text"]})
+            at = end + 0.5
+        transcript = json.dumps(
+            {"call_id": data["id"], "segments": segments, "metadata": {}}, ensure_ascii=False
+        )
+        flags = frozenset(f for f in FLAGS if data[f])
+        out.append(Case(data["id"], transcript, {}, flags))
     return out
 
 
@@ -216,6 +243,8 @@ SETS = {
     "helpdesk_holdout": lambda: helpdesk_cases("helpdesk_holdout_labels.jsonl"),
     "helpdesk_dev2": lambda: helpdesk_cases("helpdesk_dev2_labels.jsonl"),
     "helpdesk_holdout2": lambda: helpdesk_cases("helpdesk_holdout2_labels.jsonl"),
+    "posts_a": lambda: post_cases("posts_a"),
+    "posts_b": lambda: post_cases("posts_b"),
     "fixtures": fixture_cases,
     "audio": audio_cases,
 }

@@ -767,6 +767,39 @@ def test_churn_on_the_model_alone_waits_for_a_reviewer_under_0_99(line: str, rou
 
 
 @pytest.mark.parametrize(
+    ("line", "route"),
+    [
+        # leaving said in other words stands alone, on the words: lines moved to a rival, to
+        # cable or to "another one", not paying on, the broadband closed, the card given up
+        ("我们单位那几十条专线，明年准备全部迁到移动去。", "final"),
+        ("这破宽带到期我就换有线了，反正电视也要装。", "final"),
+        ("再这样我就换一家，又不是离了你们不行。", "final"),
+        ("订单我取消了，我去装别家的宽带。", "final"),
+        ("明年我不续费了，你们自己看着办。", "final"),
+        ("这个宽带我不打算续费，到期就算了。", "final"),
+        ("下个月合约一到我就直接拆机。", "final"),
+        ("宽带拆机要带什么证件？我下周就去办。", "final"),
+        ("这张卡我不要了，你们爱怎么扣怎么扣。", "final"),
+        # ... and not their look-alikes: a phone opened for repair, a closure refused, asked for
+        # long ago or suggested by someone else, a question or a premise, an old card replaced,
+        # another shop of the same carrier, a caller who says they stay, a contract ended for a
+        # cheaper plan
+        ("手机要拆机检测的话，保修还有效吗？", None),
+        ("我不想拆机，你们派个师傅来修一下就行。", None),
+        ("要是不续费会不会停机？", None),
+        ("补了新卡以后，那张旧卡不要了吧？", None),
+        ("营业厅排队太长，我换一家营业厅去办。", None),
+        ("我才不转网呢，就是想问问信号的事。", None),
+        ("合约还有半年，我想解约换个便宜点的套餐。", None),
+    ],
+)
+def test_leaving_in_other_words(line: str, route: str | None) -> None:
+    result = _call(("agent", OPEN), ("customer", line), ("agent", "好的，我帮您看一下。"))
+    flag = next((f for f in result.flags if f.id == "churn_risk"), None)
+    assert (flag and flag.route) == route
+
+
+@pytest.mark.parametrize(
     ("flag", "turns", "route"),
     [
         # a threat the caller takes back later (a later turn, or later in the same one): raised
@@ -848,6 +881,8 @@ def test_churn_on_the_model_alone_waits_for_a_reviewer_under_0_99(line: str, rou
             ["你们再这么拖，我就打一二三零零投诉。", "刚才骂人那句是我不对，不过投诉我照样要投。"],
             "final",
         ),
+        ("churn_risk", ["这张卡我不要了！", "刚刚是我乱说的，卡我还要用。"], "review"),
+        ("churn_risk", ["这张卡我不要了！", "我刚才可不是瞎说的，明天就去营业厅。"], "final"),
     ],
 )
 def test_a_taken_back_threat_waits_for_a_reviewer(flag: str, turns: list[str], route: str) -> None:

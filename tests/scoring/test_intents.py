@@ -62,6 +62,13 @@ def test_the_bank_shares_no_sentence_with_the_development_sets() -> None:
             for turn in json.loads(line)["turns"]:
                 shared = _sentences(turn) & bank
                 assert not shared, f"{path.name}: {shared}"
+    # the social-media exchanges (bench/verdicts.py --sets posts_a posts_b); an @account name is
+    # no sentence
+    for path in (REPO / "fixtures" / "posts").glob("*.jsonl"):
+        for line in path.read_text("utf-8").splitlines():
+            for turn in json.loads(line)["turns"]:
+                shared = _sentences(re.sub(r"@\S+", " ", turn["text"])) & bank
+                assert not shared, f"{path.name}: {shared}"
 
 
 HELPDESK_LABELS = (
