@@ -769,28 +769,38 @@ def test_churn_on_the_model_alone_waits_for_a_reviewer_under_0_99(line: str, rou
 @pytest.mark.parametrize(
     ("line", "route"),
     [
-        # leaving said in other words stands alone, on the words: lines moved to a rival, to
-        # cable or to "another one", not paying on, the broadband closed, the card given up
-        ("我们单位那几十条专线，明年准备全部迁到移动去。", "final"),
-        ("这破宽带到期我就换有线了，反正电视也要装。", "final"),
-        ("再这样我就换一家，又不是离了你们不行。", "final"),
-        ("订单我取消了，我去装别家的宽带。", "final"),
-        ("明年我不续费了，你们自己看着办。", "final"),
-        ("这个宽带我不打算续费，到期就算了。", "final"),
-        ("下个月合约一到我就直接拆机。", "final"),
-        ("宽带拆机要带什么证件？我下周就去办。", "final"),
-        ("这张卡我不要了，你们爱怎么扣怎么扣。", "final"),
+        # leaving said in other words is raised, on the words, and waits for a reviewer (a wider
+        # net than 销户): lines moved to a rival, to cable TV or to another one, not paying on,
+        # the broadband closed, the card given up
+        ("我们单位那几十条专线，明年准备全部迁到移动去。", "review"),
+        ("这破宽带到期我就换有线电视了，反正电视也要装。", "review"),
+        ("再这样我就换一家，又不是离了你们不行。", "review"),
+        ("订单我取消了，我去装别家的宽带。", "review"),
+        ("明年我不续费了，你们自己看着办。", "review"),
+        ("这个宽带我不打算续费，到期就算了。", "review"),
+        ("下个月合约一到我就直接拆机。", "review"),
+        ("我要拆宽带，你们派人来拿光猫吧。", "review"),
+        ("宽带拆机要带什么证件？我下周就去办。", "review"),
+        ("这张卡我不要了，你们爱怎么扣怎么扣。", "review"),
         # ... and not their look-alikes: a phone opened for repair, a closure refused, asked for
-        # long ago or suggested by someone else, a question or a premise, an old card replaced,
-        # another shop of the same carrier, a caller who says they stay, a contract ended for a
-        # cheaper plan
+        # long ago or suggested by someone else, a question or a premise, an add-on, an old or
+        # a bank card, another shop or firm, a wired connection, a building, a caller who says
+        # they stay, a contract ended for a cheaper plan
         ("手机要拆机检测的话，保修还有效吗？", None),
         ("我不想拆机，你们派个师傅来修一下就行。", None),
+        ("宽带前年就拆机了，怎么还有账单？", None),
         ("要是不续费会不会停机？", None),
-        ("补了新卡以后，那张旧卡不要了吧？", None),
+        ("那个视频会员下个月我不续了，号码照常用。", None),
+        ("补了新卡以后，原来那张卡不要了吧？", None),
+        ("工资卡是别的银行的，那张银行卡我不要了。", None),
         ("营业厅排队太长，我换一家营业厅去办。", None),
+        ("我儿子换一家公司上班了，宽带地址要改。", None),
+        ("电脑我已经换有线了，网速还是只有二十兆。", None),
+        ("我们公司下个月迁到电信大厦对面，宽带能移过去吗？", None),
         ("我才不转网呢，就是想问问信号的事。", None),
         ("合约还有半年，我想解约换个便宜点的套餐。", None),
+        # 我才不… keeps a move said after it in the same turn
+        ("这种套餐我才不换，我直接携号转网。", "final"),
     ],
 )
 def test_leaving_in_other_words(line: str, route: str | None) -> None:
@@ -881,8 +891,15 @@ def test_leaving_in_other_words(line: str, route: str | None) -> None:
             ["你们再这么拖，我就打一二三零零投诉。", "刚才骂人那句是我不对，不过投诉我照样要投。"],
             "final",
         ),
-        ("churn_risk", ["这张卡我不要了！", "刚刚是我乱说的，卡我还要用。"], "review"),
-        ("churn_risk", ["这张卡我不要了！", "我刚才可不是瞎说的，明天就去营业厅。"], "final"),
+        ("churn_risk", ["我明天就去销户！", "刚刚是我乱说的，号我还要用。"], "review"),
+        ("churn_risk", ["我明天就去销户！", "我刚才可不是瞎说的，明天就去营业厅。"], "final"),
+        # 瞎说 said of someone else, or asked, is no take-back
+        ("churn_risk", ["我明天就去销户！", "你刚才瞎说什么呢，我的套餐根本不是这个。"], "final"),
+        (
+            "complaint_risk",
+            ["我要打一二三零零投诉！", "你们客服刚才说的都是瞎说，根本没有这个优惠。"],
+            "final",
+        ),
     ],
 )
 def test_a_taken_back_threat_waits_for_a_reviewer(flag: str, turns: list[str], route: str) -> None:
