@@ -810,6 +810,25 @@ def test_leaving_in_other_words(line: str, route: str | None) -> None:
 
 
 @pytest.mark.parametrize(
+    ("line", "route"),
+    [
+        # a hostile retort stands alone, on the words
+        ("还让我等？等个屁，我都等了一礼拜了。", "final"),
+        ("建议个锤子，你们的建议我试了八遍了。", "final"),
+        ("懂个P，收钱的时候倒是挺懂。", "final"),
+        ("WTF，这个月又扣我五十？", "final"),
+        # ... not a phone brand, a part of the body or one of something
+        ("我用的是个锤子手机，能设置来电转接吗？", None),
+        ("我家孩子坐的那个屁股垫是你们积分换的。", None),
+    ],
+)
+def test_a_hostile_retort_is_anger(line: str, route: str | None) -> None:
+    result = _call(("agent", OPEN), ("customer", line), ("agent", "好的，我帮您看一下。"))
+    flag = next((f for f in result.flags if f.id == "customer_anger"), None)
+    assert (flag and flag.route) == route
+
+
+@pytest.mark.parametrize(
     ("flag", "turns", "route"),
     [
         # a threat the caller takes back later (a later turn, or later in the same one): raised
