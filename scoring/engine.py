@@ -351,6 +351,7 @@ def _taken_back(
     acts: tuple[tuple[str, float], ...] = (),
     reads: tuple[dict[str, Any], ...] = (),
     masks: tuple[str | tuple[str, ...], ...] = (),
+    words_decide: str | None = None,
 ) -> bool:
     """Whether the speaker takes back every threat the flag quotes, after the last of them:
     words that `words` (a regular expression over normalised text) matches in one of their
@@ -362,8 +363,9 @@ def _taken_back(
     are no threat. A sentence a model quoted whole is a threat up to its last character, or up
     to take-back words inside it (`_read_up_to`), and so is every other sentence of its turn an
     intent condition that raises the flag by itself (`reads`: their parameters) would match (a
-    model quotes a turn's first sentence at its threshold). Not taken back where there is no
-    evidence, the quotes are of more than one speaker or a quote cannot be placed."""
+    model quotes a turn's first sentence at its threshold). A sentence `words_decide` matches is
+    a take-back by the words only, whatever the heads read in it. Not taken back where there is
+    no evidence, the quotes are of more than one speaker or a quote cannot be placed."""
     roles = {e.role for e in evidence}
     if len(roles) != 1:
         return False
@@ -390,6 +392,8 @@ def _taken_back(
         for u, a, b in units[i]:
             if words:  # within a sentence, never across the end of one
                 spans[i] += [(a + x, a + y) for x, y in _spans(norms[i][a:b], words)]
+            if words_decide and re.search(words_decide, norms[i][a:b]):
+                continue  # left to the words
             if any(view.context_probability(act, u) >= p for act, p in acts):
                 starts[i].append(a)
     probs = view._units[2] if reads else {}
@@ -461,6 +465,7 @@ def evaluate(
                 rule.taken_back_acts,
                 _intents(rule.when),
                 _masks(rule.when),
+                rule.taken_back_words_decide,
             ):
                 doubts.add("taken_back")  # every quoted threat taken back after it
             if doubts:  # still raised, never final: a reviewer decides, told why

@@ -119,6 +119,10 @@ class FlagRule:
     #: them stands
     taken_back: str | None = None
     taken_back_acts: tuple[tuple[str, float], ...] = ()
+    #: `taken_back`'s `words_decide`: a sentence this pattern matches is a take-back only by
+    #: the words; the acts' reading of it does not count (the head reads an accusation, 刚才是
+    #: 你瞎说的, as readily as the caller's own 刚才是我瞎说的)
+    taken_back_words_decide: str | None = None
 
 
 @dataclass(frozen=True)
@@ -357,7 +361,9 @@ def _flag(raw: Any, source: str, index: int, acts: frozenset[str], routing: Rout
     ctx = _Ctx(source, f"flag {raw['id']!r}", acts)
     if "doubt" in raw:
         _act_thresholds(raw["doubt"], ctx, "doubt")
-    words, acts = _taken_back(raw["taken_back"], ctx) if "taken_back" in raw else (None, ())
+    words, acts, decide = (
+        _taken_back(raw["taken_back"], ctx) if "taken_back" in raw else (None, (), None)
+    )
     return FlagRule(
         str(raw["id"]),
         str(raw.get("title", raw["id"])),
@@ -366,19 +372,31 @@ def _flag(raw: Any, source: str, index: int, acts: frozenset[str], routing: Rout
         doubt=unless_of(raw.get("doubt")),
         taken_back=words,
         taken_back_acts=acts,
+        taken_back_words_decide=decide,
     )
 
 
-def _taken_back(raw: Any, ctx: _Ctx) -> tuple[str | None, tuple[tuple[str, float], ...]]:
+def _taken_back(
+    raw: Any, ctx: _Ctx
+) -> tuple[str | None, tuple[tuple[str, float], ...], str | None]:
     """A flag's `taken_back`: `words` (a pattern, or a list of them, shared ones by YAML
-    anchor; joined into one) and `acts` (act ids, or act -> probability), or the words alone."""
+    anchor; joined into one) and `acts` (act ids, or act -> probability), or the words alone;
+    with acts, `words_decide` (a pattern: the sentences it matches are left to the words)."""
     if not isinstance(raw, dict):
         raw = {"words": raw}
-    unknown = sorted(set(raw) - {"words", "acts"})
+    unknown = sorted(set(raw) - {"words", "acts", "words_decide"})
     if unknown or not raw:
         raise ctx.error(
-            "taken_back", f"takes words and acts, got {', '.join(unknown) or 'nothing'}"
+            "taken_back",
+            f"takes words, acts and words_decide, got {', '.join(unknown) or 'nothing'}",
         )
+    decide = raw.get("words_decide")
+    if "words_decide" in raw:
+        if not isinstance(decide, str) or not decide or "acts" not in raw:
+            raise ctx.error(
+                "taken_back.words_decide", "needs a regular expression, beside acts"
+            )
+        _check_pattern(decide, ctx, "taken_back.words_decide")
     words = None
     if "words" in raw:
         parts = raw["words"] if isinstance(raw["words"], list) else [raw["words"]]
@@ -393,7 +411,7 @@ def _taken_back(raw: Any, ctx: _Ctx) -> tuple[str | None, tuple[tuple[str, float
         _act_thresholds(raw["acts"], ctx, "taken_back.acts")
         if not acts:
             raise ctx.error("taken_back.acts", "needs act ids, or a mapping of act -> probability")
-    return words, acts
+    return words, acts, decide
 
 
 def _unique(ids: list[str], what: str, source: str) -> None:

@@ -439,6 +439,31 @@ def test_only_the_threatening_speaker_takes_a_threat_back() -> None:
     assert _taken_back(view, evidence, TAKE_BACK) is False
 
 
+def test_words_decide_leaves_a_sentence_to_the_words() -> None:
+    # the take-back head reads an accusation (你刚才瞎说) as a take-back; with words_decide that
+    # sentence is a take-back only by the words, while other sentences are still read by the head
+    view = make_view(
+        (0.5, 4.0, "customer", "我明天就去营业厅销户。"),
+        (4.5, 9.0, "customer", "刚才是你瞎说的。"),
+    )
+    seg = view.segments[0]
+    evidence = (Evidence(seg.start_s, seg.end_s, "customer", seg.text, "销户"),)
+    acts = (("taken_back", 0.5),)
+    decide = "你.{0,8}瞎说"
+    assert view.context_probability("taken_back", 1) >= 0.5  # the head's misreading
+    assert _taken_back(view, evidence, None, acts) is True
+    assert _taken_back(view, evidence, None, acts, words_decide=decide) is False
+    assert _taken_back(view, evidence, "是你瞎说", acts, words_decide=decide) is True
+    own = make_view(
+        (0.5, 4.0, "customer", "我明天就去营业厅销户。"),
+        (4.5, 9.0, "customer", "哎，刚才那话你就当没听见吧。"),
+    )
+    seg = own.segments[0]
+    evidence = (Evidence(seg.start_s, seg.end_s, "customer", seg.text, "销户"),)
+    assert own.context_probability("taken_back", 1) >= 0.5
+    assert _taken_back(own, evidence, None, acts, words_decide=decide) is True
+
+
 def test_a_taken_back_threat_waits_for_a_reviewer() -> None:
     card = _all_final_card(taken_back=[TAKE_BACK, "当我没说"])
     calls = {
@@ -462,14 +487,18 @@ def test_a_taken_back_threat_waits_for_a_reviewer() -> None:
         ("(气话", "field 'taken_back.words[0]': invalid regular expression"),
         (["气话", "x?"], "field 'taken_back.words[1]': the pattern matches empty text"),
         ({"acts": {"no_such_act": 0.5}}, "field 'taken_back.acts': unknown act 'no_such_act'"),
-        ({"word": "气话"}, "field 'taken_back': takes words and acts, got word"),
-        ({}, "field 'taken_back': takes words and acts, got nothing"),
+        ({"word": "气话"}, "field 'taken_back': takes words, acts and words_decide, got word"),
+        ({}, "field 'taken_back': takes words, acts and words_decide, got nothing"),
         (None, "field 'taken_back.words': needs a regular expression"),
         ({"words": None}, "field 'taken_back.words': needs a regular expression"),
         # each part is valid alone, not joined: refused when the scorecard loads, not in a batch
         (["气话", "(?i)ok"], "field 'taken_back.words': invalid regular expression"),
         (["(?P<x>气话)", "(?P<x>当真)"], "field 'taken_back.words': invalid regular expression"),
         ({"acts": []}, "field 'taken_back.acts': needs act ids"),
+        # words_decide leaves sentences to the words: a pattern, beside acts
+        ({"words": "气话", "words_decide": "瞎说"}, "'taken_back.words_decide': needs a regular"),
+        ({"acts": ["taken_back"], "words_decide": ""}, "words_decide': needs a regular"),
+        ({"acts": ["taken_back"], "words_decide": "(瞎说"}, "invalid regular expression"),
     ],
 )
 def test_a_flags_taken_back_is_checked(taken_back: object, message: str) -> None:
