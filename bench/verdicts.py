@@ -348,8 +348,11 @@ def report(
     n = sum(c["n"] for c in agree.values())
     ok = sum(c["ok"] for c in agree.values())
     print(f"\n## {name}: {len(cases)} calls, {n} item verdicts")
-    print(f"item agreement {ok / max(n, 1):.1%} ({ok}/{n}); false fatal calls: {false_fatal}")
-    print(f"{'item':<22}{'agree':>8}{'n':>5}  confusion (judge->machine: count)")
+    if n:
+        print(f"item agreement {ok / n:.1%} ({ok}/{n}); false fatal calls: {false_fatal}")
+        print(f"{'item':<22}{'agree':>8}{'n':>5}  confusion (judge->machine: count)")
+    else:
+        print("no item labelled (flags only)")
     for item_id in sorted(agree):
         c = agree[item_id]
         off = ", ".join(
@@ -360,7 +363,8 @@ def report(
         f"{route} {c['n']} ({c['n'] / max(n, 1):.0%} of verdicts, {c['ok'] / c['n']:.1%} right)"
         for route, c in sorted(by_route.items())
     )
-    print(f"routing: {routed}")
+    if n:
+        print(f"routing: {routed}")
     # routed: raised flags sent to a reviewer (or sampled) by their confidence, and how many of
     # those were right; final prec: the precision of the flags that stand without a reviewer;
     # decided: precision once a reviewer has dismissed the routed false alarms (recall as is)
