@@ -804,9 +804,14 @@ def test_churn_on_the_model_alone_waits_for_a_reviewer_under_0_99(line: str, rou
     ],
 )
 def test_leaving_in_other_words(line: str, route: str | None) -> None:
+    assert _route_of("churn_risk", line) == route
+
+
+def _route_of(flag: str, line: str) -> str | None:
+    """The route of `flag` on a call of one customer line (None: not raised)."""
     result = _call(("agent", OPEN), ("customer", line), ("agent", "好的，我帮您看一下。"))
-    flag = next((f for f in result.flags if f.id == "churn_risk"), None)
-    assert (flag and flag.route) == route
+    found = next((f for f in result.flags if f.id == flag), None)
+    return found and found.route
 
 
 @pytest.mark.parametrize(
@@ -823,9 +828,7 @@ def test_leaving_in_other_words(line: str, route: str | None) -> None:
     ],
 )
 def test_a_hostile_retort_is_anger(line: str, route: str | None) -> None:
-    result = _call(("agent", OPEN), ("customer", line), ("agent", "好的，我帮您看一下。"))
-    flag = next((f for f in result.flags if f.id == "customer_anger"), None)
-    assert (flag and flag.route) == route
+    assert _route_of("customer_anger", line) == route
 
 
 @pytest.mark.parametrize(
