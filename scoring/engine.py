@@ -392,7 +392,7 @@ def _taken_back(
         for u, a, b in units[i]:
             if words:  # within a sentence, never across the end of one
                 spans[i] += [(a + x, a + y) for x, y in _spans(norms[i][a:b], words)]
-            if words_decide and re.search(words_decide, norms[i][a:b]):
+            if words_decide and _pattern(words_decide).search(norms[i][a:b]):
                 continue  # left to the words
             if any(view.context_probability(act, u) >= p for act, p in acts):
                 starts[i].append(a)

@@ -393,9 +393,7 @@ def _taken_back(
     decide = raw.get("words_decide")
     if "words_decide" in raw:
         if not isinstance(decide, str) or not decide or "acts" not in raw:
-            raise ctx.error(
-                "taken_back.words_decide", "needs a regular expression, beside acts"
-            )
+            raise ctx.error("taken_back.words_decide", "needs a regular expression, beside acts")
         _check_pattern(decide, ctx, "taken_back.words_decide")
     words = None
     if "words" in raw:

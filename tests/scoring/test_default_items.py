@@ -914,6 +914,8 @@ def test_a_hostile_retort_is_anger(line: str, route: str | None) -> None:
             "final",
         ),
         ("churn_risk", ["我明天就去销户！", "刚刚是我乱说的，号我还要用。"], "review"),
+        ("churn_risk", ["我明天就去销户！", "你就当我刚才瞎说吧。"], "review"),
+        ("churn_risk", ["我明天就去销户！", "他们说的那些你别信，我刚才也是乱说的。"], "review"),
         ("churn_risk", ["我明天就去销户！", "我刚才可不是瞎说的，明天就去营业厅。"], "final"),
         # 瞎说 said of someone else, or asked, is no take-back
         ("churn_risk", ["我明天就去销户！", "你刚才瞎说什么呢，我的套餐根本不是这个。"], "final"),

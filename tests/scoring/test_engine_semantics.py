@@ -498,7 +498,9 @@ def test_a_taken_back_threat_waits_for_a_reviewer() -> None:
         # words_decide leaves sentences to the words: a pattern, beside acts
         ({"words": "气话", "words_decide": "瞎说"}, "'taken_back.words_decide': needs a regular"),
         ({"acts": ["taken_back"], "words_decide": ""}, "words_decide': needs a regular"),
-        ({"acts": ["taken_back"], "words_decide": "(瞎说"}, "invalid regular expression"),
+        ({"acts": ["taken_back"], "words_decide": ["瞎说"]}, "words_decide': needs a regular"),
+        ({"acts": ["taken_back"], "words_decide": "(瞎说"}, "words_decide': invalid regular"),
+        ({"acts": ["taken_back"], "words_decide": "瞎?"}, "words_decide': the pattern matches"),
     ],
 )
 def test_a_flags_taken_back_is_checked(taken_back: object, message: str) -> None:
