@@ -51,6 +51,8 @@ Sets (each labelled before it was ever scored, from docs/verdict-items.md alone)
             (session 21's churn words came from its misses);
 - posts_b:  fixtures/posts/posts_b.jsonl, 150 more by another such helper, the same mix; scored
             only for reports (session 20's rules and session 21's);
+- posts_c:  fixtures/posts/posts_c.jsonl, 150 more by a third such helper, the same mix, written
+            in session 21 and never scored there: the next blind set;
 - fixtures: the project's own labelled transcripts (for comparison, not evidence);
 - audio:    the fixture recordings through the worker's own stages (decode, Whisper base,
             sentiment, stereo measures, scoring); transcripts are cached in .cache/verdicts/
@@ -245,6 +247,7 @@ SETS = {
     "helpdesk_holdout2": lambda: helpdesk_cases("helpdesk_holdout2_labels.jsonl"),
     "posts_a": lambda: post_cases("posts_a"),
     "posts_b": lambda: post_cases("posts_b"),
+    "posts_c": lambda: post_cases("posts_c"),
     "fixtures": fixture_cases,
     "audio": audio_cases,
 }
