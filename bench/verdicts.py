@@ -351,22 +351,23 @@ def report(
     n = sum(c["n"] for c in agree.values())
     ok = sum(c["ok"] for c in agree.values())
     print(f"\n## {name}: {len(cases)} calls, {n} item verdicts")
-    if n:
+    if not n:
+        print("no item labelled (flags only)")
+    else:
         print(f"item agreement {ok / n:.1%} ({ok}/{n}); false fatal calls: {false_fatal}")
         print(f"{'item':<22}{'agree':>8}{'n':>5}  confusion (judge->machine: count)")
-    else:
-        print("no item labelled (flags only)")
-    for item_id in sorted(agree):
-        c = agree[item_id]
-        off = ", ".join(
-            f"{t[:4]}->{s[:4]}: {k}" for (t, s), k in sorted(confusion[item_id].items()) if t != s
+        for item_id in sorted(agree):
+            c = agree[item_id]
+            off = ", ".join(
+                f"{t[:4]}->{s[:4]}: {k}"
+                for (t, s), k in sorted(confusion[item_id].items())
+                if t != s
+            )
+            print(f"{item_id:<22}{c['ok'] / c['n']:>8.1%}{c['n']:>5}  {off}")
+        routed = "; ".join(
+            f"{route} {c['n']} ({c['n'] / n:.0%} of verdicts, {c['ok'] / c['n']:.1%} right)"
+            for route, c in sorted(by_route.items())
         )
-        print(f"{item_id:<22}{c['ok'] / c['n']:>8.1%}{c['n']:>5}  {off}")
-    routed = "; ".join(
-        f"{route} {c['n']} ({c['n'] / max(n, 1):.0%} of verdicts, {c['ok'] / c['n']:.1%} right)"
-        for route, c in sorted(by_route.items())
-    )
-    if n:
         print(f"routing: {routed}")
     # routed: raised flags sent to a reviewer (or sampled) by their confidence, and how many of
     # those were right; final prec: the precision of the flags that stand without a reviewer;

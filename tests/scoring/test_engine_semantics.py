@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 import yaml
 
+from scoring.conditions import CallView
 from scoring.engine import _doubted, _spans, _taken_back, check, evaluate, score_item
 from scoring.io import result_json
 from scoring.matching import normalize
@@ -320,6 +321,12 @@ def _doubt_view(aside: list[float], threat: list[float]):  # type: ignore[no-unt
     return view
 
 
+def _first_turn_quoting(view: CallView, *matches: str) -> tuple[Evidence, ...]:
+    """Evidence quoting each of `matches` in the view's first turn, the customer's."""
+    seg = view.segments[0]
+    return tuple(Evidence(seg.start_s, seg.end_s, "customer", seg.text, m) for m in matches)
+
+
 @pytest.mark.parametrize(
     ("aside", "threat", "matches", "doubted"),
     [
@@ -342,8 +349,7 @@ def test_a_flag_is_doubted_only_where_every_sentence_it_rests_on_is_an_aside(
     aside: list[float], threat: list[float], matches: list[str], doubted: bool
 ) -> None:
     view = _doubt_view(aside, threat)
-    seg = view.segments[0]
-    evidence = tuple(Evidence(seg.start_s, seg.end_s, "customer", seg.text, m) for m in matches)
+    evidence = _first_turn_quoting(view, *matches)
     reads = (("complaint_threat", 0.65),)
     assert _doubted(view, evidence, (("complaint_aside", 0.5),), reads) is doubted
 
@@ -434,8 +440,7 @@ def test_only_the_threatening_speaker_takes_a_threat_back() -> None:
         (0.5, 4.0, "customer", "我要去工信部投诉你们。"),
         (4.5, 7.0, "agent", "您别当真，刚才是气话吧？"),
     )
-    seg = view.segments[0]
-    evidence = (Evidence(seg.start_s, seg.end_s, "customer", seg.text, "工信部"),)
+    evidence = _first_turn_quoting(view, "工信部")
     assert _taken_back(view, evidence, TAKE_BACK) is False
 
 
@@ -446,8 +451,7 @@ def test_words_decide_leaves_a_sentence_to_the_words() -> None:
         (0.5, 4.0, "customer", "我明天就去营业厅销户。"),
         (4.5, 9.0, "customer", "刚才是你瞎说的。"),
     )
-    seg = view.segments[0]
-    evidence = (Evidence(seg.start_s, seg.end_s, "customer", seg.text, "销户"),)
+    evidence = _first_turn_quoting(view, "销户")
     acts = (("taken_back", 0.5),)
     decide = "你.{0,8}瞎说"
     assert view.context_probability("taken_back", 1) >= 0.5  # the head's misreading
@@ -458,8 +462,7 @@ def test_words_decide_leaves_a_sentence_to_the_words() -> None:
         (0.5, 4.0, "customer", "我明天就去营业厅销户。"),
         (4.5, 9.0, "customer", "哎，刚才那话你就当没听见吧。"),
     )
-    seg = own.segments[0]
-    evidence = (Evidence(seg.start_s, seg.end_s, "customer", seg.text, "销户"),)
+    evidence = _first_turn_quoting(own, "销户")
     assert own.context_probability("taken_back", 1) >= 0.5
     assert _taken_back(own, evidence, None, acts, words_decide=decide) is True
 
