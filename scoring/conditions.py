@@ -77,25 +77,9 @@ class CallView:
 
     def context_probability(self, act: str, unit: int) -> float:
         """P(act) of one sentence unit. A context head's act (scoring.intents.GUARD_ACTS) is
-        worked out for that sentence alone, once: a flag's doubt reads the few sentences it
-        quotes, not the whole call; any other act comes from `_units`."""
-        from scoring.intents import GUARD_ACTS, guard_heads
-
-        if act not in GUARD_ACTS or ("_units" in self.__dict__ and act in self._units[2]):
-            return float(self._units[2][act][unit])
-        key = ("context", unit)
-        found = self.memo.get(key)
-        if found is None:
-            vectors, _, _, roles, read = self._unit_inputs
-            heads = guard_heads()
-            row = heads.probabilities(
-                vectors[unit : unit + 1], read[unit : unit + 1], [roles[unit]]
-            )
-            found = self.memo[key] = {
-                a: float(row[0, k]) if heads.roles[k] == roles[unit] else 0.0
-                for k, a in enumerate(heads.acts)
-            }
-        return found[act]  # type: ignore[no-any-return]
+        worked out the first time a condition asks for one, for every sentence of the call at
+        once: the n-gram lookup costs about as much for ten sentences as for one."""
+        return float(self._units[2][act][unit])
 
     @cached_property
     def _units(self) -> tuple[np.ndarray, tuple[str, ...], dict[str, np.ndarray]]:

@@ -102,12 +102,15 @@ def _per_call(
     of: tuple[Any, ...] = (),
 ) -> Any:
     """`make()`, worked out once per call for a role and window (kept in `view.memo`), and for
-    the scorecard objects `of` (exclusion lists, masks) by their identity: an object's id is
-    reused once it is freed, so the objects are kept beside the result and checked."""
-    key = (what, role, repr(window) if window else None, *map(id, of))
+    the scorecard objects `of` (exclusion lists, masks), all by their identity: an object's id
+    is reused once it is freed, so the objects are kept beside the result and checked (an
+    object equal to the one kept gives the same result)."""
+    objects = (window, *of)
+    key = (what, role, *map(id, objects))
     found = view.memo.get(key)
-    if found is None or any(a is not b for a, b in zip(found[0], of, strict=True)):
-        found = view.memo[key] = (of, make())
+    # a tuple compares its items by identity first: the same objects cost no more than that
+    if found is None or found[0] != objects:
+        found = view.memo[key] = (objects, make())
     return found[1]
 
 
