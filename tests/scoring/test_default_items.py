@@ -807,6 +807,27 @@ def test_leaving_in_other_words(line: str, route: str | None) -> None:
     assert _route_of("churn_risk", line) == route
 
 
+@pytest.mark.parametrize(
+    ("line", "quote", "basis"),
+    [
+        # the evidence is the words, not the turn up to them (the pattern reads its guard from
+        # the turn's start) ...
+        ("宽带下个月到期，到期后不打算续了。", "不打算续了", ("regex",)),
+        ("私信了三天没人回，明天直接拆机。", "直接拆机", ("regex",)),
+        # ... so a take-back said before them in the same turn is read as before them: the
+        # threat stands (it waits for a reviewer by the pattern's belief, not as taken back)
+        ("算了我冷静下来了，刚才是气话，这卡我不要了。", "这卡我不要了", ("regex",)),
+        # said after them, it takes them back (the model quotes the sentence it read too)
+        ("这卡我不要了。唉，刚才是气话，您别当真。", "这卡我不要了。", ("regex", "taken_back")),
+    ],
+)
+def test_leaving_in_other_words_quotes_the_words(line: str, quote: str, basis: tuple) -> None:
+    result = _call(("agent", OPEN), ("customer", line), ("agent", "好的，我帮您看一下。"))
+    (flag,) = [f for f in result.flags if f.id == "churn_risk"]
+    assert [e.match for e in flag.evidence] == [quote]
+    assert flag.basis == basis and flag.route == "review"
+
+
 def _route_of(flag: str, line: str) -> str | None:
     """The route of `flag` on a call of one customer line (None: not raised)."""
     result = _call(("agent", OPEN), ("customer", line), ("agent", "好的，我帮您看一下。"))

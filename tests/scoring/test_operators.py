@@ -309,6 +309,27 @@ def test_a_regex_belief_is_the_hits_belief() -> None:
     assert run({"regex": {"pattern": "没有这句话", "belief": 0.75}}).belief == 0.0
 
 
+@pytest.mark.parametrize(
+    ("pattern", "quotes"),
+    [
+        # a guard read from the turn's start: the evidence quotes the words, not the turn
+        ("^(?!.*退钱).*?(?P<quote>乱扣费)", ["乱扣费"]),
+        ("^(?!.*退钱).*?乱扣费", ["我想查一下话费你们乱扣费"]),
+        # the first quote group that took part in the match; none: the whole match
+        ("^(?!.*退钱).*?((?P<quote>乱扣费)|(?P<quote_2>查一下))", ["查一下"]),
+        ("(?P<quote>退钱)|查一下话费", ["查一下话费"]),
+        # a named group of another name is no quote
+        ("^.*?(?P<said>乱扣费)", ["我想查一下话费你们乱扣费"]),
+        # the guard still decides: no match, no quote
+        ("^(?!.*话费).*?(?P<quote>乱扣费)", []),
+    ],
+)
+def test_a_regex_quotes_its_quote_group(pattern: str, quotes: list[str]) -> None:
+    hit = run({"regex": {"pattern": pattern, "role": "customer"}})
+    assert [e.match for e in hit.evidence] == quotes
+    assert hit.matched is bool(quotes)
+
+
 def test_an_operator_reads_a_call_once_for_the_same_parameters() -> None:
     """A scorecard may share a condition between items (a YAML anchor), and a fatal item's
     firmness recheck reads its condition again: the operator runs once per call; other
