@@ -18,7 +18,7 @@ import numpy as np
 from asr.types import Transcript
 from scoring.conditions import CallView, Hit
 from scoring.matching import normalize
-from scoring.operators import REGISTRY, _excluded, _pattern
+from scoring.operators import REGISTRY, _excluded, _pattern, quote_groups, quoted_span
 from scoring.scorecard import All, AnyOf, Condition, Item, Not, Op, Order, Routing, Scorecard
 from scoring.types import CallResult, Evidence, Flag, ItemResult, ItemStatus, Metrics
 
@@ -307,6 +307,26 @@ def _masks(condition: Condition) -> tuple[str | tuple[str, ...], ...]:
     return tuple(m if isinstance(m, str) else tuple(map(str, m)) for m in masks if m)
 
 
+def _patterns(condition: Condition) -> tuple[str, ...]:
+    """The pattern of every regex condition in a tree."""
+    return tuple(str(o.params["pattern"]) for o in _ops(condition) if o.name == "regex")
+
+
+def _quoted_at(norm: str, patterns: tuple[str, ...], match: str) -> set[int]:
+    """Where in a turn's normalised text the flag's patterns quote `match` (a regex's quote
+    group, or its whole match): the same words said again where no pattern matches them
+    (刚才是气话，你别记我不续费了) are no threat."""
+    out = set()
+    for raw in patterns:
+        pattern = _pattern(raw)
+        quotes = quote_groups(pattern)
+        for m in pattern.finditer(norm):
+            start, end = quoted_span(m, quotes)
+            if norm[start:end] == match:
+                out.add(start)
+    return out
+
+
 def _spans(norm: str, words: str | tuple[str, ...]) -> list[tuple[int, int]]:
     """Where a pattern, or any of the phrases, is in normalised text: (start, end). A pattern's
     group named `take`, where it matched, is the span (a guard read from the sentence's start,
@@ -352,6 +372,7 @@ def _taken_back(
     reads: tuple[dict[str, Any], ...] = (),
     masks: tuple[str | tuple[str, ...], ...] = (),
     words_decide: str | None = None,
+    patterns: tuple[str, ...] = (),
 ) -> bool:
     """Whether the speaker takes back every threat the flag quotes, after the last of them:
     words that `words` (a regular expression over normalised text) matches in one of their
@@ -365,7 +386,8 @@ def _taken_back(
     intent condition that raises the flag by itself (`reads`: their parameters) would match (a
     model quotes a turn's first sentence at its threshold). A sentence `words_decide` matches is
     a take-back by the words only, whatever the heads read in it. Not taken back where there is
-    no evidence, the quotes are of more than one speaker or a quote cannot be placed."""
+    no evidence, the quotes are of more than one speaker or a quote cannot be placed. Words a
+    regex quoted are placed where one of the flag's `patterns` quotes them in the turn."""
     roles = {e.role for e in evidence}
     if len(roles) != 1:
         return False
@@ -422,6 +444,11 @@ def _taken_back(
         else:  # quoted words, unless inside take-back words or masked words
             hidden = spans[i] + [x for m in masks for x in _spans(norm, m)]
             threats = [k for k in at if not any(a <= k and k + len(match) <= b for a, b in hidden)]
+            # where one of the flag's patterns quotes them (the words said again unmatched,
+            # 我可没说不续费了, are none); where none does (a keyword's words, or a turn whose
+            # masked text the pattern read differently), wherever they are
+            placed = [k for k in threats if k in _quoted_at(norm, patterns, match)]
+            threats = placed or threats
         last = max([last, *((i, k) for k in threats)])
     return any(
         (i, a) > last for i in range(len(norms)) for a in [a for a, _ in spans[i]] + starts[i]
@@ -466,6 +493,7 @@ def evaluate(
                 _intents(rule.when),
                 _masks(rule.when),
                 rule.taken_back_words_decide,
+                _patterns(rule.when),
             ):
                 doubts.add("taken_back")  # every quoted threat taken back after it
             if doubts:  # still raised, never final: a reviewer decides, told why

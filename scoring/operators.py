@@ -175,22 +175,27 @@ def _pattern(pattern: str) -> re.Pattern[str]:
 
 
 @lru_cache(maxsize=256)
-def _quote_groups(pattern: re.Pattern[str]) -> tuple[str, ...]:
+def quote_groups(pattern: re.Pattern[str]) -> tuple[str, ...]:
     """A pattern's groups named quote, quote_2, ... in the order they are written."""
     named = sorted(pattern.groupindex.items(), key=lambda kv: kv[1])
     return tuple(name for name, _ in named if name.startswith("quote"))
 
 
-def _quoted(match: re.Match[str], quotes: tuple[str, ...]) -> str:
-    """What a regex match quotes as evidence: the first group named quote... that took part
-    in it, else the whole match. A pattern that reads a guard from the turn's start
+def quoted_span(match: re.Match[str], quotes: tuple[str, ...]) -> tuple[int, int]:
+    """Where what a regex match quotes as evidence is: the first group named quote... that
+    took part in it, else the whole match. A pattern that reads a guard from the turn's start
     (^(?!.*如果).*?(?P<quote>这卡我不要了)) quotes the words, not the turn up to them, so the
     reviewer sees what was said and a take-back said before the words is read as before them."""
     for name in quotes:
-        said = match.group(name)
-        if said:
-            return said
-    return match.group(0)
+        start, end = match.span(name)
+        if end > start:
+            return start, end
+    return match.span()
+
+
+def _quoted(match: re.Match[str], quotes: tuple[str, ...]) -> str:
+    start, end = quoted_span(match, quotes)
+    return match.string[start:end]
 
 
 #: what may read a line break as part of a turn: then a pattern is looked for turn by turn only
@@ -362,7 +367,7 @@ def regex(view: CallView, p: Params) -> Hit:
     if as_lines is not None and as_lines.search(lines) is None:
         return Hit(False, 0, (), None, frozenset({"regex"}))
     evidence = []
-    quotes = _quote_groups(pattern)
+    quotes = quote_groups(pattern)
     for seg, text in kept:
         evidence += [evidence_of(seg, _quoted(m, quotes)) for m in pattern.finditer(text)]
     belief = float(p["belief"]) if evidence and "belief" in p else None
