@@ -453,6 +453,20 @@ def speech_rate(view: CallView, p: Params) -> Hit:
     return Hit(True, 1, (span,))
 
 
+@operator("turns", optional=("role", "min", "max"), basis="metric")
+def turns(view: CallView, p: Params) -> Hit:
+    """Matched when a role took from `min` to `max` turns (either bound may be left out): a
+    short written exchange, where one sentence is most of what the customer said, beside a
+    call of many turns."""
+    role = p.get("role", "any")
+    count = sum(1 for s in view.segments if role == "any" or str(s.role) == role)
+    low, high = p.get("min"), p.get("max")
+    ok = (low is None or count >= int(low)) and (high is None or count <= int(high))
+    # no evidence: a count quotes nothing, and beside the words of an `all` it would read as
+    # one more thing said
+    return Hit(ok, count if ok else 0)
+
+
 @operator("repeat", required=("n",), optional=("role", "min_chars"))
 def repeat(view: CallView, p: Params) -> Hit:
     """Matched when a role says the same sentence n times or more."""

@@ -206,6 +206,15 @@ def _check_params(name: str, params: Any, ctx: _Ctx, path: str) -> dict[str, Any
             raise ctx.error(f"{path}.window.min_heard", f"{heard!r} is not a number from 0 to 1")
     if name == "sentiment" and params.get("where", "anywhere") not in ("anywhere", "end", "trend"):
         raise ctx.error(f"{path}.where", f"{params['where']!r} is not anywhere, end or trend")
+    if name == "turns":
+        bounds = {k: params[k] for k in ("min", "max") if k in params}
+        if not bounds:
+            raise ctx.error(path, "needs min, max or both")
+        for key, value in bounds.items():
+            if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+                raise ctx.error(f"{path}.{key}", f"must be a whole number >= 0, got {value!r}")
+        if bounds.get("min", 0) > bounds.get("max", bounds.get("min", 0)):
+            raise ctx.error(path, f"min {bounds['min']} is above max {bounds['max']}")
     if name == "keyword":
         words = params["words"]
         if not isinstance(words, list) or not words or not all(isinstance(w, str) for w in words):

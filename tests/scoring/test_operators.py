@@ -93,6 +93,12 @@ def run(raw: dict, view=CALL):  # type: ignore[no-untyped-def]
         ({"speech_rate": {"role": "agent", "min": 150, "max": 450}}, False, 0),  # 386 字/分钟
         ({"speech_rate": {"role": "agent", "min": 400, "max": 600}}, True, 1),
         ({"repeat": {"n": 2, "role": "agent"}}, False, 0),
+        # how many turns a role took: the customer three, the agent five
+        ({"turns": {"role": "customer", "max": 3}}, True, 3),
+        ({"turns": {"role": "customer", "max": 2}}, False, 0),
+        ({"turns": {"role": "agent", "min": 5, "max": 5}}, True, 5),
+        ({"turns": {"role": "agent", "min": 6}}, False, 0),
+        ({"turns": {"min": 8}}, True, 8),
         ({"metadata": {"field": "skill_queue", "equals": "billing"}}, False, 0),
         ({"not": {"keyword": {"words": ["投诉"]}}}, True, 1),
         ({"any": [{"keyword": {"words": ["投诉"]}}, {"keyword": {"words": ["稍等"]}}]}, True, 1),
@@ -103,7 +109,12 @@ def run(raw: dict, view=CALL):  # type: ignore[no-untyped-def]
 def test_operator_table(condition: dict, matched: bool, count: int) -> None:
     hit = run(condition)
     assert (hit.matched, hit.count) == (matched, count)
-    absent = "not" in condition or condition.get("keyword", {}).get("mode") == "none"
+    # what is not there, or a count of turns, quotes nothing
+    absent = (
+        "not" in condition
+        or condition.get("keyword", {}).get("mode") == "none"
+        or "turns" in condition
+    )
     if matched and not absent:
         assert hit.evidence, "a match carries evidence"
 

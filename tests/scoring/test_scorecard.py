@@ -170,6 +170,18 @@ def _card(item: dict) -> dict:
         ),
         ({"id": "a", "fail_when": {"all": []}}, "field 'fail_when.all': needs a non-empty list"),
         (
+            {"id": "a", "fail_when": {"turns": {}}},
+            "field 'fail_when.turns': needs min, max or both",
+        ),
+        (
+            {"id": "a", "fail_when": {"turns": {"max": "3"}}},
+            "field 'fail_when.turns.max': must be a whole number >= 0, got '3'",
+        ),
+        (
+            {"id": "a", "fail_when": {"turns": {"min": 4, "max": 3}}},
+            "field 'fail_when.turns': min 4 is above max 3",
+        ),
+        (
             {"id": "a", "fail_when": {"keyword": {"words": ["x"], "window": {"first_min": 1}}}},
             "field 'fail_when.keyword.window'",
         ),
