@@ -879,8 +879,10 @@ CALM = ["我想问一下这个月的账单。", "好的，尾号是四五六七�
         ([CALM[0], ASKED, *CALM[1:]], None),
         # ... two of them are anger, to be confirmed
         ([CALM[0], ASKED, CALM[1], ASKED_AGAIN, *CALM[2:]], "review"),
-        # and a sentence the model is sure of stands in any call
+        # and a sentence the model is sure of stands in any call, as a retort does
         ([CALM[0], "你们是不是故意的？这都第几回了！", *CALM[1:]], "final"),
+        ([CALM[0], "闭嘴，听我说完！", *CALM[1:]], "final"),
+        ([CALM[0], "你们的承诺就是放屁。", *CALM[1:]], "final"),
     ],
 )
 def test_one_likely_angry_question_in_a_long_call(customer: list[str], route: str | None) -> None:
