@@ -447,7 +447,8 @@ def _taken_back(
             # where one of the flag's patterns quotes them (the words said again unmatched,
             # 我可没说不续费了, are none); where none does (a keyword's words, or a turn whose
             # masked text the pattern read differently), wherever they are
-            placed = [k for k in threats if k in _quoted_at(norm, patterns, match)]
+            quoted_at = _quoted_at(norm, patterns, match)
+            placed = [k for k in threats if k in quoted_at]
             threats = placed or threats
         last = max([last, *((i, k) for k in threats)])
     return any(
