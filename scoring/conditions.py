@@ -108,12 +108,15 @@ class CallView:
         act: str,
         unless: tuple[tuple[str, float], ...] = (),
         also: dict[str, float] | None = None,
+        also_in: str = "sentence",
     ) -> tuple[np.ndarray, np.ndarray, tuple[str, ...]]:
         """Per sentence unit: its segment's index, P(act) and its text; with `unless` (act ->
         probability, 0.5 for a bare act id), a sentence that is at least that likely one of
         those acts counts as 0 (a deflection is no
         handover); with `also` (act -> probability), only sentences that are also those acts
-        at least that likely count (anger in a sentence that is plainly a grievance)."""
+        at least that likely count (anger in a sentence that is plainly a grievance), or with
+        `also_in` "turn", sentences whose turn holds a sentence that is (你们怎么回事？ before
+        太过分了！)."""
         owner, texts, probs = self._units
         p = probs[act]
         if unless or also:
@@ -121,7 +124,12 @@ class CallView:
             for other, at_least in unless:
                 p[probs[other] >= at_least] = 0.0
             for other, at_least in (also or {}).items():
-                p[probs[other] < at_least] = 0.0
+                q = probs[other]
+                if also_in == "turn" and len(owner):
+                    best = np.zeros(len(self.segments), dtype=q.dtype)
+                    np.maximum.at(best, owner, q)
+                    q = best[owner]
+                p[q < at_least] = 0.0
         return owner, p, texts
 
     def ranked_intent(
@@ -129,14 +137,15 @@ class CallView:
         act: str,
         unless: tuple[tuple[str, float], ...] = (),
         also: dict[str, float] | None = None,
+        also_in: str = "sentence",
     ) -> tuple[list[tuple[int, int, float]], tuple[str, ...]]:
         """`intent_probabilities` as (sentence unit, its segment, P) from the likeliest down,
         worked out once per call for an act: an operator reads sentences in this order and
         stops at the first that can change nothing."""
-        key = ("ranked", act, unless, tuple(sorted(also.items())) if also else None)
+        key = ("ranked", act, unless, tuple(sorted(also.items())) if also else None, also_in)
         found = self.memo.get(key)
         if found is None:
-            owner, p, texts = self.intent_probabilities(act, unless, also)
+            owner, p, texts = self.intent_probabilities(act, unless, also, also_in)
             order = (-p).argsort(kind="stable")
             found = self.memo[key] = (
                 list(zip(order.tolist(), owner[order].tolist(), p[order].tolist(), strict=True)),

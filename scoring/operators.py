@@ -605,6 +605,7 @@ def _sentiment_note(seg: Segment) -> str:
         "min_p",
         "unless",
         "also",
+        "also_in",
         "exclude",
         "exclude_turn",
         "mask",
@@ -617,7 +618,8 @@ def intent(view: CallView, p: Params) -> Hit:
     """A dialogue act (scoring.intents.ACTS, or the scorecard's own) in a sentence, by the
     trained heads over the sentence vectors: matched where P(act) >= min_p (default 0.5); with
     `unless`, sentences that are rather one of those acts do not count; with `also` (act ->
-    probability), only sentences that are also those acts count; nor do (`exclude`) those
+    probability), only sentences that are also those acts count (`also_in: turn`: whose turn
+    holds a sentence that is those acts); nor do (`exclude`) those
     holding one of its phrases or matching its pattern (我不投诉) or `mask`'s (a model reads
     the whole sentence, so a masked word leaves the sentence out), nor (`exclude_turn`) the
     sentences of a turn that holds it anywhere (a threat taken back in the turn's next
@@ -633,7 +635,9 @@ def intent(view: CallView, p: Params) -> Hit:
     min_chars = int(p.get("min_chars", 0))
     min_count = int(p.get("min_count", 1))
     chosen = _chosen(view, p.get("role", "any"), p.get("window"))
-    ranked, texts = view.ranked_intent(p["act"], unless_of(p.get("unless")), p.get("also"))
+    ranked, texts = view.ranked_intent(
+        p["act"], unless_of(p.get("unless")), p.get("also"), p.get("also_in", "sentence")
+    )
     # the min_count highest probabilities among the sentences looked at: the belief is the
     # lowest of them (P that min_count sentences are the act)
     top = [0.0] * min_count

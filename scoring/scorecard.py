@@ -227,6 +227,11 @@ def _check_params(name: str, params: Any, ctx: _Ctx, path: str) -> dict[str, Any
             raise ctx.error(f"{path}.also", "needs a mapping of act -> probability")
         for act in [params["act"], *also]:
             _known_act(act, ctx, f"{path}.act")
+        if "also_in" in params:
+            if not also:
+                raise ctx.error(f"{path}.also_in", "only goes with also")
+            if params["also_in"] not in ("sentence", "turn"):
+                raise ctx.error(f"{path}.also_in", f"{params['also_in']!r} is not sentence or turn")
         for key, min_p in [("min_p", params.get("min_p", 0.5))] + [
             (f"also.{act}", value) for act, value in also.items()
         ]:

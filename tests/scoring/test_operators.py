@@ -278,6 +278,14 @@ def test_windows_across_turns_and_limits(condition: dict, matched: bool) -> None
         # itself, and no closing)
         ({"intent": {"act": "identity_request", "also": {"identity_request": 0.5}}}, True),
         ({"intent": {"act": "identity_request", "also": {"closing": 0.5}}}, False),
+        # `also_in: turn`: a sentence whose turn holds the other act (the closing beside the
+        # further-help question of the last turn), which no sentence is both of
+        ({"intent": {"act": "closing", "also": {"further_help": 0.5}}}, False),
+        ({"intent": {"act": "closing", "also": {"further_help": 0.5}, "also_in": "turn"}}, True),
+        (
+            {"intent": {"act": "identity_request", "also": {"closing": 0.5}, "also_in": "turn"}},
+            False,
+        ),
     ],
 )
 def test_intent_operator_table(condition: dict, matched: bool) -> None:
