@@ -3,7 +3,7 @@ evidence, a belief and the basis of the verdict)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, NamedTuple
@@ -55,6 +55,14 @@ class CallView:
     def positions(self) -> dict[int, int]:
         """Segment identity -> its index in the call (turn order)."""
         return {id(s): i for i, s in enumerate(self.segments)}
+
+    @cached_property
+    def speaker_turns(self) -> np.ndarray:
+        """Each segment's speaker turn: the run of segments of one role until the other side
+        speaks (ASR cuts a turn into segments at its pauses)."""
+        roles = [str(s.role) for s in self.segments]
+        changes = [i > 0 and roles[i] != roles[i - 1] for i in range(len(roles))]
+        return np.cumsum(changes, dtype=np.int64)
 
     @cached_property
     def quoted_turns(self) -> dict[tuple[float, str], int]:
@@ -109,14 +117,15 @@ class CallView:
         unless: tuple[tuple[str, float], ...] = (),
         also: dict[str, float] | None = None,
         also_in: str = "sentence",
+        also_skip: Callable[[str], bool] | None = None,
     ) -> tuple[np.ndarray, np.ndarray, tuple[str, ...]]:
         """Per sentence unit: its segment's index, P(act) and its text; with `unless` (act ->
         probability, 0.5 for a bare act id), a sentence that is at least that likely one of
         those acts counts as 0 (a deflection is no
         handover); with `also` (act -> probability), only sentences that are also those acts
         at least that likely count (anger in a sentence that is plainly a grievance), or with
-        `also_in` "turn", sentences whose turn holds a sentence that is (你们怎么回事？ before
-        太过分了！)."""
+        `also_in` "turn", sentences whose speaker turn holds a sentence that is (你们怎么回事？
+        before 太过分了！), not counting the sentences `also_skip` leaves out (quoted words)."""
         owner, texts, probs = self._units
         p = probs[act]
         if unless or also:
@@ -126,9 +135,12 @@ class CallView:
             for other, at_least in (also or {}).items():
                 q = probs[other]
                 if also_in == "turn" and len(owner):
-                    best = np.zeros(len(self.segments), dtype=q.dtype)
-                    np.maximum.at(best, owner, q)
-                    q = best[owner]
+                    if also_skip is not None:
+                        q = np.where([also_skip(t) for t in texts], 0.0, q)
+                    turn = self.speaker_turns[owner]
+                    best = np.zeros(int(turn.max()) + 1, dtype=q.dtype)
+                    np.maximum.at(best, turn, q)
+                    q = best[turn]
                 p[q < at_least] = 0.0
         return owner, p, texts
 
@@ -138,14 +150,24 @@ class CallView:
         unless: tuple[tuple[str, float], ...] = (),
         also: dict[str, float] | None = None,
         also_in: str = "sentence",
+        also_skip: tuple[Hashable, Callable[[str], bool]] | None = None,
     ) -> tuple[list[tuple[int, int, float]], tuple[str, ...]]:
         """`intent_probabilities` as (sentence unit, its segment, P) from the likeliest down,
         worked out once per call for an act: an operator reads sentences in this order and
-        stops at the first that can change nothing."""
-        key = ("ranked", act, unless, tuple(sorted(also.items())) if also else None, also_in)
+        stops at the first that can change nothing. `also_skip` is (a key naming it, the
+        predicate)."""
+        key = (
+            "ranked",
+            act,
+            unless,
+            tuple(sorted(also.items())) if also else None,
+            also_in,
+            also_skip[0] if also_skip else None,
+        )
         found = self.memo.get(key)
         if found is None:
-            owner, p, texts = self.intent_probabilities(act, unless, also, also_in)
+            skip = also_skip[1] if also_skip else None
+            owner, p, texts = self.intent_probabilities(act, unless, also, also_in, skip)
             order = (-p).argsort(kind="stable")
             found = self.memo[key] = (
                 list(zip(order.tolist(), owner[order].tolist(), p[order].tolist(), strict=True)),

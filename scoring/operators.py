@@ -163,6 +163,10 @@ def _masked(text: str, mask: Exclude) -> str:
     return norm
 
 
+def _exclude_key(exclude: Exclude) -> str | tuple[str, ...] | None:
+    return exclude if exclude is None or isinstance(exclude, str) else tuple(exclude)
+
+
 def _excluded(text: str, exclude: Exclude) -> bool:
     if isinstance(exclude, str):
         return _pattern(exclude).search(normalize(text)) is not None
@@ -618,8 +622,9 @@ def intent(view: CallView, p: Params) -> Hit:
     """A dialogue act (scoring.intents.ACTS, or the scorecard's own) in a sentence, by the
     trained heads over the sentence vectors: matched where P(act) >= min_p (default 0.5); with
     `unless`, sentences that are rather one of those acts do not count; with `also` (act ->
-    probability), only sentences that are also those acts count (`also_in: turn`: whose turn
-    holds a sentence that is those acts); nor do (`exclude`) those
+    probability), only sentences that are also those acts count (`also_in: turn`: whose
+    speaker turn holds a sentence, not left out by `exclude` or `mask`, that is those acts);
+    nor do (`exclude`) those
     holding one of its phrases or matching its pattern (我不投诉) or `mask`'s (a model reads
     the whole sentence, so a masked word leaves the sentence out), nor (`exclude_turn`) the
     sentences of a turn that holds it anywhere (a threat taken back in the turn's next
@@ -635,8 +640,17 @@ def intent(view: CallView, p: Params) -> Hit:
     min_chars = int(p.get("min_chars", 0))
     min_count = int(p.get("min_count", 1))
     chosen = _chosen(view, p.get("role", "any"), p.get("window"))
+    also_in = p.get("also_in", "sentence")
+    # a turn's other sentences corroborate only in the caller's own words: what `exclude` or
+    # `mask` leaves out of the act (我妈说你们太过分了) is no grievance of the turn either
+    skip = None
+    if also_in == "turn" and (exclude is not None or mask is not None):
+        skip = (
+            (_exclude_key(exclude), _exclude_key(mask)),
+            lambda text: any(x is not None and _excluded(text, x) for x in (exclude, mask)),
+        )
     ranked, texts = view.ranked_intent(
-        p["act"], unless_of(p.get("unless")), p.get("also"), p.get("also_in", "sentence")
+        p["act"], unless_of(p.get("unless")), p.get("also"), also_in, skip
     )
     # the min_count highest probabilities among the sentences looked at: the belief is the
     # lowest of them (P that min_count sentences are the act)

@@ -905,6 +905,8 @@ def test_anger_said_once_in_a_post_or_a_long_call(customer: list[str], route: st
         # ... not the same question with the grievance in a turn of its own, nor alone
         (["你们怎么回事？", "我交的钱到现在还没到账，太离谱了！"], None),
         (["你们怎么回事？"], None),
+        # ... nor a grievance the caller quotes from someone else
+        (["你们怎么回事？我妈说你们太过分了，乱扣费！"], None),
     ],
 )
 def test_anger_in_a_question_and_the_grievance_beside_it(
@@ -915,6 +917,20 @@ def test_anger_in_a_question_and_the_grievance_beside_it(
         lines += [("customer", text), ("agent", "好的，我帮您看一下。")]
     found = next((f for f in _call(*lines).flags if f.id == "customer_anger"), None)
     assert (found and found.route) == route
+
+
+def test_a_speaker_turn_is_all_the_caller_says_until_the_agent_speaks() -> None:
+    # ASR cuts a turn at a pause into two segments: the grievance in the second still
+    # corroborates the question in the first
+    lines = [
+        ("agent", OPEN),
+        ("customer", "你们怎么回事？"),
+        ("customer", "我交的钱到现在还没到账，太离谱了！"),
+        ("agent", "好的，我帮您看一下。"),
+    ]
+    found = next((f for f in _call(*lines).flags if f.id == "customer_anger"), None)
+    assert found is not None and found.route == "review"
+    assert [e.text for e in found.evidence] == ["你们怎么回事？"]
 
 
 @pytest.mark.parametrize(

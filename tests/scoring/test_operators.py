@@ -296,6 +296,31 @@ def test_intent_operator_table(condition: dict, matched: bool) -> None:
         assert hit.evidence and all(e.role == "agent" for e in hit.evidence)
 
 
+SPLIT_CLOSING = make_view(
+    (0.5, 3.0, "agent", "您好，请问有什么可以帮您？"),
+    (3.5, 5.0, "customer", "没事了，谢谢。"),
+    # one turn of the agent's, cut by ASR at a pause
+    (5.5, 8.0, "agent", "请问还有其他可以帮您的吗？"),
+    (9.5, 11.0, "agent", "感谢您的来电，再见。"),
+    (11.5, 12.0, "customer", "再见。"),
+    (12.5, 13.5, "agent", "再见。"),
+)
+
+
+@pytest.mark.parametrize(
+    ("also_in", "evidence"),
+    [("sentence", []), ("turn", ["感谢您的来电，再见。"])],
+)
+def test_also_in_a_turn_reads_the_speakers_whole_turn(also_in: str, evidence: list[str]) -> None:
+    # the closing whose turn also asks the further-help question (in the segment before it,
+    # the same speaker turn): not the goodbye of the agent's next turn
+    hit = run(
+        {"intent": {"act": "closing", "also": {"further_help": 0.5}, "also_in": also_in}},
+        SPLIT_CLOSING,
+    )
+    assert [e.text for e in hit.evidence] == evidence
+
+
 APOLOGISING = make_view(
     (0.5, 3.0, "agent", "您好，请问有什么可以帮您？"),
     (3.5, 6.0, "customer", "宽带又断了，都第三次了。"),
