@@ -37,6 +37,12 @@ Sets (each labelled before it was ever scored, from docs/verdict-items.md alone)
             ordinary day: polite agents off the script and a few at fault, calm, dissatisfied and
             angry callers, threats beside their look-alikes, ASR slips; first scored on session
             18's final rules (flag routing and doubt), to measure them blind;
+- dev_m:    fixtures/dialogues/dev_m.jsonl, 60 calls by a thirteenth writer (definitions only),
+            items and flags: calm callers asking many short questions, hard of hearing or on a
+            bad line, civil but pointed grievances, clearly angry callers in many forms, callers
+            telling of someone else's anger or threat (and the account holder's that counts),
+            threats and their look-alikes; written in session 23 and scored once, on the
+            session's start and final rules (a report set);
 - holdout:  fixtures/dialogues/holdout_*.jsonl, written the same way, scored only for reports;
 - helpdesk: real Weibo helpdesk dialogues in ../shared/data (never copied here), with our labels
             in bench/data/helpdesk_labels.jsonl (ids and labels only); only the items and flags
@@ -240,6 +246,7 @@ SETS = {
     "dev_j": lambda: dialogue_cases("dev_j.jsonl"),
     "dev_k": lambda: dialogue_cases("dev_k.jsonl"),
     "dev_l": lambda: dialogue_cases("dev_l.jsonl"),
+    "dev_m": lambda: dialogue_cases("dev_m.jsonl"),
     "holdout": lambda: dialogue_cases("holdout_*.jsonl"),
     "helpdesk": helpdesk_cases,
     "helpdesk_holdout": lambda: helpdesk_cases("helpdesk_holdout_labels.jsonl"),
