@@ -907,6 +907,10 @@ def test_anger_said_once_in_a_post_or_a_long_call(customer: list[str], route: st
         (["你们怎么回事？"], None),
         # ... nor a grievance the caller quotes from someone else
         (["你们怎么回事？我妈说你们太过分了，乱扣费！"], None),
+        # a caller angry about the line, or shouting that the agent will not hear them, is angry
+        # (a rule that left out every sentence about hearing lost these: session 23)
+        (["你们那个线路烂成这样，打个客服电话都听不清，还好意思收我一百多月租！"], "final"),
+        (["每次一说到退钱你们就听不见，真会装！"], "final"),
     ],
 )
 def test_anger_in_a_question_and_the_grievance_beside_it(
