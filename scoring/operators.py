@@ -461,9 +461,13 @@ def speech_rate(view: CallView, p: Params) -> Hit:
 def turns(view: CallView, p: Params) -> Hit:
     """Matched when a role took from `min` to `max` turns (either bound may be left out): a
     short written exchange, where one sentence is most of what the customer said, beside a
-    call of many turns."""
+    call of many turns. A turn is a speaker turn (view.speaker_turns): the segments ASR cut
+    at a speaker's pauses are one."""
     role = p.get("role", "any")
-    count = sum(1 for s in view.segments if role == "any" or str(s.role) == role)
+    turn = view.speaker_turns
+    count = len(
+        {int(turn[i]) for i, s in enumerate(view.segments) if role == "any" or str(s.role) == role}
+    )
     low, high = p.get("min"), p.get("max")
     ok = (low is None or count >= int(low)) and (high is None or count <= int(high))
     # no evidence: a count quotes nothing, and beside the words of an `all` it would read as

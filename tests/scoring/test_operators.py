@@ -93,12 +93,14 @@ def run(raw: dict, view=CALL):  # type: ignore[no-untyped-def]
         ({"speech_rate": {"role": "agent", "min": 150, "max": 450}}, False, 0),  # 386 字/分钟
         ({"speech_rate": {"role": "agent", "min": 400, "max": 600}}, True, 1),
         ({"repeat": {"n": 2, "role": "agent"}}, False, 0),
-        # how many turns a role took: the customer three, the agent five
+        # how many turns a role took: the customer three, the agent four (请您稍等 and, after
+        # the hold, 感谢您的耐心等待 are two segments of one turn: nobody spoke between them)
         ({"turns": {"role": "customer", "max": 3}}, True, 3),
         ({"turns": {"role": "customer", "max": 2}}, False, 0),
-        ({"turns": {"role": "agent", "min": 5, "max": 5}}, True, 5),
-        ({"turns": {"role": "agent", "min": 6}}, False, 0),
-        ({"turns": {"min": 8}}, True, 8),
+        ({"turns": {"role": "agent", "min": 4, "max": 4}}, True, 4),
+        ({"turns": {"role": "agent", "min": 5}}, False, 0),
+        ({"turns": {"min": 7}}, True, 7),
+        ({"turns": {"min": 8}}, False, 0),
         ({"metadata": {"field": "skill_queue", "equals": "billing"}}, False, 0),
         ({"not": {"keyword": {"words": ["投诉"]}}}, True, 1),
         ({"any": [{"keyword": {"words": ["投诉"]}}, {"keyword": {"words": ["稍等"]}}]}, True, 1),
