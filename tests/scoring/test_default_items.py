@@ -800,12 +800,6 @@ def test_churn_on_the_model_alone_waits_for_a_reviewer_under_0_99(line: str, rou
         ("我们公司下个月迁到电信大厦对面，宽带能移过去吗？", None),
         ("我才不转网呢，就是想问问信号的事。", None),
         ("合约还有半年，我想解约换个便宜点的套餐。", None),
-        # a service the caller wants no more of, pushed on them (not leaving: the churn model
-        # reads 以后别再给我开了 at 1.00) ...
-        ("这个视频会员你给我关了，以后别再给我开通了。", None),
-        ("以后别再给我推送这些套餐了，我不感兴趣。", None),
-        # ... but a threat beside it in the same turn still counts
-        ("别再给我办这种东西了，再乱开我就销户。", "final"),
         # 我才不… keeps a move said after it in the same turn
         ("这种套餐我才不换，我直接携号转网。", "final"),
     ],
