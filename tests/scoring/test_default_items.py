@@ -800,6 +800,10 @@ def test_churn_on_the_model_alone_waits_for_a_reviewer_under_0_99(line: str, rou
         ("我们公司下个月迁到电信大厦对面，宽带能移过去吗？", None),
         ("我才不转网呢，就是想问问信号的事。", None),
         ("合约还有半年，我想解约换个便宜点的套餐。", None),
+        # a caller refusing a pushed service, then leaving in the same sentence (a mask on the
+        # refusal, tried in session 23, lost these)
+        ("以后别再给我办了，这号我也不想用了。", "final"),
+        ("别再给我开这种了，我受够了，这个电信我是不想再用了。", "final"),
         # 我才不… keeps a move said after it in the same turn
         ("这种套餐我才不换，我直接携号转网。", "final"),
     ],
