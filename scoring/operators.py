@@ -645,14 +645,16 @@ def intent(view: CallView, p: Params) -> Hit:
     min_count = int(p.get("min_count", 1))
     chosen = _chosen(view, p.get("role", "any"), p.get("window"))
     also_in = p.get("also_in", "sentence")
+
+    def left_out(text: str) -> bool:
+        """A sentence `exclude` or `mask` leaves out of the act."""
+        return any(x is not None and _excluded(text, x) for x in (exclude, mask))
+
     # a turn's other sentences corroborate only in the caller's own words: what `exclude` or
     # `mask` leaves out of the act (我妈说你们太过分了) is no grievance of the turn either
     skip = None
     if also_in == "turn" and (exclude is not None or mask is not None):
-        skip = (
-            (_exclude_key(exclude), _exclude_key(mask)),
-            lambda text: any(x is not None and _excluded(text, x) for x in (exclude, mask)),
-        )
+        skip = ((_exclude_key(exclude), _exclude_key(mask)), left_out)
     ranked, texts = view.ranked_intent(
         p["act"], unless_of(p.get("unless")), p.get("also"), also_in, skip
     )
@@ -665,8 +667,7 @@ def intent(view: CallView, p: Params) -> Hit:
             break
         if (
             i not in chosen
-            or (exclude is not None and _excluded(texts[u], exclude))
-            or (mask is not None and _excluded(texts[u], mask))
+            or left_out(texts[u])
             or (exclude_turn is not None and _excluded(view.segments[i].text, exclude_turn))
             or (min_chars and len(normalize(texts[u])) < min_chars)
         ):
