@@ -117,7 +117,7 @@ class CallView:
         unless: tuple[tuple[str, float], ...] = (),
         also: dict[str, float] | None = None,
         also_in: str = "sentence",
-        also_skip: Callable[[str], bool] | None = None,
+        also_skip: Callable[[int, str], bool] | None = None,
     ) -> tuple[np.ndarray, np.ndarray, tuple[str, ...]]:
         """Per sentence unit: its segment's index, P(act) and its text; with `unless` (act ->
         probability, 0.5 for a bare act id), a sentence that is at least that likely one of
@@ -125,7 +125,8 @@ class CallView:
         handover); with `also` (act -> probability), only sentences that are also those acts
         at least that likely count (anger in a sentence that is plainly a grievance), or with
         `also_in` "turn", sentences whose speaker turn holds a sentence that is (你们怎么回事？
-        before 太过分了！), not counting the sentences `also_skip` leaves out (quoted words)."""
+        before 太过分了！), not counting the sentences `also_skip` (segment, text) leaves out
+        (quoted words, words outside the condition's window)."""
         owner, texts, probs = self._units
         p = probs[act]
         if unless or also:
@@ -136,7 +137,8 @@ class CallView:
                 q = probs[other]
                 if also_in == "turn" and len(owner):
                     if also_skip is not None:
-                        q = np.where([also_skip(t) for t in texts], 0.0, q)
+                        left = [also_skip(i, t) for i, t in zip(owner.tolist(), texts, strict=True)]
+                        q = np.where(left, 0.0, q)
                     turn = self.speaker_turns[owner]
                     best = np.zeros(int(turn.max()) + 1, dtype=q.dtype)
                     np.maximum.at(best, turn, q)
@@ -150,7 +152,7 @@ class CallView:
         unless: tuple[tuple[str, float], ...] = (),
         also: dict[str, float] | None = None,
         also_in: str = "sentence",
-        also_skip: tuple[Hashable, Callable[[str], bool]] | None = None,
+        also_skip: tuple[Hashable, Callable[[int, str], bool]] | None = None,
     ) -> tuple[list[tuple[int, int, float]], tuple[str, ...]]:
         """`intent_probabilities` as (sentence unit, its segment, P) from the likeliest down,
         worked out once per call for an act: an operator reads sentences in this order and

@@ -627,7 +627,8 @@ def intent(view: CallView, p: Params) -> Hit:
     trained heads over the sentence vectors: matched where P(act) >= min_p (default 0.5); with
     `unless`, sentences that are rather one of those acts do not count; with `also` (act ->
     probability), only sentences that are also those acts count (`also_in: turn`: whose
-    speaker turn holds a sentence, not left out by `exclude` or `mask`, that is those acts);
+    speaker turn holds a sentence, in the window and not left out by `exclude` or `mask`,
+    that is those acts);
     nor do (`exclude`) those
     holding one of its phrases or matching its pattern (我不投诉) or `mask`'s (a model reads
     the whole sentence, so a masked word leaves the sentence out), nor (`exclude_turn`) the
@@ -650,11 +651,17 @@ def intent(view: CallView, p: Params) -> Hit:
         """A sentence `exclude` or `mask` leaves out of the act."""
         return any(x is not None and _excluded(text, x) for x in (exclude, mask))
 
-    # a turn's other sentences corroborate only in the caller's own words: what `exclude` or
-    # `mask` leaves out of the act (我妈说你们太过分了) is no grievance of the turn either
+    # a turn's other sentences corroborate only where the act itself is looked for (the
+    # window: a sentence speech recognition all but guessed is no grievance) and in the
+    # caller's own words: what `exclude` or `mask` leaves out of the act (我妈说你们太过分了)
+    # is no grievance of the turn either
     skip = None
-    if also_in == "turn" and (exclude is not None or mask is not None):
-        skip = ((_exclude_key(exclude), _exclude_key(mask)), left_out)
+    if also_in == "turn":
+
+        def not_heard(segment: int, text: str) -> bool:
+            return segment not in chosen or left_out(text)
+
+        skip = ((chosen, _exclude_key(exclude), _exclude_key(mask)), not_heard)
     ranked, texts = view.ranked_intent(
         p["act"], unless_of(p.get("unless")), p.get("also"), also_in, skip
     )

@@ -323,6 +323,20 @@ def test_also_in_a_turn_reads_the_speakers_whole_turn(also_in: str, evidence: li
     assert [e.text for e in hit.evidence] == evidence
 
 
+@pytest.mark.parametrize(("heard", "matched"), [(0.9, True), (0.1, False)])
+def test_also_in_a_turn_reads_only_the_turns_sentences_in_the_window(
+    heard: float, matched: bool
+) -> None:
+    # the further-help question that makes the goodbye's turn a closing one is read only when
+    # it was heard well enough for the window (min_heard), as the goodbye itself must be
+    view = with_segment_values(SPLIT_CLOSING, "confidence", [0.9, 0.9, heard, 0.9, 0.9, 0.9])
+    condition = {"act": "closing", "also": {"further_help": 0.5}, "also_in": "turn"}
+    hit = run({"intent": {**condition, "window": {"min_heard": 0.5}}}, view)
+    assert hit.matched is matched
+    # without the window the question counts, however it was heard
+    assert run({"intent": condition}, view).matched
+
+
 APOLOGISING = make_view(
     (0.5, 3.0, "agent", "您好，请问有什么可以帮您？"),
     (3.5, 6.0, "customer", "宽带又断了，都第三次了。"),
