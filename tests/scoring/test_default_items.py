@@ -607,6 +607,12 @@ def test_rude_wording_off_the_list_fails_but_waits_for_a_reviewer() -> None:
         ("complaint_risk", "我妈说要去消协告你们，她是真的会去，你们最好赶紧处理。", True),
         ("churn_risk", "我不想换号，但你们要再断网，我就销户。", True),
         ("churn_risk", "隔壁老王都转到电信了，你们再这样我也转。", True),
+        # denials: nothing to complain about, no intention to, not worth it; a threat in the
+        # same turn still counts
+        ("complaint_risk", "我用得挺顺心的，没啥要投诉的，就是问问账单。", False),
+        ("complaint_risk", "这么点小事不至于投诉，你帮我改过来就行。", False),
+        ("complaint_risk", "我没有要投诉的意思，就想弄明白这笔钱去哪了。", False),
+        ("complaint_risk", "原来觉得没什么好投诉的，现在不一样了，我这就打一二三零零。", True),
     ],
 )
 def test_flags_on_unseen_wordings(flag: str, line: str, raised: bool) -> None:
