@@ -613,6 +613,11 @@ def test_rude_wording_off_the_list_fails_but_waits_for_a_reviewer() -> None:
         ("complaint_risk", "这么点小事不至于投诉，你帮我改过来就行。", False),
         ("complaint_risk", "我没有要投诉的意思，就想弄明白这笔钱去哪了。", False),
         ("complaint_risk", "原来觉得没什么好投诉的，现在不一样了，我这就打一二三零零。", True),
+        # asking on someone else's behalf (问, 打听, 咨询) is no threat of the caller's; the
+        # account holder's threat in a sentence of its own still counts
+        ("churn_risk", "我帮我爸打听一下携号转网，要准备什么材料？", False),
+        ("churn_risk", "替我妈咨询一下销户要带什么证件。", False),
+        ("churn_risk", "我帮我爸打听一下携号转网。他说了，你们再乱扣费他就转走。", True),
     ],
 )
 def test_flags_on_unseen_wordings(flag: str, line: str, raised: bool) -> None:
