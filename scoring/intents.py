@@ -359,10 +359,8 @@ _WORDY = re.compile(r"[\w\u3400-\u9fff]")
 
 #: a lone exclamation mark (not in a run such as ！！ or ？！)
 _LONE_BANG = re.compile(r"(?<![！!？?])[！!](?![！!？?])")
-#: a run of question and exclamation marks holding a ！
-_MARKS = re.compile(r"[！!？?]*[！!][！!？?]*")
-#: a run with this many ！ or more is written emphasis: speech recognition writes one mark
-WRITTEN_BANGS = 3
+_BANGS = re.compile(r"[！!]+")
+_ASKED_LOUDLY = re.compile(r"[？?][！!？?]*[！!][！!？?]*")
 #: a speaker who ends at least this share of their turns (of at least LOUD_TURNS) with an
 #: exclamation mark, or (with fewer turns) of their sentences with a lone ！, is loud throughout
 LOUD_SHARE = 0.5
@@ -374,22 +372,11 @@ def _ends_with_lone_bang(text: str) -> bool:
     return tail[-1:] in ("！", "!") and _LONE_BANG.search(tail) is not None
 
 
-def _spoken_loudly(run: re.Match[str]) -> str:
-    """A loud speaker's run of marks as the heads read it: ！ as 。, ？！ as ？; a run of
-    WRITTEN_BANGS ！ or more (你们逗我玩呢！！！, a customer's post of several turns) is
-    emphasis, as it stays."""
-    marks = run.group()
-    if marks.count("！") + marks.count("!") >= WRITTEN_BANGS:
-        return marks
-    return "？" if "？" in marks or "?" in marks else "。"
-
-
 def loud_register(texts: Sequence[str], roles: Sequence[str], owners: Sequence[int]) -> list[str]:
     """The sentences (of segments `owners`) as the heads should read them. A caller on a loud
     line or hard of hearing is transcribed exclaiming throughout (喂？！ 我在工地上！！ 好！！
     三！！): a speaker of three turns or more who ends at least half of them with an
-    exclamation mark speaks loudly, not angrily, so for them ！ reads as 。 and ？！ as ？
-    (not a run of three ！ or more: no recogniser writes one, a writer does for emphasis). A
+    exclamation mark speaks loudly, not angrily, so for them ！ reads as 。 and ？！ as ？. A
     speaker of fewer turns (a written post) who ends at least half of their sentences with a
     lone ！ is read without the lone ones; a run (！！, ？！) in a post still counts, as
     emphasis."""
@@ -401,7 +388,7 @@ def loud_register(texts: Sequence[str], roles: Sequence[str], owners: Sequence[i
         if len(turn_ends) >= LOUD_TURNS:
             if exclaimed >= LOUD_SHARE * len(turn_ends):
                 for k in mine:
-                    out[k] = _MARKS.sub(_spoken_loudly, texts[k])
+                    out[k] = _BANGS.sub("。", _ASKED_LOUDLY.sub("？", texts[k]))
         elif sum(_ends_with_lone_bang(texts[k]) for k in mine) >= LOUD_SHARE * len(mine):
             for k in mine:
                 out[k] = _LONE_BANG.sub("。", texts[k])

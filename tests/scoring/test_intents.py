@@ -321,15 +321,6 @@ def test_a_speaker_loud_throughout_reads_without_exclamation_marks() -> None:
         "气死我了！！",
         "你们搞什么？！",
     ]
-    # a run of three ！ or more is a writer's emphasis, kept whoever writes it: no recogniser
-    # writes one, so a customer exclaiming over several turns of a post stays angry there
-    thread = ["到底修不修！！！", "等了一周了！", "你们逗我玩呢？！！！", "算了。"]
-    assert loud_register(thread, ["customer"] * 4, [0, 1, 2, 3]) == [
-        "到底修不修！！！",
-        "等了一周了。",
-        "你们逗我玩呢？！！！",
-        "算了。",
-    ]
     # a caller who exclaims now and then is read as written
     calm = ["我想查话费。", "上个月多扣了钱！", "帮我看看。", "好的。"]
     assert loud_register(calm, ["customer"] * 4, [0, 1, 2, 3]) == calm
