@@ -658,10 +658,10 @@ def intent(view: CallView, p: Params) -> Hit:
     skip = None
     if also_in == "turn":
 
-        def not_heard(segment: int, text: str) -> bool:
+        def no_grievance(segment: int, text: str) -> bool:
             return segment not in chosen or left_out(text)
 
-        skip = ((chosen, _exclude_key(exclude), _exclude_key(mask)), not_heard)
+        skip = ((chosen, _exclude_key(exclude), _exclude_key(mask)), no_grievance)
     ranked, texts = view.ranked_intent(
         p["act"], unless_of(p.get("unless")), p.get("also"), also_in, skip
     )
