@@ -59,6 +59,16 @@ Sets (each labelled before it was ever scored, from docs/verdict-items.md alone)
             only for reports (session 20's rules and session 21's);
 - posts_c:  fixtures/posts/posts_c.jsonl, 150 more by a third such helper, the same mix, written
             in session 21 and never scored there: the next blind set;
+- cheer_a, denials_a, churn_a: fixtures/flagsets/, the calls three helpers wrote blind (only
+            the flags' definitions) to review session 24's changes, labelled before scoring for
+            the flags they were written for only: cheer_a 140 calls for anger (45 enthusiastic
+            or playful customers, 20 whose words only look rude, 25 mildly dissatisfied, 50
+            angry, half phone, half posts); denials_a 90 for complaint and anger (50 phone
+            calls in which the customer says there is nothing to complain about, 20 of them
+            threatening after all; 40 posts whose customer writes ！！！ in several turns, half
+            of them angry); churn_a 70 for churn (35 look-alikes of leaving, 35 threats in the
+            same surroundings); each call's `group` says its kind. Report sets: cheer_a and
+            churn_a were never read; five of denials_a's calls were (its denials then spent);
 - fixtures: the project's own labelled transcripts (for comparison, not evidence);
 - audio:    the fixture recordings through the worker's own stages (decode, Whisper base,
             sentiment, stereo measures, scoring); transcripts are cached in .cache/verdicts/
@@ -104,6 +114,7 @@ class Case:
     line: str  # the transcript line (`inspector score` input)
     items: dict[str, str]  # the judge's status per judged item
     flags: frozenset[str]
+    judged: frozenset[str] = frozenset(FLAGS)  # the flags the judge labelled
 
 
 def _jsonl(path: Path) -> list[str]:
@@ -158,6 +169,17 @@ def post_cases(name: str) -> list[Case]:
         )
         flags = frozenset(f for f in FLAGS if data[f])
         out.append(Case(data["id"], transcript, {}, flags))
+    return out
+
+
+def flagset_cases(name: str) -> list[Case]:
+    """A review's calls (fixtures/flagsets/), labelled for the flags it was written for only."""
+    out = []
+    for line in _jsonl(REPO / "fixtures" / "flagsets" / f"{name}.jsonl"):
+        data = json.loads(line)
+        expected = data["expected"]
+        judged = frozenset(expected["judged"])
+        out.append(Case(data["call_id"], line, {}, frozenset(expected["flags"]), judged))
     return out
 
 
@@ -255,6 +277,9 @@ SETS = {
     "posts_a": lambda: post_cases("posts_a"),
     "posts_b": lambda: post_cases("posts_b"),
     "posts_c": lambda: post_cases("posts_c"),
+    "cheer_a": lambda: flagset_cases("cheer_a"),
+    "denials_a": lambda: flagset_cases("denials_a"),
+    "churn_a": lambda: flagset_cases("churn_a"),
     "fixtures": fixture_cases,
     "audio": audio_cases,
 }
@@ -347,6 +372,8 @@ def report(
             wrong.append(f"{case.call_id}: FALSE FATAL")
         raised = {f.id: f for f in result.flags}
         for f in FLAGS:
+            if f not in case.judged:
+                continue
             truth, pred = f in case.flags, f in raised
             kind = "tp" if truth and pred else "fp" if pred else "fn" if truth else "tn"
             flag_counts[f][kind] += 1
@@ -385,6 +412,8 @@ def report(
     )
     flags_out = {}
     for f, c in flag_counts.items():
+        if not c:  # a flag this set's judge did not label
+            continue
         p = c["tp"] / max(c["tp"] + c["fp"], 1)
         r = c["tp"] / max(c["tp"] + c["fn"], 1)
         final_tp, final_fp = c["tp"] - c["routed_tp"], c["fp"] - c["routed_fp"]

@@ -72,6 +72,28 @@ def test_the_bank_shares_no_sentence_with_the_development_sets() -> None:
             for turn in json.loads(line)["turns"]:
                 shared = _sentences(handle.sub(" ", turn["text"])) & bank
                 assert not shared, f"{path.name}: {shared}"
+    # the reviews' flag sets (bench/verdicts.py --sets cheer_a ...): the customer's turns, whose
+    # words the flags read
+    flagsets = list((REPO / "fixtures" / "flagsets").glob("*.jsonl"))
+    assert flagsets
+    for path in flagsets:
+        for line in path.read_text("utf-8").splitlines():
+            for seg in json.loads(line)["segments"]:
+                if seg["role"] == "customer":
+                    shared = _sentences(handle.sub(" ", seg["text"])) & bank
+                    assert not shared, f"{path.name}: {shared}"
+
+
+def test_the_flag_sets_label_only_the_flags_they_judge() -> None:
+    flags = {"complaint_risk", "churn_risk", "customer_anger"}
+    for path in (REPO / "fixtures" / "flagsets").glob("*.jsonl"):
+        ids = []
+        for line in path.read_text("utf-8").splitlines():
+            data = json.loads(line)
+            judged, raised = set(data["expected"]["judged"]), set(data["expected"]["flags"])
+            assert judged and judged <= flags and raised <= judged, data["call_id"]
+            ids.append(data["call_id"])
+        assert len(ids) == len(set(ids)) >= 50, path.name
 
 
 HELPDESK_LABELS = (
