@@ -59,19 +59,19 @@ Sets (each labelled before it was ever scored, from docs/verdict-items.md alone)
             only for reports (session 20's rules and session 21's);
 - posts_c:  fixtures/posts/posts_c.jsonl, 150 more by a third such helper, the same mix, written
             in session 21 and never scored there: the next blind set;
-- cheer_a, denials_a, churn_a, complaint_a: fixtures/flagsets/, the calls four helpers wrote
-            blind (only the flags' definitions) to review session 24's changes, labelled before
-            scoring for the flags they were written for only: cheer_a 140 calls for anger (45
-            enthusiastic
-            or playful customers, 20 whose words only look rude, 25 mildly dissatisfied, 50
-            angry, half phone, half posts); denials_a 90 for complaint and anger (50 phone
-            calls in which the customer says there is nothing to complain about, 20 of them
-            threatening after all; 40 posts whose customer writes ！！！ in several turns, half
-            of them angry); churn_a 70 for churn (35 look-alikes of leaving, 35 threats in the
-            same surroundings); complaint_a 60 for complaint (30 real threats: lists of bodies,
-            a lawyer named calmly, one just filed, relayed; 30 look-alikes); each call's
-            `group` says its kind. Report sets: cheer_a, churn_a and complaint_a were never
-            read; five of denials_a's calls were (its denials then spent);
+- cheer_a, denials_a, churn_a, complaint_a:
+            fixtures/flagsets/, the calls four helpers wrote blind (only the flags' definitions)
+            to review session 24's changes, labelled before scoring for the flags they were
+            written for only: cheer_a 140 calls for anger (45 enthusiastic or playful customers,
+            20 whose words only look rude, 25 mildly dissatisfied, 50 angry, half phone, half
+            posts); denials_a 90 for complaint and anger (50 phone calls in which the customer
+            says there is nothing to complain about, 20 of them threatening after all; 40 posts
+            whose customer writes ！！！ in several turns, half of them angry); churn_a 70 for churn
+            (35 look-alikes of leaving, 35 threats in the same surroundings); complaint_a 60 for
+            complaint (30 real threats: lists of bodies, a lawyer named calmly, one just filed,
+            relayed; 30 look-alikes); each call's `group` says its kind. Report sets: cheer_a,
+            churn_a and complaint_a were never read; five of denials_a's calls were (its denials
+            then spent);
 - fixtures: the project's own labelled transcripts (for comparison, not evidence);
 - audio:    the fixture recordings through the worker's own stages (decode, Whisper base,
             sentiment, stereo measures, scoring); transcripts are cached in .cache/verdicts/
