@@ -72,6 +72,12 @@ Sets (each labelled before it was ever scored, from docs/verdict-items.md alone)
             relayed; 30 look-alikes); each call's `group` says its kind. Report sets: cheer_a,
             churn_a and complaint_a were never read; five of denials_a's calls were (its denials
             then spent);
+- complaint_b:
+            fixtures/flagsets/, 60 more for complaint by a helper of session 25 (30 real threats
+            of the kinds complaint_a holds, plus relayed, mild-worded and deadline threats; 30
+            look-alikes: advice, others' and past complaints, curiosity, denials, take-backs,
+            jokes, praise, anger without a threat, the words in other senses): scored once on
+            session 24's rules, then read;
 - fixtures: the project's own labelled transcripts (for comparison, not evidence);
 - audio:    the fixture recordings through the worker's own stages (decode, Whisper base,
             sentiment, stereo measures, scoring); transcripts are cached in .cache/verdicts/
@@ -284,6 +290,7 @@ SETS = {
     "denials_a": lambda: flagset_cases("denials_a"),
     "churn_a": lambda: flagset_cases("churn_a"),
     "complaint_a": lambda: flagset_cases("complaint_a"),
+    "complaint_b": lambda: flagset_cases("complaint_b"),
     "fixtures": fixture_cases,
     "audio": audio_cases,
 }
