@@ -351,7 +351,9 @@ def guard_heads() -> IntentHeads:
     return IntentHeads.load(GUARD_FILE)
 
 
-_SENTENCE_END = re.compile(r"(?<=[。！？!?；;…])|(?<=[^0-9.]\.)(?![0-9])")
+#: a sentence ends after 。！？；… or a full stop (not a decimal point); a run of full stops (a
+#: post's ... or ......) is one ellipsis, kept whole with the sentence before it
+_SENTENCE_END = re.compile(r"(?<=[。！？!?；;…])|(?<=[^0-9.]\.)(?![0-9.])|(?<=\.\.)(?!\.)")
 
 
 _WORDY = re.compile(r"[\w\u3400-\u9fff]")

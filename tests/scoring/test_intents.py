@@ -321,6 +321,20 @@ def test_sentences_split_at_strong_punctuation_only() -> None:
     assert [t for _, t in units] == ["好的，已经办好了。", "请问还有其他问题吗？", "3.5元"]
 
 
+def test_a_run_of_full_stops_ends_its_sentence_whole() -> None:
+    # a post's ellipsis (..., ......) stays with the sentence before it: the next sentence is
+    # read (and quoted as evidence) without dots in front of it; a decimal point splits nothing
+    text = "信号一直没有覆盖进来...还有同事直接换了运营商......这也太离谱了.套餐2.5元.好"
+    units = sentence_units(make_view((0.0, 9.0, "customer", text)).segments)
+    assert [t for _, t in units] == [
+        "信号一直没有覆盖进来...",
+        "还有同事直接换了运营商......",
+        "这也太离谱了.",
+        "套餐2.5元.",
+        "好",
+    ]
+
+
 def test_a_speaker_loud_throughout_reads_without_exclamation_marks() -> None:
     # a caller exclaiming over most of four turns: every ！ is register, ？！ a question
     texts = [
