@@ -173,6 +173,17 @@ def _excluded(text: str, exclude: Exclude) -> bool:
     return holds_any(text, exclude or ())
 
 
+def _excluded_in(view: CallView, text: str, exclude: Exclude) -> bool:
+    """`_excluded`, once per call for a text and an exclusion: a scorecard's conditions share
+    their exclusions (one flag's keyword, regex and intent conditions), and each reads the
+    same turns and sentences."""
+    key = ("excluded", text, exclude if isinstance(exclude, str) else id(exclude))
+    found = view.memo.get(key)
+    if found is None or found[0] is not exclude:
+        found = view.memo[key] = (exclude, _excluded(text, exclude))
+    return found[1]
+
+
 @lru_cache(maxsize=256)
 def _pattern(pattern: str) -> re.Pattern[str]:
     return re.compile(pattern)
@@ -301,7 +312,7 @@ def keyword(view: CallView, p: Params) -> Hit:
         kept = [
             s
             for s in _groups(select(view, role, window), across)
-            if not (exclude and _excluded(s.text, exclude))
+            if not (exclude and _excluded_in(view, s.text, exclude))
         ]
         if unless:  # one turn at a time (a scorecard refuses unless with across_turns)
             cut = _turn_texts(view, unless)
@@ -315,10 +326,13 @@ def keyword(view: CallView, p: Params) -> Hit:
         view, f"keyword{across}", role, window, ready_turns, (exclude, unless)
     )
     mask: Exclude = p.get("mask")
-    masked = [_masked(t, mask) for t in texts] if mask else None
-    for i, j, (text, basis) in find_all(ready, words, pinyin, min_chars):
-        if masked is not None and normalize(text) not in masked[i]:
-            continue  # said only inside the masked words
+    masked: dict[int, str] = {}  # a turn's text with the masked words cut out: only where
+    for i, j, (text, basis) in find_all(ready, words, pinyin, min_chars):  # a phrase is found
+        if mask:
+            if i not in masked:
+                masked[i] = _masked(texts[i], mask)
+            if normalize(text) not in masked[i]:
+                continue  # said only inside the masked words
         if found.get(words[j]) != "exact":
             found[words[j]] = basis
         evidence.append(evidence_of(groups[i], text))
@@ -358,7 +372,7 @@ def regex(view: CallView, p: Params) -> Hit:
         cut = _turn_texts(view, unless) if unless else None
         kept = []
         for seg in select(view, role, window):
-            if exclude and _excluded(seg.text, exclude):
+            if exclude and _excluded_in(view, seg.text, exclude):
                 continue
             text = seg.text if cut is None else cut[view.positions[id(seg)]]
             kept.append((seg, _masked(text, mask) if mask else normalize(text)))
@@ -649,7 +663,7 @@ def intent(view: CallView, p: Params) -> Hit:
 
     def left_out(text: str) -> bool:
         """A sentence `exclude` or `mask` leaves out of the act."""
-        return any(x is not None and _excluded(text, x) for x in (exclude, mask))
+        return any(x is not None and _excluded_in(view, text, x) for x in (exclude, mask))
 
     # a turn's other sentences corroborate only where the act itself is looked for (the
     # window: a sentence speech recognition all but guessed is no grievance) and in the
@@ -675,7 +689,9 @@ def intent(view: CallView, p: Params) -> Hit:
         if (
             i not in chosen
             or left_out(texts[u])
-            or (exclude_turn is not None and _excluded(view.segments[i].text, exclude_turn))
+            or (
+                exclude_turn is not None and _excluded_in(view, view.segments[i].text, exclude_turn)
+            )
             or (min_chars and len(normalize(texts[u])) < min_chars)
         ):
             continue
