@@ -78,6 +78,10 @@ Sets (each labelled before it was ever scored, from docs/verdict-items.md alone)
             look-alikes: advice, others' and past complaints, curiosity, denials, take-backs,
             jokes, praise, anger without a threat, the words in other senses): scored once on
             session 24's rules, then read;
+- refusals_a, refusals_b:
+            fixtures/flagsets/, the calls two reviewing helpers of session 25 wrote and labelled
+            for churn (84 and 86: real threats beside a refusal, 别再给我乱扣了，再扣我就走人,
+            and add-on refusals, don't-charge-again and don't-call-again look-alikes): read;
 - fixtures: the project's own labelled transcripts (for comparison, not evidence);
 - audio:    the fixture recordings through the worker's own stages (decode, Whisper base,
             sentiment, stereo measures, scoring); transcripts are cached in .cache/verdicts/
@@ -291,6 +295,8 @@ SETS = {
     "churn_a": lambda: flagset_cases("churn_a"),
     "complaint_a": lambda: flagset_cases("complaint_a"),
     "complaint_b": lambda: flagset_cases("complaint_b"),
+    "refusals_a": lambda: flagset_cases("refusals_a"),
+    "refusals_b": lambda: flagset_cases("refusals_b"),
     "fixtures": fixture_cases,
     "audio": audio_cases,
 }
