@@ -18,7 +18,7 @@ import numpy as np
 from asr.types import Transcript
 from scoring.conditions import CallView, Hit
 from scoring.matching import normalize
-from scoring.operators import REGISTRY, _excluded, _pattern, quote_groups, quoted_span
+from scoring.operators import REGISTRY, _excluded_in, _pattern, quote_groups, quoted_span
 from scoring.scorecard import All, AnyOf, Condition, Item, Not, Op, Order, Routing, Scorecard
 from scoring.types import CallResult, Evidence, Flag, ItemResult, ItemStatus, Metrics
 
@@ -425,7 +425,7 @@ def _taken_back(
         return any(
             probs[q["act"]][u] >= float(q.get("min_p", 0.5))
             and len(normalize(text)) >= int(q.get("min_chars", 0))
-            and not any(q.get(k) and _excluded(text, q[k]) for k in ("exclude", "mask"))
+            and not any(q.get(k) and _excluded_in(view, text, q[k]) for k in ("exclude", "mask"))
             for q in reads
         )
 

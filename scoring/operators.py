@@ -176,10 +176,11 @@ def _excluded(text: str, exclude: Exclude) -> bool:
 def _excluded_in(view: CallView, text: str, exclude: Exclude) -> bool:
     """`_excluded`, once per call for a text and an exclusion: a scorecard's conditions share
     their exclusions (one flag's keyword, regex and intent conditions), and each reads the
-    same turns and sentences."""
+    same turns and sentences. A list of phrases is known by its identity and kept beside the
+    result (as `_per_call` keeps its objects): call it with the scorecard's own lists."""
     key = ("excluded", text, exclude if isinstance(exclude, str) else id(exclude))
     found = view.memo.get(key)
-    if found is None or found[0] is not exclude:
+    if found is None or found[0] != exclude:  # an equal list gives the same answer
         found = view.memo[key] = (exclude, _excluded(text, exclude))
     return found[1]
 
@@ -326,8 +327,9 @@ def keyword(view: CallView, p: Params) -> Hit:
         view, f"keyword{across}", role, window, ready_turns, (exclude, unless)
     )
     mask: Exclude = p.get("mask")
-    masked: dict[int, str] = {}  # a turn's text with the masked words cut out: only where
-    for i, j, (text, basis) in find_all(ready, words, pinyin, min_chars):  # a phrase is found
+    # a turn's text with the masked words cut out, worked out only for a turn a phrase is in
+    masked: dict[int, str] = {}
+    for i, j, (text, basis) in find_all(ready, words, pinyin, min_chars):
         if mask:
             if i not in masked:
                 masked[i] = _masked(texts[i], mask)

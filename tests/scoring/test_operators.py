@@ -465,3 +465,19 @@ def test_unless_cuts_only_the_sentences_of_those_acts() -> None:
     assert texts[-1] == "请问还有其他可以帮您的吗？" + CUT
     assert texts[:-1] == tuple(s.text for s in CALL.segments[:-1])
     assert _turn_texts(CALL, None) == tuple(s.text for s in CALL.segments)
+
+
+def test_an_exclusion_is_looked_for_once_per_call_and_text_each_its_own() -> None:
+    from scoring.operators import _excluded_in
+
+    view = make_view((0.0, 3.0, "customer", "我不投诉，就是问问。"))
+    text = view.segments[0].text
+    denials, other = ["不投诉"], ["退订"]
+    assert _excluded_in(view, text, denials)
+    # another exclusion of the same text is its own question (a list by its identity, a
+    # pattern by its words), and the first answer is kept for the call
+    assert not _excluded_in(view, text, other)
+    assert not _excluded_in(view, text, "退订|销户")
+    assert _excluded_in(view, text, "不(投诉|告)")
+    assert _excluded_in(view, text, denials)
+    assert sum(k[0] == "excluded" for k in view.memo if isinstance(k, tuple)) == 4
