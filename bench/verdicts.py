@@ -82,6 +82,13 @@ Sets (each labelled before it was ever scored, from docs/verdict-items.md alone)
             fixtures/flagsets/, the calls two reviewing helpers of session 25 wrote and labelled
             for churn (84 and 86: real threats beside a refusal, 别再给我乱扣了，再扣我就走人,
             and add-on refusals, don't-charge-again and don't-call-again look-alikes): read;
+- anger_b:  fixtures/flagsets/anger_b.jsonl, 80 calls a helper of session 26 wrote and labelled
+            for anger from its definition alone (40 phone calls, 40 posts; 40 angry: sarcasm,
+            cold anger, anger in one line only, insults without swearing, mocking emoji; 40
+            look-alikes: delight, teasing, technical words, calm detailed complaints, mild
+            dissatisfaction, polite repeats, loud lines, someone else's anger, anger long over);
+            scored on session 25's rules before anyone read it, then on session 26's: a report
+            set, never read (one sentence reworded because the bank holds it);
 - fixtures: the project's own labelled transcripts (for comparison, not evidence);
 - audio:    the fixture recordings through the worker's own stages (decode, Whisper base,
             sentiment, stereo measures, scoring); transcripts are cached in .cache/verdicts/
@@ -297,6 +304,7 @@ SETS = {
     "complaint_b": lambda: flagset_cases("complaint_b"),
     "refusals_a": lambda: flagset_cases("refusals_a"),
     "refusals_b": lambda: flagset_cases("refusals_b"),
+    "anger_b": lambda: flagset_cases("anger_b"),
     "fixtures": fixture_cases,
     "audio": audio_cases,
 }

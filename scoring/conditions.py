@@ -93,7 +93,13 @@ class CallView:
     def _units(self) -> tuple[np.ndarray, tuple[str, ...], dict[str, np.ndarray]]:
         """Sentence units: their segment, their text, and P(act) per unit for every act (0 on
         the other party's sentences)."""
-        from scoring.intents import builtin_heads, guard_heads
+        from scoring.intents import (
+            CONTRAST_ACTS,
+            GUARD_ACTS,
+            builtin_heads,
+            contrast_heads,
+            guard_heads,
+        )
 
         vectors, owner, texts, roles, read = self._unit_inputs
 
@@ -104,12 +110,39 @@ class CallView:
             for k, act in enumerate(heads.acts):
                 probs[act] = table[:, k]
 
-        # the context heads only when a condition asks for one of their acts
-        probs: dict[str, np.ndarray] = _OnDemand(lambda: fill(probs, guard_heads()))
+        # the context and the contrast heads only when a condition asks for one of their acts
+        def guards() -> None:
+            fill(probs, guard_heads())
+
+        def contrasts() -> None:
+            fill(probs, contrast_heads())
+
+        probs: dict[str, np.ndarray] = _OnDemand(
+            dict.fromkeys(GUARD_ACTS, guards) | dict.fromkeys(CONTRAST_ACTS, contrasts)
+        )
         for heads in (builtin_heads(), self.custom_heads):
             if heads is not None:
                 fill(probs, heads)
         return owner, texts, probs
+
+    def contrast_probabilities(self, act: str, units: np.ndarray) -> np.ndarray:
+        """P(act) of a contrast act (scoring.intents.CONTRAST_ACTS) for the sentence units
+        `units`, each read once per call: a contrast act is asked of the few sentences that
+        are likely the act it is told from, not of every sentence of the call."""
+        from scoring.intents import contrast_heads
+
+        heads = contrast_heads()
+        vectors, _, _, roles, read = self._unit_inputs
+        known = self.memo.get(("contrast", act))
+        if known is None:
+            known = self.memo[("contrast", act)] = np.full(len(read), np.nan, dtype=np.float32)
+        need = units[np.isnan(known[units])]
+        if len(need):
+            k = heads.acts.index(act)
+            of_role = roles[need] == heads.roles[k]
+            table = heads.probabilities(vectors[need], [read[i] for i in need], list(roles[need]))
+            known[need] = np.where(of_role, table[:, k], 0.0)
+        return known[units]
 
     def intent_probabilities(
         self,
@@ -118,21 +151,30 @@ class CallView:
         also: dict[str, float] | None = None,
         also_in: str = "sentence",
         also_skip: Callable[[int, str], bool] | None = None,
+        floor: float = 0.0,
     ) -> tuple[np.ndarray, np.ndarray, tuple[str, ...]]:
         """Per sentence unit: its segment's index, P(act) and its text; with `unless` (act ->
         probability, 0.5 for a bare act id), a sentence that is at least that likely one of
         those acts counts as 0 (a deflection is no
-        handover); with `also` (act -> probability), only sentences that are also those acts
+        handover; a contrast act is read only of the sentences at `floor` or more, the
+        condition's min_p: under it a sentence counts for nothing but a near miss's belief);
+        with `also` (act -> probability), only sentences that are also those acts
         at least that likely count (anger in a sentence that is plainly a grievance), or with
         `also_in` "turn", sentences whose speaker turn holds a sentence that is (你们怎么回事？
         before 太过分了！), not counting the sentences `also_skip` (segment, text) leaves out
         (quoted words, words outside the condition's window)."""
+        from scoring.intents import CONTRAST_ACTS
+
         owner, texts, probs = self._units
         p = probs[act]
         if unless or also:
             p = p.copy()
             for other, at_least in unless:
-                p[probs[other] >= at_least] = 0.0
+                if other in CONTRAST_ACTS:
+                    likely = np.flatnonzero(p >= floor)
+                    p[likely[self.contrast_probabilities(other, likely) >= at_least]] = 0.0
+                else:
+                    p[probs[other] >= at_least] = 0.0
             for other, at_least in (also or {}).items():
                 q = probs[other]
                 if also_in == "turn" and len(owner):
@@ -153,6 +195,7 @@ class CallView:
         also: dict[str, float] | None = None,
         also_in: str = "sentence",
         also_skip: tuple[Hashable, Callable[[int, str], bool]] | None = None,
+        floor: float = 0.0,
     ) -> tuple[list[tuple[int, int, float]], tuple[str, ...]]:
         """`intent_probabilities` as (sentence unit, its segment, P) from the likeliest down,
         worked out once per call for an act: an operator reads sentences in this order and
@@ -165,11 +208,12 @@ class CallView:
             tuple(sorted(also.items())) if also else None,
             also_in,
             also_skip[0] if also_skip else None,
+            floor,
         )
         found = self.memo.get(key)
         if found is None:
             skip = also_skip[1] if also_skip else None
-            owner, p, texts = self.intent_probabilities(act, unless, also, also_in, skip)
+            owner, p, texts = self.intent_probabilities(act, unless, also, also_in, skip, floor)
             order = (-p).argsort(kind="stable")
             found = self.memo[key] = (
                 list(zip(order.tolist(), owner[order].tolist(), p[order].tolist(), strict=True)),
@@ -186,17 +230,19 @@ class CallView:
 
 
 class _OnDemand(dict):  # type: ignore[type-arg]
-    """P(act) per sentence; an act not yet worked out is looked for once in `more`."""
+    """P(act) per sentence; an act not yet worked out is looked for once with the heads that
+    know it (`more`: act -> what fills in every act of those heads)."""
 
-    def __init__(self, more: Callable[[], None]) -> None:
+    def __init__(self, more: dict[str, Callable[[], None]]) -> None:
         super().__init__()
-        self._more: Callable[[], None] | None = more
+        self._more = dict(more)
 
     def __missing__(self, act: str) -> np.ndarray:
-        more, self._more = self._more, None
-        if more is None:
+        fill = self._more.get(act)
+        if fill is None:
             raise KeyError(act)
-        more()
+        self._more = {other: f for other, f in self._more.items() if f is not fill}
+        fill()
         return self[act]
 
 

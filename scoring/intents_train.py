@@ -16,6 +16,10 @@ import numpy as np
 from scoring.intents import (
     ACTS,
     BANK_DIR,
+    CONTRAST_ACTS,
+    CONTRAST_AGAINST,
+    CONTRAST_DIR,
+    CONTRAST_FILE,
     GUARD_ACTS,
     GUARD_DIR,
     GUARD_FILE,
@@ -30,15 +34,24 @@ C = 32.0
 
 
 def label_matrix(
-    roles: list[str], acts_of: list[frozenset[str]], table: dict[str, tuple[str, str]] = ACTS
+    roles: list[str],
+    acts_of: list[frozenset[str]],
+    table: dict[str, tuple[str, str]] = ACTS,
+    against: dict[str, frozenset[str]] | None = None,
 ) -> np.ndarray:
-    """(rows, acts): 1 / 0 for rows of the act's role, -1 for the other role's rows."""
+    """(rows, acts): 1 / 0 for rows of the act's role, -1 for the other role's rows; an act in
+    `against` counts as 0 only the rows of the acts named there (-1 for the rest)."""
     names = tuple(table)
     out = np.full((len(roles), len(names)), -1, dtype=np.int8)
     for k, act in enumerate(names):
+        contrast = (against or {}).get(act)
         for i, (role, acts) in enumerate(zip(roles, acts_of, strict=True)):
-            if role == table[act][0]:
-                out[i, k] = int(act in acts)
+            if role != table[act][0]:
+                continue
+            if act in acts:
+                out[i, k] = 1
+            elif contrast is None or acts & contrast:
+                out[i, k] = 0
     return out
 
 
@@ -63,6 +76,34 @@ def train_guards(
     roles = tuple(r for r, _ in GUARD_ACTS.values())
     return train_heads(
         [u.text for u in bank], labels, tuple(GUARD_ACTS), roles, out, c, frozenset(GUARD_ACTS)
+    )
+
+
+def train_contrasts(
+    bank_dir: Path = BANK_DIR,
+    guard_dir: Path = GUARD_DIR,
+    contrast_dir: Path = CONTRAST_DIR,
+    out: Path = CONTRAST_FILE,
+    c: float = C,
+) -> IntentHeads:
+    """The contrast heads (CONTRAST_ACTS): each on its own rows and the rows of the acts
+    CONTRAST_AGAINST names (the bank's, the context rows' and the contrast rows'); a row of
+    neither takes no part, not even in the n-gram table."""
+    rows = load_bank(bank_dir) + load_bank(guard_dir) + load_bank(contrast_dir)
+    labels = label_matrix(
+        [u.role for u in rows], [u.acts for u in rows], CONTRAST_ACTS, CONTRAST_AGAINST
+    )
+    keep = np.any(labels >= 0, axis=1)
+    rows = [u for u, k in zip(rows, keep, strict=True) if k]
+    roles = tuple(r for r, _ in CONTRAST_ACTS.values())
+    return train_heads(
+        [u.text for u in rows],
+        labels[keep],
+        tuple(CONTRAST_ACTS),
+        roles,
+        out,
+        c,
+        frozenset(CONTRAST_ACTS),
     )
 
 

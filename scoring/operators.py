@@ -679,7 +679,7 @@ def intent(view: CallView, p: Params) -> Hit:
 
         skip = ((chosen, _exclude_key(exclude), _exclude_key(mask)), no_grievance)
     ranked, texts = view.ranked_intent(
-        p["act"], unless_of(p.get("unless")), p.get("also"), also_in, skip
+        p["act"], unless_of(p.get("unless")), p.get("also"), also_in, skip, threshold
     )
     # the min_count highest probabilities among the sentences looked at: the belief is the
     # lowest of them (P that min_count sentences are the act)

@@ -116,20 +116,30 @@ def _print_evaluation(cache: Path, head) -> None:
     help="Where to write the context heads (default: scoring/models/guard_heads.npz).",
 )
 @click.option(
-    "--only",
-    type=click.Choice(["acts", "guards"]),
+    "--contrasts-out",
+    type=click.Path(dir_okay=False, path_type=Path),
     default=None,
-    help="Retrain only the dialogue-act heads or only the context heads.",
+    help="Where to write the contrast heads (default: scoring/models/contrast_heads.npz).",
 )
-def models_train_intents_cmd(out: Path | None, guards_out: Path | None, only: str | None) -> None:
-    """Train the dialogue-act heads on the utterance bank (scoring/intent_data/) and the
-    context heads on their rows (scoring/intent_data/guards/) beside the bank's."""
-    from scoring.intents import GUARD_FILE, HEADS_FILE
-    from scoring.intents_train import train, train_guards
+@click.option(
+    "--only",
+    type=click.Choice(["acts", "guards", "contrasts"]),
+    default=None,
+    help="Retrain only the dialogue-act heads, the context heads or the contrast heads.",
+)
+def models_train_intents_cmd(
+    out: Path | None, guards_out: Path | None, contrasts_out: Path | None, only: str | None
+) -> None:
+    """Train the dialogue-act heads on the utterance bank (scoring/intent_data/), the context
+    heads on their rows (scoring/intent_data/guards/) beside the bank's, and the contrast heads
+    on theirs (scoring/intent_data/contrasts/) beside the rows of the acts they are told from."""
+    from scoring.intents import CONTRAST_FILE, GUARD_FILE, HEADS_FILE
+    from scoring.intents_train import train, train_contrasts, train_guards
 
     parts = (
         ("acts", train, out or HEADS_FILE, "acts"),
         ("guards", train_guards, guards_out or GUARD_FILE, "context acts"),
+        ("contrasts", train_contrasts, contrasts_out or CONTRAST_FILE, "contrast acts"),
     )
     for part, trainer, path, noun in parts:
         if only in (None, part):

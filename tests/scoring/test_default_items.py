@@ -660,6 +660,31 @@ def test_the_forbidden_classes_fail_and_wait_for_a_reviewer(line: str) -> None:
 
 
 @pytest.mark.parametrize(
+    ("line", "raised"),
+    [
+        # delight, praise or a loud line the anger model reads as anger (0.9-1.0) and the
+        # contrast head as a look-alike of it: no flag
+        ("救命！！！你们的师傅也太好了吧！！！", False),
+        ("服了，你们家师傅比我还懂我家的线路哈哈！", False),
+        # anger in the same surface (！！！, ？？？, [微笑], "一个字") stays anger
+        ("网又断了！！！第三回了！！！你们到底修不修？？？", True),
+        ("呵呵，真是谢谢你们了，白交半年宽带费[微笑]", True),
+        ("一个字：坑！两个字：骗钱！", True),
+        ("什么？！又扣了五十？？？谁让你们扣的？？？", True),
+        pytest.param(
+            "居然真的给我免了违约金？？？你们是天使吗！！！",
+            False,
+            marks=pytest.mark.xfail(strict=True, reason="delight the contrast head misses"),
+        ),
+    ],
+)
+def test_a_look_alike_of_anger_is_no_anger(line: str, raised: bool) -> None:
+    lines = [("agent", OPEN), ("customer", line), ("agent", "好的，我帮您看一下。")]
+    flag = next((f for f in _call(*lines).flags if f.id == "customer_anger"), None)
+    assert (flag is not None) is raised
+
+
+@pytest.mark.parametrize(
     ("customer", "raised"),
     [
         # one likely angry sentence alone is often annoyance: a reviewer decides (never final)

@@ -14,10 +14,14 @@ from core.errors import ConfigError, ScorecardError
 from scoring.engine import check
 from scoring.intents import (
     ACTS,
+    CONTRAST_ACTS,
+    CONTRAST_AGAINST,
+    CONTRAST_DIR,
     GUARD_ACTS,
     GUARD_DIR,
     IntentHeads,
     builtin_heads,
+    contrast_heads,
     fit_heads,
     guard_heads,
     load_bank,
@@ -31,6 +35,7 @@ from tests.scoring.factories import make_view
 
 BANK = load_bank()
 GUARDS = load_bank(GUARD_DIR)
+CONTRASTS = load_bank(CONTRAST_DIR)
 
 
 def test_the_bank_is_large_and_covers_every_act_in_every_register() -> None:
@@ -52,7 +57,7 @@ def _sentences(text: str) -> set[str]:
 def test_the_bank_shares_no_sentence_with_the_development_sets() -> None:
     for folder in ("dialogues", "takebacks", "posts"):
         assert list((REPO / "fixtures" / folder).glob("*.jsonl")), folder
-    bank = set().union(*(_sentences(u.text) for u in BANK + GUARDS))
+    bank = set().union(*(_sentences(u.text) for u in BANK + GUARDS + CONTRASTS))
     for path in (REPO / "fixtures" / "dialogues").glob("*.jsonl"):
         for line in path.read_text("utf-8").splitlines():
             for seg in json.loads(line)["segments"]:
@@ -152,7 +157,7 @@ def test_the_context_rows_cover_their_acts_and_are_not_in_the_bank() -> None:
         assert {"scripted", "colloquial", "written"} <= {u.register for u in positives}, act
     # their counter-examples include real threats in the same surroundings
     assert sum(bool(u.acts & {"complaint_threat", "churn_threat"}) for u in GUARDS) >= 80
-    texts = Counter((u.role, u.text) for u in BANK + GUARDS)
+    texts = Counter((u.role, u.text) for u in BANK + GUARDS + CONTRASTS)
     assert max(texts.values()) == 1, "a turn is in the bank twice"
 
 
@@ -198,6 +203,108 @@ def test_context_heads_train_on_their_rows_beside_the_banks_customer_rows(tmp_pa
     assert heads.acts == tuple(GUARD_ACTS) and heads.info["bank_utterances"] == 32
     again = IntentHeads.load(tmp_path / "g.npz")
     assert again.acts == heads.acts and np.allclose(again.weights, heads.weights)
+
+
+def test_the_contrast_rows_cover_their_acts_beside_what_they_are_told_from() -> None:
+    for act, against in CONTRAST_AGAINST.items():
+        positives = [u for u in CONTRASTS if act in u.acts]
+        assert len(positives) >= 80, act
+        assert {"scripted", "colloquial", "disfluent", "written"} <= {
+            u.register for u in positives
+        }, act
+        # the acts they are told from, in the same surroundings
+        assert sum(bool(u.acts & against) for u in CONTRASTS) >= 80, act
+
+
+def test_the_packaged_contrast_heads_read_only_their_contrast() -> None:
+    heads = contrast_heads()
+    assert heads.acts == tuple(CONTRAST_ACTS)
+    taking_part = [
+        u
+        for u in BANK + GUARDS + CONTRASTS
+        if any(act in u.acts or u.acts & CONTRAST_AGAINST[act] for act in CONTRAST_ACTS)
+    ]
+    assert heads.info["bank_utterances"] == len(taking_part)
+    for act, report in heads.info["cross_validated"].items():
+        assert report["cv_f1"] >= 0.8 and report["cv_precision"] >= 0.8, act
+    assert not set(CONTRAST_ACTS) & (set(builtin_heads().acts) | set(guard_heads().acts))
+
+
+@pytest.mark.parametrize(
+    ("against", "expected"),
+    [
+        # every row of the act's role takes part; the other role's rows never do
+        (None, [1, 0, 0, -1]),
+        # only the rows of the acts it is told from, beside its own
+        ({"anger_aside": frozenset({"anger"})}, [1, 0, -1, -1]),
+    ],
+)
+def test_a_contrast_act_takes_only_the_rows_of_the_acts_it_is_told_from(
+    against: dict[str, frozenset[str]] | None, expected: list[int]
+) -> None:
+    from scoring.intents_train import label_matrix
+
+    table = {"anger_aside": CONTRAST_ACTS["anger_aside"]}
+    rows = [
+        ("customer", {"anger_aside"}),
+        ("customer", {"anger", "dissatisfied"}),
+        ("customer", {"thanks_satisfied"}),
+        ("agent", {"closing"}),
+    ]
+    labels = label_matrix([r for r, _ in rows], [frozenset(a) for _, a in rows], table, against)
+    assert labels[:, 0].tolist() == expected
+
+
+def test_contrast_heads_train_on_their_rows_and_their_contrast_only(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from scoring.intents_train import train_contrasts
+
+    header = "role\tacts\tregister\ttext\n"
+    for folder in ("bank", "guards", "contrasts"):
+        (tmp_path / folder).mkdir()
+    (tmp_path / "bank" / "b.tsv").write_text(
+        header
+        + "".join(f"customer\tanger\tscripted\t第{i}次了，你们是抢钱吗\n" for i in range(6))
+        + "".join(f"customer\tnone\tscripted\t请问第{i}个套餐多少钱\n" for i in range(9)),
+        "utf-8",
+    )
+    (tmp_path / "guards" / "g.tsv").write_text(
+        header + "customer\tcomplaint_aside\tscripted\t前年投诉过，早解决了\n", "utf-8"
+    )
+    (tmp_path / "contrasts" / "c.tsv").write_text(
+        header
+        + "".join(
+            f"customer\tanger_aside\twritten\t太棒了！！第{i}次这么快修好\n" for i in range(8)
+        )
+        + "customer\tanger,dissatisfied\twritten\t又断了！！！凭什么？？？\n",
+        "utf-8",
+    )
+    heads = train_contrasts(
+        tmp_path / "bank", tmp_path / "guards", tmp_path / "contrasts", tmp_path / "c.npz"
+    )
+    # 8 look-alikes and 7 angry rows; the calm questions and the context row take no part,
+    # not even in the n-gram table
+    assert heads.acts == tuple(CONTRAST_ACTS) and heads.info["bank_utterances"] == 15
+    assert "套餐" not in heads.lexical["customer"].ngrams.vocabulary
+    again = IntentHeads.load(tmp_path / "c.npz")
+    assert again.acts == heads.acts and np.allclose(again.weights, heads.weights)
+
+
+def test_a_contrast_act_is_read_of_the_sentences_asked_only_as_it_reads_in_full() -> None:
+    view = make_view(
+        (0.5, 4.0, "agent", "您好，请问有什么可以帮您？"),
+        (4.5, 9.0, "customer", "救命！！！你们的师傅也太好了吧！！！"),
+        (9.5, 14.0, "customer", "网又断了！！！你们到底修不修？？？"),
+    )
+    texts = view._units[1]
+    last = np.array([len(texts) - 1])
+    view.contrast_probabilities("anger_aside", last)
+    known = view.memo[("contrast", "anger_aside")]
+    assert np.isnan(known[:-1]).all() and not np.isnan(known[-1])
+    every = np.arange(len(texts))
+    # the agent's sentences are no customer's look-alike; the rest read as in one pass
+    full = view._units[2]["anger_aside"]
+    assert np.allclose(view.contrast_probabilities("anger_aside", every), full, atol=1e-5)
+    assert full[0] == 0.0 and full.max() > 0.5
 
 
 COMPLAINTS = [
