@@ -163,11 +163,11 @@ class CallView:
         `also_in` "turn", sentences whose speaker turn holds a sentence that is (你们怎么回事？
         before 太过分了！), not counting the sentences `also_skip` (segment, text) leaves out
         (quoted words, words outside the condition's window)."""
-        from scoring.intents import CONTRAST_ACTS
-
         owner, texts, probs = self._units
         p = probs[act]
         if unless or also:
+            from scoring.intents import CONTRAST_ACTS
+
             p = p.copy()
             for other, at_least in unless:
                 if other in CONTRAST_ACTS:

@@ -17,7 +17,7 @@ import yaml
 
 from core.errors import ScorecardError
 from scoring.custom_acts import fit_custom_acts, parse_acts
-from scoring.intents import ALL_ACTS, IntentHeads
+from scoring.intents import ALL_ACTS, CONTRAST_ACTS, CONTRAST_AGAINST, IntentHeads
 from scoring.operators import REGISTRY, ROLES, WINDOW_KEYS, unless_of
 
 BUILTIN_DIR = Path(__file__).with_name("scorecards")
@@ -245,7 +245,14 @@ def _check_params(name: str, params: Any, ctx: _Ctx, path: str) -> dict[str, Any
     if "unless" in params and name in ("keyword", "regex", "intent"):
         # sentences the heads read as one of these acts do not count (a past complaint)
         # (act ids, or a mapping of act id -> the probability from which a sentence is one)
-        _act_thresholds(params["unless"], ctx, f"{path}.unless")
+        _act_thresholds(params["unless"], ctx, f"{path}.unless", contrasts=name == "intent")
+        for act in params["unless"]:
+            if act in CONTRAST_ACTS and params["act"] not in CONTRAST_AGAINST[act]:
+                raise ctx.error(
+                    f"{path}.unless",
+                    f"{act!r} tells its look-alikes from"
+                    f" {'/'.join(sorted(CONTRAST_AGAINST[act]))} only, not from {params['act']!r}",
+                )
         if int(params.get("across_turns", 1)) > 1:
             raise ctx.error(f"{path}.unless", "reads one turn at a time: not with across_turns")
     for key in ("exclude", "mask", "exclude_turn"):
@@ -270,21 +277,29 @@ def _check_params(name: str, params: Any, ctx: _Ctx, path: str) -> dict[str, Any
     return dict(params)
 
 
-def _act_thresholds(raw: Any, ctx: _Ctx, path: str) -> None:
+def _act_thresholds(raw: Any, ctx: _Ctx, path: str, contrasts: bool = False) -> None:
     """Act ids, or a mapping of act id -> the probability from which a sentence is one
-    (a condition's `unless`, a flag's `doubt`)."""
+    (a condition's `unless`, a flag's `doubt`); a contrast act only where `contrasts` (an
+    intent condition's `unless`)."""
     if isinstance(raw, dict) and raw:
         for act, min_p in raw.items():
             _probability(min_p, ctx, f"{path}.{act}")
     elif not isinstance(raw, list) or not all(isinstance(a, str) for a in raw or [0]):
         raise ctx.error(path, "needs act ids, or a mapping of act -> probability")
     for act in raw:
-        _known_act(act, ctx, path)
+        _known_act(act, ctx, path, contrasts)
 
 
-def _known_act(act: Any, ctx: _Ctx, path: str) -> None:
+def _known_act(act: Any, ctx: _Ctx, path: str, contrasts: bool = False) -> None:
     if act not in ctx.acts:
         raise ctx.error(path, f"unknown act {act!r} (known: {', '.join(sorted(ctx.acts))})")
+    if act in CONTRAST_ACTS and not contrasts:
+        # told from one act only, it reads every other sentence as its look-alike
+        raise ctx.error(
+            path,
+            f"{act!r} is a contrast act: only an intent condition's unless reads it (of the"
+            f" sentences that are likely {'/'.join(sorted(CONTRAST_AGAINST[act]))})",
+        )
 
 
 def _probability(value: Any, ctx: _Ctx, path: str) -> None:

@@ -119,6 +119,23 @@ def _card(item: dict) -> dict:
             {"id": "a", "fail_when": {"keyword": {"words": ["x"], "unless": ["nothing"]}}},
             "field 'fail_when.keyword.unless': unknown act 'nothing'",
         ),
+        # a contrast act knows only the act it is told from: an intent condition's unless on
+        # that act reads it, nothing else does
+        (
+            {"id": "a", "fail_when": {"keyword": {"words": ["x"], "unless": ["anger_aside"]}}},
+            "field 'fail_when.keyword.unless': 'anger_aside' is a contrast act",
+        ),
+        (
+            {"id": "a", "fail_when": {"intent": {"act": "anger_aside"}}},
+            "field 'fail_when.intent.act': 'anger_aside' is a contrast act",
+        ),
+        (
+            {
+                "id": "a",
+                "fail_when": {"intent": {"act": "churn_threat", "unless": ["anger_aside"]}},
+            },
+            "field 'fail_when.intent.unless': 'anger_aside' tells its look-alikes from anger only",
+        ),
         (
             {
                 "id": "a",
