@@ -662,17 +662,20 @@ def test_the_forbidden_classes_fail_and_wait_for_a_reviewer(line: str) -> None:
 @pytest.mark.parametrize(
     ("line", "raised"),
     [
-        # delight, praise or a loud line the anger model reads as anger (0.9-1.0) and the
-        # contrast head as a look-alike of it: no flag
+        # delight, praise or amusement the anger model reads as anger (0.93-1.0, three of them
+        # final before session 26) and the contrast head as a look-alike of it: no flag
         ("救命！！！你们的师傅也太好了吧！！！", False),
-        ("服了，你们家师傅比我还懂我家的线路哈哈！", False),
+        ("我的天，你们客服居然凌晨还在线！！！", False),
+        ("太绝了吧！！！半小时就给我修好了！！！", False),
+        ("我真是服了你们了，这么快就办好了，厉害！", False),
+        ("笑死我了，你们的等待音乐我都会唱了哈哈哈！！！", False),
         # anger in the same surface (！！！, ？？？, [微笑], "一个字") stays anger
         ("网又断了！！！第三回了！！！你们到底修不修？？？", True),
         ("呵呵，真是谢谢你们了，白交半年宽带费[微笑]", True),
         ("一个字：坑！两个字：骗钱！", True),
         ("什么？！又扣了五十？？？谁让你们扣的？？？", True),
         pytest.param(
-            "居然真的给我免了违约金？？？你们是天使吗！！！",
+            "疯了疯了，你们居然送我一个月会员！！！",
             False,
             marks=pytest.mark.xfail(strict=True, reason="delight the contrast head misses"),
         ),
