@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 import numpy as np
 
 from asr.types import Segment, Transcript
+from scoring.intents import CONTRAST_ACTS
 from scoring.types import Evidence, Metrics
 
 if TYPE_CHECKING:
@@ -93,13 +94,7 @@ class CallView:
     def _units(self) -> tuple[np.ndarray, tuple[str, ...], dict[str, np.ndarray]]:
         """Sentence units: their segment, their text, and P(act) per unit for every act (0 on
         the other party's sentences)."""
-        from scoring.intents import (
-            CONTRAST_ACTS,
-            GUARD_ACTS,
-            builtin_heads,
-            contrast_heads,
-            guard_heads,
-        )
+        from scoring.intents import GUARD_ACTS, builtin_heads, contrast_heads, guard_heads
 
         vectors, owner, texts, roles, read = self._unit_inputs
 
@@ -166,13 +161,12 @@ class CallView:
         owner, texts, probs = self._units
         p = probs[act]
         if unless or also:
-            from scoring.intents import CONTRAST_ACTS
-
             p = p.copy()
             for other, at_least in unless:
                 if other in CONTRAST_ACTS:
                     likely = np.flatnonzero(p >= floor)
-                    p[likely[self.contrast_probabilities(other, likely) >= at_least]] = 0.0
+                    if len(likely):
+                        p[likely[self.contrast_probabilities(other, likely) >= at_least]] = 0.0
                 else:
                     p[probs[other] >= at_least] = 0.0
             for other, at_least in (also or {}).items():
@@ -200,7 +194,10 @@ class CallView:
         """`intent_probabilities` as (sentence unit, its segment, P) from the likeliest down,
         worked out once per call for an act: an operator reads sentences in this order and
         stops at the first that can change nothing. `also_skip` is (a key naming it, the
-        predicate)."""
+        predicate); `floor` matters only to a contrast act in `unless` (conditions on one act
+        at other thresholds share the ranking)."""
+        if floor and not any(other in CONTRAST_ACTS for other, _ in unless):
+            floor = 0.0
         key = (
             "ranked",
             act,
