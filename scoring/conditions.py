@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 import numpy as np
 
 from asr.types import Segment, Transcript
-from scoring.intents import CONTRAST_ACTS
+from scoring.intents import CONTRAST_ACTS, contrast_heads
 from scoring.types import Evidence, Metrics
 
 if TYPE_CHECKING:
@@ -94,7 +94,7 @@ class CallView:
     def _units(self) -> tuple[np.ndarray, tuple[str, ...], dict[str, np.ndarray]]:
         """Sentence units: their segment, their text, and P(act) per unit for every act (0 on
         the other party's sentences)."""
-        from scoring.intents import GUARD_ACTS, builtin_heads, contrast_heads, guard_heads
+        from scoring.intents import builtin_heads, guard_heads
 
         vectors, owner, texts, roles, read = self._unit_inputs
 
@@ -105,16 +105,9 @@ class CallView:
             for k, act in enumerate(heads.acts):
                 probs[act] = table[:, k]
 
-        # the context and the contrast heads only when a condition asks for one of their acts
-        def guards() -> None:
-            fill(probs, guard_heads())
-
-        def contrasts() -> None:
-            fill(probs, contrast_heads())
-
-        probs: dict[str, np.ndarray] = _OnDemand(
-            dict.fromkeys(GUARD_ACTS, guards) | dict.fromkeys(CONTRAST_ACTS, contrasts)
-        )
+        # the context heads only when a condition asks for one of their acts (a contrast act
+        # is read apart, of the sentences asked: contrast_probabilities)
+        probs: dict[str, np.ndarray] = _OnDemand(lambda: fill(probs, guard_heads()))
         for heads in (builtin_heads(), self.custom_heads):
             if heads is not None:
                 fill(probs, heads)
@@ -124,8 +117,6 @@ class CallView:
         """P(act) of a contrast act (scoring.intents.CONTRAST_ACTS) for the sentence units
         `units`, each read once per call: a contrast act is asked of the few sentences that
         are likely the act it is told from, not of every sentence of the call."""
-        from scoring.intents import contrast_heads
-
         heads = contrast_heads()
         vectors, _, _, roles, read = self._unit_inputs
         known = self.memo.get(("contrast", act))
@@ -227,19 +218,17 @@ class CallView:
 
 
 class _OnDemand(dict):  # type: ignore[type-arg]
-    """P(act) per sentence; an act not yet worked out is looked for once with the heads that
-    know it (`more`: act -> what fills in every act of those heads)."""
+    """P(act) per sentence; an act not yet worked out is looked for once in `more`."""
 
-    def __init__(self, more: dict[str, Callable[[], None]]) -> None:
+    def __init__(self, more: Callable[[], None]) -> None:
         super().__init__()
-        self._more = dict(more)
+        self._more: Callable[[], None] | None = more
 
     def __missing__(self, act: str) -> np.ndarray:
-        fill = self._more.get(act)
-        if fill is None:
+        more, self._more = self._more, None
+        if more is None:
             raise KeyError(act)
-        self._more = {other: f for other, f in self._more.items() if f is not fill}
-        fill()
+        more()
         return self[act]
 
 

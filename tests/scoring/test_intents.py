@@ -302,7 +302,9 @@ def test_a_contrast_act_is_read_of_the_sentences_asked_only_as_it_reads_in_full(
     assert np.isnan(known[:-1]).all() and not np.isnan(known[-1])
     every = np.arange(len(texts))
     # the agent's sentences are no customer's look-alike; the rest read as in one pass
-    full = view._units[2]["anger_aside"]
+    vectors, _, _, roles, read = view._unit_inputs
+    full = contrast_heads().probabilities(vectors, list(read), list(roles))[:, 0]
+    full = np.where(roles == "customer", full, 0.0)
     assert np.allclose(view.contrast_probabilities("anger_aside", every), full, atol=1e-5)
     assert full[0] == 0.0 and full.max() > 0.5
 
