@@ -133,6 +133,14 @@ def models_train_intents_cmd(
     """Train the dialogue-act heads on the utterance bank (scoring/intent_data/), the context
     heads on their rows (scoring/intent_data/guards/) beside the bank's, and the contrast heads
     on theirs (scoring/intent_data/contrasts/) beside the rows of the acts they are told from."""
+    named = {"--out": out, "--guards-out": guards_out, "--contrasts-out": contrasts_out}
+    if only is None and any(named.values()) and not all(named.values()):
+        # a heads file written elsewhere must not rewrite the packaged ones beside it
+        missing = ", ".join(k for k, v in named.items() if v is None)
+        raise click.UsageError(
+            f"without --only every kind of head is retrained: name {missing} too, or choose"
+            " one kind with --only (the packaged heads would be overwritten)"
+        )
     from scoring.intents import CONTRAST_FILE, GUARD_FILE, HEADS_FILE
     from scoring.intents_train import train, train_contrasts, train_guards
 

@@ -110,3 +110,24 @@ def test_counts_on_the_command_line_are_checked(env, command: list[str], value: 
     result = CliRunner().invoke(main, [*command, value], env=env)
     assert result.exit_code == 2
     assert f"{value!r} is not a whole number >= 1 or \"auto\"" in result.output
+
+
+@pytest.mark.parametrize(
+    ("args", "missing"),
+    [
+        (["--out", "x.npz"], "--guards-out, --contrasts-out"),
+        (["--guards-out", "g.npz", "--contrasts-out", "c.npz"], "--out"),
+    ],
+)
+def test_heads_written_elsewhere_never_overwrite_the_packaged_ones(
+    env: dict[str, str], tmp_path: Path, args: list[str], missing: str
+) -> None:
+    from scoring.intents import CONTRAST_FILE, GUARD_FILE, HEADS_FILE
+
+    packaged = {p: p.stat().st_mtime_ns for p in (HEADS_FILE, GUARD_FILE, CONTRAST_FILE)}
+    args = [str(tmp_path / a) if a.endswith(".npz") else a for a in args]
+    result = CliRunner().invoke(main, ["models", "train-intents", *args], env=env)
+    assert result.exit_code == 2
+    assert f"name {missing} too, or choose one kind with --only" in result.output
+    assert {p: p.stat().st_mtime_ns for p in packaged} == packaged
+    assert not list(tmp_path.glob("*.npz"))
