@@ -660,6 +660,26 @@ def test_the_forbidden_classes_fail_and_wait_for_a_reviewer(line: str) -> None:
 
 
 @pytest.mark.parametrize(
+    ("opening", "status", "route"),
+    [
+        # a bare 喂 opening is policy wording: final
+        ("喂，你说。", "failed", "final"),
+        # as speech recognition writes it (喂 heard as 为 or 位): a homophone waits for a reviewer
+        ("为，你说。", "failed", "review"),
+        ("位，哪位？", "failed", "review"),
+        # 喂您好 is no bare 喂, and 为您 opens many a polite sentence
+        ("喂，您好，中国移动，请问有什么可以帮您？", "passed", "final"),
+        ("为您服务的是工号幺零零八，请问有什么可以帮您？", "passed", "final"),
+    ],
+)
+def test_a_bare_wei_opening_heard_as_its_homophones(opening: str, status: str, route: str) -> None:
+    result = _call(("agent", opening), ("customer", ASK), ("agent", "好的，我帮您看一下。"))
+    item = next(i for i in result.items if i.id == "forbidden_phrase")
+    assert (str(item.status), item.route) == (status, route)
+    assert not result.fatal or route == "final"
+
+
+@pytest.mark.parametrize(
     ("line", "raised"),
     [
         # delight, praise or amusement the anger model reads as anger (0.93-1.0, three of them
