@@ -89,6 +89,11 @@ Sets (each labelled before it was ever scored, from docs/verdict-items.md alone)
             dissatisfaction, polite repeats, loud lines, someone else's anger, anger long over);
             scored on session 25's rules before anyone read it, then on session 26's: a report
             set, never read (one sentence reworded because the bank holds it);
+- others_a: fixtures/flagsets/others_a.jsonl, 60 single customer turns a reviewing helper of
+            session 27 wrote and labelled for churn from its definition alone: 30 of others who
+            have left (colleagues, neighbours, roommates, "lots of people") told by a caller
+            who stays, 30 of the caller's own threat, most beside others' moves; scored on
+            session 27's start rules and on its first rule for others' moves, then read;
 - fixtures: the project's own labelled transcripts (for comparison, not evidence);
 - audio:    the fixture recordings through the worker's own stages (decode, Whisper base,
             sentiment, stereo measures, scoring); transcripts are cached in .cache/verdicts/
@@ -305,6 +310,7 @@ SETS = {
     "refusals_a": lambda: flagset_cases("refusals_a"),
     "refusals_b": lambda: flagset_cases("refusals_b"),
     "anger_b": lambda: flagset_cases("anger_b"),
+    "others_a": lambda: flagset_cases("others_a"),
     "fixtures": fixture_cases,
     "audio": audio_cases,
 }

@@ -607,6 +607,13 @@ def test_rude_wording_off_the_list_fails_but_waits_for_a_reviewer() -> None:
         ("complaint_risk", "我妈说要去消协告你们，她是真的会去，你们最好赶紧处理。", True),
         ("churn_risk", "我不想换号，但你们要再断网，我就销户。", True),
         ("churn_risk", "隔壁老王都转到电信了，你们再这样我也转。", True),
+        # others who have left are no threat of the caller's (unless the caller follows them)
+        ("churn_risk", "我们办公室好几个同事已经换到电信了，就我还在用你们的。", False),
+        ("churn_risk", "邻居家上个月早就销户了，说你们这儿信号太差。", False),
+        ("churn_risk", "好多人都转网了，你们再这样我也转。", True),
+        ("churn_risk", "我同事都换运营商了，我也准备换。", True),
+        ("churn_risk", "我们寝室六个人有四个已经换到电信了，我还在用你们的。", False),
+        ("churn_risk", "隔壁邻居上周把宽带拆了，我家也不想要了，帮我把宽带销户吧。", True),
         # denials: nothing to complain about, no intention to, not worth it; a threat in the
         # same turn still counts
         ("complaint_risk", "我用得挺顺心的，没啥要投诉的，就是问问账单。", False),
