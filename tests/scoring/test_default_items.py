@@ -614,6 +614,10 @@ def test_rude_wording_off_the_list_fails_but_waits_for_a_reviewer() -> None:
         ("churn_risk", "我同事都换运营商了，我也准备换。", True),
         ("churn_risk", "我们寝室六个人有四个已经换到电信了，我还在用你们的。", False),
         ("churn_risk", "隔壁邻居上周把宽带拆了，我家也不想要了，帮我把宽带销户吧。", True),
+        # a number closed years ago is no threat now; a new threat beside it still is
+        ("churn_risk", "我2015年就在营业厅把那张卡销户了，单子还留着，今天却收到欠费短信。", False),
+        ("churn_risk", "老家的有线电视前年搬走时就销户了，今天收到通知说欠三年收视费。", False),
+        ("churn_risk", "去年销过一张卡了，这张你们再乱扣费，我打算也销了。", True),
         # denials: nothing to complain about, no intention to, not worth it; a threat in the
         # same turn still counts
         ("complaint_risk", "我用得挺顺心的，没啥要投诉的，就是问问账单。", False),
