@@ -623,6 +623,8 @@ def test_rude_wording_off_the_list_fails_but_waits_for_a_reviewer() -> None:
         ("complaint_risk", "我用得挺顺心的，没啥要投诉的，就是问问账单。", False),
         ("complaint_risk", "这么点小事不至于投诉，你帮我改过来就行。", False),
         ("complaint_risk", "我没有要投诉的意思，就想弄明白这笔钱去哪了。", False),
+        ("complaint_risk", "为二十块钱我犯不上去打官司，你们把钱退回来就行。", False),
+        ("complaint_risk", "这点事不值当起诉，但再扣一次我就去法院告你们。", True),
         ("complaint_risk", "原来觉得没什么好投诉的，现在不一样了，我这就打一二三零零。", True),
         # asking on someone else's behalf (问, 打听, 咨询) is no threat of the caller's; the
         # account holder's threat in a sentence of its own still counts
