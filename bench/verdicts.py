@@ -94,6 +94,12 @@ Sets (each labelled before it was ever scored, from docs/verdict-items.md alone)
             have left (colleagues, neighbours, roommates, "lots of people") told by a caller
             who stays, 30 of the caller's own threat, most beside others' moves; scored on
             session 27's start rules and on its first rule for others' moves, then read;
+- denials_b: fixtures/flagsets/denials_b.jsonl, 60 single customer turns another reviewing helper
+            of session 27 wrote and labelled from the definitions alone, each for one flag: 15
+            complaints said not to be worth it (any channel: 消协, 工信部, 打官司, 曝光) beside 15
+            threats made anyway, 15 numbers or lines closed long ago beside 15 threats to leave
+            now; scored on session 27's start rules and on its first two rules for them, then
+            read;
 - fixtures: the project's own labelled transcripts (for comparison, not evidence);
 - audio:    the fixture recordings through the worker's own stages (decode, Whisper base,
             sentiment, stereo measures, scoring); transcripts are cached in .cache/verdicts/
@@ -311,6 +317,7 @@ SETS = {
     "refusals_b": lambda: flagset_cases("refusals_b"),
     "anger_b": lambda: flagset_cases("anger_b"),
     "others_a": lambda: flagset_cases("others_a"),
+    "denials_b": lambda: flagset_cases("denials_b"),
     "fixtures": fixture_cases,
     "audio": audio_cases,
 }

@@ -618,6 +618,7 @@ def test_rude_wording_off_the_list_fails_but_waits_for_a_reviewer() -> None:
         ("churn_risk", "我2015年就在营业厅把那张卡销户了，单子还留着，今天却收到欠费短信。", False),
         ("churn_risk", "老家的有线电视前年搬走时就销户了，今天收到通知说欠三年收视费。", False),
         ("churn_risk", "去年销过一张卡了，这张你们再乱扣费，我打算也销了。", True),
+        ("churn_risk", "三年前拆过一回宽带，这次再断网我就彻底退网。", True),
         # denials: nothing to complain about, no intention to, not worth it; a threat in the
         # same turn still counts
         ("complaint_risk", "我用得挺顺心的，没啥要投诉的，就是问问账单。", False),
@@ -625,6 +626,11 @@ def test_rude_wording_off_the_list_fails_but_waits_for_a_reviewer() -> None:
         ("complaint_risk", "我没有要投诉的意思，就想弄明白这笔钱去哪了。", False),
         ("complaint_risk", "为二十块钱我犯不上去打官司，你们把钱退回来就行。", False),
         ("complaint_risk", "这点事不值当起诉，但再扣一次我就去法院告你们。", True),
+        # any channel said not to be worth it or not to be sought, before or after the denial
+        ("complaint_risk", "消协那边我就不找了，你们把这个月多扣的钱退回来。", False),
+        ("complaint_risk", "律师那些用不着，你们把账单解释清楚就行。", False),
+        ("complaint_risk", "我也懒得去工信部折腾，你就告诉我这个包怎么退。", False),
+        ("complaint_risk", "打官司不值得，可你们再这样乱扣，我就去工信部。", True),
         ("complaint_risk", "原来觉得没什么好投诉的，现在不一样了，我这就打一二三零零。", True),
         # asking on someone else's behalf (问, 打听, 咨询) is no threat of the caller's; the
         # account holder's threat in a sentence of its own still counts
