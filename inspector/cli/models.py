@@ -141,6 +141,10 @@ def models_train_intents_cmd(
             f"without --only every kind of head is retrained: name {missing} too, or choose"
             " one kind with --only (the packaged heads would be overwritten)"
         )
+    kind_of = {"--out": "acts", "--guards-out": "guards", "--contrasts-out": "contrasts"}
+    unused = [k for k, v in named.items() if v is not None and only not in (None, kind_of[k])]
+    if unused:  # a destination for heads that are not retrained would be silently ignored
+        raise click.UsageError(f"--only {only} retrains no heads for {', '.join(unused)}")
     from scoring.intents import CONTRAST_FILE, GUARD_FILE, HEADS_FILE
     from scoring.intents_train import train, train_contrasts, train_guards
 

@@ -131,3 +131,14 @@ def test_heads_written_elsewhere_never_overwrite_the_packaged_ones(
     assert f"name {missing} too, or choose one kind with --only" in result.output
     assert {p: p.stat().st_mtime_ns for p in packaged} == packaged
     assert not list(tmp_path.glob("*.npz"))
+
+
+def test_a_heads_destination_for_heads_not_retrained_is_refused(
+    env: dict[str, str], tmp_path: Path
+) -> None:
+    out = str(tmp_path / "g.npz")
+    args = ["models", "train-intents", "--only", "acts", "--guards-out", out]
+    result = CliRunner().invoke(main, args, env=env)
+    assert result.exit_code == 2
+    assert "--only acts retrains no heads for --guards-out" in result.output
+    assert not list(tmp_path.glob("*.npz"))
