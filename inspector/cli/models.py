@@ -133,28 +133,34 @@ def models_train_intents_cmd(
     """Train the dialogue-act heads on the utterance bank (scoring/intent_data/), the context
     heads on their rows (scoring/intent_data/guards/) beside the bank's, and the contrast heads
     on theirs (scoring/intent_data/contrasts/) beside the rows of the acts they are told from."""
-    named = {"--out": out, "--guards-out": guards_out, "--contrasts-out": contrasts_out}
-    if only is None and any(named.values()) and not all(named.values()):
+    # each kind of head: its --only name, the option naming where it goes, and that place
+    kinds = (
+        ("acts", "--out", out),
+        ("guards", "--guards-out", guards_out),
+        ("contrasts", "--contrasts-out", contrasts_out),
+    )
+    missing = [option for _, option, path in kinds if path is None]
+    if only is None and 0 < len(missing) < len(kinds):
         # a heads file written elsewhere must not rewrite the packaged ones beside it
-        missing = ", ".join(k for k, v in named.items() if v is None)
         raise click.UsageError(
-            f"without --only every kind of head is retrained: name {missing} too, or choose"
-            " one kind with --only (the packaged heads would be overwritten)"
+            f"without --only every kind of head is retrained: name {', '.join(missing)} too, or"
+            " choose one kind with --only (the packaged heads would be overwritten)"
         )
-    kind_of = {"--out": "acts", "--guards-out": "guards", "--contrasts-out": "contrasts"}
-    unused = [k for k, v in named.items() if v is not None and only not in (None, kind_of[k])]
+    unused = [option for kind, option, path in kinds if path and only not in (None, kind)]
     if unused:  # a destination for heads that are not retrained would be silently ignored
         raise click.UsageError(f"--only {only} retrains no heads for {', '.join(unused)}")
     from scoring.intents import CONTRAST_FILE, GUARD_FILE, HEADS_FILE
     from scoring.intents_train import train, train_contrasts, train_guards
 
+    chosen = {kind: path for kind, _, path in kinds}
     parts = (
-        ("acts", train, out or HEADS_FILE, "acts"),
-        ("guards", train_guards, guards_out or GUARD_FILE, "context acts"),
-        ("contrasts", train_contrasts, contrasts_out or CONTRAST_FILE, "contrast acts"),
+        ("acts", train, HEADS_FILE, "acts"),
+        ("guards", train_guards, GUARD_FILE, "context acts"),
+        ("contrasts", train_contrasts, CONTRAST_FILE, "contrast acts"),
     )
-    for part, trainer, path, noun in parts:
-        if only in (None, part):
+    for kind, trainer, packaged, noun in parts:
+        if only in (None, kind):
+            path = chosen[kind] or packaged
             heads = trainer(out=path)
             utterances = heads.info["bank_utterances"]
             click.echo(f"wrote {path} ({utterances} utterances, {len(heads.acts)} {noun})")
