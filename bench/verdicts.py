@@ -100,6 +100,12 @@ Sets (each labelled before it was ever scored, from docs/verdict-items.md alone)
             threats made anyway, 15 numbers or lines closed long ago beside 15 threats to leave
             now; scored on session 27's start rules and on its first two rules for them, then
             read;
+- lapse_a:  fixtures/flagsets/lapse_a.jsonl, 60 single customer turns a reviewing helper of
+            session 28 wrote and labelled for churn from its definition alone: 30 threats to
+            leave worded other than 销户/携号转网/换运营商 (stopping paying and letting the
+            number lapse, abandoning the card, moving a firm's lines), 30 look-alikes (one bill
+            withheld, 停机保号, an add-on cancelled, arrears, someone else's move); scored on
+            session 28's start rules and on its first cue rule, then read;
 - fixtures: the project's own labelled transcripts (for comparison, not evidence);
 - audio:    the fixture recordings through the worker's own stages (decode, Whisper base,
             sentiment, stereo measures, scoring); transcripts are cached in .cache/verdicts/
@@ -318,6 +324,7 @@ SETS = {
     "anger_b": lambda: flagset_cases("anger_b"),
     "others_a": lambda: flagset_cases("others_a"),
     "denials_b": lambda: flagset_cases("denials_b"),
+    "lapse_a": lambda: flagset_cases("lapse_a"),
     "fixtures": fixture_cases,
     "audio": audio_cases,
 }

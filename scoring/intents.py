@@ -378,11 +378,16 @@ def contrast_heads() -> IntentHeads:
     return IntentHeads.load(CONTRAST_FILE)
 
 
+#: a post's emoji codes after words and before more words ([怒][怒] in 客服还踢皮球[怒][怒]这号我不
+#: 养了) end a sentence as 。 would: they close what they comment on, and a code read into
+#: the next sentence changes how the heads read it. A code at a post's start stays.
+_EMOJI_END = re.compile(
+    r"(?<=[\w\u3400-\u9fff])(?:\[[\u4e00-\u9fffA-Za-z]{1,6}\])+(?=[\w\u3400-\u9fff])"
+)
 #: a sentence ends after 。！？；… or a full stop (not a decimal point); a run of full stops (a
-#: post's ... or ......) is one ellipsis, kept whole with the sentence before it
-_SENTENCE_END = re.compile(r"(?<=[。！？!?；;…])|(?<=[^0-9.]\.)(?![0-9.])|(?<=\.\.)(?!\.)")
-
-
+#: post's ... or ......) is one ellipsis, kept whole with the sentence before it;
+#: \x00 is where _EMOJI_END's codes end one
+_SENTENCE_END = re.compile(r"(?<=[。！？!?；;…])|(?<=[^0-9.]\.)(?![0-9.])|(?<=\.\.)(?!\.)|\x00")
 _WORDY = re.compile(r"[\w\u3400-\u9fff]")
 
 
@@ -433,7 +438,8 @@ def sentence_units(segments: Sequence[Segment]) -> list[tuple[int, str]]:
     for i, seg in enumerate(segments):
         parts: list[str] = []
         before = ""  # wordless pieces ahead of the first sentence
-        for x in (x.strip() for x in _SENTENCE_END.split(seg.text)):
+        marked = _EMOJI_END.sub("\\g<0>\x00", seg.text)
+        for x in (x.strip() for x in _SENTENCE_END.split(marked)):
             if not x:
                 continue
             if _WORDY.search(without_mentions(x)):

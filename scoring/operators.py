@@ -633,6 +633,7 @@ def _sentiment_note(seg: Segment) -> str:
         "exclude",
         "exclude_turn",
         "mask",
+        "cue",
         "min_chars",
         "min_count",
     ),
@@ -644,20 +645,23 @@ def intent(view: CallView, p: Params) -> Hit:
     `unless`, sentences that are rather one of those acts do not count; with `also` (act ->
     probability), only sentences that are also those acts count (`also_in: turn`: whose
     speaker turn holds a sentence, in the window and not left out by `exclude` or `mask`,
-    that is those acts);
-    nor do (`exclude`) those
-    holding one of its phrases or matching its pattern (我不投诉) or `mask`'s (a model reads
-    the whole sentence, so a masked word leaves the sentence out), nor (`exclude_turn`) the
-    sentences of a turn that holds it anywhere (a threat taken back in the turn's next
-    sentence: 再这样我就投诉……算了，我也不是真要投诉), nor sentences shorter than
-    `min_chars`. With `min_count`, at least that many sentences must be the act (an act the
-    model reads into one sentence only now and then, corroborated by another). The hit's
+    that is those acts); nor do (`exclude`) those holding one of its phrases or matching its
+    pattern (我不投诉) or `mask`'s (a model reads the whole sentence, so a masked word leaves
+    the sentence out), nor (`exclude_turn`) the sentences of a turn that holds it anywhere (a
+    threat taken back in the turn's next sentence: 再这样我就投诉……算了，我也不是真要投诉),
+    nor sentences shorter than `min_chars`. With `cue` (phrases, or a pattern over the
+    normalised sentence), only sentences that hold its words count: a lower `min_p`
+    corroborated by the act's words in the same sentence (反正我也不靠这个号，不交了，停就停吧,
+    a churn threat the head reads at 0.64). With `min_count`, at least that many sentences
+    must be the act (an act the model reads into one sentence only now and then,
+    corroborated by another). The hit's
     belief is the highest probability among the sentences looked at (with `min_count`, the
     lowest of that many highest), so a near miss is routed by it."""
     threshold = float(p.get("min_p", 0.5))
     exclude: Exclude = p.get("exclude")
     mask: Exclude = p.get("mask")
     exclude_turn: Exclude = p.get("exclude_turn")
+    cue: Exclude = p.get("cue")
     min_chars = int(p.get("min_chars", 0))
     min_count = int(p.get("min_count", 1))
     chosen = _chosen(view, p.get("role", "any"), p.get("window"))
@@ -695,6 +699,7 @@ def intent(view: CallView, p: Params) -> Hit:
                 exclude_turn is not None and _excluded_in(view, view.segments[i].text, exclude_turn)
             )
             or (min_chars and len(normalize(texts[u])) < min_chars)
+            or (cue is not None and not _excluded_in(view, texts[u], cue))
         ):
             continue
         if prob > top[0]:

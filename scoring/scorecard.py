@@ -255,7 +255,7 @@ def _check_params(name: str, params: Any, ctx: _Ctx, path: str) -> dict[str, Any
                 )
         if int(params.get("across_turns", 1)) > 1:
             raise ctx.error(f"{path}.unless", "reads one turn at a time: not with across_turns")
-    for key in ("exclude", "mask", "exclude_turn"):
+    for key in ("exclude", "mask", "exclude_turn", "cue"):
         if key not in params or name not in ("keyword", "regex", "intent"):
             continue
         # phrases (any of them held), or one regular expression over the normalised text

@@ -891,6 +891,29 @@ def test_leaving_in_other_words(line: str, route: str | None) -> None:
 
 
 @pytest.mark.parametrize(
+    ("line", "route"),
+    [
+        # the churn head less sure (0.6-0.86), with the words of leaving in the same sentence:
+        # lines moved out, the number given up; waits for a reviewer
+        ("说实话，我们公司明年合同到了，那几条线就转出去了。", "review"),
+        ("反正我也不靠这个号，不交了，停就停吧。", "review"),
+        # a post's emoji codes close the sentence before them: the threat after them is read
+        # alone, and the head is sure of it
+        ("@某地移动客服 信号又没了[怒][怒]这号我不养了，以后一分钱也不充", "final"),
+        # the words without the head: one bill withheld, a number kept suspended, a question,
+        # arrears, someone else's number long ago
+        ("我这个月的话费先不交，等你们把多扣的钱退了我再交。", None),
+        ("我出差三个月，想办个停机保号，回来再开。", None),
+        ("要是欠费了会不会直接停机啊？我这个号还要用的。", None),
+        ("我号都快欠费停机了，你们还不给我把钱退回来？", None),
+        ("我姑父那个号去年就不交费了，早停了，跟我这个没关系。", None),
+    ],
+)
+def test_leaving_corroborated_by_its_words(line: str, route: str | None) -> None:
+    assert _route_of("churn_risk", line) == route
+
+
+@pytest.mark.parametrize(
     ("line", "quote", "basis"),
     [
         # the evidence is the words, not the turn up to them (the pattern reads its guard from

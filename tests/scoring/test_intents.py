@@ -489,6 +489,13 @@ def test_a_speaker_loud_throughout_reads_without_exclamation_marks() -> None:
         # a leading tag goes with the first sentence; a turn of tags alone stays one unit
         ("@某某客服 。宽带又断了。", ["@某某客服 。宽带又断了。"]),
         ("@某某客服 @某某官方", ["@某某客服 @某某官方"]),
+        # a post's emoji codes between words end the sentence they close; a code that opens
+        # the post, ends it or stands before punctuation stays where it is
+        ("推来推去[抓狂][抓狂]我不续了，下月停掉", ["推来推去[抓狂][抓狂]", "我不续了，下月停掉"]),
+        ("[呵呵]你们真行", ["[呵呵]你们真行"]),
+        ("信号差[怒]，你们管不管", ["信号差[怒]，你们管不管"]),
+        ("好的[微笑]", ["好的[微笑]"]),
+        ("型号是A[2]B的那款", ["型号是A[2]B的那款"]),
     ],
 )
 def test_a_piece_that_says_nothing_is_no_sentence_of_its_own(

@@ -275,6 +275,9 @@ def test_windows_across_turns_and_limits(condition: dict, matched: bool) -> None
         ({"intent": {"act": "further_help", "role": "agent", "exclude_turn": "再见"}}, False),
         ({"intent": {"act": "further_help", "role": "agent", "exclude": "再见"}}, True),
         ({"intent": {"act": "further_help", "role": "agent", "exclude_turn": ["刘洋"]}}, True),
+        # `cue`: only sentences that hold its words count (the apology holds 抱歉)
+        ({"intent": {"act": "apology", "role": "agent", "cue": "抱歉|对不起"}}, True),
+        ({"intent": {"act": "apology", "role": "agent", "cue": ["对不起"]}}, False),
         ({"intent": {"act": "hold_announce", "unless": ["hold_announce"]}}, False),
         # `also`: only sentences that are that other act too (an identity request is one of
         # itself, and no closing)

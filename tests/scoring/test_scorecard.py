@@ -150,6 +150,14 @@ def _card(item: dict) -> dict:
             "field 'fail_when.intent.exclude_turn': needs a pattern or a non-empty list of phrases",
         ),
         (
+            {"id": "a", "fail_when": {"intent": {"act": "anger", "cue": "停掉|"}}},
+            "field 'fail_when.intent.cue': the pattern matches empty text",
+        ),
+        (
+            {"id": "a", "fail_when": {"intent": {"act": "anger", "cue": [""]}}},
+            "field 'fail_when.intent.cue': needs a pattern or a non-empty list of phrases",
+        ),
+        (
             {"id": "a", "fail_when": {"regex": {"pattern": "x", "exclude": "(投诉)?"}}},
             "field 'fail_when.regex.exclude': the pattern matches empty text",
         ),
