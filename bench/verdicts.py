@@ -106,6 +106,14 @@ Sets (each labelled before it was ever scored, from docs/verdict-items.md alone)
             number lapse, abandoning the card, moving a firm's lines), 30 look-alikes (one bill
             withheld, 停机保号, an add-on cancelled, arrears, someone else's move); scored on
             session 28's start rules and on its first cue rule, then read;
+- closed_a: fixtures/flagsets/closed_a.jsonl, 60 single customer turns another reviewing helper
+            of session 28 wrote and labelled for churn from its definition alone: 30 of the
+            caller's own closure or port-out already done, the call about what followed (a
+            charge, a refund, dunning texts, equipment), 30 threats, most beside a move
+            already done; scored on session 28's first rules for them, then read;
+- closed_b: fixtures/flagsets/closed_b.jsonl, the same brief to a third helper of session 28,
+            asking for the completed move worded as many ways as possible; scored on the rules
+            refined on closed_a, then read;
 - fixtures: the project's own labelled transcripts (for comparison, not evidence);
 - audio:    the fixture recordings through the worker's own stages (decode, Whisper base,
             sentiment, stereo measures, scoring); transcripts are cached in .cache/verdicts/
@@ -325,6 +333,8 @@ SETS = {
     "others_a": lambda: flagset_cases("others_a"),
     "denials_b": lambda: flagset_cases("denials_b"),
     "lapse_a": lambda: flagset_cases("lapse_a"),
+    "closed_a": lambda: flagset_cases("closed_a"),
+    "closed_b": lambda: flagset_cases("closed_b"),
     "fixtures": fixture_cases,
     "audio": audio_cases,
 }

@@ -914,6 +914,27 @@ def test_leaving_corroborated_by_its_words(line: str, route: str | None) -> None
 
 
 @pytest.mark.parametrize(
+    ("line", "route"),
+    [
+        # the caller's own closure or port-out already done, the call about what followed it
+        ("我上个月已经把宽带销户了，怎么这个月还扣了我五十块？", None),
+        ("号码昨天在营业厅销户了，里面还有三十块余额，怎么退给我？", None),
+        ("上周我去营业厅办了销户，当时说余额七个工作日退回，到现在都没到账。", None),
+        ("销户都办完半个月了，还一直给我发催费短信，什么意思？", None),
+        ("我已经携号转网到电信了，你们怎么还扣我的钱？", None),
+        ("那张卡注销快一年了，现在征信上说我欠费，谁给我解释一下？", None),
+        # ... but a move of another line now, beside it, stands
+        ("宽带我已经销户了，手机号下个月也要销掉。", "final"),
+        ("副卡已经注销了，主卡再这样乱扣我也注销。", "final"),
+        ("我上个月刚销了一个号，你们再这么搞，这个号我也不要了。", "final"),
+        ("之前已经携号转网走了一个，这次另一个号也得走。", "review"),
+    ],
+)
+def test_a_closure_already_done_is_no_threat(line: str, route: str | None) -> None:
+    assert _route_of("churn_risk", line) == route
+
+
+@pytest.mark.parametrize(
     ("line", "quote", "basis"),
     [
         # the evidence is the words, not the turn up to them (the pattern reads its guard from
