@@ -380,9 +380,12 @@ def contrast_heads() -> IntentHeads:
 
 #: a post's emoji codes after words and before more words ([怒][怒] in 客服还踢皮球[怒][怒]这号我不
 #: 养了) end a sentence as 。 would: they close what they comment on, and a code read into
-#: the next sentence changes how the heads read it. A code at a post's start stays.
+#: the next sentence changes how the heads read it. A code at a post's start stays, and so
+#: does one inside a clause: after a negation or a modal (我不会[微笑]销户的) or with fewer
+#: than two characters of words on either side
 _EMOJI_END = re.compile(
-    r"(?<=[\w\u3400-\u9fff])(?:\[[\u4e00-\u9fffA-Za-z]{1,6}\])+(?=[\w\u3400-\u9fff])"
+    r"(?<=[\w\u3400-\u9fff][\w\u3400-\u9fff])(?<![不没别会要想就才也都])"
+    r"(?:\[[\u4e00-\u9fffA-Za-z]{1,6}\])+(?=[\w\u3400-\u9fff]{2})"
 )
 #: a sentence ends after 。！？；… or a full stop (not a decimal point); a run of full stops (a
 #: post's ... or ......) is one ellipsis, kept whole with the sentence before it;

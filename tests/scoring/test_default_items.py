@@ -928,6 +928,14 @@ def test_leaving_corroborated_by_its_words(line: str, route: str | None) -> None
         ("副卡已经注销了，主卡再这样乱扣我也注销。", "final"),
         ("我上个月刚销了一个号，你们再这么搞，这个号我也不要了。", "final"),
         ("之前已经携号转网走了一个，这次另一个号也得走。", "review"),
+        # a review's threats the first version of the rule hid: resignation (算了, 了吧), a
+        # closure that failed, a resolve, another line now, a closure to come
+        ("昨天又断网一整天，销户算了。", "final"),
+        ("宽带已经拆了，固话也拆了吧。", "review"),
+        ("之前销户没办成，今天必须给我销掉。", "final"),
+        ("已经下定决心销户了。", "final"),
+        ("主卡上个月已经销了，副卡现在一起销掉。", "review"),
+        ("销户以后你们别想再扣我一分钱。", "final"),
     ],
 )
 def test_a_closure_already_done_is_no_threat(line: str, route: str | None) -> None:

@@ -496,6 +496,8 @@ def test_a_speaker_loud_throughout_reads_without_exclamation_marks() -> None:
         ("信号差[怒]，你们管不管", ["信号差[怒]，你们管不管"]),
         ("好的[微笑]", ["好的[微笑]"]),
         ("型号是A[2]B的那款", ["型号是A[2]B的那款"]),
+        ("我不会[微笑]销户的", ["我不会[微笑]销户的"]),
+        ("我才不[哼]转网呢", ["我才不[哼]转网呢"]),
     ],
 )
 def test_a_piece_that_says_nothing_is_no_sentence_of_its_own(
