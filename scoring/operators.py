@@ -654,9 +654,9 @@ def intent(view: CallView, p: Params) -> Hit:
     corroborated by the act's words in the same sentence (反正我也不靠这个号，不交了，停就停吧,
     a churn threat the head reads at 0.64). With `min_count`, at least that many sentences
     must be the act (an act the model reads into one sentence only now and then,
-    corroborated by another). The hit's
-    belief is the highest probability among the sentences looked at (with `min_count`, the
-    lowest of that many highest), so a near miss is routed by it."""
+    corroborated by another). The hit's belief is the highest probability among the sentences
+    looked at (with `min_count`, the lowest of that many highest), so a near miss is routed
+    by it."""
     threshold = float(p.get("min_p", 0.5))
     exclude: Exclude = p.get("exclude")
     mask: Exclude = p.get("mask")
