@@ -71,8 +71,7 @@ class Ngrams:
         joined = "\x00".join(docs)
         alphabet, base, keys, columns = self._keys()
         points = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
-        at = np.minimum(alphabet.searchsorted(points), len(alphabet) - 1)
-        chars = np.where(alphabet[at] == points, at + 1, 0).astype(np.int64)
+        chars = _numbered(points, alphabet, self._direct())
         row_of = np.repeat(np.arange(len(docs)), [len(d) + 1 for d in docs])[: len(chars)]
         rows, grams = [], []
         for n in _SIZES:
@@ -140,6 +139,18 @@ class Ngrams:
             object.__setattr__(self, "_key_table", keys)
         return keys
 
+    def _direct(self) -> np.ndarray:
+        """Each code point of the Basic Multilingual Plane's number in the alphabet (0 where
+        it is not in it): a table lookup per character instead of a binary search."""
+        direct = self.__dict__.get("_direct_table")
+        if direct is None:
+            alphabet = self._keys()[0]
+            direct = np.zeros(_DIRECT, dtype=np.int64)
+            inside = alphabet < _DIRECT
+            direct[alphabet[inside]] = np.flatnonzero(inside) + 1
+            object.__setattr__(self, "_direct_table", direct)
+        return direct
+
     def _fitted(self):  # type: ignore[no-untyped-def]
         vec = self.__dict__.get("_vec")
         if vec is None:
@@ -147,6 +158,22 @@ class Ngrams:
             vec.idf_ = self.idf
             object.__setattr__(self, "_vec", vec)
         return vec
+
+
+#: the code points a table of character numbers covers directly (the Basic Multilingual Plane)
+_DIRECT = 0x10000
+
+
+def _numbered(points: np.ndarray, alphabet: np.ndarray, direct: np.ndarray) -> np.ndarray:
+    """Each code point's number in the sorted `alphabet` (its place plus one), 0 for one not
+    in it: read from `direct` (the numbers of the Basic Multilingual Plane's code points), the
+    others (emoji) looked up in the alphabet."""
+    chars = direct[np.minimum(points, _DIRECT - 1)]
+    far = np.flatnonzero(points >= _DIRECT)
+    if len(far):
+        at = np.minimum(alphabet.searchsorted(points[far]), len(alphabet) - 1)
+        chars[far] = np.where(alphabet[at] == points[far], at + 1, 0)
+    return chars
 
 
 def joint_features(ngrams: Ngrams, texts: Sequence[str], vectors: np.ndarray):  # type: ignore[no-untyped-def]

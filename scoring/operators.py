@@ -169,7 +169,8 @@ def _exclude_key(exclude: Exclude) -> str | tuple[str, ...] | None:
 
 def _excluded(text: str, exclude: Exclude) -> bool:
     if isinstance(exclude, str):
-        return _pattern(exclude).search(normalize(text)) is not None
+        norm = normalize(text)
+        return any(part.search(norm) for part in _alternatives(exclude))
     return holds_any(text, exclude or ())
 
 
@@ -188,6 +189,47 @@ def _excluded_in(view: CallView, text: str, exclude: Exclude) -> bool:
 @lru_cache(maxsize=256)
 def _pattern(pattern: str) -> re.Pattern[str]:
     return re.compile(pattern)
+
+
+#: what keeps a pattern whole when only whether it is found matters: a back-reference, a
+#: conditional group or inline flags (which may name a group or apply to every branch)
+_WHOLE = re.compile(r"\\[1-9]|\(\?P=|\(\?\(|\(\?[aiLmsux]")
+
+
+@lru_cache(maxsize=256)
+def _alternatives(pattern: str) -> tuple[re.Pattern[str], ...]:
+    """A pattern's top-level branches, each compiled alone, for asking only whether the pattern
+    is found (a text holds a match of A|B where it holds one of A or of B). Python's re scans a
+    long alternation position by position, trying every branch at each; a branch alone is
+    anchored (^), or found by its first characters, far faster (an exclusion of 18 branches:
+    about half the time). The whole pattern where a branch could not stand alone."""
+    if _WHOLE.search(pattern):
+        return (_pattern(pattern),)
+    parts, depth, start, k, in_class = [], 0, 0, 0, False
+    while k < len(pattern):
+        ch = pattern[k]
+        if ch == "\\":
+            k += 2
+            continue
+        if in_class:
+            in_class = ch != "]"
+        elif ch == "[":  # a class: a ] first in it (or after its ^) is a character
+            in_class, k = True, k + 1
+            k += pattern[k : k + 1] == "^"
+            k += pattern[k : k + 1] == "]"
+            continue
+        elif ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+        elif ch == "|" and depth == 0:
+            parts.append(pattern[start:k])
+            start = k + 1
+        k += 1
+    parts.append(pattern[start:])
+    if len(parts) < 2:
+        return (_pattern(pattern),)
+    return tuple(re.compile(part) for part in parts)
 
 
 @lru_cache(maxsize=256)

@@ -14,6 +14,8 @@ BANK = [
     "好的好的好的，谢谢",
     "宽带 断了  三天",
     "这个号码我不用了，弃号",
+    "点赞👍",  # a character outside the Basic Multilingual Plane, in the vocabulary
+    "👍👍好评",
 ]
 
 
@@ -31,6 +33,7 @@ def table() -> Ngrams:
         ["😀😀", "宽带  断了", "Abc 投诉 ABC"],  # unknown characters, spaces, case
         ["请问还有其他可以帮您的吗"] * 3,
         ["完全没见过的字句"],
+        ["点赞👍👍", "👍", "😀👍好"],  # emoji known and unknown, beside known characters
     ],
 )
 def test_hits_are_the_tfidf_rows(table: Ngrams, texts: list[str]) -> None:

@@ -1,11 +1,13 @@
 from __future__ import annotations
 
 import dataclasses
+import re
 
 import pytest
 
-from scoring.engine import check
-from scoring.scorecard import _Ctx, parse_condition
+from scoring.engine import _ops, check
+from scoring.operators import _alternatives
+from scoring.scorecard import _Ctx, load_scorecard, parse_condition
 from tests.scoring.factories import make_view, with_segment_values
 
 CALL = make_view(
@@ -484,3 +486,57 @@ def test_an_exclusion_is_looked_for_once_per_call_and_text_each_its_own() -> Non
     assert _excluded_in(view, text, "不(投诉|告)")
     assert _excluded_in(view, text, denials)
     assert sum(k[0] == "excluded" for k in view.memo if isinstance(k, tuple)) == 4
+
+
+@pytest.mark.parametrize(
+    ("pattern", "branches"),
+    [
+        ("不投诉|没想投诉", ["不投诉", "没想投诉"]),
+        ("(不|没)投诉|^算了", ["(不|没)投诉", "^算了"]),  # a group's own branches stay in it
+        ("[|]投诉|告", ["[|]投诉", "告"]),  # a | in a class is a character
+        ("[]|]投诉|告", ["[]|]投诉", "告"]),  # so is a ] first in a class
+        ("[^]|]投诉|告", ["[^]|]投诉", "告"]),
+        (r"\|投诉|告", [r"\|投诉", "告"]),  # an escaped |
+        (r"(投诉)\1|告", [r"(投诉)\1|告"]),  # a back-reference keeps it whole
+        ("(?P<x>投诉)(?P=x)|告", ["(?P<x>投诉)(?P=x)|告"]),
+        ("(?i)abc|告", ["(?i)abc|告"]),  # inline flags apply to every branch
+        ("投诉", ["投诉"]),
+    ],
+)
+def test_an_exclusion_is_looked_for_branch_by_branch(pattern: str, branches: list[str]) -> None:
+    assert [p.pattern for p in _alternatives(pattern)] == branches
+
+
+def test_the_default_exclusions_find_the_same_branch_by_branch() -> None:
+    """Whether a pattern is found is the same asked of it whole or of its branches one by one,
+    for every pattern of the default scorecard, on sentences near its words."""
+    card = load_scorecard("telecom_hotline")
+    patterns = {
+        str(o.params[key])
+        for tree in (
+            *(c for i in card.items for c in (i.applies_when, i.fail_when, i.pass_when) if c),
+            *(f.when for f in card.flags),
+        )
+        for o in _ops(tree)
+        for key in ("pattern", "exclude", "mask", "exclude_turn", "cue")
+        if isinstance(o.params.get(key), str)
+    }
+    texts = [
+        "我不是要转网就是问问",
+        "上个月已经销户了怎么还扣月租",
+        "再这样我就去销户转到移动",
+        "我要投诉你们我去工信部",
+        "没什么好投诉的你们挺好",
+        "刚才是气话你别当真",
+        "算了我不投诉了",
+        "我朋友让我问问携号转网",
+        "销户算了",
+        "你好请问有什么可以帮您",
+        "",
+    ]
+    assert len(patterns) > 20
+    for pattern in patterns:
+        whole = re.compile(pattern)
+        for text in texts:
+            found = any(p.search(text) for p in _alternatives(pattern))
+            assert found == (whole.search(text) is not None), (pattern[:60], text)
