@@ -23,6 +23,7 @@ import numpy as np
 from asr.types import Segment, Transcript
 from core.errors import ConfigError
 from scoring.lexical import C_JOINT, Ngrams, joint_features
+from scoring.matching import EMOJI_CODE
 
 BANK_DIR = Path(__file__).with_name("intent_data")
 HEADS_FILE = Path(__file__).parent / "models" / "intent_heads.npz"
@@ -385,7 +386,7 @@ def contrast_heads() -> IntentHeads:
 #: than two characters of words on either side
 _EMOJI_END = re.compile(
     r"(?<=[\w\u3400-\u9fff][\w\u3400-\u9fff])(?<![不没别会要想就才也都])"
-    r"(?:\[[\u4e00-\u9fffA-Za-z]{1,6}\])+(?=[\w\u3400-\u9fff]{2})"
+    rf"(?:{EMOJI_CODE.pattern})+(?=[\w\u3400-\u9fff]{{2}})"
 )
 #: a sentence ends after 。！？；… or a full stop (not a decimal point); a run of full stops (a
 #: post's ... or ......) is one ellipsis, kept whole with the sentence before it;

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -14,11 +15,16 @@ from rapidfuzz import fuzz, process
 
 from asr.text import normalize_for_cer
 
+#: a post's emoji code ([微笑], [怒], [doge], [笑cry]): no words of the sentence
+EMOJI_CODE = re.compile(r"\[[\u4e00-\u9fffA-Za-z]{1,6}\]")
+
 
 @lru_cache(maxsize=50000)
 def normalize(text: str) -> str:
-    """Simplified, no punctuation or spaces, digits as Hanzi (matching ignores formatting)."""
-    return normalize_for_cer(text)
+    """Simplified, no punctuation or spaces, digits as Hanzi (matching ignores formatting), and
+    no emoji codes: a code inside a phrase (我不会[微笑]销户的) would break it, and its name
+    would read as words (微笑, 怒)."""
+    return normalize_for_cer(EMOJI_CODE.sub("", text) if "[" in text else text)
 
 
 @cache

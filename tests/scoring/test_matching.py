@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from scoring.matching import find_all, find_exact, find_pinyin, holds_any
+from scoring.matching import find_all, find_exact, find_pinyin, holds_any, normalize
 
 PINYIN_CASES = [
     # spans that cross a word boundary never read as a phrase (false fatal verdicts)
@@ -86,3 +86,17 @@ def test_matching_all_pairs_at_once_gives_the_pair_by_pair_verdicts() -> None:
 def test_holds_any_is_find_exact_for_every_phrase(text: str, phrases: list, expected: bool) -> None:
     assert holds_any(text, phrases) is expected
     assert holds_any(text, phrases) == any(find_exact(text, p) for p in phrases)
+
+
+@pytest.mark.parametrize(
+    ("text", "norm"),
+    [
+        ("我不会[微笑]销户的", "我不会销户的"),  # a code inside a phrase
+        ("[怒][怒]客服又踢皮球", "客服又踢皮球"),
+        ("信号太差了[笑cry][doge]", "信号太差了"),
+        ("[]空的括号[ab1]", "空的括号ab一"),  # not codes: empty, or with a digit
+    ],
+)
+def test_matching_reads_no_emoji_codes(text: str, norm: str) -> None:
+    assert normalize(text) == norm
+    assert find_exact(text, norm[:4]) == norm[:4]

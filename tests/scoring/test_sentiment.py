@@ -129,9 +129,13 @@ def _flags(turns: list[tuple[str, str]], model) -> dict:
         ([("customer", "我要找媒体曝光你们")], "complaint_risk", True),
         ([("customer", "我不投诉，就是想问问怎么回事")], "complaint_risk", False),
         ([("customer", "我没打算投诉，你帮我看看就行")], "complaint_risk", False),
+        # a post's emoji code inside a denial is no word of it; one inside a threat breaks nothing
+        ([("customer", "我不[微笑]投诉，就是想问问这个月怎么多了十块")], "complaint_risk", False),
+        ([("customer", "再不给我退钱我就去[怒]投诉你们")], "complaint_risk", True),
         ([("agent", "我帮您转到投诉处理部门")], "complaint_risk", False),
         ([("customer", "我要携号转网，不用你们的了")], "churn_risk", True),
         ([("customer", "我想把这个号码销户")], "churn_risk", True),
+        ([("customer", "我是不会[doge]销户的，就问问家里信号怎么这么差")], "churn_risk", False),
         ([("agent", "携号转网需要号码在网满一百二十天")], "churn_risk", False),
         ([("customer", "太过分了，你们凭什么乱扣我的钱！")], "customer_anger", True),
         ([("customer", "请问我这个月的话费是多少？")], "customer_anger", False),
