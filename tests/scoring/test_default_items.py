@@ -894,6 +894,9 @@ def test_churn_on_the_model_alone_waits_for_a_reviewer_under_0_99(line: str, rou
         ("电脑我已经换有线了，网速还是只有二十兆。", None),
         ("我们公司下个月迁到电信大厦对面，宽带能移过去吗？", None),
         ("我才不转网呢，就是想问问信号的事。", None),
+        # 销户 as Whisper writes it (消户), in a denial and in a threat after one
+        ("嗯我没想消户就是问问这个月怎么扣了两次月租", None),
+        ("我原来不想消户的可是你们再乱扣费我就消户", "final"),
         ("合约还有半年，我想解约换个便宜点的套餐。", None),
         # a caller refusing a pushed service, then leaving in the same sentence (a mask on the
         # refusal, tried in session 23, lost these)
