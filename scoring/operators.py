@@ -693,8 +693,8 @@ def intent(view: CallView, p: Params) -> Hit:
     threat taken back in the turn's next sentence: 再这样我就投诉……算了，我也不是真要投诉),
     nor sentences shorter than `min_chars`. With `cue` (phrases, or a pattern over the
     normalised sentence), only sentences that hold its words count: a lower `min_p`
-    corroborated by the act's words in the same sentence (反正我也不靠这个号，不交了，停就停吧,
-    a churn threat the head reads at 0.64). With `min_count`, at least that many sentences
+    corroborated by the act's words in the same sentence (a churn threat the head is less sure
+    of, with 不交了 or 号停掉 in it). With `min_count`, at least that many sentences
     must be the act (an act the model reads into one sentence only now and then,
     corroborated by another). The hit's belief is the highest probability among the sentences
     looked at (with `min_count`, the lowest of that many highest), so a near miss is routed
