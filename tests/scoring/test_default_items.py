@@ -913,8 +913,8 @@ def test_leaving_in_other_words(line: str, route: str | None) -> None:
 @pytest.mark.parametrize(
     ("line", "route"),
     [
-        # the churn head less sure (0.6-0.86), with the words of leaving in the same sentence:
-        # lines moved out, the number given up; waits for a reviewer
+        # the churn head less sure (under 0.99; 0.6-0.86 with the words of leaving in the same
+        # sentence): lines moved out, the number given up; waits for a reviewer
         ("说实话，我们公司明年合同到了，那几条线就转出去了。", "review"),
         # (read at 0.64 until the head learnt threats in an add-on's words, session 29: 1.00)
         ("反正我也不靠这个号，不交了，停就停吧。", "final"),
