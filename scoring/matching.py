@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache, cached_property, lru_cache
 from itertools import repeat
+from typing import Any
 
 import numpy as np
 from pypinyin.constants import PINYIN_DICT
@@ -156,6 +157,85 @@ def _word_span(norm: str, target: str, threshold: float) -> str | None:
         if score > best and i in bounds and i + size in bounds:
             best, best_at = score, i
     return norm[best_at : best_at + size] if best_at >= 0 else None
+
+
+#: a pattern's words by their sound: syllables -> the words written so (two Hanzi or more)
+SoundWords = dict[tuple[str, ...], frozenset[str]]
+
+
+def _is_hanzi(char: str) -> bool:
+    return "\u4e00" <= char <= "\u9fff"
+
+
+def sound_words(words: Sequence[str]) -> SoundWords:
+    """Words of two Hanzi or more, by their toneless syllables."""
+    out: dict[tuple[str, ...], set[str]] = {}
+    for word in words:
+        if len(word) >= 2 and all(map(_is_hanzi, word)):
+            out.setdefault(spell(word), set()).add(word)
+    return {sound: frozenset(ws) for sound, ws in out.items()}
+
+
+@lru_cache(maxsize=256)
+def pattern_words(pattern: str) -> SoundWords:
+    """The words a pattern spells out (runs of two Hanzi or more it matches as written: in a
+    group, a branch, a lookaround; not a character class, nor a character made optional or
+    repeated), by their sound. 不是要(注销|消户) spells 不是要, 注销 and 消户."""
+    import re._constants as c
+    import re._parser as parser
+
+    runs: list[str] = []
+
+    def walk(items: Sequence[tuple[Any, Any]]) -> None:
+        run: list[str] = []
+        for op, arg in items:
+            if op is c.LITERAL and _is_hanzi(chr(arg)):
+                run.append(chr(arg))
+                continue
+            runs.append("".join(run))
+            run = []
+            if op is c.SUBPATTERN:
+                walk(arg[3])
+            elif op is c.BRANCH:
+                for branch in arg[1]:
+                    walk(branch)
+            elif op in (c.MAX_REPEAT, c.MIN_REPEAT, c.POSSESSIVE_REPEAT):
+                walk(arg[2])
+            elif op in (c.ASSERT, c.ASSERT_NOT):
+                walk(arg[1])
+            elif op is c.ATOMIC_GROUP:
+                walk(arg)
+            elif op is c.GROUPREF_EXISTS:
+                walk(arg[1])
+                if arg[2] is not None:
+                    walk(arg[2])
+        runs.append("".join(run))
+
+    walk(parser.parse(pattern))
+    return sound_words(runs)
+
+
+def heard_as(norm: str, words: SoundWords) -> str:
+    """Normalised text with each span that sounds exactly like one of `words` (the same
+    toneless syllables) but is written otherwise rewritten as the word, longest words first:
+    with 不是要 and 注销 among the words, 不是要住销号码 reads 不是要注销号码. What a phrase
+    list or a pattern leaves out is then left out where speech recognition misspelt its words
+    (a denial read by its sound, as a keyword's homophone is)."""
+    if not words or len(norm) < 2:
+        return norm
+    syllables = spell(norm)
+    chars = list(norm)
+    taken = [False] * len(norm)
+    for size in sorted({len(sound) for sound in words}, reverse=True):
+        for i in range(len(norm) - size + 1):
+            written = words.get(syllables[i : i + size])
+            if written is None or any(taken[i : i + size]):
+                continue
+            span = norm[i : i + size]
+            if span not in written:
+                chars[i : i + size] = min(written)
+            taken[i : i + size] = [True] * size
+    return "".join(chars)
 
 
 _INITIALS = ("zh", "ch", "sh", *"bpmfdtnlgkhjqxrzcs")

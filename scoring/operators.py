@@ -17,7 +17,17 @@ import numpy as np
 
 from asr.types import Segment
 from scoring.conditions import CallView, Hit, evidence_of
-from scoring.matching import MIN_FUZZY_CHARS, Texts, find_all, holds_any, normalize
+from scoring.matching import (
+    MIN_FUZZY_CHARS,
+    SoundWords,
+    Texts,
+    find_all,
+    heard_as,
+    holds_any,
+    normalize,
+    pattern_words,
+    sound_words,
+)
 from scoring.types import Evidence
 
 Params = dict[str, Any]
@@ -183,6 +193,38 @@ def _excluded_in(view: CallView, text: str, exclude: Exclude) -> bool:
     found = view.memo.get(key)
     if found is None or found[0] != exclude:  # an equal list gives the same answer
         found = view.memo[key] = (exclude, _excluded(text, exclude))
+    return found[1]
+
+
+@lru_cache(maxsize=256)
+def _phrase_words(phrases: tuple[str, ...]) -> SoundWords:
+    return sound_words([normalize(phrase) for phrase in phrases])
+
+
+def _heard(norm: str, exclude: list[str] | str) -> str:
+    """Normalised text as an exclusion or a mask hears it: its words said through a slip
+    rewritten as the exclusion's own words (`heard_as`)."""
+    if isinstance(exclude, str):
+        return heard_as(norm, pattern_words(exclude))
+    return heard_as(norm, _phrase_words(tuple(exclude)))
+
+
+def _heard_excluded(view: CallView, text: str, exclude: Exclude) -> bool:
+    """`_excluded_in`, read by sound: on the text with its words that sound exactly like the
+    exclusion's own words rewritten as them (`heard_as`), where there are such words. A keyword
+    heard through a slip (住销 for 注销, 斜号转网 for 携号转网) is found by its sound, so its
+    denial (我不是要住销号码) is read by its sound too, and so is a threat after a denial (我不是要
+    携号转网，我是要直接小户). Asked only of a turn or sentence that would otherwise count, and
+    once per call for a text and an exclusion."""
+    if exclude is None:
+        return False
+    key = ("heard", text, exclude if isinstance(exclude, str) else id(exclude))
+    found = view.memo.get(key)
+    if found is None or found[0] != exclude:
+        norm = normalize(text)
+        heard = _heard(norm, exclude)
+        out = _excluded(heard, exclude) if heard != norm else _excluded_in(view, text, exclude)
+        found = view.memo[key] = (exclude, out)
     return found[1]
 
 
@@ -355,7 +397,11 @@ def keyword(view: CallView, p: Params) -> Hit:
         kept = [
             s
             for s in _groups(select(view, role, window), across)
-            if not (exclude and _excluded_in(view, s.text, exclude))
+            if not (
+                exclude
+                and _excluded_in(view, s.text, exclude)
+                and _heard_excluded(view, s.text, exclude)
+            )
         ]
         if unless:  # one turn at a time (a scorecard refuses unless with across_turns)
             cut = _turn_texts(view, unless)
@@ -372,10 +418,13 @@ def keyword(view: CallView, p: Params) -> Hit:
     # a turn's text with the masked words cut out, worked out only for a turn a phrase is in
     masked: dict[int, str] = {}
     for i, j, (text, basis) in find_all(ready, words, pinyin, min_chars):
+        if exclude and _heard_excluded(view, groups[i].text, exclude):
+            continue  # the turn's exclusion, said through a slip
         if mask:
-            if i not in masked:
-                masked[i] = _masked(texts[i], mask)
-            if normalize(text) not in masked[i]:
+            if i not in masked:  # the masked words read by their sound too (我不事要投诉)
+                masked[i] = _masked(_heard(normalize(texts[i]), mask), mask)
+            said = normalize(text)
+            if said not in masked[i] and _heard(said, mask) not in masked[i]:
                 continue  # said only inside the masked words
         if found.get(words[j]) != "exact":
             found[words[j]] = basis
@@ -416,7 +465,11 @@ def regex(view: CallView, p: Params) -> Hit:
         cut = _turn_texts(view, unless) if unless else None
         kept = []
         for seg in select(view, role, window):
-            if exclude and _excluded_in(view, seg.text, exclude):
+            if (
+                exclude
+                and _excluded_in(view, seg.text, exclude)
+                and _heard_excluded(view, seg.text, exclude)
+            ):
                 continue
             text = seg.text if cut is None else cut[view.positions[id(seg)]]
             kept.append((seg, _masked(text, mask) if mask else normalize(text)))
@@ -431,7 +484,9 @@ def regex(view: CallView, p: Params) -> Hit:
     evidence = []
     quotes = quote_groups(pattern)
     for seg, text in kept:
-        evidence += [evidence_of(seg, _quoted(m, quotes)) for m in pattern.finditer(text)]
+        found = [evidence_of(seg, _quoted(m, quotes)) for m in pattern.finditer(text)]
+        if found and not (exclude and _heard_excluded(view, seg.text, exclude)):
+            evidence += found
     belief = float(p["belief"]) if evidence and "belief" in p else None
     return Hit(bool(evidence), len(evidence), tuple(evidence), belief, frozenset({"regex"}))
 
@@ -711,7 +766,7 @@ def intent(view: CallView, p: Params) -> Hit:
 
     def left_out(text: str) -> bool:
         """A sentence `exclude` or `mask` leaves out of the act."""
-        return any(x is not None and _excluded_in(view, text, x) for x in (exclude, mask))
+        return any(x is not None and _heard_excluded(view, text, x) for x in (exclude, mask))
 
     # a turn's other sentences corroborate only where the act itself is looked for (the
     # window: a sentence speech recognition all but guessed is no grievance) and in the

@@ -972,6 +972,33 @@ def test_a_closure_already_done_is_no_threat(line: str, route: str | None) -> No
 
 
 @pytest.mark.parametrize(
+    ("flag", "line", "route"),
+    [
+        # a denial that speech recognition misspelt (住销, 不事要, 携号专网, 鞋号, 工信不) is read
+        # by its sound, as the threat it denies is: no threat
+        ("churn_risk", "我不是要住销号码，就是问问停机保号怎么办。", None),
+        ("churn_risk", "我不事要注销，你帮我查一下余额。", None),
+        ("churn_risk", "我没打算携号专网，就是问问流程。", None),
+        ("churn_risk", "我不想鞋号转网，你们把网速弄好就行。", None),
+        ("complaint_risk", "我不事要投诉，就想问问这笔钱。", None),
+        ("complaint_risk", "我不是要去找工信不，就想把钱退回来。", None),
+        # a channel said not to be sought, spelt right or not
+        ("complaint_risk", "我没说要去消协，你们把账单解释清楚就行。", None),
+        ("complaint_risk", "我不会去一二三零零，只要把这个月的钱退给我。", None),
+        # ... but a threat beside the denial, or a slip-spelt threat alone, stands
+        ("churn_risk", "我不是要携号转往，我是要直接销户。", "final"),
+        ("churn_risk", "我要携号转往，今天就办。", "final"),
+        ("complaint_risk", "我不是要投诉，不过再这样我就打一二三零零。", "final"),
+        ("complaint_risk", "我不是要去工信部，你们先把钱退了，要是再扣我就去。", "review"),
+    ],
+)
+def test_a_denial_heard_through_a_slip_is_no_threat(
+    flag: str, line: str, route: str | None
+) -> None:
+    assert _route_of(flag, line) == route
+
+
+@pytest.mark.parametrize(
     ("line", "quote", "basis"),
     [
         # the evidence is the words, not the turn up to them (the pattern reads its guard from

@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-from scoring.matching import find_all, find_exact, find_pinyin, holds_any, normalize
+from scoring.matching import (
+    find_all,
+    find_exact,
+    find_pinyin,
+    heard_as,
+    holds_any,
+    normalize,
+    pattern_words,
+)
 
 PINYIN_CASES = [
     # spans that cross a word boundary never read as a phrase (false fatal verdicts)
@@ -100,3 +108,39 @@ def test_holds_any_is_find_exact_for_every_phrase(text: str, phrases: list, expe
 def test_matching_reads_no_emoji_codes(text: str, norm: str) -> None:
     assert normalize(text) == norm
     assert find_exact(text, norm[:4]) == norm[:4]
+
+
+@pytest.mark.parametrize(
+    ("pattern", "words"),
+    [
+        ("不是要(注销|消户)", {"不是要", "注销", "消户"}),
+        # a lookbehind's words are words too; a lone Hanzi is none
+        ("(?<!本来)不想(转|携)", {"本来", "不想"}),
+        # a character class, an optional or repeated character, a wildcard: no word through it
+        ("[注销]号|销?户|不投诉+|投.诉", {"不投"}),
+        ("(销户){1,2}|(?:携号)?转网", {"销户", "携号", "转网"}),
+        ("abc|一二三零零", {"一二三零零"}),
+    ],
+)
+def test_a_pattern_spells_the_words_it_matches_as_written(pattern: str, words: set) -> None:
+    found = pattern_words(pattern)
+    assert {w for ws in found.values() for w in ws} == words
+
+
+@pytest.mark.parametrize(
+    ("text", "pattern", "heard"),
+    [
+        # a slip of the exclusion's words is read as its words
+        ("我不是要住销号码", "不是要(注销|销户)", "我不是要注销号码"),
+        ("我不事要住销号码", "不是要(注销|销户)", "我不是要注销号码"),
+        # a correct spelling, or other words, stay as they are
+        ("我不是要注销号码", "不是要(注销|销户)", "我不是要注销号码"),
+        ("我要住院了", "不是要(注销|销户)", "我要住院了"),
+        # the longer word first, and a character is rewritten once
+        ("我不试要携号转往", "不是要携号转网|不是|转网", "我不是要携号转网"),
+        # the same sound written two ways: neither spelling is rewritten
+        ("他是一个事", "是一|事一", "他是一个事"),
+    ],
+)
+def test_a_slip_is_heard_as_the_words_it_sounds_like(text: str, pattern: str, heard: str) -> None:
+    assert heard_as(normalize(text), pattern_words(pattern)) == normalize(heard)

@@ -472,6 +472,78 @@ def test_unless_cuts_only_the_sentences_of_those_acts() -> None:
     assert _turn_texts(CALL, None) == tuple(s.text for s in CALL.segments)
 
 
+@pytest.mark.parametrize(
+    ("condition", "text", "matched"),
+    [
+        # a keyword found by its sound (携号转往): its denial is read by its sound too
+        ({"keyword": {"words": ["携号转网"], "pinyin": 88}}, "我不是要携号转往，就是问问。", True),
+        (
+            {"keyword": {"words": ["携号转网"], "pinyin": 88, "exclude": ["不是要携号转网"]}},
+            "我不事要携号转往，就是问问。",
+            False,
+        ),
+        (
+            {"keyword": {"words": ["携号转网"], "pinyin": 88, "exclude": ["不是要携号转网"]}},
+            "我要携号转往。",
+            True,
+        ),
+        (
+            {"keyword": {"words": ["携号转网"], "pinyin": 88, "exclude": "不是要(携号转网|销户)"}},
+            "我不是要鞋号转网。",
+            False,
+        ),
+        (
+            {"regex": {"pattern": "注销|住销", "exclude": "不是要(注销|销户)"}},
+            "我不是要住销号码。",
+            False,
+        ),
+        (
+            {"regex": {"pattern": "注销|住销", "exclude": "不是要(注销|销户)"}},
+            "我要住销号码。",
+            True,
+        ),
+        # a mask by its sound: only the masked words are cut out, a threat beside them counts
+        ({"keyword": {"words": ["投诉"]}}, "我不事要投诉，问个话费。", True),
+        ({"keyword": {"words": ["投诉"], "mask": "不是要投诉"}}, "我不事要投诉，问个话费。", False),
+        (
+            {"keyword": {"words": ["投诉"], "mask": "不是要投诉"}},
+            "我不事要投诉，我要投诉你们。",
+            True,
+        ),
+        ({"keyword": {"words": ["投诉"], "mask": "不是要投诉"}}, "我是要投诉。", True),
+        # a model's sentence left out by its sound
+        ({"intent": {"act": "churn_threat", "role": "customer"}}, "我不想携号转往。", True),
+        (
+            {
+                "intent": {
+                    "act": "churn_threat",
+                    "role": "customer",
+                    "exclude": "不想(携号转网|销户)",
+                }
+            },
+            "我不想携号转往。",
+            False,
+        ),
+        (
+            {
+                "intent": {
+                    "act": "churn_threat",
+                    "role": "customer",
+                    "exclude": "不想(携号转网|销户)",
+                }
+            },
+            "我要携号转往。",
+            True,
+        ),
+    ],
+)
+def test_an_exclusion_and_a_mask_read_their_words_by_sound(
+    condition: dict, text: str, matched: bool
+) -> None:
+    hit = run(condition, make_view((0.0, 3.0, "customer", text)))
+    assert hit.matched is matched
+
+
 def test_an_exclusion_is_looked_for_once_per_call_and_text_each_its_own() -> None:
     from scoring.operators import _excluded_in
 
