@@ -209,6 +209,30 @@ def _heard(norm: str, exclude: list[str] | str) -> str:
     return heard_as(norm, _phrase_words(tuple(exclude)))
 
 
+def _masked_by_sound(text: str, mask: Exclude) -> str:
+    """`_masked`, the masked words found by their sound (`heard_as`: 我不事要投诉, 去工信不犯不上)
+    and cut out of the text as it was said, so what is left is quoted as said."""
+    norm = normalize(text)
+    heard = _heard(norm, mask) if mask else norm
+    if heard == norm:
+        return _masked(text, mask)
+    if isinstance(mask, str):
+        spans = [m.span() for m in _pattern(mask).finditer(heard)]
+    else:  # phrase by phrase, as `_masked` cuts them, in the heard and the said text alike
+        said, cut = list(norm), list(heard)  # \x01 holds a cut character's place
+        for phrase in map(normalize, mask):
+            at, size, joined = 0, len(phrase), "".join(cut)
+            while phrase and (at := joined.find(phrase, at)) >= 0:
+                said[at : at + size] = cut[at : at + size] = ["\x00"] + ["\x01"] * (size - 1)
+                at += size
+        return "".join(said).replace("\x01", "")
+    out, at = [], 0
+    for start, end in spans:
+        out += [norm[at:start], "\x00"]
+        at = end
+    return "".join(out) + norm[at:]
+
+
 def _heard_excluded(view: CallView, text: str, exclude: Exclude) -> bool:
     """`_excluded_in`, read by sound: on the text with its words that sound exactly like the
     exclusion's own words rewritten as them (`heard_as`), where there are such words. A keyword
@@ -422,9 +446,8 @@ def keyword(view: CallView, p: Params) -> Hit:
             continue  # the turn's exclusion, said through a slip
         if mask:
             if i not in masked:  # the masked words read by their sound too (我不事要投诉)
-                masked[i] = _masked(_heard(normalize(texts[i]), mask), mask)
-            said = normalize(text)
-            if said not in masked[i] and _heard(said, mask) not in masked[i]:
+                masked[i] = _masked_by_sound(texts[i], mask)
+            if normalize(text) not in masked[i]:
                 continue  # said only inside the masked words
         if found.get(words[j]) != "exact":
             found[words[j]] = basis
@@ -472,7 +495,7 @@ def regex(view: CallView, p: Params) -> Hit:
             ):
                 continue
             text = seg.text if cut is None else cut[view.positions[id(seg)]]
-            kept.append((seg, _masked(text, mask) if mask else normalize(text)))
+            kept.append((seg, _masked_by_sound(text, mask) if mask else normalize(text)))
         return kept, "\n".join(t for _, t in kept)
 
     # the turns' texts, once per call for each role, window, exclusion, mask and act, and all

@@ -511,6 +511,17 @@ def test_unless_cuts_only_the_sentences_of_those_acts() -> None:
             True,
         ),
         ({"keyword": {"words": ["投诉"], "mask": "不是要投诉"}}, "我是要投诉。", True),
+        # a pattern's mask too: what is left is matched as it was said
+        (
+            {"regex": {"pattern": "工信.", "mask": "工信部犯不上"}},
+            "为这点钱去工信不犯不上。",
+            False,
+        ),
+        (
+            {"regex": {"pattern": "工信.", "mask": "工信部犯不上"}},
+            "工信不犯不上，再扣就找工信不。",
+            True,
+        ),
         # a model's sentence left out by its sound
         ({"intent": {"act": "churn_threat", "role": "customer"}}, "我不想携号转往。", True),
         (
@@ -542,6 +553,14 @@ def test_an_exclusion_and_a_mask_read_their_words_by_sound(
 ) -> None:
     hit = run(condition, make_view((0.0, 3.0, "customer", text)))
     assert hit.matched is matched
+
+
+def test_a_mask_heard_by_sound_quotes_what_was_said() -> None:
+    view = make_view((0.0, 3.0, "customer", "工信不犯不上，再扣就找工信不投诉。"))
+    hit = run({"regex": {"pattern": "工信.", "mask": "工信部犯不上"}}, view)
+    assert [e.match for e in hit.evidence] == ["工信不"]
+    hit = run({"keyword": {"words": ["投诉"], "mask": ["不是要投诉", "工信部犯不上"]}}, view)
+    assert [e.match for e in hit.evidence] == ["投诉"]
 
 
 def test_an_exclusion_is_looked_for_once_per_call_and_text_each_its_own() -> None:
