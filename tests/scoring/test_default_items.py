@@ -992,14 +992,23 @@ def test_a_closure_already_done_is_no_threat(line: str, route: str | None) -> No
         ("churn_risk", "谁说我要携号转网了？我就问问流量包。", None),
         ("churn_risk", "销户是不可能的，这号用了十几年了。", None),
         ("churn_risk", "还不到要转网的份上，你们先把信号修好。", None),
+        ("churn_risk", "犯不上为这点事销户，你把流量包退了就行。", None),
+        ("churn_risk", "用不着转电信，你们有便宜点的套餐吗？", None),
         ("complaint_risk", "我没那么闲去告你们，把钱退了就行。", None),
         ("complaint_risk", "投诉就不必了，下回注意。", None),
         ("complaint_risk", "要说投诉倒也谈不上，就是提个建议。", None),
         ("complaint_risk", "工信部那边我不打算去，你们把账弄清楚。", None),
         ("complaint_risk", "我哪有说要去找记者，我说的是找经理。", None),
         ("complaint_risk", "还没到要打一二三零零的地步，你们先查。", None),
+        ("complaint_risk", "我不找工信部，也不找什么消协，你们给我解决就行。", None),
+        ("complaint_risk", "曝光什么的我不搞，我就想要个说法。", None),
+        ("complaint_risk", "为这点事打三一五不至于，你帮我退订广告短信就行。", None),
+        ("complaint_risk", "你们也别怕我投诉，我就是问问。", None),
         # ... but a threat beside the denial, or a slip-spelt threat alone, stands
         ("churn_risk", "谁说我要转网了，我是要直接把这个号注销。", "review"),
+        # ... and so does a mind changed after it
+        ("churn_risk", "我本来没打算销户，但今天这事让我改主意了，你帮我办销户。", "final"),
+        ("churn_risk", "一开始我没想转网的，现在我决定了，转网怎么弄？", "final"),
         ("churn_risk", "我没说要销户，我是说你们再乱扣我就只能销户了。", "final"),
         ("complaint_risk", "我可不会去消协，但你们再乱扣我就去。", "final"),
         ("complaint_risk", "说投诉也不是一次两次了，你们就是不改。", "final"),
@@ -1012,6 +1021,51 @@ def test_a_closure_already_done_is_no_threat(line: str, route: str | None) -> No
 def test_a_denial_heard_through_a_slip_is_no_threat(
     flag: str, line: str, route: str | None
 ) -> None:
+    assert _route_of(flag, line) == route
+
+
+@pytest.mark.parametrize(
+    ("flag", "line", "route"),
+    [
+        # a channel's name in another sense: a workplace, news, an institution asked about, a
+        # place, an impostor, a date
+        ("complaint_risk", "我妹妹在电视台上班，她说你们这个月有流量活动，我想问问。", None),
+        ("complaint_risk", "网上都说你们要涨月租了，是不是真的？", None),
+        ("complaint_risk", "一二三零零是管什么的？我就好奇问一下。", None),
+        ("complaint_risk", "我收到一条工信部的通知短信，说要核实身份，是你们发的吗？", None),
+        ("complaint_risk", "我们小区在法院后面那栋，这两天宽带老断。", None),
+        ("complaint_risk", "有人冒充记者给我打电话要我转账，我想查一下这个号码。", None),
+        ("complaint_risk", "三一五当天你们营业厅是不是有优惠？", None),
+        # someone else's threat, a past complaint's progress
+        ("complaint_risk", "我邻居天天嚷嚷说要投诉你们，我倒觉得还行。", None),
+        ("complaint_risk", "同事说他要去消协投诉你们的宽带，我想问下我们那片是不是有故障。", None),
+        ("complaint_risk", "上次投诉的那个事处理好了，谢谢，今天想改个套餐。", None),
+        ("complaint_risk", "我那个一二三零零的申诉有结果了吗？", None),
+        (
+            "complaint_risk",
+            "我上周打过一二三零零了，他们说转给你们了，想问问处理到哪一步了。",
+            None,
+        ),
+        ("complaint_risk", "去法院告你们划不来，我就想要个说法。", None),
+        ("complaint_risk", "曝光这种事我不会干的，你把彩铃关了就行。", None),
+        ("complaint_risk", "我打过一二三零零了，你们再不处理我就去工信部。", "final"),
+        ("complaint_risk", "我邻居说要投诉你们，我也要投诉。", "final"),
+        ("complaint_risk", "上次投诉的事还没处理，我要再投诉一次。", "final"),
+        # news the caller read, and a threat to post it
+        ("complaint_risk", "我在新闻上看到你们被曝光了，想问问我的号有没有事。", None),
+        ("complaint_risk", "我要在抖音上曝光你们。", "final"),
+        # another account closed, a relative's line or move
+        ("churn_risk", "我想把微信账号注销了，它说要先解绑这个手机号。", None),
+        ("churn_risk", "我妈的手机号不用了，想注销，她腿脚不方便能代办吗？", None),
+        ("churn_risk", "我儿子非要换联通，你帮我看看他的合约什么时候到期。", None),
+        # ... but the caller's own threat beside them stands
+        ("complaint_risk", "电视上都报道了你们乱收费，我也要去工信部投诉。", "final"),
+        ("complaint_risk", "我表姐是律师，回头我就让她帮我起诉你们。", "final"),
+        ("churn_risk", "我老公要换移动，我这个号也跟着一起转。", "final"),
+        ("churn_risk", "十几年的老会员了，今天就去销户。", "final"),
+    ],
+)
+def test_a_flag_word_in_another_sense_is_no_threat(flag: str, line: str, route: str | None) -> None:
     assert _route_of(flag, line) == route
 
 
