@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache, cached_property, lru_cache
-from itertools import repeat
+from itertools import pairwise, repeat
 from typing import Any
 
 import numpy as np
@@ -94,10 +94,15 @@ def word_bounds(norm: str) -> frozenset[int]:
     return frozenset(bounds)
 
 
+#: other modules' caches of sentences already read (`forget_texts` empties them too)
+TEXT_CACHES: list[Any] = []
+
+
 def forget_texts() -> None:
     """Empty the caches of sentences already read (normalised text, pinyin, sound, word
-    bounds), as for a worker that meets every call's text for the first time (benchmarks)."""
-    for cached in (normalize, spell, _sound, word_bounds):
+    bounds, and those in TEXT_CACHES), as for a worker that meets every call's text for the
+    first time (benchmarks)."""
+    for cached in (normalize, spell, _sound, word_bounds, *TEXT_CACHES):
         cached.cache_clear()
 
 
@@ -159,8 +164,22 @@ def _word_span(norm: str, target: str, threshold: float) -> str | None:
     return norm[best_at : best_at + size] if best_at >= 0 else None
 
 
-#: a pattern's words by their sound: syllables -> the words written so (two Hanzi or more)
-SoundWords = dict[tuple[str, ...], frozenset[str]]
+@dataclass(frozen=True)
+class SoundWords:
+    """Words (two Hanzi or more) by their toneless syllables, for `heard_as`."""
+
+    #: syllables -> the words written so
+    by_sound: dict[tuple[str, ...], frozenset[str]]
+    #: each word's first two syllables: where a word may start
+    starts: frozenset[tuple[str, ...]]
+    #: the words' lengths, longest first
+    sizes: tuple[int, ...]
+
+    def __bool__(self) -> bool:
+        return bool(self.by_sound)
+
+    def values(self) -> Iterable[frozenset[str]]:
+        return self.by_sound.values()
 
 
 def _is_hanzi(char: str) -> bool:
@@ -173,7 +192,11 @@ def sound_words(words: Sequence[str]) -> SoundWords:
     for word in words:
         if len(word) >= 2 and all(map(_is_hanzi, word)):
             out.setdefault(spell(word), set()).add(word)
-    return {sound: frozenset(ws) for sound, ws in out.items()}
+    return SoundWords(
+        {sound: frozenset(ws) for sound, ws in out.items()},
+        frozenset(sound[:2] for sound in out),
+        tuple(sorted({len(sound) for sound in out}, reverse=True)),
+    )
 
 
 @lru_cache(maxsize=256)
@@ -224,12 +247,16 @@ def heard_as(norm: str, words: SoundWords) -> str:
     if not words or len(norm) < 2:
         return norm
     syllables = spell(norm)
+    begins = words.starts
+    starts = [i for i, pair in enumerate(pairwise(syllables)) if pair in begins]
+    if not starts:  # most texts: no word of the pattern's may start anywhere
+        return norm
     chars = list(norm)
     taken = [False] * len(norm)
-    for size in sorted({len(sound) for sound in words}, reverse=True):
-        for i in range(len(norm) - size + 1):
-            written = words.get(syllables[i : i + size])
-            if written is None or any(taken[i : i + size]):
+    for size in words.sizes:
+        for i in starts:
+            written = words.by_sound.get(syllables[i : i + size])
+            if written is None or i + size > len(norm) or any(taken[i : i + size]):
                 continue
             span = norm[i : i + size]
             if span not in written:

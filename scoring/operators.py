@@ -19,6 +19,7 @@ from asr.types import Segment
 from scoring.conditions import CallView, Hit, evidence_of
 from scoring.matching import (
     MIN_FUZZY_CHARS,
+    TEXT_CACHES,
     SoundWords,
     Texts,
     find_all,
@@ -204,14 +205,27 @@ def _phrase_words(phrases: tuple[str, ...]) -> SoundWords:
 def _heard(norm: str, exclude: list[str] | str) -> str:
     """Normalised text as an exclusion or a mask hears it: its words said through a slip
     rewritten as the exclusion's own words (`heard_as`)."""
-    if isinstance(exclude, str):
-        return heard_as(norm, pattern_words(exclude))
-    return heard_as(norm, _phrase_words(tuple(exclude)))
+    return _heard_by(norm, exclude if isinstance(exclude, str) else tuple(exclude))
+
+
+@lru_cache(maxsize=20000)
+def _heard_by(norm: str, exclude: tuple[str, ...] | str) -> str:
+    """`_heard`, kept for a text and an exclusion: conditions share their exclusions and
+    masks, and read the same sentences."""
+    words = pattern_words(exclude) if isinstance(exclude, str) else _phrase_words(exclude)
+    return heard_as(norm, words)
 
 
 def _masked_by_sound(text: str, mask: Exclude) -> str:
     """`_masked`, the masked words found by their sound (`heard_as`: 我不事要投诉, 去工信不犯不上)
     and cut out of the text as it was said, so what is left is quoted as said."""
+    return _cut_by_sound(text, mask if mask is None or isinstance(mask, str) else tuple(mask))
+
+
+@lru_cache(maxsize=20000)
+def _cut_by_sound(text: str, mask: tuple[str, ...] | str | None) -> str:
+    """`_masked_by_sound`, kept for a text and a mask (a scorecard's conditions share their
+    masks and read the same turns)."""
     norm = normalize(text)
     heard = _heard(norm, mask) if mask else norm
     if heard == norm:
@@ -231,6 +245,9 @@ def _masked_by_sound(text: str, mask: Exclude) -> str:
         out += [norm[at:start], "\x00"]
         at = end
     return "".join(out) + norm[at:]
+
+
+TEXT_CACHES.extend((_heard_by, _cut_by_sound))
 
 
 def _heard_excluded(view: CallView, text: str, exclude: Exclude) -> bool:
