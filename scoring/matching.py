@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache, cached_property, lru_cache
 from itertools import pairwise, repeat
@@ -14,7 +14,7 @@ import numpy as np
 from pypinyin.constants import PINYIN_DICT
 from rapidfuzz import fuzz, process
 
-from asr.text import normalize_for_cer
+from asr.text import HANZI, normalize_for_cer
 
 #: a post's emoji code ([微笑], [怒], [doge], [笑cry]): no words of the sentence
 EMOJI_CODE = re.compile(r"\[[\u4e00-\u9fffA-Za-z]{1,6}\]")
@@ -178,19 +178,12 @@ class SoundWords:
     def __bool__(self) -> bool:
         return bool(self.by_sound)
 
-    def values(self) -> Iterable[frozenset[str]]:
-        return self.by_sound.values()
-
-
-def _is_hanzi(char: str) -> bool:
-    return "\u4e00" <= char <= "\u9fff"
-
 
 def sound_words(words: Sequence[str]) -> SoundWords:
     """Words of two Hanzi or more, by their toneless syllables."""
     out: dict[tuple[str, ...], set[str]] = {}
     for word in words:
-        if len(word) >= 2 and all(map(_is_hanzi, word)):
+        if len(word) >= 2 and all(map(HANZI.match, word)):
             out.setdefault(spell(word), set()).add(word)
     return SoundWords(
         {sound: frozenset(ws) for sound, ws in out.items()},
@@ -212,7 +205,7 @@ def pattern_words(pattern: str) -> SoundWords:
     def walk(items: Sequence[tuple[Any, Any]]) -> None:
         run: list[str] = []
         for op, arg in items:
-            if op is c.LITERAL and _is_hanzi(chr(arg)):
+            if op is c.LITERAL and HANZI.match(chr(arg)):
                 run.append(chr(arg))
                 continue
             runs.append("".join(run))

@@ -205,7 +205,7 @@ def _phrase_words(phrases: tuple[str, ...]) -> SoundWords:
 def _heard(norm: str, exclude: list[str] | str) -> str:
     """Normalised text as an exclusion or a mask hears it: its words said through a slip
     rewritten as the exclusion's own words (`heard_as`)."""
-    return _heard_by(norm, exclude if isinstance(exclude, str) else tuple(exclude))
+    return _heard_by(norm, _exclude_key(exclude))
 
 
 @lru_cache(maxsize=20000)
@@ -219,7 +219,7 @@ def _heard_by(norm: str, exclude: tuple[str, ...] | str) -> str:
 def _masked_by_sound(text: str, mask: Exclude) -> str:
     """`_masked`, the masked words found by their sound (`heard_as`: 我不事要投诉, 去工信不犯不上)
     and cut out of the text as it was said, so what is left is quoted as said."""
-    return _cut_by_sound(text, mask if mask is None or isinstance(mask, str) else tuple(mask))
+    return _cut_by_sound(text, _exclude_key(mask))
 
 
 @lru_cache(maxsize=20000)

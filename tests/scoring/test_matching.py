@@ -124,7 +124,7 @@ def test_matching_reads_no_emoji_codes(text: str, norm: str) -> None:
 )
 def test_a_pattern_spells_the_words_it_matches_as_written(pattern: str, words: set) -> None:
     found = pattern_words(pattern)
-    assert {w for ws in found.values() for w in ws} == words
+    assert {w for ws in found.by_sound.values() for w in ws} == words
 
 
 @pytest.mark.parametrize(
