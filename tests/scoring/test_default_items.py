@@ -1070,6 +1070,49 @@ def test_a_flag_word_in_another_sense_is_no_threat(flag: str, line: str, route: 
 
 
 @pytest.mark.parametrize(
+    ("flag", "line", "route"),
+    [
+        # praise in a threat's shape
+        ("complaint_risk", "你们这师傅太负责了，我要给你们送一面锦旗！", None),
+        ("complaint_risk", "回头我发条微博好好表扬一下你们的客服。", None),
+        # a complaint thought of and dropped, or dismissed, or not what the call is for
+        ("complaint_risk", "我本来昨天都想打一二三零零了，今天网又好了。", None),
+        ("complaint_risk", "我也不是来找茬的，就想问问这个月为什么多了十块。", None),
+        ("complaint_risk", "我也懒得跟你们扯什么投诉了，把这个包退了就行。", None),
+        ("complaint_risk", "消协我也不找了，你们以后别再给我乱开业务就行。", None),
+        # ... unless the caller takes it up again
+        ("complaint_risk", "本来昨天都想打一二三零零了，现在看来必须打。", "final"),
+        ("complaint_risk", "消协我也不找了，但你们再乱扣一次我就去法院起诉。", "final"),
+        # a past complaint or appeal as background, or one withdrawn
+        ("complaint_risk", "我前年在工信部申诉过一回，后来解决了，今天是问套餐的。", None),
+        ("complaint_risk", "二零二一年我投诉过一次，现在就想问问话费。", None),
+        ("complaint_risk", "消协那边我昨天已经撤了，钱也退了，就确认一下。", None),
+        ("complaint_risk", "去年投诉过一次，这次我还要去工信部投诉。", "final"),
+        # others' complaints and crowds online, hearsay, a homework question
+        ("complaint_risk", "听说有人为这个事投诉到工信部才给解决，我还是想先问问你们。", None),
+        ("complaint_risk", "隔壁老王去消协投诉了才有人来修，你们能不能先来看看我家？", None),
+        ("complaint_risk", "抖音上好多人在曝光你们乱扣费，我想查查自己有没有被扣。", None),
+        ("complaint_risk", "孩子写作业，老师让了解一下向工信部申诉要多久。", None),
+        # (the caller joining the crowd stands; the context head doubts it: a reviewer decides)
+        ("complaint_risk", "群里好多人都打一二三零零投诉了，我也准备去。", "review"),
+        ("complaint_risk", "听说邻居都投诉了，我也要去投诉。", "final"),
+        # leaving: crowds online, a closure already done, staying put, a homework question
+        ("churn_risk", "网上那么多人喊着要携号转网，你们也不管管，我就问下宽带啥时候修。", None),
+        ("churn_risk", "我那个副号上个月销户了，怎么这个月还在扣月租？", None),
+        ("churn_risk", "办销户的时候营业厅的人说余额会退，到现在也没退。", None),
+        ("churn_risk", "我都用了十五年了，不会走的，就是想问问有没有老用户优惠。", None),
+        ("churn_risk", "老师让孩子调查一下携号转网要几天，你能说一下吗？", None),
+        ("churn_risk", "网上好多人都转网了，我也准备转。", "final"),
+        ("churn_risk", "等我销户的时候你们就知道了，明天就去销户。", "final"),
+    ],
+)
+def test_a_threat_word_in_praise_in_the_past_or_in_others_mouths(
+    flag: str, line: str, route: str | None
+) -> None:
+    assert _route_of(flag, line) == route
+
+
+@pytest.mark.parametrize(
     ("line", "quote", "basis"),
     [
         # the evidence is the words, not the turn up to them (the pattern reads its guard from
