@@ -1104,6 +1104,14 @@ def test_a_flag_word_in_another_sense_is_no_threat(flag: str, line: str, route: 
         ("churn_risk", "老师让孩子调查一下携号转网要几天，你能说一下吗？", None),
         ("churn_risk", "网上好多人都转网了，我也准备转。", "final"),
         ("churn_risk", "等我销户的时候你们就知道了，明天就去销户。", "final"),
+        # another person asked for is no other carrier
+        ("churn_risk", "你们这样干不了就换个人来处理吧，我等了一上午了。", None),
+        ("churn_risk", "换个人跟我说，你说不明白。", None),
+        ("churn_risk", "你们换人吧，我直接换电信。", "final"),
+        # Whisper's spelling of 销户 is a keyword of its own (a model need not read it), and
+        # its denial is read as the written one's
+        ("churn_risk", "这个号给我消户，然后我还要投诉你们营业厅。", "final"),
+        ("churn_risk", "我不是要消户，就问问话费。", None),
     ],
 )
 def test_a_threat_word_in_praise_in_the_past_or_in_others_mouths(
