@@ -262,6 +262,7 @@ def _doubted(
     evidence: tuple[Evidence, ...],
     doubt: tuple[tuple[str, float], ...],
     reads: tuple[tuple[str, float], ...] = (),
+    unread: tuple[str, float, str, float] | None = None,
 ) -> bool:
     """Whether every sentence the flag may rest on is one of the `doubt` acts (a complaint made
     long ago, someone else's threat). For quoted words, the sentences that hold them; for a
@@ -270,11 +271,21 @@ def _doubted(
     first sentence at its threshold, and a later one may be the threat). Not doubted where
     there is no evidence or the quoted words cannot be placed in a sentence. A doubted flag is
     still raised (a sentence may join an aside and a real threat): a reviewer decides, the
-    machine drops nothing."""
+    machine drops nothing. With `unread` (aside act, at least, act, under), a sentence at least
+    that likely the aside act that the act's head reads under `under` counts as an aside too."""
     if not evidence:
         return False
     owner, texts, probs = view._units
     aside = view.context_probability
+
+    def doubted(u: int) -> bool:
+        if any(aside(act, u) >= at for act, at in doubt):
+            return True
+        if unread is None:
+            return False
+        side, at_least, act, under = unread
+        return aside(side, u) >= at_least and aside(act, u) < under
+
     where = view.quoted_turns
     for e in evidence:
         i, match = where.get((e.start_s, e.text)), normalize(e.match)
@@ -284,7 +295,7 @@ def _doubted(
             return False
         if any(match == normalize(texts[u]) for u in units):  # a sentence a model read
             units += [u for u in turn if any(probs[act][u] >= at for act, at in reads)]
-        if not all(any(aside(act, u) >= at for act, at in doubt) for u in units):
+        if not all(doubted(u) for u in units):
             return False
     return True
 
@@ -484,7 +495,9 @@ def evaluate(
             confidence, basis = hit.confidence, hit.basis
             route = _route(confidence, rule.routing or scorecard.routing, f"{key}:{rule.id}")
             doubts = set()
-            if rule.doubt and _doubted(view, hit.evidence, rule.doubt, _model_reads(rule.when)):
+            if (rule.doubt or rule.doubt_unread) and _doubted(
+                view, hit.evidence, rule.doubt, _model_reads(rule.when), rule.doubt_unread
+            ):
                 doubts.add("context")  # every quoted sentence an aside
             if (rule.taken_back or rule.taken_back_acts) and _taken_back(
                 view,

@@ -112,6 +112,10 @@ class FlagRule:
     #: these acts (a complaint made long ago, someone else's) is doubted: its confidence falls
     #: to the likeliest that a quoted sentence is not, and the routing sends it to a reviewer
     doubt: tuple[tuple[str, float], ...] = ()
+    #: (aside act, at least, act, under): a quoted sentence at least that likely the aside act
+    #: that the act's own head reads under `under` is doubted too: neither head reads a threat
+    #: in it (我是做自媒体的, 工信部的人上次来测过信号), each alone too weak to doubt by
+    doubt_unread: tuple[str, float, str, float] | None = None
     #: `taken_back`'s words (one regular expression, looked for in each of the speaker's
     #: sentences, normalised) and acts (act, probability): a flag every quoted threat of which
     #: comes before such words (刚才是气话, 我也不是真要投诉) or a sentence of such an act, said
@@ -390,6 +394,7 @@ def _flag(raw: Any, source: str, index: int, acts: frozenset[str], routing: Rout
     ctx = _Ctx(source, f"flag {raw['id']!r}", acts)
     if "doubt" in raw:
         _act_thresholds(raw["doubt"], ctx, "doubt")
+    unread = _doubt_unread(raw["doubt_unread"], ctx) if "doubt_unread" in raw else None
     words, acts, decide = (
         _taken_back(raw["taken_back"], ctx) if "taken_back" in raw else (None, (), None)
     )
@@ -399,10 +404,23 @@ def _flag(raw: Any, source: str, index: int, acts: frozenset[str], routing: Rout
         parse_condition(raw.get("when"), ctx, "when"),
         routing=_routing(raw["routing"], ctx, routing) if "routing" in raw else None,
         doubt=unless_of(raw.get("doubt")),
+        doubt_unread=unread,
         taken_back=words,
         taken_back_acts=acts,
         taken_back_words_decide=decide,
     )
+
+
+def _doubt_unread(raw: Any, ctx: _Ctx) -> tuple[str, float, str, float]:
+    """A flag's `doubt_unread`: {aside: act, at_least: p, act: act, under: p}."""
+    keys = ("aside", "at_least", "act", "under")
+    if not isinstance(raw, dict) or sorted(raw) != sorted(keys):
+        raise ctx.error("doubt_unread", f"needs exactly {', '.join(keys)}")
+    for key in ("aside", "act"):
+        _known_act(raw[key], ctx, f"doubt_unread.{key}")
+    for key in ("at_least", "under"):
+        _probability(raw[key], ctx, f"doubt_unread.{key}")
+    return str(raw["aside"]), float(raw["at_least"]), str(raw["act"]), float(raw["under"])
 
 
 def _taken_back(

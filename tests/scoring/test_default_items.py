@@ -806,13 +806,9 @@ def test_a_flag_quotes_each_sentence_once_in_call_order() -> None:
         # wait for a reviewer (the context head doubts every sentence the flag quotes) ...
         ("complaint_risk", "前年我为宽带的事投诉过一次，后来处理得挺好。", "review"),
         ("complaint_risk", "我邻居说他去工信部投诉过，我倒没这个打算。", "review"),
-        pytest.param(
-            "complaint_risk",
-            "要是换了别人可能早就投诉了，我就是想把费用弄清楚。",
-            "review",
-            # the head reads this what-if about other people as a threat (P(aside) < 0.5)
-            marks=pytest.mark.xfail(strict=True, reason="a what-if the context head misses"),
-        ),
+        # a what-if about other people: the context head reads it under its doubt (P(aside) <
+        # 0.6), but the complaint head reads no threat in it either (doubt_unread, session 32)
+        ("complaint_risk", "要是换了别人可能早就投诉了，我就是想把费用弄清楚。", "review"),
         ("churn_risk", "我表弟前几年携号转网去了移动，我一直没动过。", "review"),
         # others who moved, told by a caller who stays (the session 19 rows taught the head)
         ("churn_risk", "我大舅年初就把号转到电信去了，我今天打来是想改一下我的流量包。", "review"),
@@ -1112,6 +1108,16 @@ def test_a_flag_word_in_another_sense_is_no_threat(flag: str, line: str, route: 
         # its denial is read as the written one's
         ("churn_risk", "这个号给我消户，然后我还要投诉你们营业厅。", "final"),
         ("churn_risk", "我不是要消户，就问问话费。", None),
+        # a channel in a past anecdote neither head reads as a threat waits for a reviewer
+        # (doubt_unread) ...
+        (
+            "complaint_risk",
+            "前两年有记者到我们村里采访过信号的事，现在挺好的，想问问套餐。",
+            "review",
+        ),
+        # ... a threat beside the same words stands
+        ("complaint_risk", "记者我都联系好了，明天就来采访你们。", "final"),
+        ("complaint_risk", "工信部的电话我已经打了，你们等着吧。", "final"),
     ],
 )
 def test_a_threat_word_in_praise_in_the_past_or_in_others_mouths(

@@ -354,6 +354,31 @@ def test_a_flag_is_doubted_only_where_every_sentence_it_rests_on_is_an_aside(
     assert _doubted(view, evidence, (("complaint_aside", 0.5),), reads) is doubted
 
 
+@pytest.mark.parametrize(
+    ("aside", "threat", "doubted"),
+    [
+        # under the doubt's own threshold, but the context head leans to an aside and the act's
+        # head reads no threat: doubted
+        ([0.3, 0.3], [0.05, 0.05], True),
+        # the act's head reads one sentence as a threat, even faintly: the flag stands
+        ([0.3, 0.3], [0.05, 0.2], False),
+        # the context head too unsure of one of them: the flag stands
+        ([0.3, 0.1], [0.05, 0.05], False),
+        # over the doubt's own threshold, the act's head need not agree
+        ([0.9, 0.9], [0.5, 0.5], True),
+    ],
+)
+def test_a_sentence_neither_head_reads_as_a_threat_is_doubted(
+    aside: list[float], threat: list[float], doubted: bool
+) -> None:
+    view = _doubt_view(aside, threat)
+    evidence = _first_turn_quoting(view, "投诉")
+    unread = ("complaint_aside", 0.2, "complaint_threat", 0.1)
+    assert _doubted(view, evidence, (("complaint_aside", 0.6),), (), unread) is doubted
+    if not doubted or aside[0] < 0.6:  # without it, the doubt alone does not hold
+        assert _doubted(view, evidence, (("complaint_aside", 0.6),), ()) is False
+
+
 def _all_final_card(**rule: object):  # type: ignore[no-untyped-def]
     """A scorecard whose routing makes every verdict final, with one flag on the customer's
     投诉 and `rule` (its doubt, its taken_back)."""
@@ -386,6 +411,30 @@ def test_a_flags_doubt_is_checked(doubt: object, message: str) -> None:
     raw = {"name": "t", "sections": [], "flags": [{"id": "risk", "when": THREAT, "doubt": doubt}]}
     with pytest.raises(ScorecardError, match=re.escape(message)):
         parse_scorecard(raw, "card.yaml")
+
+
+UNREAD = {"aside": "complaint_aside", "at_least": 0.2, "act": "complaint_threat", "under": 0.1}
+
+
+@pytest.mark.parametrize(
+    ("unread", "message"),
+    [
+        ({"aside": "complaint_aside"}, "field 'doubt_unread': needs exactly aside, at_least, act"),
+        ({**UNREAD, "act": "no_such_act"}, "field 'doubt_unread.act': unknown act 'no_such_act'"),
+        ({**UNREAD, "under": 1.0}, "field 'doubt_unread.under': must be between 0 and 1"),
+        ("complaint_aside", "field 'doubt_unread': needs exactly"),
+    ],
+)
+def test_a_flags_doubt_unread_is_checked(unread: object, message: str) -> None:
+    flag = {"id": "risk", "when": THREAT, "doubt_unread": unread}
+    with pytest.raises(ScorecardError, match=re.escape(message)):
+        parse_scorecard({"name": "t", "sections": [], "flags": [flag]}, "card.yaml")
+
+
+def test_a_flags_doubt_unread_is_read() -> None:
+    flag = {"id": "risk", "when": THREAT, "doubt_unread": UNREAD}
+    [rule] = parse_scorecard({"name": "t", "sections": [], "flags": [flag]}, "card.yaml").flags
+    assert rule.doubt_unread == ("complaint_aside", 0.2, "complaint_threat", 0.1)
 
 
 TAKE_BACK = "气话|(不是|不会)真要?投诉|别当真"
