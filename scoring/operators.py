@@ -168,7 +168,7 @@ def _masked(text: str, mask: Exclude) -> str:
     so the words on either side do not join): 我不投诉，但我要找记者 keeps 找记者, loses 投诉."""
     norm = normalize(text)
     if isinstance(mask, str):
-        return _pattern(mask).sub("\x00", norm)
+        return _cut(norm, _spans(mask, norm))
     for phrase in mask or ():
         norm = norm.replace(normalize(phrase), "\x00")
     return norm
@@ -231,7 +231,7 @@ def _cut_by_sound(text: str, mask: tuple[str, ...] | str | None) -> str:
     if heard == norm:
         return _masked(text, mask)
     if isinstance(mask, str):
-        spans = [m.span() for m in _pattern(mask).finditer(heard)]
+        spans = _spans(mask, heard)
     else:  # phrase by phrase, as `_masked` cuts them, in the heard and the said text alike
         said, cut = list(norm), list(heard)  # \x01 holds a cut character's place
         for phrase in map(normalize, mask):
@@ -240,11 +240,7 @@ def _cut_by_sound(text: str, mask: tuple[str, ...] | str | None) -> str:
                 said[at : at + size] = cut[at : at + size] = ["\x00"] + ["\x01"] * (size - 1)
                 at += size
         return "".join(said).replace("\x01", "")
-    out, at = [], 0
-    for start, end in spans:
-        out += [norm[at:start], "\x00"]
-        at = end
-    return "".join(out) + norm[at:]
+    return _cut(norm, spans)
 
 
 TEXT_CACHES.extend((_heard_by, _cut_by_sound))
@@ -316,6 +312,50 @@ def _alternatives(pattern: str) -> tuple[re.Pattern[str], ...]:
 
 
 @lru_cache(maxsize=256)
+def _span_branches(pattern: str) -> tuple[re.Pattern[str], ...]:
+    """`_alternatives`, where no branch can match an empty string (finditer's rules for an
+    empty match are not rebuilt here): else the whole pattern."""
+    parts = _alternatives(pattern)
+    if len(parts) > 1 and any(re._parser.parse(p.pattern).getwidth()[0] == 0 for p in parts):
+        return (_pattern(pattern),)
+    return parts
+
+
+def _spans(pattern: str, text: str) -> list[tuple[int, int]]:
+    """The spans `re.finditer(pattern, text)` finds, found branch by branch: Python's re tries
+    every branch of a long alternation at every position of the text (a mask of fifty branches
+    costs four times its branches looked for alone, each found by its first characters). At
+    each step the earliest match of any branch after the last one wins, the first branch
+    written where two start together, as the alternation would choose; a branch's match is
+    looked for again only once the last match has passed its start."""
+    parts = _span_branches(pattern)
+    if len(parts) == 1:
+        return [m.span() for m in parts[0].finditer(text)]
+    found = [part.search(text) for part in parts]
+    spans, at = [], 0
+    while True:
+        best = None
+        for k, match in enumerate(found):
+            if match is not None and match.start() < at:
+                match = found[k] = parts[k].search(text, at)
+            if match is not None and (best is None or match.start() < best.start()):
+                best = match
+        if best is None:
+            return spans
+        spans.append(best.span())
+        at = best.end()
+
+
+def _cut(norm: str, spans: list[tuple[int, int]]) -> str:
+    """The text with each span replaced by one \x00."""
+    out, at = [], 0
+    for start, end in spans:
+        out += [norm[at:start], "\x00"]
+        at = end
+    return "".join(out) + norm[at:]
+
+
+@lru_cache(maxsize=256)
 def quote_groups(pattern: re.Pattern[str]) -> tuple[str, ...]:
     """A pattern's groups named quote, quote_2, ... in the order they are written."""
     named = sorted(pattern.groupindex.items(), key=lambda kv: kv[1])
@@ -344,11 +384,14 @@ _CROSSES_LINES = re.compile(r"\\[AZsSWDnxuUN0-7]|\[\^|\[[^\]]*-[^\]]*\]|\(\?[a-z
 
 
 @lru_cache(maxsize=256)
-def _line_pattern(pattern: str) -> re.Pattern[str] | None:
+def _line_pattern(pattern: str) -> tuple[re.Pattern[str], ...] | None:
     """The pattern over a call's turns joined one a line (^ and $ at each turn's ends), to look
-    once for what is mostly in no turn at all; None where a line break could change what it
+    once for what is mostly in no turn at all, branch by branch (`_alternatives`: the pattern
+    is found where one of its branches is); None where a line break could change what it
     matches (\\A, \\s, an escaped line break or code point, a negated class or a range, dot-all)."""
-    return None if _CROSSES_LINES.search(pattern) else re.compile(pattern, re.MULTILINE)
+    if _CROSSES_LINES.search(pattern):
+        return None
+    return tuple(re.compile(part.pattern, re.MULTILINE) for part in _alternatives(pattern))
 
 
 #: what stands in a turn's text for a sentence `unless` left out: survives normalisation (a
@@ -519,7 +562,7 @@ def regex(view: CallView, p: Params) -> Hit:
     # of them as lines: a pattern found on none of the lines is found in none of the turns
     kept, lines = _per_call(view, "regex", role, window, turn_texts, (exclude, mask, unless))
     as_lines = _line_pattern(p["pattern"])
-    if as_lines is not None and as_lines.search(lines) is None:
+    if as_lines is not None and not any(part.search(lines) for part in as_lines):
         return Hit(False, 0, (), None, frozenset({"regex"}))
     evidence = []
     quotes = quote_groups(pattern)

@@ -6,7 +6,7 @@ import re
 import pytest
 
 from scoring.engine import _ops, check
-from scoring.operators import _alternatives
+from scoring.operators import _alternatives, _spans
 from scoring.scorecard import _Ctx, load_scorecard, parse_condition
 from tests.scoring.factories import make_view, with_segment_values
 
@@ -596,6 +596,64 @@ def test_an_exclusion_is_looked_for_once_per_call_and_text_each_its_own() -> Non
 )
 def test_an_exclusion_is_looked_for_branch_by_branch(pattern: str, branches: list[str]) -> None:
     assert [p.pattern for p in _alternatives(pattern)] == branches
+
+
+@pytest.mark.parametrize(
+    ("pattern", "text", "spans"),
+    [
+        ("不投诉|没想投诉", "我不投诉也没想投诉", [(1, 4), (5, 9)]),
+        # two branches start together: the first written wins, as the alternation chooses
+        ("投诉|投诉你们", "我要投诉你们", [(2, 4)]),
+        ("投诉你们|投诉", "我要投诉你们", [(2, 6)]),
+        # a later branch that starts earlier wins; one inside the last match is not found
+        ("工信部|去工信部投诉|投诉", "我去工信部投诉了", [(1, 7)]),
+        # a lookbehind still sees the text before the last match, and ^ only its start
+        ("(?<!不)投诉|不|^投诉", "投诉不投诉", [(0, 2), (2, 3)]),
+        ("(?<!不)投诉|^不", "不投诉投诉", [(0, 1), (3, 5)]),
+        # a branch that may match nothing: the pattern is looked for whole
+        ("投诉|(没)?", "没投诉", [(0, 1), (1, 3), (3, 3)]),
+        ("", "投诉", [(0, 0), (1, 1), (2, 2)]),
+    ],
+)
+def test_a_masks_spans_are_found_branch_by_branch(
+    pattern: str, text: str, spans: list[tuple[int, int]]
+) -> None:
+    assert _spans(pattern, text) == spans == [m.span() for m in re.finditer(pattern, text)]
+
+
+def test_the_default_masks_cut_the_same_branch_by_branch() -> None:
+    """Where a mask matches, found branch by branch, is where it matches whole, for every
+    pattern of the default scorecard, on the normalised turns of the development calls."""
+    import json
+    from pathlib import Path
+
+    from scoring.matching import normalize
+
+    dialogues = Path(__file__).parents[2] / "fixtures" / "dialogues"
+    card = load_scorecard("telecom_hotline")
+    patterns = {
+        str(o.params[key])
+        for tree in (
+            *(c for i in card.items for c in (i.applies_when, i.fail_when, i.pass_when) if c),
+            *(f.when for f in card.flags),
+        )
+        for o in _ops(tree)
+        for key in ("exclude", "mask")
+        if isinstance(o.params.get(key), str)
+    }
+    texts = [
+        normalize(segment["text"])
+        for path in sorted(dialogues.glob("dev_[a-l].jsonl"))
+        for line in path.read_text("utf-8").splitlines()
+        if line.strip()
+        for segment in json.loads(line)["segments"]
+        if segment["role"] == "customer"
+    ]
+    assert len(patterns) >= 4 and len(texts) > 1000
+    for pattern in patterns:
+        whole = re.compile(pattern)
+        for text in texts:
+            assert _spans(pattern, text) == [m.span() for m in whole.finditer(text)], text
 
 
 def test_the_default_exclusions_find_the_same_branch_by_branch() -> None:
