@@ -19,6 +19,7 @@ from asr.types import Transcript
 from scoring.conditions import CallView, Hit
 from scoring.matching import normalize
 from scoring.operators import REGISTRY, _excluded_in, _pattern, quote_groups, quoted_span
+from scoring.operators import _spans as pattern_spans
 from scoring.scorecard import All, AnyOf, Condition, Item, Not, Op, Order, Routing, Scorecard
 from scoring.types import CallResult, Evidence, Flag, ItemResult, ItemStatus, Metrics
 
@@ -345,7 +346,7 @@ def _spans(norm: str, words: str | tuple[str, ...]) -> list[tuple[int, int]]:
     if isinstance(words, str):
         pattern = _pattern(words)
         if "take" not in pattern.groupindex:
-            return [m.span() for m in pattern.finditer(norm)]
+            return pattern_spans(words, norm)
         return [
             m.span("take") if m.group("take") is not None else m.span()
             for m in pattern.finditer(norm)

@@ -308,7 +308,62 @@ def _alternatives(pattern: str) -> tuple[re.Pattern[str], ...]:
     parts.append(pattern[start:])
     if len(parts) < 2:
         return (_pattern(pattern),)
-    return tuple(re.compile(part) for part in parts)
+    return tuple(re.compile(_fail_fast(part)) for part in parts)
+
+
+def _fail_fast(branch: str) -> str:
+    """A branch that opens with lookbehinds ((?<!不是)(?<!没)…气话) with a lookahead for the
+    characters it may start with in front ((?=气)): re cannot find such a branch by its first
+    characters and tries every lookbehind at every position of the text; the lookahead fails
+    at once where none of them is. The branch matches exactly where it did."""
+    from re import _constants as sre
+    from re import _parser
+
+    items = list(_parser.parse(branch))
+    if not items or items[0][0] not in (sre.ASSERT, sre.ASSERT_NOT) or items[0][1][0] != -1:
+        return branch
+    chars, nullable = _first_chars(items)
+    if chars is None or nullable or not chars:
+        return branch
+    return "(?=[" + "".join(re.escape(chr(c)) for c in sorted(chars)) + "])" + branch
+
+
+def _first_chars(items: Iterable[tuple[Any, Any]]) -> tuple[frozenset[int] | None, bool]:
+    """The code points a parsed sequence may start with, and whether it may match nothing;
+    None where that is not a short list of characters (a negated class, a category, any)."""
+    from re import _constants as sre
+
+    found: set[int] = set()
+    for op, av in items:
+        if op is sre.LITERAL:
+            return frozenset(found | {av}), False
+        if op is sre.IN:
+            if not all(kind is sre.LITERAL for kind, _ in av):
+                return None, False
+            return frozenset(found | {c for _, c in av}), False
+        if op in (sre.ASSERT, sre.ASSERT_NOT, sre.AT):
+            continue  # reads, consumes nothing
+        if op is sre.SUBPATTERN:
+            if av[1] or av[2]:  # flags of its own
+                return None, False
+            chars, nullable = _first_chars(av[3])
+        elif op is sre.BRANCH:
+            reads = [_first_chars(alt) for alt in av[1]]
+            if any(c is None for c, _ in reads):
+                return None, False
+            chars = frozenset().union(*(c for c, _ in reads))  # type: ignore[arg-type]
+            nullable = any(n for _, n in reads)
+        elif op in (sre.MAX_REPEAT, sre.MIN_REPEAT):
+            chars, nullable = _first_chars(av[2])
+            nullable = nullable or av[0] == 0
+        else:
+            return None, False
+        if chars is None:
+            return None, False
+        found |= chars
+        if not nullable:
+            return frozenset(found), False
+    return frozenset(found), True
 
 
 @lru_cache(maxsize=256)

@@ -6,7 +6,7 @@ import re
 import pytest
 
 from scoring.engine import _ops, check
-from scoring.operators import _alternatives, _spans
+from scoring.operators import _alternatives, _fail_fast, _spans
 from scoring.scorecard import _Ctx, load_scorecard, parse_condition
 from tests.scoring.factories import make_view, with_segment_values
 
@@ -619,6 +619,31 @@ def test_a_masks_spans_are_found_branch_by_branch(
     pattern: str, text: str, spans: list[tuple[int, int]]
 ) -> None:
     assert _spans(pattern, text) == spans == [m.span() for m in re.finditer(pattern, text)]
+
+
+@pytest.mark.parametrize(
+    ("branch", "fast"),
+    [
+        # lookbehinds first: a lookahead for the characters it may start with goes in front
+        ("(?<!不是)(?<!没)气话", "(?=[气])(?<!不是)(?<!没)气话"),
+        ("(?<!不)(一二)?三一五", "(?=[一三])(?<!不)(一二)?三一五"),
+        ("(?<!不)(投诉|[告起]诉)", "(?=[告投起])(?<!不)(投诉|[告起]诉)"),
+        ("(?<!x)(?=y)[ab]", "(?=[ab])(?<!x)(?=y)[ab]"),
+        # what it starts with is no short list of characters, or may be nothing: as it was
+        ("(?<!不).诉", "(?<!不).诉"),
+        ("(?<!不)[^我]诉", "(?<!不)[^我]诉"),
+        ("(?<!不)(投诉)?", "(?<!不)(投诉)?"),
+        ("(?<!不)\\d+", "(?<!不)\\d+"),
+        # re finds a branch by its first characters itself where no lookbehind comes first
+        ("投诉(?<!不投诉)", "投诉(?<!不投诉)"),
+        ("(?=[投])投诉", "(?=[投])投诉"),
+    ],
+)
+def test_a_branch_that_opens_with_lookbehinds_fails_fast(branch: str, fast: str) -> None:
+    assert _fail_fast(branch) == fast
+    texts = ("气话", "不是气话", "一二三一五", "不三一五", "投诉", "不投诉", "告诉", "xya", "我诉")
+    for text in texts:
+        assert bool(re.search(fast, text)) == bool(re.search(branch, text)), text
 
 
 def test_the_default_masks_cut_the_same_branch_by_branch() -> None:
