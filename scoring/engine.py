@@ -279,13 +279,12 @@ def _doubted(
     owner, texts, probs = view._units
     aside = view.context_probability
 
+    side, at_least, act, under = unread or ("", 0.0, "", 0.0)
+
     def doubted(u: int) -> bool:
-        if any(aside(act, u) >= at for act, at in doubt):
+        if any(aside(a, u) >= at for a, at in doubt):
             return True
-        if unread is None:
-            return False
-        side, at_least, act, under = unread
-        return aside(side, u) >= at_least and aside(act, u) < under
+        return unread is not None and aside(side, u) >= at_least and probs[act][u] < under
 
     where = view.quoted_turns
     for e in evidence:

@@ -11,6 +11,8 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
+from re import _constants as sre
+from re import _parser
 from typing import Any
 
 import numpy as np
@@ -316,9 +318,6 @@ def _fail_fast(branch: str) -> str:
     characters it may start with in front ((?=气)): re cannot find such a branch by its first
     characters and tries every lookbehind at every position of the text; the lookahead fails
     at once where none of them is. The branch matches exactly where it did."""
-    from re import _constants as sre
-    from re import _parser
-
     items = list(_parser.parse(branch))
     if not items or items[0][0] not in (sre.ASSERT, sre.ASSERT_NOT) or items[0][1][0] != -1:
         return branch
@@ -331,8 +330,6 @@ def _fail_fast(branch: str) -> str:
 def _first_chars(items: Iterable[tuple[Any, Any]]) -> tuple[frozenset[int] | None, bool]:
     """The code points a parsed sequence may start with, and whether it may match nothing;
     None where that is not a short list of characters (a negated class, a category, any)."""
-    from re import _constants as sre
-
     found: set[int] = set()
     for op, av in items:
         if op is sre.LITERAL:
@@ -371,7 +368,7 @@ def _span_branches(pattern: str) -> tuple[re.Pattern[str], ...]:
     """`_alternatives`, where no branch can match an empty string (finditer's rules for an
     empty match are not rebuilt here): else the whole pattern."""
     parts = _alternatives(pattern)
-    if len(parts) > 1 and any(re._parser.parse(p.pattern).getwidth()[0] == 0 for p in parts):
+    if len(parts) > 1 and any(_parser.parse(p.pattern).getwidth()[0] == 0 for p in parts):
         return (_pattern(pattern),)
     return parts
 

@@ -414,7 +414,7 @@ def _flag(raw: Any, source: str, index: int, acts: frozenset[str], routing: Rout
 def _doubt_unread(raw: Any, ctx: _Ctx) -> tuple[str, float, str, float]:
     """A flag's `doubt_unread`: {aside: act, at_least: p, act: act, under: p}."""
     keys = ("aside", "at_least", "act", "under")
-    if not isinstance(raw, dict) or sorted(raw) != sorted(keys):
+    if not isinstance(raw, dict) or set(raw) != set(keys):
         raise ctx.error("doubt_unread", f"needs exactly {', '.join(keys)}")
     for key in ("aside", "act"):
         _known_act(raw[key], ctx, f"doubt_unread.{key}")
