@@ -1127,6 +1127,47 @@ def test_a_threat_word_in_praise_in_the_past_or_in_others_mouths(
 
 
 @pytest.mark.parametrize(
+    ("flag", "line", "route"),
+    [
+        # the caller's own job, what a channel or a term is, a what-if asked about how it would
+        # go, "not that kind of person", an essay: no threat; the same words beside a threat are
+        ("complaint_risk", "我自己就是当律师的，合同条款我看得懂，就想问问月费怎么算。", None),
+        ("complaint_risk", "我是电视台的记者，这次是私人的事，家里网断了。", None),
+        ("complaint_risk", "我是记者，你们再这样乱扣费我就曝光你们。", "final"),
+        ("complaint_risk", "一二三零零是哪个部门的电话？我想问问它管不管快递。", None),
+        ("complaint_risk", "投诉升级是什么意思？短信里写的我看不懂。", None),
+        ("complaint_risk", "万一我要投诉的话，一般多长时间能处理完？我就随便问问。", None),
+        ("complaint_risk", "如果你们再不处理，我就投诉到工信部。", "final"),
+        ("complaint_risk", "您放心，我不是那种动不动就打官司的人，把钱退了就行。", None),
+        ("complaint_risk", "我不是那种爱投诉的人，但今天这事我必须投诉。", "final"),
+        ("complaint_risk", "孩子写作文要写消费者权益，问问你们平时怎么处理投诉的。", "review"),
+        # escalation by petition or a video posted online is a threat
+        ("complaint_risk", "我回头去上访，把你们这些事都说出来。", "final"),
+        ("complaint_risk", "不行我就发抖音上曝光你们。", "final"),
+        ("complaint_risk", "你再不管，我就拍段视频发到小红书上，让大家评评理。", "final"),
+        # leaving said as walking away on a condition, a line given up in dialect, a company's
+        # lines moved to a named carrier, a threat after a conditional denial
+        ("churn_risk", "你们要是再这么涨价，我下个月就走人。", "review"),
+        ("churn_risk", "再这样断网，我真就走了。", "review"),
+        ("churn_risk", "要不你给我减点月租，我就不转网，否则我就销户。", "review"),
+        ("churn_risk", "这破宽带我们家勿要了，太慢了。", "review"),
+        ("churn_risk", "我们单位这几十条线路下个月全部转给电信。", "final"),
+        ("churn_risk", "明天就走了，出国那个漫游怎么开？", None),
+        # a gone holder's line closed, another account closed: routine; a relative's move out
+        # of a grievance is the account holder's threat relayed (docs/verdict-items.md)
+        ("churn_risk", "我爷爷去年去世了，他名下那个固话想注销一下，要带什么？", None),
+        ("churn_risk", "我想注销一个信用卡，银行说要先解绑手机号。", None),
+        ("churn_risk", "我妈让我问，她那个号能不能转到移动，她说你们乱扣费受够了。", "final"),
+        ("churn_risk", "我妈的手机号不用了，想注销，她腿脚不方便能代办吗？", None),
+    ],
+)
+def test_a_job_a_question_about_a_channel_a_what_if_and_a_gone_holder(
+    flag: str, line: str, route: str | None
+) -> None:
+    assert _route_of(flag, line) == route
+
+
+@pytest.mark.parametrize(
     ("line", "quote", "basis"),
     [
         # the evidence is the words, not the turn up to them (the pattern reads its guard from
