@@ -1168,6 +1168,34 @@ def test_a_job_a_question_about_a_channel_a_what_if_and_a_gone_holder(
 
 
 @pytest.mark.parametrize(
+    ("flag", "line", "route"),
+    [
+        # "I got too worked up" takes a threat back (not where it is denied); a dialect denial
+        # (不得 for 不会); an institution as the customer; the media's own past exposure; a crowd
+        # online seen, unless the caller joins it; progress asked of a complaint made, not of
+        # one about to be made; legal proceedings announced
+        ("complaint_risk", "刚才说要去工信部告你们，不好意思，我太激动了。不用登记了。", "review"),
+        ("complaint_risk", "别以为我是一时激动，我太激动了才怪，明天就去工信部。", "final"),
+        ("churn_risk", "刚才说要销号，对不起啊，我太激动了，号不销了。", "review"),
+        ("complaint_risk", "我不得去投诉你们哦，就问一哈话费咋个算的。", None),
+        ("complaint_risk", "我们单位就是市里的消费者协会，想给会议室装个宽带。", None),
+        ("complaint_risk", "我们这是区法院，想问一下专线续费的事。", None),
+        ("complaint_risk", "去年电视台曝光的那个乱收费，你们现在还有吗？我帮我妈查查。", None),
+        ("complaint_risk", "我在网上刷到好多人投诉你们乱扣费，你帮我看看我这张卡。", None),
+        ("complaint_risk", "我在网上刷到好多人投诉你们乱扣费，我也准备去投诉。", "final"),
+        ("complaint_risk", "我已经准备去消协申诉了，你们看着办吧。", "final"),
+        ("complaint_risk", "我工信部申诉的那个单子，现在处理到哪一步了？", None),
+        ("complaint_risk", "钱不退的话，我们就走法律程序。", "final"),
+        ("complaint_risk", "我是做新媒体的，想问问上行带宽。", None),
+    ],
+)
+def test_worked_up_a_dialect_denial_an_institution_and_the_media_s_own_story(
+    flag: str, line: str, route: str | None
+) -> None:
+    assert _route_of(flag, line) == route
+
+
+@pytest.mark.parametrize(
     ("line", "quote", "basis"),
     [
         # the evidence is the words, not the turn up to them (the pattern reads its guard from
