@@ -18,7 +18,14 @@ import numpy as np
 from asr.types import Transcript
 from scoring.conditions import CallView, Hit
 from scoring.matching import normalize
-from scoring.operators import REGISTRY, _excluded_in, _pattern, quote_groups, quoted_span
+from scoring.operators import (
+    REGISTRY,
+    _excluded_in,
+    _pattern,
+    mask_spans,
+    quote_groups,
+    quoted_span,
+)
 from scoring.operators import _spans as pattern_spans
 from scoring.scorecard import All, AnyOf, Condition, Item, Not, Op, Order, Routing, Scorecard
 from scoring.types import CallResult, Evidence, Flag, ItemResult, ItemStatus, Metrics
@@ -453,7 +460,11 @@ def _taken_back(
             threats = [_read_up_to(norm, k, k + len(match), spans[i]) for k in at]
             threats += [_read_up_to(norm, a, b, spans[i]) for u, a, b in units[i] if read(u)]
         else:  # quoted words, unless inside take-back words or masked words
-            hidden = spans[i] + [x for m in masks for x in _spans(norm, m)]
+            hidden = spans[i] + [
+                x
+                for m in masks
+                for x in (mask_spans(m, norm) if isinstance(m, str) else _spans(norm, m))
+            ]
             threats = [k for k in at if not any(a <= k and k + len(match) <= b for a, b in hidden)]
             # where one of the flag's patterns quotes them (the words said again unmatched,
             # 我可没说不续费了, are none); where none does (a keyword's words, or a turn whose

@@ -170,7 +170,7 @@ def _masked(text: str, mask: Exclude) -> str:
     so the words on either side do not join): 我不投诉，但我要找记者 keeps 找记者, loses 投诉."""
     norm = normalize(text)
     if isinstance(mask, str):
-        return _cut(norm, _spans(mask, norm))
+        return _cut(norm, mask_spans(mask, norm))
     for phrase in mask or ():
         norm = norm.replace(normalize(phrase), "\x00")
     return norm
@@ -233,7 +233,7 @@ def _cut_by_sound(text: str, mask: tuple[str, ...] | str | None) -> str:
     if heard == norm:
         return _masked(text, mask)
     if isinstance(mask, str):
-        spans = _spans(mask, heard)
+        spans = mask_spans(mask, heard)
     else:  # phrase by phrase, as `_masked` cuts them, in the heard and the said text alike
         said, cut = list(norm), list(heard)  # \x01 holds a cut character's place
         for phrase in map(normalize, mask):
@@ -396,6 +396,26 @@ def _spans(pattern: str, text: str) -> list[tuple[int, int]]:
             return spans
         spans.append(best.span())
         at = best.end()
+
+
+def mask_spans(pattern: str, text: str) -> list[tuple[int, int]]:
+    """The words a mask covers: every branch's matches, overlapping ones joined. Not the
+    spans `re.finditer` finds, where a branch's match that starts inside an earlier match of
+    another branch is never looked for (写毕业论文 would hide 论文…投诉 of 论文想问下你们客户
+    投诉). A match of no characters hides nothing."""
+    found = sorted(
+        m.span()
+        for part in _span_branches(pattern)
+        for m in part.finditer(text)
+        if m.end() > m.start()
+    )
+    merged: list[tuple[int, int]] = []
+    for start, end in found:
+        if merged and start < merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
+        else:
+            merged.append((start, end))
+    return merged
 
 
 def _cut(norm: str, spans: list[tuple[int, int]]) -> str:

@@ -1176,7 +1176,7 @@ def test_a_job_a_question_about_a_channel_a_what_if_and_a_gone_holder(
         # one about to be made; legal proceedings announced
         ("complaint_risk", "刚才说要去工信部告你们，不好意思，我太激动了。不用登记了。", "review"),
         ("complaint_risk", "别以为我是一时激动，我太激动了才怪，明天就去工信部。", "final"),
-        ("churn_risk", "刚才说要销号，对不起啊，我太激动了，号不销了。", "review"),
+        ("churn_risk", "刚才说要销号，对不起啊，我太激动了，号不销了。", None),
         ("complaint_risk", "我不得去投诉你们哦，就问一哈话费咋个算的。", None),
         ("complaint_risk", "我们单位就是市里的消费者协会，想给会议室装个宽带。", None),
         ("complaint_risk", "我们这是区法院，想问一下专线续费的事。", None),
@@ -1187,6 +1187,8 @@ def test_a_job_a_question_about_a_channel_a_what_if_and_a_gone_holder(
         ("complaint_risk", "我工信部申诉的那个单子，现在处理到哪一步了？", None),
         ("complaint_risk", "钱不退的话，我们就走法律程序。", "final"),
         ("complaint_risk", "我是做新媒体的，想问问上行带宽。", None),
+        # a mask's branches each hide their words, also where one starts inside another's
+        ("complaint_risk", "我在写毕业论文，想问下你们对客户投诉一般怎么处理？", None),
     ],
 )
 def test_worked_up_a_dialect_denial_an_institution_and_the_media_s_own_story(

@@ -6,7 +6,7 @@ import re
 import pytest
 
 from scoring.engine import _ops, check
-from scoring.operators import _alternatives, _fail_fast, _spans
+from scoring.operators import _alternatives, _fail_fast, _spans, mask_spans
 from scoring.scorecard import _Ctx, load_scorecard, parse_condition
 from tests.scoring.factories import make_view, with_segment_values
 
@@ -619,6 +619,25 @@ def test_a_masks_spans_are_found_branch_by_branch(
     pattern: str, text: str, spans: list[tuple[int, int]]
 ) -> None:
     assert _spans(pattern, text) == spans == [m.span() for m in re.finditer(pattern, text)]
+
+
+@pytest.mark.parametrize(
+    ("pattern", "text", "spans"),
+    [
+        ("不投诉|没想投诉", "我不投诉也没想投诉", [(1, 4), (5, 9)]),
+        # a branch's match inside or across another's is still found: the words either covers
+        ("工信部|去工信部投诉|投诉", "我去工信部投诉了", [(1, 7)]),
+        ("写毕业论文|论文.{0,8}投诉", "在写毕业论文想问下你们客户投诉怎么处理", [(1, 15)]),
+        ("(写|做)论文|论文想问", "写论文想问投诉", [(0, 5)]),
+        # apart, they stay apart; one that matches no characters hides nothing
+        ("不投诉|(没)?", "不投诉我要投诉", [(0, 3)]),
+        ("不投诉", "我要投诉", []),
+    ],
+)
+def test_a_mask_covers_every_branch_s_words(
+    pattern: str, text: str, spans: list[tuple[int, int]]
+) -> None:
+    assert mask_spans(pattern, text) == spans
 
 
 @pytest.mark.parametrize(
