@@ -1198,6 +1198,46 @@ def test_worked_up_a_dialect_denial_an_institution_and_the_media_s_own_story(
 
 
 @pytest.mark.parametrize(
+    ("flag", "line", "route"),
+    [
+        # the caller's own legal matter with someone else, who the caller is (a newspaper, a
+        # law firm and its lines), being sued in a scam, 315 as a sale, a regulator's number
+        # calling, a complaint given up, an agent's advice: no threat
+        ("complaint_risk", "法院让我去调一下我这个号去年的通话记录，在哪里打？", None),
+        ("complaint_risk", "我要起诉我前妻，律师让我找你们开个通话证明。", None),
+        ("complaint_risk", "我们是日报社的，想给编辑部办几条专线。", None),
+        ("complaint_risk", "我是晚报的记者，家里宽带坏了，来报个修。", None),
+        ("complaint_risk", "我们律所对外的座机停了，钱已经交了，麻烦开一下。", None),
+        ("complaint_risk", "有人打电话说我欠费要被起诉，是你们打的吗？", None),
+        ("complaint_risk", "三一五那天有什么优惠活动吗？", None),
+        ("complaint_risk", "昨天有个12300的号码打给我，问我满不满意，是真的吗？", None),
+        ("complaint_risk", "算了，投诉也不投了，你们看着办吧。", None),
+        ("complaint_risk", "刚才你们客服说我可以打12300投诉，我不想闹大，你先帮我查查。", None),
+        # the news, a video posted, the whole country told, 告恁: threats
+        ("complaint_risk", "你们就等着上新闻吧。", "final"),
+        ("complaint_risk", "我这就去抖音上发视频，让大家看看你们怎么对客户的。", "final"),
+        ("complaint_risk", "这事我肯定发网上，让全国人民都知道。", "final"),
+        ("complaint_risk", "俺去告恁。", "final"),
+        # a transfer asked about, a handset changed, a suspension, porting back in, an app
+        # account, a gone holder named after: no threat; leaving anyway, walking away: threats
+        ("churn_risk", "我想把号过户给我儿子，这算不算销户？", None),
+        ("churn_risk", "我只是换了个手机，不是换运营商，网络怎么设置？", None),
+        ("churn_risk", "先帮我挂失停机，不是销号，我过两天补卡。", None),
+        ("churn_risk", "之前公司的号转到移动了，现在想转回你们这边，怎么办？", None),
+        ("churn_risk", "我要注销的是那个APP的账号，不是手机号。", None),
+        ("churn_risk", "销户以后话费余额能退吗？我是替我去世的奶奶来办的。", None),
+        ("churn_risk", "我宁愿赔违约金也要走！", "final"),
+        ("churn_risk", "没有优惠我就走人。", "final"),
+        ("churn_risk", "我爸说他那个号不要了，你们这么收费他不干了，让我给他销掉。", "final"),
+    ],
+)
+def test_a_legal_matter_of_the_caller_s_own_who_the_caller_is_and_leaving_anyway(
+    flag: str, line: str, route: str | None
+) -> None:
+    assert _route_of(flag, line) == route
+
+
+@pytest.mark.parametrize(
     ("line", "quote", "basis"),
     [
         # the evidence is the words, not the turn up to them (the pattern reads its guard from
