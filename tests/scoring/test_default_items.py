@@ -1238,6 +1238,43 @@ def test_a_legal_matter_of_the_caller_s_own_who_the_caller_is_and_leaving_anyway
 
 
 @pytest.mark.parametrize(
+    ("flag", "line", "route"),
+    [
+        # the gala seen on television, spam reported to 12321, a contract's complaint clause,
+        # customers' talk at a shop, a regulator's new service, a summons, "I thought a
+        # complaint was needed", a journalist at work: no threat
+        ("complaint_risk", "我看电视上三一五晚会说有些软件偷偷扣费，你帮我查查我这个号。", None),
+        ("complaint_risk", "能不能帮我把骚扰电话拦一下，我不想老去12321举报了。", None),
+        ("complaint_risk", "我们公司新装专线，想问问合同里的投诉条款怎么写的。", None),
+        ("complaint_risk", "店里好多顾客说要去投诉你们的合约政策，总部政策是不是变了？", None),
+        ("complaint_risk", "工信部不是出了个新规，可以查名下有几个号码吗，在哪查？", None),
+        ("complaint_risk", "法院给我寄了张传票，说我欠网贷，上面留的是这个号。", None),
+        ("complaint_risk", "我还以为要先投诉才能退钱呢，原来直接申请就行。", None),
+        ("complaint_risk", "我是日报社的记者，在做一篇关于携号转网的报道，想问问要几天。", None),
+        # a complaint years ago told as background waits for a reviewer at most
+        ("complaint_risk", "好几年前我打过12300告过你们一回，早过去了，今天就是交个费。", "review"),
+        # the gala, a story in the paper, a government message board, the authority above,
+        # the regulator's line asked for in anger: threats
+        ("complaint_risk", "你们等着在三一五晚会上看到自己吧。", "final"),
+        ("complaint_risk", "这事你们不给说法，我就写成稿子见报。", "final"),
+        ("complaint_risk", "我已经在人民网留言板留言了，看谁先回我。", "final"),
+        ("complaint_risk", "今天再修不好，所长说了就报到你们上级主管部门去。", "final"),
+        ("complaint_risk", "你们这个结果我真不满意，通信管理局的电话是多少？", "final"),
+        # a relative's closure done for them; the holder's threat told in a question for them
+        ("churn_risk", "我帮我爱人办一下销号，她调到外地了，这个号用不上了。", None),
+        ("churn_risk", "我帮我妈问的，她说你们再乱扣她就不用这个号了。", "final"),
+        ("churn_risk", "帮我查下合约哪天到期，到期那天我就走。", "final"),
+        ("churn_risk", "老板说漫游费不减免，他就把全公司的卡都换掉。", "final"),
+        ("churn_risk", "你说我凭什么还留在你们这儿？", "final"),
+    ],
+)
+def test_the_gala_on_television_a_summons_a_message_board_and_a_contract_s_end(
+    flag: str, line: str, route: str | None
+) -> None:
+    assert _route_of(flag, line) == route
+
+
+@pytest.mark.parametrize(
     ("line", "quote", "basis"),
     [
         # the evidence is the words, not the turn up to them (the pattern reads its guard from
