@@ -403,12 +403,12 @@ def mask_spans(pattern: str, text: str) -> list[tuple[int, int]]:
     spans `re.finditer` finds, where a branch's match that starts inside an earlier match of
     another branch is never looked for (写毕业论文 would hide 论文…投诉 of 论文想问下你们客户
     投诉). A match of no characters hides nothing."""
-    found = sorted(
-        m.span()
-        for part in _span_branches(pattern)
-        for m in part.finditer(text)
-        if m.end() > m.start()
-    )
+    found = []
+    for part in _span_branches(pattern):
+        first = part.search(text)  # most branches are in no text: one look each
+        if first is not None:
+            found += [m.span() for m in part.finditer(text, first.start()) if m.end() > m.start()]
+    found.sort()
     merged: list[tuple[int, int]] = []
     for start, end in found:
         if merged and start < merged[-1][1]:
