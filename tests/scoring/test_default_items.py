@@ -1275,6 +1275,35 @@ def test_the_gala_on_television_a_summons_a_message_board_and_a_contract_s_end(
 
 
 @pytest.mark.parametrize(
+    ("flag", "line", "route"),
+    [
+        # a complaint closed and rated, a scammer sued, a neighbour's complaint, a workplace
+        # or a job long ago, a programme's advice, a contract's dispute clause, a paper (a
+        # mask word must not be heard in 写一篇): no threat
+        ("complaint_risk", "短信说我那个投诉已经办结了，让我评价，我打过来说一声，满意。", None),
+        ("complaint_risk", "派出所让我来调一下被骗那天的通话记录，我要起诉那个骗子。", None),
+        ("complaint_risk", "隔壁阿姨为这事去消协告了你们，我不想折腾，给我退了就行。", None),
+        ("complaint_risk", "我以前在消费者协会上班，现在退休了，想办个亲情号。", None),
+        ("complaint_risk", "我以前也是干记者的，知道你们不容易，帮我查查为啥停机。", None),
+        ("complaint_risk", "我爸看电视节目说老人被骗可以找律师，你们有没有防诈骗提醒？", None),
+        ("complaint_risk", "你们的服务协议上写着争议可以去法院，这是所有合约都有的吗？", None),
+        ("complaint_risk", "我在写一篇关于消费者权益的课程论文，想了解投诉流程。", None),
+        # a contract invoked in a threat, the carrier sued by name: threats
+        ("complaint_risk", "我按合同来，法院见。", "final"),
+        ("complaint_risk", "这事我们全家商量好了，要告你们运营商。", "final"),
+        # voting with one's feet, lines cut over to another's, why keep the number
+        ("churn_risk", "你们再这样，我只能用脚投票了。", "final"),
+        ("churn_risk", "不降价的话，下个季度我们就全部切到别家的专线上。", "final"),
+        ("churn_risk", "十几年老用户一点优惠没有，那我还留着这个号干嘛。", "final"),
+    ],
+)
+def test_a_complaint_closed_a_scammer_sued_and_voting_with_one_s_feet(
+    flag: str, line: str, route: str | None
+) -> None:
+    assert _route_of(flag, line) == route
+
+
+@pytest.mark.parametrize(
     ("line", "quote", "basis"),
     [
         # the evidence is the words, not the turn up to them (the pattern reads its guard from
