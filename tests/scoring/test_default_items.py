@@ -1304,6 +1304,31 @@ def test_a_complaint_closed_a_scammer_sued_and_voting_with_one_s_feet(
 
 
 @pytest.mark.parametrize(
+    ("flag", "line", "route"),
+    [
+        # what a number is, a relative's workplace beside a plan of the caller's own, the
+        # caller's shop exposed by a customer, a firm sued by its client, a regulator's
+        # inspection, a friend who is a journalist, "anyone else would have": no threat
+        ("complaint_risk", "12300是个啥电话？孙子让我记下来，我就问问。", None),
+        ("complaint_risk", "我女儿在市法院上班，她让我问问停机保号咋办，我要去外地半年。", None),
+        ("complaint_risk", "有个顾客在网上曝光我们店，还天天打骚扰电话，能帮我拦截吗？", None),
+        ("complaint_risk", "我们公司被一个客户起诉了，需要开个通话记录证明。", None),
+        ("complaint_risk", "你们公告说要配合工信部检查，这几天会停网吗？", None),
+        ("complaint_risk", "我朋友是晚报的记者，他说你们在搞5G下乡，我们村能排上吗？", None),
+        ("complaint_risk", "要是换了别人，早投诉你们八百回了，你快帮我看看网怎么又断了。", None),
+        # the relative's workplace beside a threat of the caller's own: raised
+        ("complaint_risk", "我女儿在市法院上班，我要告你们，她会帮我。", "review"),
+        # a wife's closure out of a grievance, relayed
+        ("churn_risk", "我老婆说她那个号不要了，上回你们营业员那个态度，她再也不想用了。", "review"),
+    ],
+)
+def test_a_relative_s_workplace_a_shop_exposed_and_anyone_else_would_have(
+    flag: str, line: str, route: str | None
+) -> None:
+    assert _route_of(flag, line) == route
+
+
+@pytest.mark.parametrize(
     ("line", "quote", "basis"),
     [
         # the evidence is the words, not the turn up to them (the pattern reads its guard from
