@@ -528,6 +528,7 @@ def _groups(segs: Sequence[Segment], across: int) -> Sequence[Segment]:
         "pinyin_min_chars",
         "exclude",
         "mask",
+        "aside",
         "unless",
         "across_turns",
     ),
@@ -604,7 +605,7 @@ def keyword(view: CallView, p: Params) -> Hit:
 @operator(
     "regex",
     required=("pattern",),
-    optional=("exclude", "mask", "unless", "role", "window", "belief"),
+    optional=("exclude", "mask", "aside", "unless", "role", "window", "belief"),
     basis="regex",
 )
 def regex(view: CallView, p: Params) -> Hit:
@@ -885,6 +886,8 @@ def _sentiment_note(seg: Segment) -> str:
         "exclude",
         "exclude_turn",
         "mask",
+        "aside",
+        "aside_unless",
         "cue",
         "min_chars",
         "min_count",
@@ -901,17 +904,21 @@ def intent(view: CallView, p: Params) -> Hit:
     pattern (我不投诉) or `mask`'s (a model reads the whole sentence, so a masked word leaves
     the sentence out), nor (`exclude_turn`) the sentences of a turn that holds it anywhere (a
     threat taken back in the turn's next sentence: 再这样我就投诉……算了，我也不是真要投诉),
-    nor sentences shorter than `min_chars`. With `cue` (phrases, or a pattern over the
-    normalised sentence), only sentences that hold its words count: a lower `min_p`
-    corroborated by the act's words in the same sentence (a churn threat the head is less sure
-    of, with 不交了 or 号停掉 in it). With `min_count`, at least that many sentences
-    must be the act (an act the model reads into one sentence only now and then,
+    nor sentences shorter than `min_chars`; nor (`aside`) those holding a look-alike's words
+    named by their context (我们这是区法院) unless the rest of the sentence holds
+    `aside_unless`'s (a threat said beside them: …，你们再不处理我就去告你们). With `cue`
+    (phrases, or a pattern over the normalised sentence), only sentences that hold its words
+    count: a lower `min_p` corroborated by the act's words in the same sentence (a churn
+    threat the head is less sure of, with 不交了 or 号停掉 in it). With `min_count`, at least
+    that many sentences must be the act (an act the model reads into one sentence only now and then,
     corroborated by another). The hit's belief is the highest probability among the sentences
     looked at (with `min_count`, the lowest of that many highest), so a near miss is routed
     by it."""
     threshold = float(p.get("min_p", 0.5))
     exclude: Exclude = p.get("exclude")
     mask: Exclude = p.get("mask")
+    aside: Exclude = p.get("aside")
+    aside_unless: Exclude = p.get("aside_unless")
     exclude_turn: Exclude = p.get("exclude_turn")
     cue: Exclude = p.get("cue")
     min_chars = int(p.get("min_chars", 0))
@@ -920,8 +927,14 @@ def intent(view: CallView, p: Params) -> Hit:
     also_in = p.get("also_in", "sentence")
 
     def left_out(text: str) -> bool:
-        """A sentence `exclude` or `mask` leaves out of the act."""
-        return any(x is not None and _heard_excluded(view, text, x) for x in (exclude, mask))
+        """A sentence `exclude`, `mask` or `aside` leaves out of the act."""
+        if any(x is not None and _heard_excluded(view, text, x) for x in (exclude, mask)):
+            return True
+        if aside is None or not _heard_excluded(view, text, aside):
+            return False
+        # a threat said beside the look-alike's words, not inside them (万一我要投诉的话…)
+        rest = _masked_by_sound(text, aside)
+        return not (aside_unless is not None and _excluded(rest, aside_unless))
 
     # a turn's other sentences corroborate only where the act itself is looked for (the
     # window: a sentence speech recognition all but guessed is no grievance) and in the
@@ -933,7 +946,16 @@ def intent(view: CallView, p: Params) -> Hit:
         def no_grievance(segment: int, text: str) -> bool:
             return segment not in chosen or left_out(text)
 
-        skip = ((chosen, _exclude_key(exclude), _exclude_key(mask)), no_grievance)
+        skip = (
+            (
+                chosen,
+                _exclude_key(exclude),
+                _exclude_key(mask),
+                _exclude_key(aside),
+                _exclude_key(aside_unless),
+            ),
+            no_grievance,
+        )
     ranked, texts = view.ranked_intent(
         p["act"], unless_of(p.get("unless")), p.get("also"), also_in, skip, threshold
     )

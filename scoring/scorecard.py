@@ -271,6 +271,27 @@ def _check_params(name: str, params: Any, ctx: _Ctx, path: str) -> dict[str, Any
             _check_pattern(words, ctx, f"{path}.{key}")
         else:
             raise ctx.error(f"{path}.{key}", "needs a pattern or a non-empty list of phrases")
+    if "aside_unless" in params and ("aside" not in params or name != "intent"):
+        raise ctx.error(f"{path}.aside_unless", "goes with an intent condition's aside")
+    for key in ("aside", "aside_unless"):
+        if key in params and name == "intent":
+            if not isinstance(params[key], str):
+                raise ctx.error(f"{path}.{key}", "needs a regular expression")
+            _check_pattern(params[key], ctx, f"{path}.{key}")
+    if "aside" in params and name != "intent":
+        # look-alikes named by their context (我们这是区法院, 法院让我调通话记录): cut out of the
+        # text as `mask`'s words are, by a keyword or regex condition only. An intent condition
+        # leaves out a whole sentence that holds its mask, and with it a threat said in the same
+        # sentence (我们这是区法院，你们再不处理我就去告你们); so such words are an `aside`,
+        # which an intent condition reads only where `aside_unless` finds no threat beside them
+        aside, mask = params["aside"], params.get("mask")
+        if not isinstance(aside, str):
+            raise ctx.error(f"{path}.aside", "needs a regular expression")
+        _check_pattern(aside, ctx, f"{path}.aside")
+        if mask is not None and not isinstance(mask, str):
+            raise ctx.error(f"{path}.aside", "goes with a mask written as a pattern, not phrases")
+        params = {k: v for k, v in params.items() if k != "aside"}
+        params["mask"] = aside if mask is None else f"{mask}|{aside}"
     if name == "regex":
         belief = params.get("belief", 1.0)
         if isinstance(belief, bool) or not isinstance(belief, int | float) or not 0 < belief <= 1:

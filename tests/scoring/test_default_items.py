@@ -1319,10 +1319,32 @@ def test_a_complaint_closed_a_scammer_sued_and_voting_with_one_s_feet(
         # the relative's workplace beside a threat of the caller's own: raised
         ("complaint_risk", "我女儿在市法院上班，我要告你们，她会帮我。", "review"),
         # a wife's closure out of a grievance, relayed
-        ("churn_risk", "我老婆说她那个号不要了，上回你们营业员那个态度，她再也不想用了。", "review"),
+        ("churn_risk", "我老婆说她那个号不要了，上回你们营业员那个态度，她再也不想用。", "review"),
     ],
 )
 def test_a_relative_s_workplace_a_shop_exposed_and_anyone_else_would_have(
+    flag: str, line: str, route: str | None
+) -> None:
+    assert _route_of(flag, line) == route
+
+
+@pytest.mark.parametrize(
+    ("flag", "line", "route"),
+    [
+        # a look-alike named by its context (an aside) leaves its words out of the keywords and
+        # patterns, and its sentence out of the model's reading only where no threat is said
+        # beside it: the same sentence with a threat after it still raises the flag
+        ("complaint_risk", "我们这是区法院，想问一下专线续费的事。", None),
+        ("complaint_risk", "我们这是区法院，你们再不处理，我就去告你们，说到做到。", "final"),
+        ("complaint_risk", "我是律师，我要告你们。", "final"),
+        ("complaint_risk", "法院让我去调一下通话记录，你们再不给，我就去告你们。", "final"),
+        ("churn_risk", "我帮我爱人办一下销号，她调到外地了，你们再这样我就不用你们家了。", "final"),
+        # threat words inside the look-alike's own words are no threat beside it
+        ("complaint_risk", "万一我要投诉的话，一般多长时间能处理完？我就随便问问。", None),
+        ("complaint_risk", "我要起诉我前妻，律师让我找你们开个通话证明。", None),
+    ],
+)
+def test_an_aside_hides_a_look_alike_but_not_a_threat_said_beside_it(
     flag: str, line: str, route: str | None
 ) -> None:
     assert _route_of(flag, line) == route

@@ -96,6 +96,26 @@ def _card(item: dict) -> dict:
             "field 'fail_when.intent.exclude': needs a pattern or a non-empty list of phrases",
         ),
         (
+            {"id": "a", "fail_when": {"keyword": {"words": ["x"], "aside": ["y"]}}},
+            "field 'fail_when.keyword.aside': needs a regular expression",
+        ),
+        (
+            {"id": "a", "fail_when": {"keyword": {"words": ["x"], "mask": ["y"], "aside": "z"}}},
+            "field 'fail_when.keyword.aside': goes with a mask written as a pattern",
+        ),
+        (
+            {"id": "a", "fail_when": {"regex": {"pattern": "x", "aside": "(y"}}},
+            "field 'fail_when.regex.aside': invalid regular expression",
+        ),
+        (
+            {"id": "a", "fail_when": {"intent": {"act": "anger", "aside_unless": "y"}}},
+            "field 'fail_when.intent.aside_unless': goes with an intent condition's aside",
+        ),
+        (
+            {"id": "a", "fail_when": {"intent": {"act": "anger", "aside": "x", "aside_unless": 3}}},
+            "field 'fail_when.intent.aside_unless': needs a regular expression",
+        ),
+        (
             {"id": "a", "fail_when": {"keyword": {"words": ["x"], "exclude": ""}}},
             "field 'fail_when.keyword.exclude': the pattern matches empty text",
         ),
