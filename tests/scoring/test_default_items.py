@@ -1337,6 +1337,7 @@ def test_a_relative_s_workplace_a_shop_exposed_and_anyone_else_would_have(
         ("complaint_risk", "我们这是区法院，想问一下专线续费的事。", None),
         ("complaint_risk", "我们这是区法院，你们再不处理，我就去告你们，说到做到。", "final"),
         ("complaint_risk", "我是律师，我要告你们。", "final"),
+        ("complaint_risk", "我是做自媒体的，你们这么处理，我也不介意专门做一期视频讲讲。", "final"),
         ("complaint_risk", "法院让我去调一下通话记录，你们再不给，我就去告你们。", "final"),
         ("churn_risk", "我帮我爱人办一下销号，她调到外地了，你们再这样我就不用你们家了。", "final"),
         # threat words inside the look-alike's own words are no threat beside it
