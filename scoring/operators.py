@@ -933,8 +933,12 @@ def intent(view: CallView, p: Params) -> Hit:
         if aside is None or not _heard_excluded(view, text, aside):
             return False
         # a threat said beside the look-alike's words, not inside them (万一我要投诉的话…)
+        # (the cut text is looked in as it is: normalising it again would join the words
+        # either side of a cut)
+        if aside_unless is None:
+            return True
         rest = _masked_by_sound(text, aside)
-        return not (aside_unless is not None and _excluded(rest, aside_unless))
+        return not any(part.search(rest) for part in _alternatives(str(aside_unless)))
 
     # a turn's other sentences corroborate only where the act itself is looked for (the
     # window: a sentence speech recognition all but guessed is no grievance) and in the

@@ -292,6 +292,7 @@ def _check_params(name: str, params: Any, ctx: _Ctx, path: str) -> dict[str, Any
             raise ctx.error(f"{path}.aside", "goes with a mask written as a pattern, not phrases")
         params = {k: v for k, v in params.items() if k != "aside"}
         params["mask"] = aside if mask is None else f"{mask}|{aside}"
+        _check_pattern(params["mask"], ctx, f"{path}.aside")  # (?i) only at a pattern's start
     if name == "regex":
         belief = params.get("belief", 1.0)
         if isinstance(belief, bool) or not isinstance(belief, int | float) or not 0 < belief <= 1:

@@ -108,6 +108,10 @@ def _card(item: dict) -> dict:
             "field 'fail_when.regex.aside': invalid regular expression",
         ),
         (
+            {"id": "a", "fail_when": {"regex": {"pattern": "x", "mask": "y", "aside": "(?i)z"}}},
+            "field 'fail_when.regex.aside': invalid regular expression",
+        ),
+        (
             {"id": "a", "fail_when": {"intent": {"act": "anger", "aside_unless": "y"}}},
             "field 'fail_when.intent.aside_unless': goes with an intent condition's aside",
         ),
