@@ -230,19 +230,18 @@ def _cut_by_sound(text: str, mask: tuple[str, ...] | str | None) -> str:
     masks and read the same turns)."""
     norm = normalize(text)
     heard = _heard(norm, mask) if mask else norm
+    if isinstance(mask, str):  # the said text cut where the heard one holds the words
+        return _cut(norm, mask_spans(mask, heard))
     if heard == norm:
         return _masked(text, mask)
-    if isinstance(mask, str):
-        spans = mask_spans(mask, heard)
-    else:  # phrase by phrase, as `_masked` cuts them, in the heard and the said text alike
-        said, cut = list(norm), list(heard)  # \x01 holds a cut character's place
-        for phrase in map(normalize, mask):
-            at, size, joined = 0, len(phrase), "".join(cut)
-            while phrase and (at := joined.find(phrase, at)) >= 0:
-                said[at : at + size] = cut[at : at + size] = ["\x00"] + ["\x01"] * (size - 1)
-                at += size
-        return "".join(said).replace("\x01", "")
-    return _cut(norm, spans)
+    # phrase by phrase, as `_masked` cuts them, in the heard and the said text alike
+    said, cut = list(norm), list(heard)  # \x01 holds a cut character's place
+    for phrase in map(normalize, mask or ()):
+        at, size, joined = 0, len(phrase), "".join(cut)
+        while phrase and (at := joined.find(phrase, at)) >= 0:
+            said[at : at + size] = cut[at : at + size] = ["\x00"] + ["\x01"] * (size - 1)
+            at += size
+    return "".join(said).replace("\x01", "")
 
 
 TEXT_CACHES.extend((_heard_by, _cut_by_sound))

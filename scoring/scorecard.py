@@ -274,7 +274,7 @@ def _check_params(name: str, params: Any, ctx: _Ctx, path: str) -> dict[str, Any
     if "aside_unless" in params and ("aside" not in params or name != "intent"):
         raise ctx.error(f"{path}.aside_unless", "goes with an intent condition's aside")
     for key in ("aside", "aside_unless"):
-        if key in params and name == "intent":
+        if key in params:
             if not isinstance(params[key], str):
                 raise ctx.error(f"{path}.{key}", "needs a regular expression")
             _check_pattern(params[key], ctx, f"{path}.{key}")
@@ -285,9 +285,6 @@ def _check_params(name: str, params: Any, ctx: _Ctx, path: str) -> dict[str, Any
         # sentence (我们这是区法院，你们再不处理我就去告你们); so such words are an `aside`,
         # which an intent condition reads only where `aside_unless` finds no threat beside them
         aside, mask = params["aside"], params.get("mask")
-        if not isinstance(aside, str):
-            raise ctx.error(f"{path}.aside", "needs a regular expression")
-        _check_pattern(aside, ctx, f"{path}.aside")
         if mask is not None and not isinstance(mask, str):
             raise ctx.error(f"{path}.aside", "goes with a mask written as a pattern, not phrases")
         params = {k: v for k, v in params.items() if k != "aside"}

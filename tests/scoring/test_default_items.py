@@ -1118,17 +1118,6 @@ def test_a_flag_word_in_another_sense_is_no_threat(flag: str, line: str, route: 
         # ... a threat beside the same words stands
         ("complaint_risk", "记者我都联系好了，明天就来采访你们。", "final"),
         ("complaint_risk", "工信部的电话我已经打了，你们等着吧。", "final"),
-    ],
-)
-def test_a_threat_word_in_praise_in_the_past_or_in_others_mouths(
-    flag: str, line: str, route: str | None
-) -> None:
-    assert _route_of(flag, line) == route
-
-
-@pytest.mark.parametrize(
-    ("flag", "line", "route"),
-    [
         # the caller's own job, what a channel or a term is, a what-if asked about how it would
         # go, "not that kind of person", an essay: no threat; the same words beside a threat are
         ("complaint_risk", "我自己就是当律师的，合同条款我看得懂，就想问问月费怎么算。", None),
@@ -1159,17 +1148,6 @@ def test_a_threat_word_in_praise_in_the_past_or_in_others_mouths(
         ("churn_risk", "我想注销一个信用卡，银行说要先解绑手机号。", None),
         ("churn_risk", "我妈让我问，她那个号能不能转到移动，她说你们乱扣费受够了。", "final"),
         ("churn_risk", "我妈的手机号不用了，想注销，她腿脚不方便能代办吗？", None),
-    ],
-)
-def test_a_job_a_question_about_a_channel_a_what_if_and_a_gone_holder(
-    flag: str, line: str, route: str | None
-) -> None:
-    assert _route_of(flag, line) == route
-
-
-@pytest.mark.parametrize(
-    ("flag", "line", "route"),
-    [
         # "I got too worked up" takes a threat back (not where it is denied); a dialect denial
         # (不得 for 不会); an institution as the customer; the media's own past exposure; a crowd
         # online seen, unless the caller joins it; progress asked of a complaint made, not of
@@ -1189,17 +1167,6 @@ def test_a_job_a_question_about_a_channel_a_what_if_and_a_gone_holder(
         ("complaint_risk", "我是做新媒体的，想问问上行带宽。", None),
         # a mask's branches each hide their words, also where one starts inside another's
         ("complaint_risk", "我在写毕业论文，想问下你们对客户投诉一般怎么处理？", None),
-    ],
-)
-def test_worked_up_a_dialect_denial_an_institution_and_the_media_s_own_story(
-    flag: str, line: str, route: str | None
-) -> None:
-    assert _route_of(flag, line) == route
-
-
-@pytest.mark.parametrize(
-    ("flag", "line", "route"),
-    [
         # the caller's own legal matter with someone else, who the caller is (a newspaper, a
         # law firm and its lines), being sued in a scam, 315 as a sale, a regulator's number
         # calling, a complaint given up, an agent's advice: no threat
@@ -1229,17 +1196,6 @@ def test_worked_up_a_dialect_denial_an_institution_and_the_media_s_own_story(
         ("churn_risk", "我宁愿赔违约金也要走！", "final"),
         ("churn_risk", "没有优惠我就走人。", "final"),
         ("churn_risk", "我爸说他那个号不要了，你们这么收费他不干了，让我给他销掉。", "final"),
-    ],
-)
-def test_a_legal_matter_of_the_caller_s_own_who_the_caller_is_and_leaving_anyway(
-    flag: str, line: str, route: str | None
-) -> None:
-    assert _route_of(flag, line) == route
-
-
-@pytest.mark.parametrize(
-    ("flag", "line", "route"),
-    [
         # the gala seen on television, spam reported to 12321, a contract's complaint clause,
         # customers' talk at a shop, a regulator's new service, a summons, "I thought a
         # complaint was needed", a journalist at work: no threat
@@ -1266,17 +1222,6 @@ def test_a_legal_matter_of_the_caller_s_own_who_the_caller_is_and_leaving_anyway
         ("churn_risk", "帮我查下合约哪天到期，到期那天我就走。", "final"),
         ("churn_risk", "老板说漫游费不减免，他就把全公司的卡都换掉。", "final"),
         ("churn_risk", "你说我凭什么还留在你们这儿？", "final"),
-    ],
-)
-def test_the_gala_on_television_a_summons_a_message_board_and_a_contract_s_end(
-    flag: str, line: str, route: str | None
-) -> None:
-    assert _route_of(flag, line) == route
-
-
-@pytest.mark.parametrize(
-    ("flag", "line", "route"),
-    [
         # a complaint closed and rated, a scammer sued, a neighbour's complaint, a workplace
         # or a job long ago, a programme's advice, a contract's dispute clause, a paper (a
         # mask word must not be heard in 写一篇): no threat
@@ -1295,17 +1240,6 @@ def test_the_gala_on_television_a_summons_a_message_board_and_a_contract_s_end(
         ("churn_risk", "你们再这样，我只能用脚投票了。", "final"),
         ("churn_risk", "不降价的话，下个季度我们就全部切到别家的专线上。", "final"),
         ("churn_risk", "十几年老用户一点优惠没有，那我还留着这个号干嘛。", "final"),
-    ],
-)
-def test_a_complaint_closed_a_scammer_sued_and_voting_with_one_s_feet(
-    flag: str, line: str, route: str | None
-) -> None:
-    assert _route_of(flag, line) == route
-
-
-@pytest.mark.parametrize(
-    ("flag", "line", "route"),
-    [
         # what a number is, a relative's workplace beside a plan of the caller's own, the
         # caller's shop exposed by a customer, a firm sued by its client, a regulator's
         # inspection, a friend who is a journalist, "anyone else would have": no threat
@@ -1320,17 +1254,6 @@ def test_a_complaint_closed_a_scammer_sued_and_voting_with_one_s_feet(
         ("complaint_risk", "我女儿在市法院上班，我要告你们，她会帮我。", "review"),
         # a wife's closure out of a grievance, relayed
         ("churn_risk", "我老婆说她那个号不要了，上回你们营业员那个态度，她再也不想用。", "review"),
-    ],
-)
-def test_a_relative_s_workplace_a_shop_exposed_and_anyone_else_would_have(
-    flag: str, line: str, route: str | None
-) -> None:
-    assert _route_of(flag, line) == route
-
-
-@pytest.mark.parametrize(
-    ("flag", "line", "route"),
-    [
         # a look-alike named by its context (an aside) leaves its words out of the keywords and
         # patterns, and its sentence out of the model's reading only where no threat is said
         # beside it: the same sentence with a threat after it still raises the flag
@@ -1345,7 +1268,7 @@ def test_a_relative_s_workplace_a_shop_exposed_and_anyone_else_would_have(
         ("complaint_risk", "我要起诉我前妻，律师让我找你们开个通话证明。", None),
     ],
 )
-def test_an_aside_hides_a_look_alike_but_not_a_threat_said_beside_it(
+def test_look_alikes_by_class_and_the_threats_beside_them(
     flag: str, line: str, route: str | None
 ) -> None:
     assert _route_of(flag, line) == route
