@@ -114,16 +114,10 @@ Sets (each labelled before it was ever scored, from docs/verdict-items.md alone)
 - closed_b: fixtures/flagsets/closed_b.jsonl, the same brief to a third helper of session 28,
             asking for the completed move worded as many ways as possible; scored on the rules
             refined on closed_a, then read;
-- probe12 .. probe19:
-            fixtures/flagsets/probeNN.jsonl, 150-200 single customer turns each, written and
-            labelled for complaint and churn by eight helpers of session 33 who saw only the
-            flag definitions (docs/verdict-items.md, with its routine-closure paragraph from
-            probe13 on): threats beside look-alikes in many situations, registers and a few ASR
-            slips, each between the agent's opening and a reply; each scored on the session's
-            start rules and on the rules of the moment before it was read, then read and made
-            the next round's classes (docs/benchmarks.md, "Session 33"): all read now, so they
-            measure nothing blind any more. One sentence of probe13 was reworded (需要带什么材料
-            -> 要带哪些材料) because the bank holds it;
+  (probe12 .. probe19, the single customer turns session 33's helpers wrote blind, were sets
+  here until session 34, which made them training rows of the context heads with probe20 ..
+  probe22: scoring/intent_data/guards/flag_turns/. bench/context_heads.py measures those heads
+  on each writer's turns left out of their training.)
 - fixtures: the project's own labelled transcripts (for comparison, not evidence);
 - audio:    the fixture recordings through the worker's own stages (decode, Whisper base,
             sentiment, stereo measures, scoring); transcripts are cached in .cache/verdicts/
@@ -345,14 +339,6 @@ SETS = {
     "lapse_a": lambda: flagset_cases("lapse_a"),
     "closed_a": lambda: flagset_cases("closed_a"),
     "closed_b": lambda: flagset_cases("closed_b"),
-    "probe12": lambda: flagset_cases("probe12"),
-    "probe13": lambda: flagset_cases("probe13"),
-    "probe14": lambda: flagset_cases("probe14"),
-    "probe15": lambda: flagset_cases("probe15"),
-    "probe16": lambda: flagset_cases("probe16"),
-    "probe17": lambda: flagset_cases("probe17"),
-    "probe18": lambda: flagset_cases("probe18"),
-    "probe19": lambda: flagset_cases("probe19"),
     "fixtures": fixture_cases,
     "audio": audio_cases,
 }

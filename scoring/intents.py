@@ -29,6 +29,13 @@ BANK_DIR = Path(__file__).with_name("intent_data")
 HEADS_FILE = Path(__file__).parent / "models" / "intent_heads.npz"
 #: the context acts' own rows (read with the bank's customer rows) and their heads
 GUARD_DIR = BANK_DIR / "guards"
+#: single customer turns written and labelled for the complaint and churn flags only (one file a
+#: writer), read as an act's own rows are: they teach the complaint look-alike head only. Not
+#: `taken_back`, which their writers did not judge, nor `churn_aside`: with them it left more
+#: look-alikes of leaving final on the development sets (docs/benchmarks.md, "Session 34")
+FLAG_TURNS_DIR = GUARD_DIR / "flag_turns"
+#: the context acts the flag turns take part in
+FLAG_TURN_ACTS = frozenset({"complaint_aside"})
 GUARD_FILE = Path(__file__).parent / "models" / "guard_heads.npz"
 #: rows that teach one act's head only (one_act/<act>/*.tsv): near misses of that act which
 #: no other head, nor the n-gram table, reads, so adding them moves no other act

@@ -20,12 +20,15 @@ from scoring.intents import (
     CONTRAST_AGAINST,
     CONTRAST_DIR,
     CONTRAST_FILE,
+    FLAG_TURN_ACTS,
+    FLAG_TURNS_DIR,
     GUARD_ACTS,
     GUARD_DIR,
     GUARD_FILE,
     HEADS_FILE,
     ONE_ACT_DIR,
     IntentHeads,
+    Utterance,
     fit_heads,
     load_bank,
     load_one_act,
@@ -85,18 +88,54 @@ def train(
 
 
 def train_guards(
-    bank_dir: Path = BANK_DIR, guard_dir: Path = GUARD_DIR, out: Path = GUARD_FILE, c: float = C
+    bank_dir: Path = BANK_DIR,
+    guard_dir: Path = GUARD_DIR,
+    out: Path = GUARD_FILE,
+    c: float = C,
+    flag_turns_dir: Path | None = None,
 ) -> IntentHeads:
     """The context heads (GUARD_ACTS): each against every other row of its role, the bank's
     and the guards' own (a real threat beside a past one is a counter-example there), in a
-    file of their own so that the dialogue-act heads stay as they are."""
-    roles_of = {role for role, _ in GUARD_ACTS.values()}
-    bank = [u for u in load_bank(bank_dir) + load_bank(guard_dir) if u.role in roles_of]
-    labels = label_matrix([u.role for u in bank], [u.acts for u in bank], GUARD_ACTS)
+    file of their own so that the dialogue-act heads stay as they are. The flag turns
+    (`flag_turns_dir`, by default the guards' flag_turns/ folder) take part in the
+    FLAG_TURN_ACTS heads only, as an act's own rows do (train)."""
+    rows, labels = guard_rows(bank_dir, guard_dir)
+    turns_dir = flag_turns_dir if flag_turns_dir is not None else guard_dir / FLAG_TURNS_DIR.name
+    turns = load_bank(turns_dir) if turns_dir.is_dir() else []
+    if turns:
+        labels = np.vstack([labels, flag_turn_labels(turns)])
     roles = tuple(r for r, _ in GUARD_ACTS.values())
+    texts = [u.text for u in rows + turns]
+    info = {"flag_turns": len(turns)}
+    # the n-gram table of the rows before them only, so the other heads come out as without them
     return train_heads(
-        [u.text for u in bank], labels, tuple(GUARD_ACTS), roles, out, c, frozenset(GUARD_ACTS)
+        texts,
+        labels,
+        tuple(GUARD_ACTS),
+        roles,
+        out,
+        c,
+        frozenset(GUARD_ACTS),
+        shared=len(rows),
+        info=info,
     )
+
+
+def guard_rows(
+    bank_dir: Path = BANK_DIR, guard_dir: Path = GUARD_DIR
+) -> tuple[list[Utterance], np.ndarray]:
+    """The context heads' rows (the bank's and the guards' of the context acts' role) and their
+    labels (label_matrix)."""
+    roles_of = {role for role, _ in GUARD_ACTS.values()}
+    rows = [u for u in load_bank(bank_dir) + load_bank(guard_dir) if u.role in roles_of]
+    return rows, label_matrix([u.role for u in rows], [u.acts for u in rows], GUARD_ACTS)
+
+
+def flag_turn_labels(turns: list[Utterance]) -> np.ndarray:
+    """The flag turns' labels: label_matrix's for FLAG_TURN_ACTS, no part (-1) in the others."""
+    labels = label_matrix([u.role for u in turns], [u.acts for u in turns], GUARD_ACTS)
+    labels[:, [k for k, act in enumerate(GUARD_ACTS) if act not in FLAG_TURN_ACTS]] = -1
+    return labels
 
 
 def train_contrasts(

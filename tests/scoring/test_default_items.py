@@ -1011,7 +1011,8 @@ def test_a_closure_already_done_is_no_threat(line: str, route: str | None) -> No
         ("churn_risk", "我不是要携号转往，我是要直接销户。", "final"),
         ("churn_risk", "我要携号转往，今天就办。", "final"),
         ("complaint_risk", "我不是要投诉，不过再这样我就打一二三零零。", "final"),
-        ("complaint_risk", "我不是要去工信部，你们先把钱退了，要是再扣我就去。", "review"),
+        # (doubted by the context head until session 34's flag turns)
+        ("complaint_risk", "我不是要去工信部，你们先把钱退了，要是再扣我就去。", "final"),
     ],
 )
 def test_a_denial_heard_through_a_slip_is_no_threat(
@@ -1250,8 +1251,9 @@ def test_a_flag_word_in_another_sense_is_no_threat(flag: str, line: str, route: 
         ("complaint_risk", "你们公告说要配合工信部检查，这几天会停网吗？", None),
         ("complaint_risk", "我朋友是晚报的记者，他说你们在搞5G下乡，我们村能排上吗？", None),
         ("complaint_risk", "要是换了别人，早投诉你们八百回了，你快帮我看看网怎么又断了。", None),
-        # the relative's workplace beside a threat of the caller's own: raised
-        ("complaint_risk", "我女儿在市法院上班，我要告你们，她会帮我。", "review"),
+        # the relative's workplace beside a threat of the caller's own: raised (doubted by the
+        # context head until session 34's flag turns)
+        ("complaint_risk", "我女儿在市法院上班，我要告你们，她会帮我。", "final"),
         # a wife's closure out of a grievance, relayed
         ("churn_risk", "我老婆说她那个号不要了，上回你们营业员那个态度，她再也不想用。", "review"),
         # a look-alike named by its context (an aside) leaves its words out of the keywords and

@@ -18,6 +18,7 @@ from scoring.intents import (
     CONTRAST_ACTS,
     CONTRAST_AGAINST,
     CONTRAST_DIR,
+    FLAG_TURNS_DIR,
     GUARD_ACTS,
     GUARD_DIR,
     IntentHeads,
@@ -36,6 +37,7 @@ from tests.scoring.factories import make_view
 
 BANK = load_bank()
 GUARDS = load_bank(GUARD_DIR)
+FLAG_TURNS = load_bank(FLAG_TURNS_DIR)
 CONTRASTS = load_bank(CONTRAST_DIR)
 ONE_ACT = [u for rows in load_one_act().values() for u in rows]
 
@@ -63,7 +65,9 @@ def _sentences(text: str) -> set[str]:
 def test_the_bank_shares_no_sentence_with_the_development_sets() -> None:
     for folder in ("dialogues", "takebacks", "posts"):
         assert list((REPO / "fixtures" / folder).glob("*.jsonl")), folder
-    bank = set().union(*(_sentences(u.text) for u in BANK + GUARDS + CONTRASTS + ONE_ACT))
+    bank = set().union(
+        *(_sentences(u.text) for u in BANK + GUARDS + FLAG_TURNS + CONTRASTS + ONE_ACT)
+    )
     for path in (REPO / "fixtures" / "dialogues").glob("*.jsonl"):
         for line in path.read_text("utf-8").splitlines():
             for seg in json.loads(line)["segments"]:
@@ -172,6 +176,7 @@ def test_the_packaged_context_heads_are_apart_from_the_act_heads() -> None:
     assert heads.acts == tuple(GUARD_ACTS)
     customer_rows = sum(u.role == "customer" for u in BANK + GUARDS)
     assert heads.info["bank_utterances"] == customer_rows
+    assert heads.info["flag_turns"] == len(FLAG_TURNS)
     # narrow guards: over every customer row they find a look-alike only now and then (cv F1
     # 0.54-0.64), but what matters is that they never read a real threat as one
     for act, report in heads.info["cross_validated"].items():
@@ -209,6 +214,43 @@ def test_context_heads_train_on_their_rows_beside_the_banks_customer_rows(tmp_pa
     assert heads.acts == tuple(GUARD_ACTS) and heads.info["bank_utterances"] == 32
     again = IntentHeads.load(tmp_path / "g.npz")
     assert again.acts == heads.acts and np.allclose(again.weights, heads.weights)
+
+
+def test_flag_turns_teach_the_complaint_look_alike_head_only(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from scoring.intents_train import train_guards
+
+    header = "role\tacts\tregister\ttext\n"
+    for folder in ("bank", "guards", "turns"):
+        (tmp_path / folder).mkdir()
+    (tmp_path / "bank" / "b.tsv").write_text(
+        header
+        + "".join(f"customer\tcomplaint_threat\tscripted\t第{i}次了，我要投诉\n" for i in range(8)),
+        "utf-8",
+    )
+    (tmp_path / "guards" / "g.tsv").write_text(
+        header
+        + "".join(f"customer\tcomplaint_aside\tscripted\t{2000 + i}年投诉过\n" for i in range(8))
+        + "".join(f"customer\tchurn_aside\tscripted\t{2000 + i}年转过网\n" for i in range(8))
+        + "".join(f"customer\ttaken_back\tscripted\t刚才那是气话{i}\n" for i in range(8)),
+        "utf-8",
+    )
+    (tmp_path / "turns" / "w.tsv").write_text(
+        header
+        + "".join(f"customer\tcomplaint_aside\tcolloquial\t我在法院上班{i}\n" for i in range(6))
+        + "".join(f"customer\tnone\tcolloquial\t查一下话费{i}\n" for i in range(4)),
+        "utf-8",
+    )
+    heads = train_guards(
+        tmp_path / "bank",
+        tmp_path / "guards",
+        tmp_path / "g.npz",
+        flag_turns_dir=tmp_path / "turns",
+    )
+    report = heads.info["cross_validated"]
+    assert heads.info["flag_turns"] == 10
+    assert report["complaint_aside"]["n"] == 42 and report["complaint_aside"]["positives"] == 14
+    # the other heads (their writers did not judge take-backs) are trained without them
+    assert report["churn_aside"]["n"] == report["taken_back"]["n"] == 32
 
 
 def _tiny_bank(folder) -> None:  # type: ignore[no-untyped-def]
@@ -408,7 +450,8 @@ def test_the_context_heads_never_read_a_move_beside_a_denial_as_an_aside(line: s
 
 @pytest.mark.parametrize("line", ASIDES)
 def test_the_context_heads_read_a_past_or_dropped_complaint_as_an_aside(line: str) -> None:
-    assert _context(line, "complaint_aside") > 0.9
+    # enough of an aside to doubt the complaint flag, with a margin
+    assert _context(line, "complaint_aside") > _doubt("complaint_risk", "complaint_aside") + 0.1
 
 
 @pytest.mark.parametrize(
