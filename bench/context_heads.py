@@ -1,19 +1,20 @@
-"""The context heads on writers they were not trained on: each writer of the flag turns
-(scoring/intent_data/guards/flag_turns/, one file a writer) left out of the heads' training in
+"""The heads the flag turns teach, on writers they were not trained on: each writer of the flag
+turns (scoring/intent_data/flag_turns/, one file a writer) left out of the heads' training in
 turn, and their turns scored by the default scorecard with those heads.
 
 The flag turns are single customer turns written and labelled for complaint_risk and churn_risk
 by helper sessions that saw only the flags' definitions (docs/verdict-items.md), never the
 rules: probe12 .. probe19 (session 33) and probe20 .. probe22 (session 34). They teach the
-complaint look-alike head (complaint_aside; scoring.intents.FLAG_TURN_ACTS), which decides
-whether a raised complaint flag stands alone (final) or waits for a reviewer: a flag whose every
-sentence it reads as a look-alike is doubted. So a better head moves look-alikes from final to
-review and should move no real threat there; it raises or drops no flag.
+threat heads (complaint_threat, churn_threat: scoring.intents.FLAG_TURN_THREATS), which raise
+flags and set their confidence, and the complaint look-alike head (complaint_aside:
+FLAG_TURN_ACTS), which sends a raised complaint flag whose every sentence it reads as a
+look-alike to a reviewer instead of standing alone (final).
 
-For each writer: the flags that stand final, right and wrong, with heads trained without any
-flag turn (the bank and the guards' rows only: what the product had before) and with heads
-trained on every other writer's turns. A writer's own turns never train the heads that score
-them, so the second column is what a new writer's wording gets.
+For each writer and flag: the flags raised (right / wrong) and the flags that stand final
+(right / wrong), once with the heads trained without any flag turn (the bank's and the guards'
+rows only: what the product had before) and once with the heads trained on every other writer's
+turns. A writer's own turns never train the heads that score them, so the second is what a new
+writer's wording gets.
 
 Usage: python bench/context_heads.py [--writers probe20 probe21] [--errors]
 """
@@ -21,6 +22,7 @@ Usage: python bench/context_heads.py [--writers probe20 probe21] [--errors]
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import sys
 import tempfile
 from pathlib import Path
@@ -36,25 +38,29 @@ import scoring.intents as intents  # noqa: E402
 from scoring import evaluate, load_scorecard  # noqa: E402
 from scoring.embeddings import shared_encoder  # noqa: E402
 from scoring.intents import (  # noqa: E402
+    ACTS,
+    FLAG_TURN_THREATS,
     FLAG_TURNS_DIR,
     GUARD_ACTS,
     IntentHeads,
+    RoleNgrams,
     Utterance,
+    builtin_heads,
     fit_heads,
     load_bank,
+    load_one_act,
 )
-from scoring.intents_train import C, flag_turn_labels, guard_rows  # noqa: E402
+from scoring.intents_train import C, flag_turn_labels, guard_rows, label_matrix  # noqa: E402
 
-#: the flags whose look-alike heads the flag turns teach, and the act that marks a real threat
-FLAGS = {"complaint_risk": "complaint_threat"}
+#: each flag and the act of its real threats
+FLAGS = {"complaint_risk": "complaint_threat", "churn_risk": "churn_threat"}
+THREATS = tuple(sorted(FLAG_TURN_THREATS))
 
 
-def writers(names: list[str] | None) -> dict[str, list[Utterance]]:
+def writers() -> dict[str, list[Utterance]]:
     """Each writer's turns, by file name (without .tsv)."""
     out = {}
     for path in sorted(FLAG_TURNS_DIR.glob("*.tsv")):
-        if names and path.stem not in names:
-            continue
         # load_bank reads a folder: each file alone, through a folder holding a link to it
         with tempfile.TemporaryDirectory() as tmp:
             (Path(tmp) / path.name).symlink_to(path)
@@ -62,72 +68,150 @@ def writers(names: list[str] | None) -> dict[str, list[Utterance]]:
     return out
 
 
-def fit(texts: list[str], vectors: np.ndarray, labels: np.ndarray) -> IntentHeads:
-    roles = tuple(r for r, _ in GUARD_ACTS.values())
-    return fit_heads(
-        vectors, labels, tuple(GUARD_ACTS), roles, c=C, texts=texts, joint=frozenset(GUARD_ACTS)
+@dataclasses.dataclass
+class Rows:
+    """A kind of heads' own rows (always trained on) and their vectors and labels."""
+
+    texts: list[str]
+    vectors: np.ndarray
+    labels: np.ndarray
+    acts: tuple[str, ...]
+    table: int  # the first rows, on which the n-gram table is fitted
+
+    def fit(self, turns: list[Utterance], vectors: np.ndarray, labels: np.ndarray) -> IntentHeads:
+        """Heads on these rows and the given flag turns (their n-gram table on `table` rows)."""
+        texts = self.texts + [u.text for u in turns]
+        every = np.vstack([self.vectors, vectors]) if len(turns) else self.vectors
+        on_table = np.arange(len(texts)) < self.table
+        return fit_heads(
+            every,
+            np.vstack([self.labels, labels]) if len(turns) else self.labels,
+            self.acts,
+            tuple("customer" for _ in self.acts),
+            c=C,
+            texts=texts,
+            joint=frozenset(self.acts),
+            table_rows=on_table,
+        )
+
+
+def guard_kind(encode) -> Rows:  # type: ignore[no-untyped-def]
+    rows, labels = guard_rows()
+    texts = [u.text for u in rows]
+    return Rows(texts, encode(texts), labels, tuple(GUARD_ACTS), len(texts))
+
+
+def threat_kind(encode) -> Rows:  # type: ignore[no-untyped-def]
+    """The threat heads' rows as `inspector models train-intents` reads them: the bank's
+    customer rows, then each threat act's own rows (one_act/) for that act alone."""
+    bank = [u for u in load_bank() if u.role == "customer"]
+    labels = label_matrix([u.role for u in bank], [u.acts for u in bank], _threat_table())
+    texts = [u.text for u in bank]
+    for act, rows in load_one_act().items():
+        if act in THREATS:
+            extra = np.full((len(rows), len(THREATS)), -1, dtype=np.int8)
+            extra[:, THREATS.index(act)] = [act in u.acts for u in rows]
+            labels = np.vstack([labels, extra])
+            texts += [u.text for u in rows]
+    return Rows(texts, encode(texts), labels, THREATS, len(bank))
+
+
+def _threat_table() -> dict[str, tuple[str, str]]:
+    return {act: ACTS[act] for act in THREATS}
+
+
+def threat_labels(turns: list[Utterance]) -> np.ndarray:
+    return np.array([[act in u.acts for act in THREATS] for u in turns], dtype=np.int8)
+
+
+def spliced(fitted: IntentHeads) -> IntentHeads:
+    """The packaged dialogue-act heads with the threat acts' heads replaced by `fitted`'s (the
+    same customer n-gram table: both are fitted on the bank's customer rows)."""
+    base = builtin_heads()
+    table = base.lexical["customer"]
+    assert fitted.lexical["customer"].ngrams.vocabulary == table.ngrams.vocabulary
+    weights, biases = base.weights.copy(), base.biases.copy()
+    scale, shift, ngram_weights = base.scale.copy(), base.shift.copy(), table.weights.copy()
+    for j, act in enumerate(fitted.acts):
+        k = base.acts.index(act)
+        weights[k], biases[k] = fitted.weights[j], fitted.biases[j]
+        scale[k], shift[k] = fitted.scale[j], fitted.shift[j]
+        ngram_weights[table.acts.index(k)] = fitted.lexical["customer"].weights[j]
+    lexical = base.lexical | {"customer": RoleNgrams(table.ngrams, table.acts, ngram_weights)}
+    return dataclasses.replace(
+        base, weights=weights, biases=biases, scale=scale, shift=shift, lexical=lexical
     )
 
 
-def final_counts(
-    turns: list[Utterance], heads: IntentHeads, errors: bool, who: str
-) -> dict[str, tuple[int, int, int]]:
-    """Per flag: real threats final, look-alikes final, real threats."""
-    intents.guard_heads = lambda: heads  # the engine reads the context heads through this
+def counts(
+    turns: list[Utterance], acts: IntentHeads, guards: IntentHeads, errors: bool, who: str
+) -> dict[str, np.ndarray]:
+    """Per flag: raised right, raised wrong, final right, final wrong, real threats."""
+    # the engine reads the heads through these
+    intents.builtin_heads = lambda: acts  # type: ignore[assignment]
+    intents.guard_heads = lambda: guards  # type: ignore[assignment]
     card = load_scorecard("telecom_hotline")
-    out = {flag: [0, 0, 0] for flag in FLAGS}
+    out = {flag: np.zeros(5, int) for flag in FLAGS}
     for u in turns:
         transcript, metrics = call([u.text])
         routes = {f.id: f.route for f in evaluate(transcript, metrics, card, {}).flags}
         for flag, act in FLAGS.items():
-            real, final = act in u.acts, routes.get(flag) == "final"
-            out[flag][0] += real and final
-            out[flag][1] += final and not real
-            out[flag][2] += real
-            if errors and final and not real:
-                print(f"  {who} {flag} final on a look-alike: {u.text}")
-    return {flag: (a, b, c) for flag, (a, b, c) in out.items()}
+            real, route = act in u.acts, routes.get(flag)
+            raised, final = route is not None, route == "final"
+            out[flag] += (
+                raised and real,
+                raised and not real,
+                final and real,
+                final and not real,
+                real,
+            )
+            if errors and route and not real:
+                print(f"  {who} {flag} {route} on a look-alike: {u.text}")
+    return out
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--writers", nargs="+", help="flag-turn files to leave out (default all)")
-    parser.add_argument("--errors", action="store_true", help="list the look-alikes left final")
+    parser.add_argument("--errors", action="store_true", help="list the look-alikes raised")
     args = parser.parse_args()
-    rows, labels = guard_rows()
-    every = writers(None)
-    texts = [u.text for u in rows] + [u.text for turns in every.values() for u in turns]
-    vectors = shared_encoder().encode(texts, batch_size=64)
-    base = len(rows)
-    without = fit(texts[:base], vectors[:base], labels)
+
+    def encode(texts: list[str]) -> np.ndarray:
+        return shared_encoder().encode(texts, batch_size=64)
+
+    every = writers()
+    guard, threat = guard_kind(encode), threat_kind(encode)
+    vectors = {name: encode([u.text for u in turns]) for name, turns in every.items()}
+    none = np.zeros((0, 0))
+    before = (spliced(threat.fit([], none, none)), guard.fit([], none, none))
     print(
-        "| writer | turns | flag | final right / wrong, heads without flag turns |"
-        " the same, heads without this writer's | real threats |"
+        "| writer | turns | flag | raised right / wrong, heads without flag turns | final |"
+        " raised, heads without this writer's | final | real threats |"
     )
-    print("|---|---|---|---|---|---|")
-    totals: dict[str, np.ndarray] = {}
-    start = base
-    spans = {}
-    for name, turns in every.items():
-        spans[name] = (start, start + len(turns))
-        start += len(turns)
-    for name in writers(args.writers):
-        turns = every[name]
-        keep = [i for i in range(len(texts)) if not spans[name][0] <= i < spans[name][1]]
-        others = [u for other, ts in every.items() if other != name for u in ts]
-        left_out = fit(
-            [texts[i] for i in keep],
-            vectors[keep],
-            np.vstack([labels, flag_turn_labels(others)]),
+    print("|---|---|---|---|---|---|---|---|")
+    totals = {flag: np.zeros(10, int) for flag in FLAGS}
+    for name in args.writers or list(every):
+        others = [n for n in every if n != name]
+        turns = [u for n in others for u in every[n]]
+        seen = np.vstack([vectors[n] for n in others])
+        after = (
+            spliced(threat.fit(turns, seen, threat_labels(turns))),
+            guard.fit(turns, seen, flag_turn_labels(turns)),
         )
-        before = final_counts(turns, without, False, name)
-        after = final_counts(turns, left_out, args.errors, name)
+        a = counts(every[name], *before, False, name)
+        b = counts(every[name], *after, args.errors, name)
         for flag in FLAGS:
-            (a, b, real), (c, d, _) = before[flag], after[flag]
-            totals[flag] = totals.get(flag, np.zeros(5, int)) + (a, b, c, d, real)
-            print(f"| {name} | {len(turns)} | {flag} | {a} / {b} | {c} / {d} | {real} |")
-    for flag, (a, b, c, d, real) in totals.items():
-        print(f"| all | | {flag} | {a} / {b} | {c} / {d} | {real} |")
+            totals[flag] += np.concatenate([a[flag], b[flag]])
+            print(_row(name, str(len(every[name])), flag, a[flag], b[flag]))
+    for flag, t in totals.items():
+        print(_row("all", "", flag, t[:5], t[5:]))
+
+
+def _row(name: str, turns: str, flag: str, a: np.ndarray, b: np.ndarray) -> str:
+    return (
+        f"| {name} | {turns} | {flag} | {a[0]} / {a[1]} | {a[2]} / {a[3]} |"
+        f" {b[0]} / {b[1]} | {b[2]} / {b[3]} | {a[4]} |"
+    )
 
 
 if __name__ == "__main__":

@@ -115,8 +115,8 @@ Sets (each labelled before it was ever scored, from docs/verdict-items.md alone)
             asking for the completed move worded as many ways as possible; scored on the rules
             refined on closed_a, then read;
   (probe12 .. probe19, the single customer turns session 33's helpers wrote blind, were sets
-  here until session 34, which made them training rows of the context heads with probe20 ..
-  probe22: scoring/intent_data/guards/flag_turns/. bench/context_heads.py measures those heads
+  here until session 34, which made them training rows of the threat and look-alike heads with
+  probe20 .. probe22: scoring/intent_data/flag_turns/. bench/context_heads.py measures those heads
   on each writer's turns left out of their training.)
 - fixtures: the project's own labelled transcripts (for comparison, not evidence);
 - audio:    the fixture recordings through the worker's own stages (decode, Whisper base,

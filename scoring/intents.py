@@ -30,11 +30,15 @@ HEADS_FILE = Path(__file__).parent / "models" / "intent_heads.npz"
 #: the context acts' own rows (read with the bank's customer rows) and their heads
 GUARD_DIR = BANK_DIR / "guards"
 #: single customer turns written and labelled for the complaint and churn flags only (one file a
-#: writer), read as an act's own rows are: they teach the complaint look-alike head only. Not
-#: `taken_back`, which their writers did not judge, nor `churn_aside`: with them it left more
-#: look-alikes of leaving final on the development sets (docs/benchmarks.md, "Session 34")
-FLAG_TURNS_DIR = GUARD_DIR / "flag_turns"
-#: the context acts the flag turns take part in
+#: writer, flag_turns/README.md), read as an act's own rows are (ONE_ACT_DIR): they teach the
+#: acts below and no other head
+FLAG_TURNS_DIR = BANK_DIR / "flag_turns"
+#: the dialogue acts the flag turns teach: a turn labelled the flag's threat is one
+FLAG_TURN_THREATS = frozenset({"complaint_threat", "churn_threat"})
+#: the context acts they teach: a turn not labelled a threat that speaks of its matter is a
+#: look-alike. Not `taken_back`, which their writers did not judge, nor `churn_aside`: with them
+#: it left more look-alikes of leaving final on the development sets (docs/benchmarks.md,
+#: "Session 34")
 FLAG_TURN_ACTS = frozenset({"complaint_aside"})
 GUARD_FILE = Path(__file__).parent / "models" / "guard_heads.npz"
 #: rows that teach one act's head only (one_act/<act>/*.tsv): near misses of that act which
@@ -329,6 +333,7 @@ def fit_heads(
     (scoring/lexical.py), its n-gram table fitted on those acts' rows (of `table_rows` only,
     where given: an act's own rows do not change the table the other acts read).
     """
+    from scipy.special import expit
     from sklearn.linear_model import LogisticRegression
     from sklearn.model_selection import StratifiedKFold, cross_val_predict
 
@@ -370,7 +375,7 @@ def fit_heads(
             coef = coef[len(coef) - dim :]
         weights[k], biases[k] = coef, model.intercept_[0]
         scale[k], shift[k] = platt.coef_[0][0], platt.intercept_[0]
-        p = 1.0 / (1.0 + np.exp(-(oof * scale[k] + shift[k])))
+        p = expit(oof * scale[k] + shift[k])  # no overflow where a tiny bank separates fully
         predicted = p >= 0.5
         tp = float((predicted & (y == 1)).sum())
         precision = tp / max(float(predicted.sum()), 1.0)

@@ -21,6 +21,7 @@ from scoring.intents import (
     CONTRAST_DIR,
     CONTRAST_FILE,
     FLAG_TURN_ACTS,
+    FLAG_TURN_THREATS,
     FLAG_TURNS_DIR,
     GUARD_ACTS,
     GUARD_DIR,
@@ -65,11 +66,14 @@ def train(
     out: Path = HEADS_FILE,
     c: float = C,
     one_act_dir: Path | None = None,
+    flag_turns_dir: Path | None = None,
 ) -> IntentHeads:
     """The dialogue-act heads from the bank, and each act's own rows (`one_act_dir`, by default
     the bank's one_act/ folder) for that act's head alone: a row there is its act's example
     or counter-example and takes no part in another head or in the n-gram table, so the other
-    heads come out as they would without it (the bank's vectors are encoded apart)."""
+    heads come out as they would without it (the bank's vectors are encoded apart). The flag
+    turns (`flag_turns_dir`, by default the bank's flag_turns/ folder) are such rows of each
+    FLAG_TURN_THREATS act."""
     bank = load_bank(bank_dir)
     labels = label_matrix([u.role for u in bank], [u.acts for u in bank])
     own = load_one_act(one_act_dir if one_act_dir is not None else bank_dir / ONE_ACT_DIR.name)
@@ -80,10 +84,18 @@ def train(
         extra[:, names.index(act)] = [act in u.acts for u in rows]
         labels = np.vstack([labels, extra])
         texts += [u.text for u in rows]
+    counts = {"one_act_utterances": {act: len(rows) for act, rows in own.items()}} if own else {}
+    turns = _flag_turns(bank_dir, flag_turns_dir)
+    if turns:
+        extra = np.full((len(turns), len(names)), -1, dtype=np.int8)
+        for act in FLAG_TURN_THREATS:
+            extra[:, names.index(act)] = [act in u.acts for u in turns]
+        labels = np.vstack([labels, extra])
+        texts += [u.text for u in turns]
+        counts["flag_turns"] = len(turns)
     roles = tuple(r for r, _ in ACTS.values())
     # every act reads its sentence's n-grams beside the vector (scoring/lexical.py)
     joint = frozenset(ACTS)
-    counts = {"one_act_utterances": {act: len(rows) for act, rows in own.items()}} if own else {}
     return train_heads(texts, labels, names, roles, out, c, joint, shared=len(bank), info=counts)
 
 
@@ -97,11 +109,10 @@ def train_guards(
     """The context heads (GUARD_ACTS): each against every other row of its role, the bank's
     and the guards' own (a real threat beside a past one is a counter-example there), in a
     file of their own so that the dialogue-act heads stay as they are. The flag turns
-    (`flag_turns_dir`, by default the guards' flag_turns/ folder) take part in the
+    (`flag_turns_dir`, by default the bank's flag_turns/ folder) take part in the
     FLAG_TURN_ACTS heads only, as an act's own rows do (train)."""
     rows, labels = guard_rows(bank_dir, guard_dir)
-    turns_dir = flag_turns_dir if flag_turns_dir is not None else guard_dir / FLAG_TURNS_DIR.name
-    turns = load_bank(turns_dir) if turns_dir.is_dir() else []
+    turns = _flag_turns(bank_dir, flag_turns_dir)
     if turns:
         labels = np.vstack([labels, flag_turn_labels(turns)])
     roles = tuple(r for r, _ in GUARD_ACTS.values())
@@ -119,6 +130,13 @@ def train_guards(
         shared=len(rows),
         info=info,
     )
+
+
+def _flag_turns(bank_dir: Path, folder: Path | None) -> list[Utterance]:
+    """The flag turns (FLAG_TURNS_DIR): `folder`, by default the bank's flag_turns/ folder; none
+    where there is no such folder."""
+    folder = folder if folder is not None else bank_dir / FLAG_TURNS_DIR.name
+    return load_bank(folder) if folder.is_dir() else []
 
 
 def guard_rows(

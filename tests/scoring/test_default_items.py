@@ -866,8 +866,9 @@ def test_churn_on_the_model_alone_waits_for_a_reviewer_under_0_99(line: str, rou
         ("我们单位那几十条专线，明年准备全部迁到移动去。", "review"),
         # (the churn head is sure of this one: it stands)
         ("这破宽带到期我就换有线电视了，反正电视也要装。", "final"),
-        ("再这样我就换一家，又不是离了你们不行。", "review"),
-        ("订单我取消了，我去装别家的宽带。", "review"),
+        # (and of these two since session 34's flag turns)
+        ("再这样我就换一家，又不是离了你们不行。", "final"),
+        ("订单我取消了，我去装别家的宽带。", "final"),
         ("明年我不续费了，你们自己看着办。", "review"),
         ("这个宽带我不打算续费，到期就算了。", "review"),
         ("下个月合约一到我就直接拆机。", "review"),
@@ -885,7 +886,15 @@ def test_churn_on_the_model_alone_waits_for_a_reviewer_under_0_99(line: str, rou
         ("那个视频会员下个月我不续了，号码照常用。", None),
         ("补了新卡以后，原来那张卡不要了吧？", None),
         ("工资卡是别的银行的，那张银行卡我不要了。", None),
-        ("营业厅排队太长，我换一家营业厅去办。", None),
+        pytest.param(
+            "营业厅排队太长，我换一家营业厅去办。",
+            None,
+            marks=pytest.mark.xfail(
+                strict=True,
+                reason="since session 34 the churn head reads it at 0.90: raised, waiting for a"
+                " reviewer",
+            ),
+        ),
         ("我儿子换一家公司上班了，宽带地址要改。", None),
         ("电脑我已经换有线了，网速还是只有二十兆。", None),
         ("我们公司下个月迁到电信大厦对面，宽带能移过去吗？", None),
@@ -923,15 +932,8 @@ def test_leaving_in_other_words(line: str, route: str | None) -> None:
         ("我出差三个月，想办个停机保号，回来再开。", None),
         ("要是欠费了会不会直接停机啊？我这个号还要用的。", None),
         ("我号都快欠费停机了，你们还不给我把钱退回来？", None),
-        pytest.param(
-            "我姑父那个号去年就不交费了，早停了，跟我这个没关系。",
-            None,
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="since session 29 the churn head reads it at 0.91 (the context head's"
-                " 0.93 doubts it: raised, waiting for a reviewer)",
-            ),
-        ),
+        # (read at 0.91 from session 29 to 33, raised to a reviewer; 0.37 since session 34)
+        ("我姑父那个号去年就不交费了，早停了，跟我这个没关系。", None),
     ],
 )
 def test_leaving_corroborated_by_its_words(line: str, route: str | None) -> None:
@@ -950,7 +952,8 @@ def test_leaving_corroborated_by_its_words(line: str, route: str | None) -> None
         ("那张卡注销快一年了，现在征信上说我欠费，谁给我解释一下？", None),
         # ... but a move of another line now, beside it, stands
         ("宽带我已经销户了，手机号下个月也要销掉。", "final"),
-        ("副卡已经注销了，主卡再这样乱扣我也注销。", "final"),
+        # (final until session 33; the churn head reads it at 0.98 since session 34)
+        ("副卡已经注销了，主卡再这样乱扣我也注销。", "review"),
         ("我上个月刚销了一个号，你们再这么搞，这个号我也不要了。", "final"),
         ("之前已经携号转网走了一个，这次另一个号也得走。", "review"),
         # a review's threats the first version of the rule hid: resignation (算了, 了吧), a
@@ -1009,7 +1012,8 @@ def test_a_closure_already_done_is_no_threat(line: str, route: str | None) -> No
         ("complaint_risk", "我可不会去消协，但你们再乱扣我就去。", "final"),
         ("complaint_risk", "说投诉也不是一次两次了，你们就是不改。", "final"),
         ("churn_risk", "我不是要携号转往，我是要直接销户。", "final"),
-        ("churn_risk", "我要携号转往，今天就办。", "final"),
+        # (final until session 33; the churn head reads it at 0.99- since session 34)
+        ("churn_risk", "我要携号转往，今天就办。", "review"),
         ("complaint_risk", "我不是要投诉，不过再这样我就打一二三零零。", "final"),
         # (doubted by the context head until session 34's flag turns)
         ("complaint_risk", "我不是要去工信部，你们先把钱退了，要是再扣我就去。", "final"),
@@ -1196,7 +1200,8 @@ def test_a_flag_word_in_another_sense_is_no_threat(flag: str, line: str, route: 
         ("churn_risk", "销户以后话费余额能退吗？我是替我去世的奶奶来办的。", None),
         ("churn_risk", "我宁愿赔违约金也要走！", "final"),
         ("churn_risk", "没有优惠我就走人。", "final"),
-        ("churn_risk", "我爸说他那个号不要了，你们这么收费他不干了，让我给他销掉。", "final"),
+        # (final until session 33; the churn head reads it at 0.98 since session 34)
+        ("churn_risk", "我爸说他那个号不要了，你们这么收费他不干了，让我给他销掉。", "review"),
         # the gala seen on television, spam reported to 12321, a contract's complaint clause,
         # customers' talk at a shop, a regulator's new service, a summons, "I thought a
         # complaint was needed", a journalist at work: no threat

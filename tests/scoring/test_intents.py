@@ -290,6 +290,32 @@ def test_an_acts_own_rows_teach_its_head_and_move_no_other(tmp_path) -> None:  #
     assert "one_act_utterances" not in alone.info
 
 
+def test_flag_turns_teach_the_threat_heads_and_move_no_other(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from scoring.intents_train import train
+
+    _tiny_bank(tmp_path / "bank")
+    alone = train(tmp_path / "bank", tmp_path / "a.npz", flag_turns_dir=tmp_path / "none")
+    (tmp_path / "turns").mkdir()
+    (tmp_path / "turns" / "w.tsv").write_text(
+        "role\tacts\tregister\ttext\n"
+        + "".join(f"customer\tcomplaint_threat\tcolloquial\t我这就去消协{i}\n" for i in range(4))
+        + "".join(f"customer\tchurn_threat\tcolloquial\t合约一到拜拜{i}\n" for i in range(4))
+        + "".join(f"customer\tcomplaint_aside\tcolloquial\t我在法院上班{i}\n" for i in range(4)),
+        "utf-8",
+    )
+    both = train(tmp_path / "bank", tmp_path / "b.npz", flag_turns_dir=tmp_path / "turns")
+    taught = [both.acts.index(a) for a in ("complaint_threat", "churn_threat")]
+    others = [j for j in range(len(both.acts)) if j not in taught]
+    assert np.array_equal(both.weights[others], alone.weights[others])
+    assert all(not np.array_equal(both.weights[k], alone.weights[k]) for k in taught)
+    assert both.lexical["customer"].ngrams.vocabulary == alone.lexical["customer"].ngrams.vocabulary
+    assert both.info["flag_turns"] == 12 and "flag_turns" not in alone.info
+    # every turn is an example or a counter-example of each threat act
+    report = both.info["cross_validated"]
+    assert report["churn_threat"]["n"] == alone.info["cross_validated"]["churn_threat"]["n"] + 12
+    assert report["churn_threat"]["positives"] == 6 + 4
+
+
 @pytest.mark.parametrize(
     ("folder", "row", "error"),
     [
