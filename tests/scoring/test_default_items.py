@@ -840,21 +840,24 @@ def test_a_doubted_flag_waits_for_a_reviewer(flag: str, line: str, route: str) -
     ("line", "route"),
     [
         # a plan to leave the model alone reads, fairly but not all but surely: a reviewer decides
-        ("合同到期我肯定不续约了，你们看着办吧。", "review"),
-        ("你们这服务，我算是死心了，下个月就去别家。", "review"),
-        # a move's words heard only as a homophone (Whisper's 运赢商): a reviewer decides too
-        ("你们再乱扣费，我就换运赢商。", "review"),
+        ("这个宽带我不打算续费，到期就算了。", "review"),
+        # (these two waited until session 34; its churn head reads them at 0.95 or more)
+        ("合同到期我肯定不续约了，你们看着办吧。", "final"),
+        ("你们这服务，我算是死心了，下个月就去别家。", "final"),
+        # a move's words heard only as a homophone (Whisper's 运赢商) waited too, until session
+        # 34's head read the threat in it at 0.95 or more
+        ("你们再乱扣费，我就换运赢商。", "final"),
         # the words of a move stand alone
         ("再这么搞下去，我们全家都不打算用你们家的卡了。", "final"),
         ("这个月再断网我就携号转网。", "final"),
     ],
 )
-def test_churn_on_the_model_alone_waits_for_a_reviewer_under_0_99(line: str, route: str) -> None:
+def test_churn_on_the_model_alone_waits_for_a_reviewer_under_0_95(line: str, route: str) -> None:
     result = _call(("agent", OPEN), ("customer", line), ("agent", "好的，我帮您看一下。"))
     flag = next(f for f in result.flags if f.id == "churn_risk")
     assert flag.route == route
     if route == "review":
-        assert set(flag.basis) <= {"intent", "pinyin"} and flag.confidence < 0.99
+        assert set(flag.basis) <= {"intent", "pinyin"} and flag.confidence < 0.95
 
 
 @pytest.mark.parametrize(
@@ -871,7 +874,7 @@ def test_churn_on_the_model_alone_waits_for_a_reviewer_under_0_99(line: str, rou
         ("订单我取消了，我去装别家的宽带。", "final"),
         ("明年我不续费了，你们自己看着办。", "review"),
         ("这个宽带我不打算续费，到期就算了。", "review"),
-        ("下个月合约一到我就直接拆机。", "review"),
+        ("下个月合约一到我就直接拆机。", "final"),  # (review until session 34)
         ("我要拆宽带，你们派人来拿光猫吧。", "review"),
         ("宽带拆机要带什么证件？我下周就去办。", "review"),
         ("这张卡我不要了，你们爱怎么扣怎么扣。", "review"),
@@ -918,7 +921,7 @@ def test_leaving_in_other_words(line: str, route: str | None) -> None:
 @pytest.mark.parametrize(
     ("line", "route"),
     [
-        # the churn head less sure (under 0.99; 0.6-0.86 with the words of leaving in the same
+        # the churn head less sure (under 0.95; 0.6-0.86 with the words of leaving in the same
         # sentence): lines moved out, the number given up; waits for a reviewer
         ("说实话，我们公司明年合同到了，那几条线就转出去了。", "review"),
         # (read at 0.64 until the head learnt threats in an add-on's words, session 29: 1.00)
@@ -952,8 +955,7 @@ def test_leaving_corroborated_by_its_words(line: str, route: str | None) -> None
         ("那张卡注销快一年了，现在征信上说我欠费，谁给我解释一下？", None),
         # ... but a move of another line now, beside it, stands
         ("宽带我已经销户了，手机号下个月也要销掉。", "final"),
-        # (final until session 33; the churn head reads it at 0.98 since session 34)
-        ("副卡已经注销了，主卡再这样乱扣我也注销。", "review"),
+        ("副卡已经注销了，主卡再这样乱扣我也注销。", "final"),
         ("我上个月刚销了一个号，你们再这么搞，这个号我也不要了。", "final"),
         ("之前已经携号转网走了一个，这次另一个号也得走。", "review"),
         # a review's threats the first version of the rule hid: resignation (算了, 了吧), a
@@ -1012,8 +1014,7 @@ def test_a_closure_already_done_is_no_threat(line: str, route: str | None) -> No
         ("complaint_risk", "我可不会去消协，但你们再乱扣我就去。", "final"),
         ("complaint_risk", "说投诉也不是一次两次了，你们就是不改。", "final"),
         ("churn_risk", "我不是要携号转往，我是要直接销户。", "final"),
-        # (final until session 33; the churn head reads it at 0.99- since session 34)
-        ("churn_risk", "我要携号转往，今天就办。", "review"),
+        ("churn_risk", "我要携号转往，今天就办。", "final"),
         ("complaint_risk", "我不是要投诉，不过再这样我就打一二三零零。", "final"),
         # (doubted by the context head until session 34's flag turns)
         ("complaint_risk", "我不是要去工信部，你们先把钱退了，要是再扣我就去。", "final"),
@@ -1141,8 +1142,12 @@ def test_a_flag_word_in_another_sense_is_no_threat(flag: str, line: str, route: 
         ("complaint_risk", "你再不管，我就拍段视频发到小红书上，让大家评评理。", "final"),
         # leaving said as walking away on a condition, a line given up in dialect, a company's
         # lines moved to a named carrier, a threat after a conditional denial
-        ("churn_risk", "你们要是再这么涨价，我下个月就走人。", "review"),
-        ("churn_risk", "再这样断网，我真就走了。", "review"),
+        (
+            "churn_risk",
+            "你们要是再这么涨价，我下个月就走人。",
+            "final",
+        ),  # (review until session 34)
+        ("churn_risk", "再这样断网，我真就走了。", "final"),  # (review until session 34)
         ("churn_risk", "要不你给我减点月租，我就不转网，否则我就销户。", "review"),
         ("churn_risk", "这破宽带我们家勿要了，太慢了。", "review"),
         ("churn_risk", "我们单位这几十条线路下个月全部转给电信。", "final"),
@@ -1200,8 +1205,7 @@ def test_a_flag_word_in_another_sense_is_no_threat(flag: str, line: str, route: 
         ("churn_risk", "销户以后话费余额能退吗？我是替我去世的奶奶来办的。", None),
         ("churn_risk", "我宁愿赔违约金也要走！", "final"),
         ("churn_risk", "没有优惠我就走人。", "final"),
-        # (final until session 33; the churn head reads it at 0.98 since session 34)
-        ("churn_risk", "我爸说他那个号不要了，你们这么收费他不干了，让我给他销掉。", "review"),
+        ("churn_risk", "我爸说他那个号不要了，你们这么收费他不干了，让我给他销掉。", "final"),
         # the gala seen on television, spam reported to 12321, a contract's complaint clause,
         # customers' talk at a shop, a regulator's new service, a summons, "I thought a
         # complaint was needed", a journalist at work: no threat
@@ -1260,7 +1264,11 @@ def test_a_flag_word_in_another_sense_is_no_threat(flag: str, line: str, route: 
         # context head until session 34's flag turns)
         ("complaint_risk", "我女儿在市法院上班，我要告你们，她会帮我。", "final"),
         # a wife's closure out of a grievance, relayed
-        ("churn_risk", "我老婆说她那个号不要了，上回你们营业员那个态度，她再也不想用。", "review"),
+        (
+            "churn_risk",
+            "我老婆说她那个号不要了，上回你们营业员那个态度，她再也不想用。",
+            "final",
+        ),  # (review until session 34)
         # a look-alike named by its context (an aside) leaves its words out of the keywords and
         # patterns, and its sentence out of the model's reading only where no threat is said
         # beside it: the same sentence with a threat after it still raises the flag
