@@ -24,7 +24,6 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import sys
-import tempfile
 from pathlib import Path
 
 import numpy as np
@@ -48,9 +47,16 @@ from scoring.intents import (  # noqa: E402
     builtin_heads,
     fit_heads,
     load_bank,
+    load_bank_file,
     load_one_act,
 )
-from scoring.intents_train import C, flag_turn_labels, guard_rows, label_matrix  # noqa: E402
+from scoring.intents_train import (  # noqa: E402
+    C,
+    flag_turn_labels,
+    guard_rows,
+    label_matrix,
+    own_labels,
+)
 
 #: each flag and the act of its real threats
 FLAGS = {"complaint_risk": "complaint_threat", "churn_risk": "churn_threat"}
@@ -59,13 +65,7 @@ THREATS = tuple(sorted(FLAG_TURN_THREATS))
 
 def writers() -> dict[str, list[Utterance]]:
     """Each writer's turns, by file name (without .tsv)."""
-    out = {}
-    for path in sorted(FLAG_TURNS_DIR.glob("*.tsv")):
-        # load_bank reads a folder: each file alone, through a folder holding a link to it
-        with tempfile.TemporaryDirectory() as tmp:
-            (Path(tmp) / path.name).symlink_to(path)
-            out[path.stem] = load_bank(Path(tmp))
-    return out
+    return {path.stem: load_bank_file(path) for path in sorted(FLAG_TURNS_DIR.glob("*.tsv"))}
 
 
 @dataclasses.dataclass
@@ -109,19 +109,13 @@ def threat_kind(encode) -> Rows:  # type: ignore[no-untyped-def]
     texts = [u.text for u in bank]
     for act, rows in load_one_act().items():
         if act in THREATS:
-            extra = np.full((len(rows), len(THREATS)), -1, dtype=np.int8)
-            extra[:, THREATS.index(act)] = [act in u.acts for u in rows]
-            labels = np.vstack([labels, extra])
+            labels = np.vstack([labels, own_labels(rows, THREATS, {act})])
             texts += [u.text for u in rows]
     return Rows(texts, encode(texts), labels, THREATS, len(bank))
 
 
 def _threat_table() -> dict[str, tuple[str, str]]:
     return {act: ACTS[act] for act in THREATS}
-
-
-def threat_labels(turns: list[Utterance]) -> np.ndarray:
-    return np.array([[act in u.acts for act in THREATS] for u in turns], dtype=np.int8)
 
 
 def spliced(fitted: IntentHeads) -> IntentHeads:
@@ -195,7 +189,7 @@ def main() -> None:
         turns = [u for n in others for u in every[n]]
         seen = np.vstack([vectors[n] for n in others])
         after = (
-            spliced(threat.fit(turns, seen, threat_labels(turns))),
+            spliced(threat.fit(turns, seen, own_labels(turns, THREATS, THREATS))),
             guard.fit(turns, seen, flag_turn_labels(turns)),
         )
         a = counts(every[name], *before, False, name)

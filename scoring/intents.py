@@ -145,14 +145,18 @@ def load_bank(folder: Path = BANK_DIR) -> list[Utterance]:
     if not files:
         raise ConfigError(f"{folder}: no utterance bank (*.tsv)")
     for path in files:
-        with path.open(encoding="utf-8", newline="") as fh:
-            rows = csv.reader(fh, delimiter="\t", quoting=csv.QUOTE_NONE)
-            header = next(rows, None)
-            if header != ["role", "acts", "register", "text"]:
-                raise ConfigError(f"{path}: header must be role, acts, register, text")
-            for line, row in enumerate(rows, start=2):
-                out.append(_utterance(row, f"{path.name}:{line}"))
+        out += load_bank_file(path)
     return out
+
+
+def load_bank_file(path: Path) -> list[Utterance]:
+    """One `*.tsv` of a bank (load_bank); errors name file and line."""
+    with path.open(encoding="utf-8", newline="") as fh:
+        rows = csv.reader(fh, delimiter="\t", quoting=csv.QUOTE_NONE)
+        header = next(rows, None)
+        if header != ["role", "acts", "register", "text"]:
+            raise ConfigError(f"{path}: header must be role, acts, register, text")
+        return [_utterance(row, f"{path.name}:{line}") for line, row in enumerate(rows, start=2)]
 
 
 def load_one_act(folder: Path = ONE_ACT_DIR) -> dict[str, list[Utterance]]:

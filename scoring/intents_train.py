@@ -8,6 +8,7 @@ the heads (fixtures/dialogues/, bench/data/) are never read here.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -80,17 +81,12 @@ def train(
     texts = [u.text for u in bank]
     names = tuple(ACTS)
     for act, rows in own.items():
-        extra = np.full((len(rows), len(names)), -1, dtype=np.int8)
-        extra[:, names.index(act)] = [act in u.acts for u in rows]
-        labels = np.vstack([labels, extra])
+        labels = np.vstack([labels, own_labels(rows, names, {act})])
         texts += [u.text for u in rows]
     counts = {"one_act_utterances": {act: len(rows) for act, rows in own.items()}} if own else {}
     turns = _flag_turns(bank_dir, flag_turns_dir)
     if turns:
-        extra = np.full((len(turns), len(names)), -1, dtype=np.int8)
-        for act in FLAG_TURN_THREATS:
-            extra[:, names.index(act)] = [act in u.acts for u in turns]
-        labels = np.vstack([labels, extra])
+        labels = np.vstack([labels, own_labels(turns, names, FLAG_TURN_THREATS)])
         texts += [u.text for u in turns]
         counts["flag_turns"] = len(turns)
     roles = tuple(r for r, _ in ACTS.values())
@@ -130,6 +126,15 @@ def train_guards(
         shared=len(rows),
         info=info,
     )
+
+
+def own_labels(rows: list[Utterance], names: tuple[str, ...], acts: Collection[str]) -> np.ndarray:
+    """(rows, names): rows that teach `acts` only (an act's own rows, the flag turns): 1 / 0 in
+    those acts' columns, -1 (no part) in the others."""
+    out = np.full((len(rows), len(names)), -1, dtype=np.int8)
+    for act in acts:
+        out[:, names.index(act)] = [act in u.acts for u in rows]
+    return out
 
 
 def _flag_turns(bank_dir: Path, folder: Path | None) -> list[Utterance]:
