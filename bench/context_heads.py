@@ -4,7 +4,8 @@ turn, and their turns scored by the default scorecard with those heads.
 
 The flag turns are single customer turns written and labelled for complaint_risk and churn_risk
 by helper sessions that saw only the flags' definitions (docs/verdict-items.md), never the
-rules: probe12 .. probe19 (session 33) and probe20 .. probe22 (session 34). They teach the
+rules: probe12 .. probe19 (session 33), probe20 .. probe22 (session 34), probe23 .. probe25 and
+probe29 (session 35). They teach the
 threat heads (complaint_threat, churn_threat: scoring.intents.FLAG_TURN_THREATS), which raise
 flags and set their confidence, and the complaint look-alike head (complaint_aside:
 FLAG_TURN_ACTS), which sends a raised complaint flag whose every sentence it reads as a

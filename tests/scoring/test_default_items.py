@@ -366,6 +366,14 @@ def test_rude_wording_off_the_list_fails_but_waits_for_a_reviewer() -> None:
         ("customer_anger", "修了三回还是断，你们这帮狗日的到底会不会修？", True),
         ("customer_anger", "投诉有个毛用，你们客服就是个摆设。", True),
         ("customer_anger", "我妈的手机收不到短信了，帮忙看下。", False),
+        # 他妈 as someone's mother (session 35, a blind writer's turn)
+        ("customer_anger", "帮我查查我对象他妈那个号欠不欠费，老人家自己不会弄。", False),
+        ("customer_anger", "断了三天还收钱，你们他妈的讲不讲理？", True),
+        ("customer_anger", "cnm，宽带修了一个礼拜还没好", True),
+        ("customer_anger", "我TM都打了六个电话了！！！", True),
+        ("customer_anger", "什么破网，滚！", True),
+        ("customer_anger", "路由器背面有个USB口，能接移动硬盘吗？", False),
+        ("customer_anger", "垃圾短信太多了，能帮我拦截吗？", False),
         ("customer_anger", "我的USB网卡插上没反应，怎么设置？", False),
         # leaving said as a boycott, a rhetorical "who would still buy", a warning of lost
         # customers; and a look-alike
@@ -840,7 +848,9 @@ def test_a_doubted_flag_waits_for_a_reviewer(flag: str, line: str, route: str) -
     ("line", "route"),
     [
         # a plan to leave the model alone reads, fairly but not all but surely: a reviewer decides
-        ("这个宽带我不打算续费，到期就算了。", "review"),
+        ("要是价格再不降，我可能会考虑别的选择。", "review"),
+        # (这个宽带我不打算续费，到期就算了 was the example until session 35, whose head reads it
+        # at 0.78: raised by the words 不…续费 alone, still for a reviewer)
         # (these two waited until session 34; its churn head reads them at 0.95 or more)
         ("合同到期我肯定不续约了，你们看着办吧。", "final"),
         ("你们这服务，我算是死心了，下个月就去别家。", "final"),
@@ -923,7 +933,8 @@ def test_leaving_in_other_words(line: str, route: str | None) -> None:
     [
         # the churn head less sure (under 0.95; 0.6-0.86 with the words of leaving in the same
         # sentence): lines moved out, the number given up; waits for a reviewer
-        ("说实话，我们公司明年合同到了，那几条线就转出去了。", "review"),
+        # (until session 35, whose head learnt business callers' leaving, 0.95 or more now)
+        ("说实话，我们公司明年合同到了，那几条线就转出去了。", "final"),
         # (read at 0.64 until the head learnt threats in an add-on's words, session 29: 1.00)
         ("反正我也不靠这个号，不交了，停就停吧。", "final"),
         # a post's emoji codes close the sentence before them: the threat after them is read
@@ -1097,7 +1108,8 @@ def test_a_flag_word_in_another_sense_is_no_threat(flag: str, line: str, route: 
         ("complaint_risk", "孩子写作业，老师让了解一下向工信部申诉要多久。", None),
         # (the caller joining the crowd stands; the context head doubts it: a reviewer decides)
         ("complaint_risk", "群里好多人都打一二三零零投诉了，我也准备去。", "review"),
-        ("complaint_risk", "听说邻居都投诉了，我也要去投诉。", "final"),
+        # (final until session 35; its look-alike head doubts it as it does the crowd above)
+        ("complaint_risk", "听说邻居都投诉了，我也要去投诉。", "review"),
         # leaving: crowds online, a closure already done, staying put, a homework question
         ("churn_risk", "网上那么多人喊着要携号转网，你们也不管管，我就问下宽带啥时候修。", None),
         ("churn_risk", "我那个副号上个月销户了，怎么这个月还在扣月租？", None),

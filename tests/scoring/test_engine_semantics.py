@@ -196,7 +196,9 @@ sections:
 
 LATE = {"fail_when": {"silence": {"min_ms": 10000}}}
 THREAT = {"intent": {"act": "complaint_threat", "role": "customer"}}
-LEADER = "我要找你们领导。"  # a threat to escalate in other words than the lists'
+# a threat to escalate in other words than the lists' (asking for a supervisor alone, 我要找你们
+# 领导, the heads read under 0.5 since session 35: no escalation the definition names)
+LEADER = "我要找你们领导，这事必须往上反映。"
 CERTAIN, LIKELY = (1.0, 1.0), (0.5, 0.99)
 
 
