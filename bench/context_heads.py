@@ -17,7 +17,12 @@ rows only: what the product had before) and once with the heads trained on every
 turns. A writer's own turns never train the heads that score them, so the second is what a new
 writer's wording gets.
 
-Usage: python bench/context_heads.py [--writers probe20 probe21] [--errors]
+The anger turns (scoring/intent_data/anger_turns/, anger26 .. anger28, session 35) are left out
+the same way with --anger: the anger head trained without one writer's turns (the bank's rows,
+the anger act's own rows and the other writers' turns) scores that writer's turns, against the
+anger head trained without any anger turn; customer_anger raised and final, right / wrong.
+
+Usage: python bench/context_heads.py [--writers probe20 probe21] [--errors] [--anger]
 """
 
 from __future__ import annotations
@@ -39,6 +44,8 @@ from scoring import evaluate, load_scorecard  # noqa: E402
 from scoring.embeddings import shared_encoder  # noqa: E402
 from scoring.intents import (  # noqa: E402
     ACTS,
+    ANGER_TURN_ACTS,
+    ANGER_TURNS_DIR,
     FLAG_TURN_THREATS,
     FLAG_TURNS_DIR,
     GUARD_ACTS,
@@ -64,9 +71,9 @@ FLAGS = {"complaint_risk": "complaint_threat", "churn_risk": "churn_threat"}
 THREATS = tuple(sorted(FLAG_TURN_THREATS))
 
 
-def writers() -> dict[str, list[Utterance]]:
+def writers(folder: Path = FLAG_TURNS_DIR) -> dict[str, list[Utterance]]:
     """Each writer's turns, by file name (without .tsv)."""
-    return {path.stem: load_bank_file(path) for path in sorted(FLAG_TURNS_DIR.glob("*.tsv"))}
+    return {path.stem: load_bank_file(path) for path in sorted(folder.glob("*.tsv"))}
 
 
 @dataclasses.dataclass
@@ -102,21 +109,19 @@ def guard_kind(encode) -> Rows:  # type: ignore[no-untyped-def]
     return Rows(texts, encode(texts), labels, tuple(GUARD_ACTS), len(texts))
 
 
-def threat_kind(encode) -> Rows:  # type: ignore[no-untyped-def]
-    """The threat heads' rows as `inspector models train-intents` reads them: the bank's
-    customer rows, then each threat act's own rows (one_act/) for that act alone."""
+def threat_kind(encode, acts: tuple[str, ...] = THREATS) -> Rows:  # type: ignore[no-untyped-def]
+    """The heads of `acts` (customer acts; by default the threats) on their rows as `inspector
+    models train-intents` reads them: the bank's customer rows, then each act's own rows
+    (one_act/) for that act alone."""
     bank = [u for u in load_bank() if u.role == "customer"]
-    labels = label_matrix([u.role for u in bank], [u.acts for u in bank], _threat_table())
+    table = {act: ACTS[act] for act in acts}
+    labels = label_matrix([u.role for u in bank], [u.acts for u in bank], table)
     texts = [u.text for u in bank]
     for act, rows in load_one_act().items():
-        if act in THREATS:
-            labels = np.vstack([labels, own_labels(rows, THREATS, {act})])
+        if act in acts:
+            labels = np.vstack([labels, own_labels(rows, acts, {act})])
             texts += [u.text for u in rows]
-    return Rows(texts, encode(texts), labels, THREATS, len(bank))
-
-
-def _threat_table() -> dict[str, tuple[str, str]]:
-    return {act: ACTS[act] for act in THREATS}
+    return Rows(texts, encode(texts), labels, acts, len(bank))
 
 
 def spliced(fitted: IntentHeads) -> IntentHeads:
@@ -139,18 +144,24 @@ def spliced(fitted: IntentHeads) -> IntentHeads:
 
 
 def counts(
-    turns: list[Utterance], acts: IntentHeads, guards: IntentHeads, errors: bool, who: str
+    turns: list[Utterance],
+    acts: IntentHeads,
+    guards: IntentHeads,
+    errors: bool,
+    who: str,
+    flags: dict[str, str] = FLAGS,
 ) -> dict[str, np.ndarray]:
-    """Per flag: raised right, raised wrong, final right, final wrong, real threats."""
+    """Per flag (`flags`: each flag and the act of its real cases): raised right, raised wrong,
+    final right, final wrong, real cases."""
     # the engine reads the heads through these
     intents.builtin_heads = lambda: acts  # type: ignore[assignment]
     intents.guard_heads = lambda: guards  # type: ignore[assignment]
     card = load_scorecard("telecom_hotline")
-    out = {flag: np.zeros(5, int) for flag in FLAGS}
+    out = {flag: np.zeros(5, int) for flag in flags}
     for u in turns:
         transcript, metrics = call([u.text])
         routes = {f.id: f.route for f in evaluate(transcript, metrics, card, {}).flags}
-        for flag, act in FLAGS.items():
+        for flag, act in flags.items():
             real, route = act in u.acts, routes.get(flag)
             raised, final = route is not None, route == "final"
             out[flag] += (
@@ -169,10 +180,15 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--writers", nargs="+", help="flag-turn files to leave out (default all)")
     parser.add_argument("--errors", action="store_true", help="list the look-alikes raised")
+    parser.add_argument("--anger", action="store_true", help="the anger turns' writers instead")
     args = parser.parse_args()
 
     def encode(texts: list[str]) -> np.ndarray:
         return shared_encoder().encode(texts, batch_size=64)
+
+    if args.anger:
+        anger(encode, args.writers, args.errors)
+        return
 
     every = writers()
     guard, threat = guard_kind(encode), threat_kind(encode)
@@ -200,6 +216,34 @@ def main() -> None:
             print(_row(name, str(len(every[name])), flag, a[flag], b[flag]))
     for flag, t in totals.items():
         print(_row("all", "", flag, t[:5], t[5:]))
+
+
+def anger(encode, names: list[str] | None, errors: bool) -> None:  # type: ignore[no-untyped-def]
+    """Each anger turns' writer left out of the anger head (ANGER_TURN_ACTS) in turn."""
+    every = writers(ANGER_TURNS_DIR)
+    acts = tuple(sorted(ANGER_TURN_ACTS))
+    kind = threat_kind(encode, acts)
+    vectors = {name: encode([u.text for u in turns]) for name, turns in every.items()}
+    none = np.zeros((0, 0))
+    guards = intents.guard_heads()
+    before = spliced(kind.fit([], none, none))
+    flags = {"customer_anger": "anger"}
+    print(
+        "| writer | turns | flag | raised right / wrong, head without anger turns | final |"
+        " raised, head without this writer's | final | angry turns |"
+    )
+    print("|---|---|---|---|---|---|---|---|")
+    total = np.zeros(10, int)
+    for name in names or list(every):
+        others = [n for n in every if n != name]
+        turns = [u for n in others for u in every[n]]
+        seen = np.vstack([vectors[n] for n in others])
+        after = spliced(kind.fit(turns, seen, own_labels(turns, acts, acts)))
+        a = counts(every[name], before, guards, False, name, flags)["customer_anger"]
+        b = counts(every[name], after, guards, errors, name, flags)["customer_anger"]
+        total += np.concatenate([a, b])
+        print(_row(name, str(len(every[name])), "customer_anger", a, b))
+    print(_row("all", "", "customer_anger", total[:5], total[5:]))
 
 
 def _row(name: str, turns: str, flag: str, a: np.ndarray, b: np.ndarray) -> str:

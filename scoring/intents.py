@@ -40,6 +40,10 @@ FLAG_TURN_THREATS = frozenset({"complaint_threat", "churn_threat"})
 #: it left more look-alikes of leaving final on the development sets (docs/benchmarks.md,
 #: "Session 34")
 FLAG_TURN_ACTS = frozenset({"complaint_aside"})
+#: single customer turns written and labelled for customer_anger only by blind writers (one file
+#: a writer, anger_turns/README.md), read as an act's own rows are: they teach these acts alone
+ANGER_TURNS_DIR = BANK_DIR / "anger_turns"
+ANGER_TURN_ACTS = frozenset({"anger"})
 GUARD_FILE = Path(__file__).parent / "models" / "guard_heads.npz"
 #: rows that teach one act's head only (one_act/<act>/*.tsv): near misses of that act which
 #: no other head, nor the n-gram table, reads, so adding them moves no other act

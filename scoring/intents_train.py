@@ -16,6 +16,8 @@ import numpy as np
 
 from scoring.intents import (
     ACTS,
+    ANGER_TURN_ACTS,
+    ANGER_TURNS_DIR,
     BANK_DIR,
     CONTRAST_ACTS,
     CONTRAST_AGAINST,
@@ -68,13 +70,15 @@ def train(
     c: float = C,
     one_act_dir: Path | None = None,
     flag_turns_dir: Path | None = None,
+    anger_turns_dir: Path | None = None,
 ) -> IntentHeads:
     """The dialogue-act heads from the bank, and each act's own rows (`one_act_dir`, by default
     the bank's one_act/ folder) for that act's head alone: a row there is its act's example
     or counter-example and takes no part in another head or in the n-gram table, so the other
     heads come out as they would without it (the bank's vectors are encoded apart). The flag
     turns (`flag_turns_dir`, by default the bank's flag_turns/ folder) are such rows of each
-    FLAG_TURN_THREATS act."""
+    FLAG_TURN_THREATS act, the anger turns (`anger_turns_dir`, the bank's anger_turns/) of
+    each ANGER_TURN_ACTS act."""
     bank = load_bank(bank_dir)
     labels = label_matrix([u.role for u in bank], [u.acts for u in bank])
     own = load_one_act(one_act_dir if one_act_dir is not None else bank_dir / ONE_ACT_DIR.name)
@@ -84,11 +88,15 @@ def train(
         labels = np.vstack([labels, own_labels(rows, names, {act})])
         texts += [u.text for u in rows]
     counts = {"one_act_utterances": {act: len(rows) for act, rows in own.items()}} if own else {}
-    turns = _flag_turns(bank_dir, flag_turns_dir)
-    if turns:
-        labels = np.vstack([labels, own_labels(turns, names, FLAG_TURN_THREATS)])
-        texts += [u.text for u in turns]
-        counts["flag_turns"] = len(turns)
+    for key, folder, acts in (
+        ("flag_turns", _turns_dir(bank_dir, flag_turns_dir, FLAG_TURNS_DIR), FLAG_TURN_THREATS),
+        ("anger_turns", _turns_dir(bank_dir, anger_turns_dir, ANGER_TURNS_DIR), ANGER_TURN_ACTS),
+    ):
+        turns = load_bank(folder) if folder.is_dir() else []
+        if turns:
+            labels = np.vstack([labels, own_labels(turns, names, acts)])
+            texts += [u.text for u in turns]
+            counts[key] = len(turns)
     roles = tuple(r for r, _ in ACTS.values())
     # every act reads its sentence's n-grams beside the vector (scoring/lexical.py)
     joint = frozenset(ACTS)
@@ -137,10 +145,16 @@ def own_labels(rows: list[Utterance], names: tuple[str, ...], acts: Collection[s
     return out
 
 
+def _turns_dir(bank_dir: Path, folder: Path | None, default: Path) -> Path:
+    """A folder of turns (FLAG_TURNS_DIR, ANGER_TURNS_DIR): `folder`, by default the bank's
+    folder of the default's name."""
+    return folder if folder is not None else bank_dir / default.name
+
+
 def _flag_turns(bank_dir: Path, folder: Path | None) -> list[Utterance]:
     """The flag turns (FLAG_TURNS_DIR): `folder`, by default the bank's flag_turns/ folder; none
     where there is no such folder."""
-    folder = folder if folder is not None else bank_dir / FLAG_TURNS_DIR.name
+    folder = _turns_dir(bank_dir, folder, FLAG_TURNS_DIR)
     return load_bank(folder) if folder.is_dir() else []
 
 

@@ -1398,12 +1398,14 @@ def test_anger_said_once_in_a_post_or_a_long_call(customer: list[str], route: st
         ),
         (["您刚才说什么？", "选哪一个？", "然后呢？", "这个套餐包含什么呢？"], None),
         # likely anger (0.6-0.8) in a turn whose next sentence is plainly a grievance: raised
-        (["你们怎么回事？我交的钱到现在还没到账，太离谱了！"], "review"),
+        # (the question was 你们怎么回事？ until session 35, whose head reads it at 0.84: raised
+        # alone now, for a reviewer)
+        (["这叫什么事啊？我交的钱到现在还没到账，太离谱了！"], "review"),
         # ... not the same question with the grievance in a turn of its own, nor alone
-        (["你们怎么回事？", "我交的钱到现在还没到账，太离谱了！"], None),
-        (["你们怎么回事？"], None),
+        (["这叫什么事啊？", "我交的钱到现在还没到账，太离谱了！"], None),
+        (["这叫什么事啊？"], None),
         # ... nor a grievance the caller quotes from someone else
-        (["你们怎么回事？我妈说你们太过分了，乱扣费！"], None),
+        (["这叫什么事啊？我妈说你们太过分了，乱扣费！"], None),
         # a caller angry about the line, or shouting that the agent will not hear them, is angry
         # (a rule that left out every sentence about hearing lost these: session 23)
         (["你们那个线路烂成这样，打个客服电话都听不清，还好意思收我一百多月租！"], "final"),

@@ -15,6 +15,7 @@ from core.errors import ConfigError, ScorecardError
 from scoring.engine import check
 from scoring.intents import (
     ACTS,
+    ANGER_TURNS_DIR,
     CONTRAST_ACTS,
     CONTRAST_AGAINST,
     CONTRAST_DIR,
@@ -38,6 +39,7 @@ from tests.scoring.factories import make_view
 BANK = load_bank()
 GUARDS = load_bank(GUARD_DIR)
 FLAG_TURNS = load_bank(FLAG_TURNS_DIR)
+ANGER_TURNS = load_bank(ANGER_TURNS_DIR)
 CONTRASTS = load_bank(CONTRAST_DIR)
 ONE_ACT = [u for rows in load_one_act().values() for u in rows]
 
@@ -66,7 +68,10 @@ def test_the_bank_shares_no_sentence_with_the_development_sets() -> None:
     for folder in ("dialogues", "takebacks", "posts"):
         assert list((REPO / "fixtures" / folder).glob("*.jsonl")), folder
     bank = set().union(
-        *(_sentences(u.text) for u in BANK + GUARDS + FLAG_TURNS + CONTRASTS + ONE_ACT)
+        *(
+            _sentences(u.text)
+            for u in BANK + GUARDS + FLAG_TURNS + ANGER_TURNS + CONTRASTS + ONE_ACT
+        )
     )
     for path in (REPO / "fixtures" / "dialogues").glob("*.jsonl"):
         for line in path.read_text("utf-8").splitlines():
@@ -156,6 +161,8 @@ def test_the_packaged_heads_know_every_act_and_are_calibrated() -> None:
     heads = builtin_heads()
     assert heads.acts == tuple(ACTS)
     assert heads.info["bank_utterances"] == len(BANK)
+    assert heads.info["flag_turns"] == len(FLAG_TURNS)
+    assert heads.info["anger_turns"] == len(ANGER_TURNS)
     for act, report in heads.info["cross_validated"].items():
         assert report["cv_f1"] >= 0.6, act
 
@@ -314,6 +321,31 @@ def test_flag_turns_teach_the_threat_heads_and_move_no_other(tmp_path) -> None: 
     report = both.info["cross_validated"]
     assert report["churn_threat"]["n"] == alone.info["cross_validated"]["churn_threat"]["n"] + 12
     assert report["churn_threat"]["positives"] == 6 + 4
+
+
+def test_anger_turns_teach_the_anger_head_and_move_no_other(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from scoring.intents_train import train
+
+    _tiny_bank(tmp_path / "bank")
+    alone = train(tmp_path / "bank", tmp_path / "a.npz")
+    (tmp_path / "bank" / "anger_turns").mkdir()
+    (tmp_path / "bank" / "anger_turns" / "w.tsv").write_text(
+        "role\tacts\tregister\ttext\n"
+        + "".join(f"customer\tanger\tcolloquial\t你们这是耍我玩呢{i}\n" for i in range(4))
+        # a turn not labelled anger is a counter-example of anger, though it speaks of leaving
+        + "".join(f"customer\tnone\tcolloquial\t哈哈气死我了，号我不要了{i}\n" for i in range(4)),
+        "utf-8",
+    )
+    both = train(tmp_path / "bank", tmp_path / "b.npz")
+    k = both.acts.index("anger")
+    others = [j for j in range(len(both.acts)) if j != k]
+    assert np.array_equal(both.weights[others], alone.weights[others])
+    assert not np.array_equal(both.weights[k], alone.weights[k])
+    assert both.lexical["customer"].ngrams.vocabulary == alone.lexical["customer"].ngrams.vocabulary
+    assert both.info["anger_turns"] == 8 and "anger_turns" not in alone.info
+    report = both.info["cross_validated"]
+    assert report["anger"]["n"] == alone.info["cross_validated"]["anger"]["n"] + 8
+    assert report["anger"]["positives"] == alone.info["cross_validated"]["anger"]["positives"] + 4
 
 
 @pytest.mark.parametrize(
