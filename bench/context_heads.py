@@ -109,7 +109,7 @@ def guard_kind(encode) -> Rows:  # type: ignore[no-untyped-def]
     return Rows(texts, encode(texts), labels, tuple(GUARD_ACTS), len(texts))
 
 
-def threat_kind(encode, acts: tuple[str, ...] = THREATS) -> Rows:  # type: ignore[no-untyped-def]
+def customer_kind(encode, acts: tuple[str, ...] = THREATS) -> Rows:  # type: ignore[no-untyped-def]
     """The heads of `acts` (customer acts; by default the threats) on their rows as `inspector
     models train-intents` reads them: the bank's customer rows, then each act's own rows
     (one_act/) for that act alone."""
@@ -191,7 +191,7 @@ def main() -> None:
         return
 
     every = writers()
-    guard, threat = guard_kind(encode), threat_kind(encode)
+    guard, threat = guard_kind(encode), customer_kind(encode)
     vectors = {name: encode([u.text for u in turns]) for name, turns in every.items()}
     none = np.zeros((0, 0))
     before = (spliced(threat.fit([], none, none)), guard.fit([], none, none))
@@ -222,7 +222,7 @@ def anger(encode, names: list[str] | None, errors: bool) -> None:  # type: ignor
     """Each anger turns' writer left out of the anger head (ANGER_TURN_ACTS) in turn."""
     every = writers(ANGER_TURNS_DIR)
     acts = tuple(sorted(ANGER_TURN_ACTS))
-    kind = threat_kind(encode, acts)
+    kind = customer_kind(encode, acts)
     vectors = {name: encode([u.text for u in turns]) for name, turns in every.items()}
     none = np.zeros((0, 0))
     guards = intents.guard_heads()

@@ -88,11 +88,10 @@ def train(
         labels = np.vstack([labels, own_labels(rows, names, {act})])
         texts += [u.text for u in rows]
     counts = {"one_act_utterances": {act: len(rows) for act, rows in own.items()}} if own else {}
-    for key, folder, acts in (
-        ("flag_turns", _turns_dir(bank_dir, flag_turns_dir, FLAG_TURNS_DIR), FLAG_TURN_THREATS),
-        ("anger_turns", _turns_dir(bank_dir, anger_turns_dir, ANGER_TURNS_DIR), ANGER_TURN_ACTS),
+    for key, turns, acts in (
+        ("flag_turns", _turns(bank_dir, flag_turns_dir, FLAG_TURNS_DIR), FLAG_TURN_THREATS),
+        ("anger_turns", _turns(bank_dir, anger_turns_dir, ANGER_TURNS_DIR), ANGER_TURN_ACTS),
     ):
-        turns = load_bank(folder) if folder.is_dir() else []
         if turns:
             labels = np.vstack([labels, own_labels(turns, names, acts)])
             texts += [u.text for u in turns]
@@ -116,7 +115,7 @@ def train_guards(
     (`flag_turns_dir`, by default the bank's flag_turns/ folder) take part in the
     FLAG_TURN_ACTS heads only, as an act's own rows do (train)."""
     rows, labels = guard_rows(bank_dir, guard_dir)
-    turns = _flag_turns(bank_dir, flag_turns_dir)
+    turns = _turns(bank_dir, flag_turns_dir, FLAG_TURNS_DIR)
     if turns:
         labels = np.vstack([labels, flag_turn_labels(turns)])
     roles = tuple(r for r, _ in GUARD_ACTS.values())
@@ -145,16 +144,10 @@ def own_labels(rows: list[Utterance], names: tuple[str, ...], acts: Collection[s
     return out
 
 
-def _turns_dir(bank_dir: Path, folder: Path | None, default: Path) -> Path:
-    """A folder of turns (FLAG_TURNS_DIR, ANGER_TURNS_DIR): `folder`, by default the bank's
-    folder of the default's name."""
-    return folder if folder is not None else bank_dir / default.name
-
-
-def _flag_turns(bank_dir: Path, folder: Path | None) -> list[Utterance]:
-    """The flag turns (FLAG_TURNS_DIR): `folder`, by default the bank's flag_turns/ folder; none
-    where there is no such folder."""
-    folder = _turns_dir(bank_dir, folder, FLAG_TURNS_DIR)
+def _turns(bank_dir: Path, folder: Path | None, default: Path) -> list[Utterance]:
+    """Blind writers' turns (FLAG_TURNS_DIR, ANGER_TURNS_DIR): `folder`, by default the bank's
+    folder of the default's name; none where there is no such folder."""
+    folder = folder if folder is not None else bank_dir / default.name
     return load_bank(folder) if folder.is_dir() else []
 
 
