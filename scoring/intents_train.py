@@ -8,7 +8,8 @@ the heads (fixtures/dialogues/, bench/data/) are never read here.
 
 from __future__ import annotations
 
-from collections.abc import Collection
+import itertools
+from collections.abc import Collection, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -88,6 +89,8 @@ def train(
         labels = np.vstack([labels, own_labels(rows, names, {act})])
         texts += [u.text for u in rows]
     counts = {"one_act_utterances": {act: len(rows) for act, rows in own.items()}} if own else {}
+    # each kind of rows after the bank is encoded apart (train_heads' parts)
+    parts = [len(texts) - len(bank)]
     for key, turns, acts in (
         ("flag_turns", _turns(bank_dir, flag_turns_dir, FLAG_TURNS_DIR), FLAG_TURN_THREATS),
         ("anger_turns", _turns(bank_dir, anger_turns_dir, ANGER_TURNS_DIR), ANGER_TURN_ACTS),
@@ -96,10 +99,13 @@ def train(
             labels = np.vstack([labels, own_labels(turns, names, acts)])
             texts += [u.text for u in turns]
             counts[key] = len(turns)
+            parts.append(len(turns))
     roles = tuple(r for r, _ in ACTS.values())
     # every act reads its sentence's n-grams beside the vector (scoring/lexical.py)
     joint = frozenset(ACTS)
-    return train_heads(texts, labels, names, roles, out, c, joint, shared=len(bank), info=counts)
+    return train_heads(
+        texts, labels, names, roles, out, c, joint, shared=len(bank), info=counts, parts=parts
+    )
 
 
 def train_guards(
@@ -206,17 +212,28 @@ def train_heads(
     joint: frozenset[str] = frozenset(),
     shared: int | None = None,
     info: dict | None = None,
+    parts: Sequence[int] = (),
 ) -> IntentHeads:
     """Encode a labelled bank once, fit one calibrated head per column and write them to `out`
     (the dialogue acts here, the call reasons in scoring/reasons/train.py). With `shared`, only
     the first `shared` rows are the bank: the n-gram table is fitted on them, and they are
-    encoded apart from the rest (so the rest cannot change their vectors)."""
+    encoded apart from the rest (so the rest cannot change their vectors). `parts` splits the
+    rest into consecutive parts of those sizes (the rows after them one more), each encoded
+    apart too: the encoder batches sentences of like length together, so a sentence's vector
+    moves in the last decimals with its batch, and a fit amplifies that; rows added to one part
+    then leave every other part's vectors, and the heads that read only those, as they were."""
     from scoring.embeddings import shared_encoder
 
     n = len(texts) if shared is None else shared
+    bounds = [n]
+    for size in parts:
+        bounds.append(bounds[-1] + size)
+    bounds.append(len(texts))
     vectors = shared_encoder().encode(texts[:n], batch_size=64)
-    if n < len(texts):
-        vectors = np.vstack([vectors, shared_encoder().encode(texts[n:], batch_size=64)])
+    for start, end in itertools.pairwise(bounds):
+        if end > start:
+            part = shared_encoder().encode(texts[start:end], batch_size=64)
+            vectors = np.vstack([vectors, part])
     table_rows = np.arange(len(texts)) < n
     heads = fit_heads(
         vectors, labels, names, roles, c=c, texts=texts, joint=joint, table_rows=table_rows

@@ -323,6 +323,40 @@ def test_flag_turns_teach_the_threat_heads_and_move_no_other(tmp_path) -> None: 
     assert report["churn_threat"]["positives"] == 6 + 4
 
 
+def test_each_kind_of_rows_after_the_bank_is_encoded_apart(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    # the encoder batches sentences of like length together, and a sentence's vector moves in
+    # its last decimals with its batch: an act's own rows, the flag turns and the anger turns
+    # are each encoded in a call of their own, so rows added to one leave the others' vectors
+    import scoring.embeddings
+    from scoring.intents_train import train
+
+    calls: list[list[str]] = []
+    real = scoring.embeddings.shared_encoder()
+
+    class Recorder:
+        def encode(self, texts: list[str], batch_size: int) -> np.ndarray:
+            calls.append(list(texts))
+            return real.encode(texts, batch_size=batch_size)
+
+    _tiny_bank(tmp_path / "bank")
+    for folder, row in (
+        ("one_act/churn_threat", "customer\t{}\tcolloquial\t这个号以后不用了{}\n"),
+        ("flag_turns", "customer\t{}\tcolloquial\t合约一到拜拜{}\n"),
+        ("anger_turns", "customer\t{}\tcolloquial\t你们这是耍我玩呢{}\n"),
+    ):
+        act = "anger" if folder == "anger_turns" else "churn_threat"
+        (tmp_path / "bank" / folder).mkdir(parents=True)
+        (tmp_path / "bank" / folder / "w.tsv").write_text(
+            "role\tacts\tregister\ttext\n"
+            + "".join(row.format(act if i % 2 else "none", i) for i in range(6)),
+            "utf-8",
+        )
+    monkeypatch.setattr(scoring.embeddings, "shared_encoder", Recorder)
+    train(tmp_path / "bank", tmp_path / "h.npz")
+    assert [len(texts) for texts in calls] == [6 * len(ACTS), 6, 6, 6]
+    assert [texts[0][:4] for texts in calls[1:]] == ["这个号以", "合约一到", "你们这是"]
+
+
 def test_anger_turns_teach_the_anger_head_and_move_no_other(tmp_path) -> None:  # type: ignore[no-untyped-def]
     from scoring.intents_train import train
 
