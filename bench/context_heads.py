@@ -18,9 +18,10 @@ turns. A writer's own turns never train the heads that score them, so the second
 writer's wording gets.
 
 The anger turns (scoring/intent_data/anger_turns/, anger26 .. anger28 and anger31, session 35)
-are left out the same way with --anger: the anger head trained without one writer's turns (the bank's rows,
-the anger act's own rows and the other writers' turns) scores that writer's turns, against the
-anger head trained without any anger turn; customer_anger raised and final, right / wrong.
+are left out the same way with --anger: the anger head trained without one writer's turns (the
+bank's rows, the anger act's own rows and the other writers' turns) scores that writer's turns,
+against the anger head trained without any anger turn; customer_anger raised and final, right /
+wrong.
 
 Usage: python bench/context_heads.py [--writers probe20 probe21] [--errors] [--anger]
 """
