@@ -225,15 +225,14 @@ def train_heads(
     from scoring.embeddings import shared_encoder
 
     n = len(texts) if shared is None else shared
-    bounds = [n]
-    for size in parts:
-        bounds.append(bounds[-1] + size)
-    bounds.append(len(texts))
-    vectors = shared_encoder().encode(texts[:n], batch_size=64)
-    for start, end in itertools.pairwise(bounds):
-        if end > start:
-            part = shared_encoder().encode(texts[start:end], batch_size=64)
-            vectors = np.vstack([vectors, part])
+    bounds = [0, *itertools.accumulate(parts, initial=n), len(texts)]
+    vectors = np.vstack(
+        [
+            shared_encoder().encode(texts[start:end], batch_size=64)
+            for start, end in itertools.pairwise(bounds)
+            if end > start
+        ]
+    )
     table_rows = np.arange(len(texts)) < n
     heads = fit_heads(
         vectors, labels, names, roles, c=c, texts=texts, joint=joint, table_rows=table_rows
