@@ -321,6 +321,14 @@ def _load_ngrams(z: Any) -> dict[str, Any]:
     return {"lexical": lexical} if lexical else {}
 
 
+#: a head is fitted to the optimum: with scikit-learn's default tolerance (1e-4) lbfgs stopped
+#: dozens of iterations short of it, where it stopped moved with noise in the vectors' last
+#: decimals (the encoder's float32 sums over a batch), and the churn head's weights moved by up
+#: to 0.7 with it; fitted to 1e-8 in double precision they move by 1e-4 (session 36)
+FIT_TOL = 1e-8
+FIT_MAX_ITER = 20000
+
+
 def fit_heads(
     vectors: np.ndarray,
     labels: np.ndarray,
@@ -332,8 +340,10 @@ def fit_heads(
     texts: Sequence[str] | None = None,
     joint: frozenset[str] = frozenset(),
     table_rows: np.ndarray | None = None,
+    tol: float | None = FIT_TOL,
 ) -> IntentHeads:
-    """One head per act over the rows of its role.
+    """One head per act over the rows of its role, each fitted to `tol` (None: scikit-learn's
+    default, which stops short of the optimum).
 
     `labels` is (rows, acts) with 1 / 0, and -1 where a row does not take part (another role's
     turn). Probabilities are calibrated on out-of-fold scores (Platt), so 0.8 means ~80 %.
@@ -371,7 +381,13 @@ def fit_heads(
         y = labels[rows, k].astype(int)
         if y.sum() < 5 or (1 - y).sum() < 5:
             raise ConfigError(f"act {act}: needs at least 5 examples and 5 counter-examples")
-        model = LogisticRegression(C=C_JOINT if k in joint_acts else c, max_iter=5000)
+        if tol is None:  # scikit-learn's default tolerance, on the vectors as they come
+            model = LogisticRegression(C=C_JOINT if k in joint_acts else c, max_iter=5000)
+        else:  # to the optimum, in double precision (a float32 sum is too coarse for tol)
+            x = x.astype(np.float64)
+            model = LogisticRegression(
+                C=C_JOINT if k in joint_acts else c, tol=tol, max_iter=FIT_MAX_ITER
+            )
         n_folds = int(min(folds, y.sum(), (1 - y).sum()))
         cv = StratifiedKFold(n_splits=n_folds, shuffle=True, random_state=seed)
         oof = cross_val_predict(model, x, y, cv=cv, method="decision_function")

@@ -24,6 +24,7 @@ from scoring.intents import (
     CONTRAST_AGAINST,
     CONTRAST_DIR,
     CONTRAST_FILE,
+    FIT_TOL,
     FLAG_TURN_ACTS,
     FLAG_TURN_THREATS,
     FLAG_TURNS_DIR,
@@ -213,6 +214,7 @@ def train_heads(
     shared: int | None = None,
     info: dict | None = None,
     parts: Sequence[int] = (),
+    tol: float | None = FIT_TOL,
 ) -> IntentHeads:
     """Encode a labelled bank once, fit one calibrated head per column and write them to `out`
     (the dialogue acts here, the call reasons in scoring/reasons/train.py). With `shared`, only
@@ -221,7 +223,8 @@ def train_heads(
     rest into consecutive parts of those sizes (the rows after them one more), each encoded
     apart too: the encoder batches sentences of like length together, so a sentence's vector
     moves in the last decimals with its batch, and a fit amplifies that; rows added to one part
-    then leave every other part's vectors, and the heads that read only those, as they were."""
+    then leave every other part's vectors, and the heads that read only those, as they were.
+    `tol` is fit_heads'."""
     from scoring.embeddings import shared_encoder
 
     n = len(texts) if shared is None else shared
@@ -235,7 +238,7 @@ def train_heads(
     )
     table_rows = np.arange(len(texts)) < n
     heads = fit_heads(
-        vectors, labels, names, roles, c=c, texts=texts, joint=joint, table_rows=table_rows
+        vectors, labels, names, roles, c, texts=texts, joint=joint, table_rows=table_rows, tol=tol
     )
     heads.info.update(
         {

@@ -42,6 +42,7 @@ from scoring.reasons.features import (
 from scoring.reasons.mining import Mined, mine_call, stack
 from scoring.reasons.taxonomy import Taxonomy
 from scoring.reasons.train import HEADS_FILE
+from scoring.reasons.train import TOL as HEADS_TOL
 from scoring.reasons.train import C as HEADS_C
 
 TRAIN_CALLS = Path(__file__).resolve().parents[2] / "fixtures" / "reasons" / "train.jsonl"
@@ -120,6 +121,7 @@ def _heads(
         names,
         ("customer",) * len(names),
         c=HEADS_C,
+        tol=HEADS_TOL,
     )
 
 

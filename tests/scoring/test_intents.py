@@ -573,6 +573,29 @@ def test_fitting_is_reproducible() -> None:
     assert ((probs > 0.5) == (labels[:, 0] == 1)).mean() > 0.9
 
 
+def test_a_head_is_fitted_to_the_optimum() -> None:
+    # scikit-learn's default tolerance stopped lbfgs short of the optimum, where it stopped moved
+    # with noise in the vectors' last decimals (session 36): the fitted head is the optimum
+    # an exact second-order solver finds
+    from sklearn.linear_model import LogisticRegression
+
+    from scoring.lexical import C_JOINT, Ngrams, joint_features
+
+    rng = np.random.default_rng(0)
+    alphabet = [chr(0x4E00 + i) for i in range(300)]
+    texts = ["".join(rng.choice(alphabet, size=rng.integers(6, 30))) for _ in range(600)]
+    vectors = rng.normal(size=(600, 64)).astype(np.float32)
+    cue = np.array([sum(ch in t for ch in alphabet[:20]) for t in texts])
+    labels = (cue + vectors[:, 0] + rng.normal(size=600) > np.median(cue)).astype(np.int8)
+    heads = fit_heads(
+        vectors, labels[:, None], ("anger",), ("customer",), texts=texts, joint=frozenset({"anger"})
+    )
+    x = joint_features(Ngrams.fit(texts), texts, vectors).astype(np.float64)
+    optimum = LogisticRegression(C=C_JOINT, solver="newton-cg", tol=1e-10).fit(x, labels)
+    assert np.abs(heads.weights[0] - optimum.coef_[0][-64:]).max() < 1e-4
+    assert abs(heads.biases[0] - optimum.intercept_[0]) < 1e-4
+
+
 def test_a_joint_head_reads_the_words_a_vector_cannot_separate(tmp_path) -> None:  # type: ignore[no-untyped-def]
     # the same random vector for every sentence: only the characters tell the act apart
     texts = [f"第{i}次了，呵呵，真行" for i in range(12)] + [
