@@ -4,12 +4,12 @@ turn, and their turns scored by the default scorecard with those heads.
 
 The flag turns are single customer turns written and labelled for complaint_risk and churn_risk
 by helper sessions that saw only the flags' definitions (docs/verdict-items.md), never the
-rules: probe12 .. probe19 (session 33), probe20 .. probe22 (session 34), probe23 .. probe25 and
-probe29 (session 35). They teach the
-threat heads (complaint_threat, churn_threat: scoring.intents.FLAG_TURN_THREATS), which raise
-flags and set their confidence, and the complaint look-alike head (complaint_aside:
-FLAG_TURN_ACTS), which sends a raised complaint flag whose every sentence it reads as a
-look-alike to a reviewer instead of standing alone (final).
+rules: probe12 .. probe19 (session 33), probe20 .. probe22 (session 34), probe23 .. probe25,
+probe29 and probe30 (session 35), probe34 (session 36). They teach the threat heads
+(complaint_threat, churn_threat: scoring.intents.FLAG_TURN_THREATS), which raise flags and set
+their confidence, and the complaint look-alike head (complaint_aside: FLAG_TURN_ACTS), which
+sends a raised complaint flag whose every sentence it reads as a look-alike to a reviewer
+instead of standing alone (final).
 
 For each writer and flag: the flags raised (right / wrong) and the flags that stand final
 (right / wrong), once with the heads trained without any flag turn (the bank's and the guards'
@@ -17,11 +17,11 @@ rows only: what the product had before) and once with the heads trained on every
 turns. A writer's own turns never train the heads that score them, so the second is what a new
 writer's wording gets.
 
-The anger turns (scoring/intent_data/anger_turns/, anger26 .. anger28 and anger31, session 35)
-are left out the same way with --anger: the anger head trained without one writer's turns (the
-bank's rows, the anger act's own rows and the other writers' turns) scores that writer's turns,
-against the anger head trained without any anger turn; customer_anger raised and final, right /
-wrong.
+The anger turns (scoring/intent_data/anger_turns/, anger26 .. anger28 and anger31 of session
+35, anger32 and anger33 of session 36) are left out the same way with --anger: the anger head
+trained without one writer's turns (the bank's rows, the anger act's own rows and the other
+writers' turns) scores that writer's turns, against the anger head trained without any anger
+turn; customer_anger raised and final, right / wrong.
 
 Usage: python bench/context_heads.py [--writers probe20 probe21] [--errors] [--anger]
 """
