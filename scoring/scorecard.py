@@ -22,6 +22,8 @@ from scoring.operators import REGISTRY, ROLES, WINDOW_KEYS, unless_of
 
 BUILTIN_DIR = Path(__file__).with_name("scorecards")
 SEVERITIES = ("low", "medium", "high", "critical")
+#: a character normalised text never holds (asr.text.normalize_for_cer drops them)
+_NON_WORD = re.compile(r"[\s\W_]")
 
 
 @dataclass(frozen=True)
@@ -297,6 +299,15 @@ def _check_params(name: str, params: Any, ctx: _Ctx, path: str) -> dict[str, Any
         if not isinstance(params["pattern"], str):
             raise ctx.error(f"{path}.pattern", "needs a regular expression")
         _check_pattern(params["pattern"], ctx, f"{path}.pattern")
+        # the operator reads normalised text (scoring.matching.normalize): no punctuation,
+        # spaces or symbols, so a pattern that spells one out never matches (滚！ never did)
+        gone = dict.fromkeys(c for c in params["pattern"] if ord(c) > 127 and _NON_WORD.match(c))
+        if gone:
+            raise ctx.error(
+                f"{path}.pattern",
+                f"reads the turn's text without punctuation or symbols: {' '.join(gone)} can never"
+                " match there, leave them out",
+            )
     return dict(params)
 
 

@@ -75,6 +75,12 @@ def _card(item: dict) -> dict:
             {"id": "a", "fail_when": {"regex": {"pattern": "("}}},
             "field 'fail_when.regex.pattern': invalid regular expression",
         ),
+        # the operator reads text without punctuation (session 36: 滚！ had never matched)
+        (
+            {"id": "a", "fail_when": {"regex": {"pattern": "(^|，)滚[。！]"}}},
+            "field 'fail_when.regex.pattern': reads the turn's text without punctuation or"
+            " symbols: ， 。 ！ can never match there",
+        ),
         (
             {"id": "a", "fail_when": {"regex": {"pattern": "x", "exclude": "(y"}}},
             "field 'fail_when.regex.exclude': invalid regular expression",
