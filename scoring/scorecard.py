@@ -22,8 +22,6 @@ from scoring.operators import REGISTRY, ROLES, WINDOW_KEYS, unless_of
 
 BUILTIN_DIR = Path(__file__).with_name("scorecards")
 SEVERITIES = ("low", "medium", "high", "critical")
-#: a character normalised text never holds (asr.text.normalize_for_cer drops them)
-_NON_WORD = re.compile(r"[\s\W_]")
 
 
 @dataclass(frozen=True)
@@ -299,16 +297,46 @@ def _check_params(name: str, params: Any, ctx: _Ctx, path: str) -> dict[str, Any
         if not isinstance(params["pattern"], str):
             raise ctx.error(f"{path}.pattern", "needs a regular expression")
         _check_pattern(params["pattern"], ctx, f"{path}.pattern")
-        # the operator reads normalised text (scoring.matching.normalize): no punctuation,
-        # spaces or symbols, so a pattern that spells one out never matches (滚！ never did)
-        gone = dict.fromkeys(c for c in params["pattern"] if ord(c) > 127 and _NON_WORD.match(c))
-        if gone:
+        # the operator reads normalised text (scoring.matching.normalize): no punctuation or
+        # spaces, simplified, lower case, digits as Hanzi; a character it never holds never
+        # matches, nor does a class or a look-around that names one test anything (滚！ never
+        # matched; 两 in 两个锤子 reads 二)
+        never = _never_normalised(params["pattern"])
+        if never:
             raise ctx.error(
                 f"{path}.pattern",
-                f"reads the turn's text without punctuation or symbols: {' '.join(gone)} can never"
-                " match there, leave them out",
+                "reads the turn's text normalised (no punctuation or spaces, simplified, lower"
+                f" case, digits as Hanzi), which never holds {' '.join(never)}: write the pattern"
+                " as that text reads",
             )
     return dict(params)
+
+
+def _never_normalised(pattern: str) -> list[str]:
+    """The characters a regular expression names (literals, and members of classes) that
+    normalised text never holds, in order of appearance; ranges are not read."""
+    from re import _parser  # the parsed pattern: a literal and a quantifier's digits differ
+
+    from scoring.matching import normalize
+
+    fold = str.lower if re.compile(pattern).flags & re.IGNORECASE else str
+    found: dict[str, None] = {}
+
+    def walk(node: Any) -> None:
+        if isinstance(node, _parser.SubPattern):
+            node = list(node)
+        if not isinstance(node, list | tuple):
+            return
+        if len(node) == 2 and (node[0] is _parser.LITERAL or node[0] is _parser.NOT_LITERAL):
+            char = chr(node[1])
+            if normalize(char) != fold(char):
+                found[char] = None
+            return
+        for child in node:
+            walk(child)
+
+    walk(_parser.parse(pattern))
+    return list(found)
 
 
 def _act_thresholds(raw: Any, ctx: _Ctx, path: str, contrasts: bool = False) -> None:

@@ -372,13 +372,15 @@ def test_rude_wording_off_the_list_fails_but_waits_for_a_reviewer() -> None:
         ("customer_anger", "cnm，宽带修了一个礼拜还没好", True),
         ("customer_anger", "我TM都打了六个电话了！！！", True),
         ("customer_anger", "什么破网，滚！", True),
-        # a turn that is only the outburst (session 36: the pattern, written with the punctuation
-        # its text is read without, had never matched)
+        # a segment that is only the outburst, raised for a reviewer (session 36: the pattern,
+        # written with the punctuation its text is read without, had never matched)
         ("customer_anger", "滚。", True),
         ("customer_anger", "你给我滚！", True),
         ("customer_anger", "垃圾！", True),
         ("customer_anger", "垃圾短信。", False),
         ("customer_anger", "滚动条拉不动。", False),
+        # 两 reads 二 in the text a pattern reads, so 两个 is a count as 一个 is (session 36)
+        ("customer_anger", "我买了两个锤子。", False),
         ("customer_anger", "路由器背面有个USB口，能接移动硬盘吗？", False),
         ("customer_anger", "垃圾短信太多了，能帮我拦截吗？", False),
         ("customer_anger", "我的USB网卡插上没反应，怎么设置？", False),

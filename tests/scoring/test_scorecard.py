@@ -75,11 +75,17 @@ def _card(item: dict) -> dict:
             {"id": "a", "fail_when": {"regex": {"pattern": "("}}},
             "field 'fail_when.regex.pattern': invalid regular expression",
         ),
-        # the operator reads text without punctuation (session 36: 滚！ had never matched)
+        # the operator reads normalised text (session 36: 滚！ had never matched, nor 两 in a
+        # class, nor upper case), however the character is written
         (
-            {"id": "a", "fail_when": {"regex": {"pattern": "(^|，)滚[。！]"}}},
-            "field 'fail_when.regex.pattern': reads the turn's text without punctuation or"
-            " symbols: ， 。 ！ can never match there",
+            {"id": "a", "fail_when": {"regex": {"pattern": "(^|，)滚[。！!]"}}},
+            "field 'fail_when.regex.pattern': reads the turn's text normalised (no punctuation or"
+            " spaces, simplified, lower case, digits as Hanzi), which never holds ， 。 ！ !",
+        ),
+        (
+            {"id": "a", "fail_when": {"regex": {"pattern": "(?<![一两])个锤子|TMD|滚\\uff01"}}},
+            "field 'fail_when.regex.pattern': reads the turn's text normalised (no punctuation or"
+            " spaces, simplified, lower case, digits as Hanzi), which never holds 两 T M D ！",
         ),
         (
             {"id": "a", "fail_when": {"regex": {"pattern": "x", "exclude": "(y"}}},
