@@ -313,8 +313,10 @@ def _check_params(name: str, params: Any, ctx: _Ctx, path: str) -> dict[str, Any
 
 
 def _never_normalised(pattern: str) -> list[str]:
-    """The characters a regular expression names (literals, and members of classes) that
-    normalised text never holds, in order of appearance; ranges are not read."""
+    """The printable characters a regular expression names (literals, and members of classes)
+    that normalised text never holds, in order of appearance; ranges are not read, nor control
+    characters (a look-around for the line break between turns: the operator reads turn by
+    turn, and its tests keep it so)."""
     from re import _parser  # the parsed pattern: a literal and a quantifier's digits differ
 
     from scoring.matching import normalize
@@ -329,7 +331,7 @@ def _never_normalised(pattern: str) -> list[str]:
             return
         if len(node) == 2 and (node[0] is _parser.LITERAL or node[0] is _parser.NOT_LITERAL):
             char = chr(node[1])
-            if normalize(char) != fold(char):
+            if char.isprintable() and normalize(char) != fold(char):
                 found[char] = None
             return
         for child in node:
