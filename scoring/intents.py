@@ -381,13 +381,12 @@ def fit_heads(
         y = labels[rows, k].astype(int)
         if y.sum() < 5 or (1 - y).sum() < 5:
             raise ConfigError(f"act {act}: needs at least 5 examples and 5 counter-examples")
+        strength = C_JOINT if k in joint_acts else c
         if tol is None:  # scikit-learn's default tolerance, on the vectors as they come
-            model = LogisticRegression(C=C_JOINT if k in joint_acts else c, max_iter=5000)
+            model = LogisticRegression(C=strength, max_iter=5000)
         else:  # to the optimum, in double precision (a float32 sum is too coarse for tol)
             x = x.astype(np.float64)
-            model = LogisticRegression(
-                C=C_JOINT if k in joint_acts else c, tol=tol, max_iter=FIT_MAX_ITER
-            )
+            model = LogisticRegression(C=strength, tol=tol, max_iter=FIT_MAX_ITER)
         n_folds = int(min(folds, y.sum(), (1 - y).sum()))
         cv = StratifiedKFold(n_splits=n_folds, shuffle=True, random_state=seed)
         oof = cross_val_predict(model, x, y, cv=cv, method="decision_function")

@@ -321,7 +321,8 @@ def _never_normalised(pattern: str) -> list[str]:
 
     from scoring.matching import normalize
 
-    fold = str.lower if re.compile(pattern).flags & re.IGNORECASE else str
+    parsed = _parser.parse(pattern)
+    fold = str.lower if parsed.state.flags & re.IGNORECASE else str
     found: dict[str, None] = {}
 
     def walk(node: Any) -> None:
@@ -337,7 +338,7 @@ def _never_normalised(pattern: str) -> list[str]:
         for child in node:
             walk(child)
 
-    walk(_parser.parse(pattern))
+    walk(parsed)
     return list(found)
 
 
