@@ -297,18 +297,6 @@ def _check_params(name: str, params: Any, ctx: _Ctx, path: str) -> dict[str, Any
         if not isinstance(params["pattern"], str):
             raise ctx.error(f"{path}.pattern", "needs a regular expression")
         _check_pattern(params["pattern"], ctx, f"{path}.pattern")
-        # the operator reads normalised text (scoring.matching.normalize): no punctuation or
-        # spaces, simplified, lower case, digits as Hanzi; a character it never holds never
-        # matches, nor does a class or a look-around that names one test anything (滚！ never
-        # matched; 两 in 两个锤子 reads 二)
-        never = _never_normalised(params["pattern"])
-        if never:
-            raise ctx.error(
-                f"{path}.pattern",
-                "reads the turn's text normalised (no punctuation or spaces, simplified, lower"
-                f" case, digits as Hanzi), which never holds {' '.join(never)}: write the pattern"
-                " as that text reads",
-            )
     return dict(params)
 
 
@@ -382,6 +370,19 @@ def _check_pattern(pattern: str, ctx: _Ctx, path: str) -> None:
         raise ctx.error(path, f"invalid regular expression: {exc}") from exc
     if compiled.search("") is not None:
         raise ctx.error(path, "the pattern matches empty text")
+    # every pattern of a scorecard (a regex condition's, an exclusion's, a mask's, a take-back's)
+    # reads normalised text (scoring.matching.normalize): no punctuation or spaces, simplified,
+    # lower case, digits as Hanzi; a character it never holds never matches, nor does a class or
+    # a look-around that names one test anything (滚！ never matched; 两 in 两个锤子 reads 二; a
+    # take-back's 开玩笑(?![吗？]) read 你以为我开玩笑？ as one)
+    never = _never_normalised(pattern)
+    if never:
+        raise ctx.error(
+            path,
+            "reads the text normalised (no punctuation or spaces, simplified, lower case, digits"
+            f" as Hanzi), which never holds {' '.join(never)}: write the pattern as that text"
+            " reads",
+        )
 
 
 def _number(raw: dict[str, Any], key: str, default: float, ctx: _Ctx) -> float:

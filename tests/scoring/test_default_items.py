@@ -1528,6 +1528,11 @@ def test_a_speaker_turn_is_all_the_caller_says_until_the_agent_speaks() -> None:
             "final",
         ),  # 冲 for 充
         ("complaint_risk", ["我要去工信部投诉你们！", "我可不是随便说说的。"], "final"),
+        # a question whether it was a joke (session 37: its ？ is not in the normalised text the
+        # words read, and 开玩笑 at the sentence's end stood as one)
+        ("churn_risk", ["下个月我就去营业厅把号销了。", "怎么，你觉得我开玩笑？"], "final"),
+        ("complaint_risk", ["这事我肯定要去工信部投诉。你以为我开玩笑？"], "final"),
+        ("complaint_risk", ["这事我肯定要去工信部投诉。", "哈哈，开个玩笑，查下流量。"], "review"),
         ("complaint_risk", ["我要去工信部投诉你们！", "你以为我不会真去投诉？"], "final"),
         # an angry sentence after the take-back renews no threat (the anger that corroborates
         # a complaint-line question is not a threat of its own)

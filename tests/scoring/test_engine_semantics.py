@@ -555,6 +555,11 @@ def test_a_taken_back_threat_waits_for_a_reviewer() -> None:
         ({"acts": ["taken_back"], "words_decide": ["瞎说"]}, "words_decide': needs a regular"),
         ({"acts": ["taken_back"], "words_decide": "(瞎说"}, "words_decide': invalid regular"),
         ({"acts": ["taken_back"], "words_decide": "瞎?"}, "words_decide': the pattern matches"),
+        # they read a sentence's normalised text (session 37: 开玩笑(?![吗？]) took 你以为我开玩笑？
+        # for a take-back)
+        ("开玩笑(?![吗呢？?])", "field 'taken_back.words[0]': reads the text normalised"),
+        (["气话", "当我没说[。！]"], "field 'taken_back.words[1]': reads the text normalised"),
+        ({"acts": ["taken_back"], "words_decide": "瞎说[，。]"}, "words_decide': reads the text"),
     ],
 )
 def test_a_flags_taken_back_is_checked(taken_back: object, message: str) -> None:

@@ -79,13 +79,50 @@ def _card(item: dict) -> dict:
         # class, nor upper case), however the character is written
         (
             {"id": "a", "fail_when": {"regex": {"pattern": "(^|，)滚[。！!]"}}},
-            "field 'fail_when.regex.pattern': reads the turn's text normalised (no punctuation or"
-            " spaces, simplified, lower case, digits as Hanzi), which never holds ， 。 ！ !",
+            "field 'fail_when.regex.pattern': reads the text normalised (no punctuation or spaces,"
+            " simplified, lower case, digits as Hanzi), which never holds ， 。 ！ !",
         ),
         (
             {"id": "a", "fail_when": {"regex": {"pattern": "(?<![一两])个锤子|TMD|滚\\uff01"}}},
-            "field 'fail_when.regex.pattern': reads the turn's text normalised (no punctuation or"
-            " spaces, simplified, lower case, digits as Hanzi), which never holds 两 T M D ！",
+            "field 'fail_when.regex.pattern': reads the text normalised (no punctuation or spaces,"
+            " simplified, lower case, digits as Hanzi), which never holds 两 T M D ！",
+        ),
+        # and so does every other pattern (session 37: a churn exclusion's [^，。！？]{0,10}
+        # read as .{0,10}, a take-back's 开玩笑(?![吗？]) took 你以为我开玩笑？ for one)
+        (
+            {"id": "a", "fail_when": {"keyword": {"words": ["x"], "exclude": "转了(?=$|[，。])"}}},
+            "field 'fail_when.keyword.exclude': reads the text normalised (no punctuation or"
+            " spaces, simplified, lower case, digits as Hanzi), which never holds ， 。",
+        ),
+        (
+            {"id": "a", "fail_when": {"intent": {"act": "anger", "mask": "前两天投诉"}}},
+            "field 'fail_when.intent.mask': reads the text normalised (no punctuation or spaces,"
+            " simplified, lower case, digits as Hanzi), which never holds 两",
+        ),
+        (
+            {"id": "a", "fail_when": {"intent": {"act": "anger", "exclude_turn": "APP账号"}}},
+            "field 'fail_when.intent.exclude_turn': reads the text normalised (no punctuation or"
+            " spaces, simplified, lower case, digits as Hanzi), which never holds A P",
+        ),
+        (
+            {"id": "a", "fail_when": {"intent": {"act": "anger", "cue": "(19|20)[零一]{2}年"}}},
+            "field 'fail_when.intent.cue': reads the text normalised (no punctuation or spaces,"
+            " simplified, lower case, digits as Hanzi), which never holds 1 9 2 0",
+        ),
+        (
+            {"id": "a", "fail_when": {"regex": {"pattern": "x", "aside": "法院[^，]{0,4}旁边"}}},
+            "field 'fail_when.regex.aside': reads the text normalised (no punctuation or spaces,"
+            " simplified, lower case, digits as Hanzi), which never holds ，",
+        ),
+        (
+            {
+                "id": "a",
+                "fail_when": {
+                    "intent": {"act": "anger", "aside": "法院", "aside_unless": "我要告[！!]"}
+                },
+            },
+            "field 'fail_when.intent.aside_unless': reads the text normalised (no punctuation or"
+            " spaces, simplified, lower case, digits as Hanzi), which never holds ！ !",
         ),
         (
             {"id": "a", "fail_when": {"regex": {"pattern": "x", "exclude": "(y"}}},
