@@ -1073,6 +1073,13 @@ def test_a_denial_heard_through_a_slip_is_no_threat(
         ("complaint_risk", "我们小区在法院后面那栋，这两天宽带老断。", None),
         ("complaint_risk", "有人冒充记者给我打电话要我转账，我想查一下这个号码。", None),
         ("complaint_risk", "三一五当天你们营业厅是不是有优惠？", None),
+        # a 315 that is an address (三幺五 normalises to 三一五), a complaint about a neighbour or
+        # the property manager (session 37); the carrier threatened beside it stands
+        ("complaint_risk", "我住三幺五幢二单元，装宽带的师傅说找不到门。", None),
+        ("complaint_risk", "我们单位在三一五室，座机一直没有拨号音。", None),
+        ("complaint_risk", "我准备投诉我家楼下，他们老把你们的光纤箱锁着。", None),
+        ("complaint_risk", "我投诉咱们隔壁那家装修太吵，顺带问问能不能改个宽带时间。", None),
+        ("complaint_risk", "我先投诉物业，再不来修我就连你们一起投诉。", "final"),
         # someone else's threat, a past complaint's progress
         ("complaint_risk", "我邻居天天嚷嚷说要投诉你们，我倒觉得还行。", None),
         ("complaint_risk", "同事说他要去消协投诉你们的宽带，我想问下我们那片是不是有故障。", None),
