@@ -271,6 +271,7 @@ def _doubted(
     doubt: tuple[tuple[str, float], ...],
     reads: tuple[tuple[str, float], ...] = (),
     unread: tuple[str, float, str, float] | None = None,
+    unless: tuple[tuple[str, float], ...] = (),
 ) -> bool:
     """Whether every sentence the flag may rest on is one of the `doubt` acts (a complaint made
     long ago, someone else's threat). For quoted words, the sentences that hold them; for a
@@ -280,7 +281,9 @@ def _doubted(
     there is no evidence or the quoted words cannot be placed in a sentence. A doubted flag is
     still raised (a sentence may join an aside and a real threat): a reviewer decides, the
     machine drops nothing. With `unread` (aside act, at least, act, under), a sentence at least
-    that likely the aside act that the act's head reads under `under` counts as an aside too."""
+    that likely the aside act that the act's head reads under `under` counts as an aside too.
+    A sentence at least as likely one of the `unless` acts as its probability is never an
+    aside (a threat its head is all but certain of)."""
     if not evidence:
         return False
     owner, texts, probs = view._units
@@ -289,6 +292,8 @@ def _doubted(
     side, at_least, act, under = unread or ("", 0.0, "", 0.0)
 
     def doubted(u: int) -> bool:
+        if any(probs[act][u] >= at for act, at in unless):
+            return False
         if any(aside(a, u) >= at for a, at in doubt):
             return True
         return unread is not None and aside(side, u) >= at_least and probs[act][u] < under
@@ -507,7 +512,12 @@ def evaluate(
             route = _route(confidence, rule.routing or scorecard.routing, f"{key}:{rule.id}")
             doubts = set()
             if (rule.doubt or rule.doubt_unread) and _doubted(
-                view, hit.evidence, rule.doubt, _model_reads(rule.when), rule.doubt_unread
+                view,
+                hit.evidence,
+                rule.doubt,
+                _model_reads(rule.when),
+                rule.doubt_unread,
+                rule.doubt_unless,
             ):
                 doubts.add("context")  # every quoted sentence an aside
             if (rule.taken_back or rule.taken_back_acts) and _taken_back(

@@ -116,6 +116,10 @@ class FlagRule:
     #: that the act's own head reads under `under` is doubted too: neither head reads a threat
     #: in it (我是做自媒体的, 工信部的人上次来测过信号), each alone too weak to doubt by
     doubt_unread: tuple[str, float, str, float] | None = None
+    #: (act, probability): a quoted sentence at least that likely one of these acts (the
+    #: threat itself) is never doubted by `doubt`: the threat head all but certain of a threat
+    #: outweighs the context head's reading of an aside (我要去工信部投诉，你当我开玩笑)
+    doubt_unless: tuple[tuple[str, float], ...] = ()
     #: `taken_back`'s words (one regular expression, looked for in each of the speaker's
     #: sentences, normalised) and acts (act, probability): a flag every quoted threat of which
     #: comes before such words (刚才是气话, 我也不是真要投诉) or a sentence of such an act, said
@@ -457,6 +461,10 @@ def _flag(raw: Any, source: str, index: int, acts: frozenset[str], routing: Rout
     if "doubt" in raw:
         _act_thresholds(raw["doubt"], ctx, "doubt")
     unread = _doubt_unread(raw["doubt_unread"], ctx) if "doubt_unread" in raw else None
+    if "doubt_unless" in raw:
+        if "doubt" not in raw:
+            raise ctx.error("doubt_unless", "goes with a flag's doubt")
+        _act_thresholds(raw["doubt_unless"], ctx, "doubt_unless")
     words, acts, decide = (
         _taken_back(raw["taken_back"], ctx) if "taken_back" in raw else (None, (), None)
     )
@@ -467,6 +475,7 @@ def _flag(raw: Any, source: str, index: int, acts: frozenset[str], routing: Rout
         routing=_routing(raw["routing"], ctx, routing) if "routing" in raw else None,
         doubt=unless_of(raw.get("doubt")),
         doubt_unread=unread,
+        doubt_unless=unless_of(raw.get("doubt_unless")),
         taken_back=words,
         taken_back_acts=acts,
         taken_back_words_decide=decide,

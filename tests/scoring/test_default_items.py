@@ -1041,7 +1041,8 @@ def test_a_closure_already_done_is_no_threat(line: str, route: str | None) -> No
         ("complaint_risk", "为这点事打三一五不至于，你帮我退订广告短信就行。", None),
         ("complaint_risk", "你们也别怕我投诉，我就是问问。", None),
         # ... but a threat beside the denial, or a slip-spelt threat alone, stands
-        ("churn_risk", "谁说我要转网了，我是要直接把这个号注销。", "review"),
+        # (final since session 37: the churn head is all but certain of it, 0.999)
+        ("churn_risk", "谁说我要转网了，我是要直接把这个号注销。", "final"),
         # ... and so does a mind changed after it
         ("churn_risk", "我本来没打算销户，但今天这事让我改主意了，你帮我办销户。", "final"),
         ("churn_risk", "一开始我没想转网的，现在我决定了，转网怎么弄？", "final"),
@@ -1131,16 +1132,18 @@ def test_a_flag_word_in_another_sense_is_no_threat(flag: str, line: str, route: 
         ("complaint_risk", "我前年在工信部申诉过一回，后来解决了，今天是问套餐的。", None),
         ("complaint_risk", "二零二一年我投诉过一次，现在就想问问话费。", None),
         ("complaint_risk", "消协那边我昨天已经撤了，钱也退了，就确认一下。", None),
-        # (final until session 36: the look-alike head, fitted to its optimum, reads the past
-        # complaint beside the threat at 0.73, over the doubt's 0.7, where it read 0.695)
-        ("complaint_risk", "去年投诉过一次，这次我还要去工信部投诉。", "review"),
+        # (review in session 36: the look-alike head, fitted to its optimum, reads the past
+        # complaint beside the threat at 0.73, over the doubt's 0.7; final again since session
+        # 37, the complaint head all but certain of the threat, 0.999)
+        ("complaint_risk", "去年投诉过一次，这次我还要去工信部投诉。", "final"),
         # others' complaints and crowds online, hearsay, a homework question
         ("complaint_risk", "听说有人为这个事投诉到工信部才给解决，我还是想先问问你们。", None),
         ("complaint_risk", "隔壁老王去消协投诉了才有人来修，你们能不能先来看看我家？", None),
         ("complaint_risk", "抖音上好多人在曝光你们乱扣费，我想查查自己有没有被扣。", None),
         ("complaint_risk", "孩子写作业，老师让了解一下向工信部申诉要多久。", None),
-        # (the caller joining the crowd stands; the context head doubts it: a reviewer decides)
-        ("complaint_risk", "群里好多人都打一二三零零投诉了，我也准备去。", "review"),
+        # (the caller joining the crowd stands; the context head doubts it, but since session 37
+        # the complaint head, all but certain of the threat, outweighs it)
+        ("complaint_risk", "群里好多人都打一二三零零投诉了，我也准备去。", "final"),
         # (final until session 35; its look-alike head doubts it as it does the crowd above)
         ("complaint_risk", "听说邻居都投诉了，我也要去投诉。", "review"),
         # leaving: crowds online, a closure already done, staying put, a homework question
@@ -1375,6 +1378,24 @@ def _route_of(flag: str, line: str) -> str | None:
     result = _call(("agent", OPEN), ("customer", line), ("agent", "好的，我帮您看一下。"))
     found = next((f for f in result.flags if f.id == flag), None)
     return found and found.route
+
+
+@pytest.mark.parametrize(
+    ("flag", "line", "route"),
+    [
+        # a threat beside an aside, which the threat head is all but certain of (0.999 or
+        # more): it stands, however the context head reads the aside beside it (session 37)
+        ("complaint_risk", "投诉这种事我一般犯不上，但这回我非去工信部不可。", "final"),
+        ("churn_risk", "宽带早就拆了，现在再扣手机费我就携号转网。", "final"),
+        # the asides alone are still doubted
+        ("churn_risk", "我表姐前年就携号转网走了，我还在用你们的。", "review"),
+        ("churn_risk", "以前我说过要销户，那会儿是气话，现在用得挺好。", "review"),
+    ],
+)
+def test_a_threat_the_head_is_sure_of_is_not_doubted_by_the_aside_beside_it(
+    flag: str, line: str, route: str
+) -> None:
+    assert _route_of(flag, line) == route
 
 
 @pytest.mark.parametrize(

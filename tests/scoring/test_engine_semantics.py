@@ -381,6 +381,28 @@ def test_a_sentence_neither_head_reads_as_a_threat_is_doubted(
         assert _doubted(view, evidence, (("complaint_aside", 0.6),), ()) is False
 
 
+@pytest.mark.parametrize(
+    ("aside", "threat", "doubted"),
+    [
+        # the threat head all but certain of a threat in every quoted sentence: not doubted,
+        # however sure the context head is of an aside (session 37: 我要去工信部投诉，你当我开玩笑)
+        ([0.9, 0.9], [0.9995, 0.9995], False),
+        # ... of one of them only: the other is still an aside, but the flag rests on both
+        ([0.9, 0.9], [0.9995, 0.5], False),
+        # under the threshold: doubted as before
+        ([0.9, 0.9], [0.998, 0.998], True),
+    ],
+)
+def test_a_sentence_the_threat_head_is_sure_of_is_never_doubted(
+    aside: list[float], threat: list[float], doubted: bool
+) -> None:
+    view = _doubt_view(aside, threat)
+    evidence = _first_turn_quoting(view, "投诉")
+    sure = (("complaint_threat", 0.999),)
+    assert _doubted(view, evidence, (("complaint_aside", 0.6),), (), None, sure) is doubted
+    assert _doubted(view, evidence, (("complaint_aside", 0.6),), ()) is True  # without it
+
+
 def _all_final_card(**rule: object):  # type: ignore[no-untyped-def]
     """A scorecard whose routing makes every verdict final, with one flag on the customer's
     投诉 and `rule` (its doubt, its taken_back)."""
@@ -413,6 +435,34 @@ def test_a_flags_doubt_is_checked(doubt: object, message: str) -> None:
     raw = {"name": "t", "sections": [], "flags": [{"id": "risk", "when": THREAT, "doubt": doubt}]}
     with pytest.raises(ScorecardError, match=re.escape(message)):
         parse_scorecard(raw, "card.yaml")
+
+
+@pytest.mark.parametrize(
+    ("rule", "message"),
+    [
+        ({"doubt_unless": {"complaint_threat": 0.999}}, "field 'doubt_unless': goes with a flag's"),
+        (
+            {"doubt": ["complaint_aside"], "doubt_unless": {"no_such_act": 0.9}},
+            "field 'doubt_unless': unknown act 'no_such_act'",
+        ),
+        (
+            {"doubt": ["complaint_aside"], "doubt_unless": {"complaint_threat": 1}},
+            "field 'doubt_unless.complaint_threat': must be between 0 and 1",
+        ),
+        ({"doubt": ["complaint_aside"], "doubt_unless": 0.9}, "field 'doubt_unless': needs act"),
+    ],
+)
+def test_a_flags_doubt_unless_is_checked(rule: dict, message: str) -> None:
+    flag = {"id": "risk", "when": THREAT, **rule}
+    with pytest.raises(ScorecardError, match=re.escape(message)):
+        parse_scorecard({"name": "t", "sections": [], "flags": [flag]}, "card.yaml")
+
+
+def test_a_flags_doubt_unless_is_read() -> None:
+    flag = {"id": "risk", "when": THREAT, "doubt": ["complaint_aside"]}
+    flag["doubt_unless"] = {"complaint_threat": 0.999}
+    [rule] = parse_scorecard({"name": "t", "sections": [], "flags": [flag]}, "card.yaml").flags
+    assert rule.doubt_unless == (("complaint_threat", 0.999),)
 
 
 UNREAD = {"aside": "complaint_aside", "at_least": 0.2, "act": "complaint_threat", "under": 0.1}
