@@ -1308,6 +1308,11 @@ def test_a_flag_word_in_another_sense_is_no_threat(flag: str, line: str, route: 
         ("complaint_risk", "你们公告说要配合工信部检查，这几天会停网吗？", None),
         ("complaint_risk", "我朋友是晚报的记者，他说你们在搞5G下乡，我们村能排上吗？", None),
         ("complaint_risk", "要是换了别人，早投诉你们八百回了，你快帮我看看网怎么又断了。", None),
+        # ... nor a complaint the caller would have made by now, if (session 37); the caller's
+        # own threat after it stands
+        ("complaint_risk", "要不是看在用了十年的份上，我早就去投诉你们了，你先帮我查。", None),
+        ("complaint_risk", "搁以前我脾气那么冲，早就打一二三零零告你们了。", None),
+        ("complaint_risk", "要不是看在老用户份上，我早就投诉了，今天再不修我就去工信部。", "final"),
         # the relative's workplace beside a threat of the caller's own: raised (doubted by the
         # context head until session 34's flag turns)
         ("complaint_risk", "我女儿在市法院上班，我要告你们，她会帮我。", "final"),
