@@ -292,7 +292,7 @@ def _doubted(
     side, at_least, act, under = unread or ("", 0.0, "", 0.0)
 
     def doubted(u: int) -> bool:
-        if any(probs[act][u] >= at for act, at in unless):
+        if any(probs[sure][u] >= at for sure, at in unless):
             return False
         if any(aside(a, u) >= at for a, at in doubt):
             return True
