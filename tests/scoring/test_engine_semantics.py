@@ -385,7 +385,8 @@ def test_a_sentence_neither_head_reads_as_a_threat_is_doubted(
     ("aside", "threat", "doubted"),
     [
         # the threat head all but certain of a threat in every quoted sentence: not doubted,
-        # however sure the context head is of an aside (session 37: 我要去工信部投诉，你当我开玩笑)
+        # however sure the context head is of an aside (session 37: 投诉这种事我一般犯不上，但这回我
+        # 非去工信部不可)
         ([0.9, 0.9], [0.9995, 0.9995], False),
         # ... of one of them only: the other is still an aside, but the flag rests on both
         ([0.9, 0.9], [0.9995, 0.5], False),
