@@ -1604,3 +1604,51 @@ def test_a_taken_back_threat_waits_for_a_reviewer(flag: str, turns: list[str], r
     assert found is not None
     assert found.route == route
     assert ("taken_back" in found.basis) is (route == "review")
+
+
+@pytest.mark.parametrize(
+    ("flag", "line", "raised"),
+    [
+        # cold anger in words, no swear word (session 38): the caller's patience spent, orders
+        # in a row, the script refused, contempt. The anger head reads many such turns low; the
+        # words raise the flag for a reviewer
+        ("customer_anger", "这都第三回了，我再说最后一遍，这个包月不是我开的。", True),
+        ("customer_anger", "别跟我打官腔了，就说什么时候能修好。", True),
+        ("customer_anger", "行，你们拖吧，我倒要看看能拖到哪天。", True),
+        ("customer_anger", "我都讲了几遍了，地址是幸福路十八号，你们到底记没记？", True),
+        ("customer_anger", "给我把这个业务退掉，马上立刻，今天就退。", True),
+        # the same situations said calmly
+        ("customer_anger", "我再说一遍我的身份证后四位，幺二三四。", False),
+        ("customer_anger", "我一会儿要出门，麻烦您快一点帮我查一下。", False),
+        # a legal letter the caller received, a complaint about a courier, a lawsuit with
+        # someone else: no threat of the caller's (session 38)
+        ("complaint_risk", "我今天收到一封律师函，说我欠费没交，你们帮我查查是不是真的。", False),
+        ("complaint_risk", "我要投诉那个快递员，他把你们寄的卡弄丢了，能补一张吗？", False),
+        ("complaint_risk", "我在和房东打官司，需要这个号的缴费记录，怎么打印？", False),
+        # ... and threats in the words the patterns did not know
+        ("complaint_risk", "你们再拖，我就让我那个做记者的同学来采访你们。", True),
+        ("complaint_risk", "我会一直往上反映，直到找到能管你们的部门。", True),
+        # a number ported in is no threat to leave; a rival's card already got, a firm's lines
+        # moved away, jumping to a rival are (session 38)
+        ("churn_risk", "携号转网转入以后，原来的积分还在吗？", False),
+        ("churn_risk", "上礼拜我在电信办好了新卡，这边的事你们看着办。", True),
+        ("churn_risk", "再这么涨价，我就跳槽去移动。", True),
+        ("churn_risk", "合同一到期，我们厂里这几十条专线就全部迁走。", True),
+        ("churn_risk", "我搬家了，宽带迁走要怎么弄？", False),
+        # more of the same classes, found on a later blind writer (session 38): a denial said
+        # with 我就, a complaint already resolved, a law named, a notice passed on, an add-on
+        # named after a filler
+        ("complaint_risk", "投诉我就不投了，没意思，你把钱退了就行。", False),
+        ("complaint_risk", "上回那个投诉你们已经处理好了，今天想换个套餐。", False),
+        ("complaint_risk", "合同里写的消费者权益保护法第几条是什么意思？", False),
+        ("complaint_risk", "我在群里转一下，让大家知道新套餐的价格。", False),
+        ("churn_risk", "我要注销那个，嗯，那个视频彩铃，不想要了。", False),
+        ("customer_anger", "你就告诉我，能还是不能？", True),
+        ("customer_anger", "我的耐心已经耗尽了，别再让我等。", True),
+        ("customer_anger", "别叫我亲，问题什么时候解决？", True),
+    ],
+)
+def test_threats_and_anger_in_words_the_heads_read_weakly(
+    flag: str, line: str, raised: bool
+) -> None:
+    assert (_route_of(flag, line) is not None) == raised
