@@ -1643,6 +1643,10 @@ def test_a_taken_back_threat_waits_for_a_reviewer(flag: str, turns: list[str], r
         ("complaint_risk", "合同里写的消费者权益保护法第几条是什么意思？", False),
         ("complaint_risk", "我在群里转一下，让大家知道新套餐的价格。", False),
         ("churn_risk", "我要注销那个，嗯，那个视频彩铃，不想要了。", False),
+        # a relative's closure relayed with a grievance is their threat; without one, a request
+        ("churn_risk", "我奶奶说你们这是坑老人，她那个号不要了，帮她注销。", True),
+        ("churn_risk", "我老公说就这破信号，那个号他不要了，让我替他注销。", True),
+        ("churn_risk", "我奶奶说她那个号不用了，帮她注销。", False),
         ("customer_anger", "你就告诉我，能还是不能？", True),
         ("customer_anger", "我的耐心已经耗尽了，别再让我等。", True),
         ("customer_anger", "别叫我亲，问题什么时候解决？", True),
