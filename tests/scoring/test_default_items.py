@@ -1647,6 +1647,16 @@ def test_a_taken_back_threat_waits_for_a_reviewer(flag: str, turns: list[str], r
         ("churn_risk", "我奶奶说你们这是坑老人，她那个号不要了，帮她注销。", True),
         ("churn_risk", "我老公说就这破信号，那个号他不要了，让我替他注销。", True),
         ("churn_risk", "我奶奶说她那个号不用了，帮她注销。", False),
+        # a retort (满意个鬼, 千兆个鬼), 滚 opening a turn, 一帮强盗; not 这个鬼天气
+        ("customer_anger", "满意个鬼，问题还没解决就来回访。", True),
+        ("customer_anger", "测速才几十兆，千兆个鬼。", True),
+        ("customer_anger", "滚，少给我发这种短信。", True),
+        ("customer_anger", "你们这帮人就是一帮强盗。", True),
+        ("customer_anger", "这个鬼天气热得很，我家光猫是不是热坏了？", False),
+        # a number said to be closed or ported by someone else (a scam's notice, a fraud) is
+        # no threat to leave
+        ("churn_risk", "有个电话说我的卡马上要被停机，这是真的还是骗子？", False),
+        ("churn_risk", "我的号码怎么被转网了？我自己根本没办过。", False),
         ("customer_anger", "你就告诉我，能还是不能？", True),
         ("customer_anger", "我的耐心已经耗尽了，别再让我等。", True),
         ("customer_anger", "别叫我亲，问题什么时候解决？", True),
