@@ -1657,12 +1657,13 @@ def test_a_taken_back_threat_waits_for_a_reviewer(flag: str, turns: list[str], r
         # no threat to leave
         ("churn_risk", "有个电话说我的卡马上要被停机，这是真的还是骗子？", False),
         ("churn_risk", "我的号码怎么被转网了？我自己根本没办过。", False),
+        # yes or no demanded, patience said to be spent, the chat's 亲 refused
         ("customer_anger", "你就告诉我，能还是不能？", True),
         ("customer_anger", "我的耐心已经耗尽了，别再让我等。", True),
         ("customer_anger", "别叫我亲，问题什么时候解决？", True),
     ],
 )
-def test_threats_and_anger_in_words_the_heads_read_weakly(
+def test_cold_anger_threats_and_look_alikes_by_their_words(
     flag: str, line: str, raised: bool
 ) -> None:
     assert (_route_of(flag, line) is not None) == raised
