@@ -117,9 +117,9 @@ class FlagRule:
     #: in it (我是做自媒体的, 工信部的人上次来测过信号), each alone too weak to doubt by
     doubt_unread: tuple[str, float, str, float] | None = None
     #: (act, probability): a quoted sentence at least that likely one of these acts (the
-    #: threat itself) is never doubted by `doubt`: the threat head all but certain of a threat
-    #: outweighs the context head's reading of the aside beside it (投诉这种事我一般犯不上，但这回
-    #: 我非去工信部不可)
+    #: threat itself) is never doubted, by `doubt` or by `doubt_unread`: the threat head all but
+    #: certain of a threat outweighs the context head's reading of the aside beside it (投诉这种
+    #: 事我一般犯不上，但这回我非去工信部不可)
     doubt_unless: tuple[tuple[str, float], ...] = ()
     #: `taken_back`'s words (one regular expression, looked for in each of the speaker's
     #: sentences, normalised) and acts (act, probability): a flag every quoted threat of which
