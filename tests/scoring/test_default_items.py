@@ -1667,3 +1667,33 @@ def test_cold_anger_threats_and_look_alikes_by_their_words(
     flag: str, line: str, raised: bool
 ) -> None:
     assert (_route_of(flag, line) is not None) == raised
+
+
+@pytest.mark.parametrize(
+    ("flag", "line", "route"),
+    [
+        # a threat taken back with 是我不对 waits for a reviewer (session 39)
+        ("complaint_risk", "之前我嚷着要打给电视台，是我不对，你们已经修好了，谢谢。", "review"),
+        # "you think I won't go to ...?" is a threat; a plain "I won't" is none
+        ("complaint_risk", "你们是不是以为我不会去消协？那就走着瞧。", "final"),
+        ("complaint_risk", "我不会去消协的，你把钱退回来就行。", None),
+        # an acquaintance asked to report it is a threat; the acquaintance's job alone is none
+        ("complaint_risk", "我表哥在电视台上班，这件事我准备让他曝光一下。", "final"),
+        ("complaint_risk", "我表哥在电视台上班，他说你们最近在升级基站。", None),
+        # others in the news, a courier complained of: no threat against the carrier
+        ("complaint_risk", "昨天看新闻说有人被扣了冤枉钱上了三一五，我来查查我的账单。", None),
+        ("complaint_risk", "那个外卖小哥把我的新卡弄丢了，我要投诉他，你们能补卡吗？", None),
+        # leaving after others, the caller's own line given up in plain words
+        ("churn_risk", "我们楼里一半人都走了，这信号再不好我也准备换了。", "final"),
+        ("churn_risk", "算了，我干脆把你们的宽带拆了，天天掉线。", "final"),
+        ("churn_risk", "我也换了个新手机，卡要怎么装？", None),
+        # a relative's closure relayed with a grievance waits for a reviewer; without one, none
+        ("churn_risk", "我老爸那个号他说不要了，你们老乱收费，把他气坏了，帮他销了吧。", "review"),
+        ("churn_risk", "嗯 我妈那个号 她说不要了 就你们那个乱扣费 她气得不行 帮她销了", "review"),
+        ("churn_risk", "我外婆去世了，那个号不用了，帮她销掉。", None),
+    ],
+)
+def test_threats_said_round_about_and_their_look_alikes(
+    flag: str, line: str, route: str | None
+) -> None:
+    assert _route_of(flag, line) == route
