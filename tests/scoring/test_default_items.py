@@ -1691,6 +1691,12 @@ def test_cold_anger_threats_and_look_alikes_by_their_words(
         ("churn_risk", "我老爸那个号他说不要了，你们老乱收费，把他气坏了，帮他销了吧。", "review"),
         ("churn_risk", "嗯 我妈那个号 她说不要了 就你们那个乱扣费 她气得不行 帮她销了", "review"),
         ("churn_risk", "我外婆去世了，那个号不用了，帮她销掉。", None),
+        # irony: praise in a grievance waits for a reviewer as anger; sincere praise is none
+        ("customer_anger", "退款说好七个工作日，今天都第十五天了，你们的效率可真高。", "review"),
+        ("customer_anger", "停电那天你们照样扣了我一天的网费，算账倒是挺及时的。", "review"),
+        ("customer_anger", "上个月线路老化，这个月又是线路老化，你们这线路可真够忙的。", "review"),
+        ("customer_anger", "上周网断了两天挺着急，不过今天师傅来得真及时，谢谢你们。", None),
+        ("customer_anger", "你们线上办理真方便，我在家就把套餐改好了。", None),
     ],
 )
 def test_threats_said_round_about_and_their_look_alikes(
