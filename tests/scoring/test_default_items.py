@@ -1691,6 +1691,19 @@ def test_cold_anger_threats_and_look_alikes_by_their_words(
         ("churn_risk", "我老爸那个号他说不要了，你们老乱收费，把他气坏了，帮他销了吧。", "review"),
         ("churn_risk", "嗯 我妈那个号 她说不要了 就你们那个乱扣费 她气得不行 帮她销了", "review"),
         ("churn_risk", "我外婆去世了，那个号不用了，帮她销掉。", None),
+        # a courier complained of, someone else's "if it were me", a third party complained of
+        # to someone else; a threat taken back as haste (session 39, a later blind writer)
+        ("complaint_risk", "我想投诉一下那个快递，不是你们，是快递员把我的新卡弄丢了。", None),
+        ("complaint_risk", "我表姐说要是她就去找消协，我嫌麻烦，你帮我把钱退了就行。", None),
+        ("complaint_risk", "我准备去找物业投诉他们乱收停车费，你们的宽带能先装上吗？", None),
+        ("complaint_risk", "刚才我说要去工信部，是我太着急了，你接着帮我查吧。", "review"),
+        # a move said to be talk only waits for a reviewer; a rival named with 个, a rival's
+        # line put in after the old one is taken out, a relative's port-out with a grievance
+        ("churn_risk", "我说要携号转网也只是说说，你们看看能不能给我便宜点。", "review"),
+        ("churn_risk", "你们这么搞，我转个电信总行了吧？", "final"),
+        ("churn_risk", "这网再这么断，我就拆了装个广电的。", "final"),
+        ("churn_risk", "我帮我妈问的，她说你们老乱扣钱，想把号转到移动去，怎么弄？", "final"),
+        ("churn_risk", "我帮我妈问的，她想把号转到移动去，需要带什么？", None),
         # irony: praise in a grievance waits for a reviewer as anger; sincere praise is none
         ("customer_anger", "退款说好七个工作日，今天都第十五天了，你们的效率可真高。", "review"),
         ("customer_anger", "停电那天你们照样扣了我一天的网费，算账倒是挺及时的。", "review"),
