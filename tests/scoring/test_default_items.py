@@ -1710,6 +1710,14 @@ def test_cold_anger_threats_and_look_alikes_by_their_words(
         ("customer_anger", "上个月线路老化，这个月又是线路老化，你们这线路可真够忙的。", "review"),
         ("customer_anger", "上周网断了两天挺着急，不过今天师傅来得真及时，谢谢你们。", None),
         ("customer_anger", "你们线上办理真方便，我在家就把套餐改好了。", None),
+        # a gone holder's line closed: 走了 said of a relative, 消户 as a recogniser writes it
+        # (session 40); a rival's card opened on someone else's advice, an add-on ended
+        ("churn_risk", "我奶奶上礼拜走了，她名下那个号想注销掉，要带什么？", None),
+        ("churn_risk", "我外公去年过世了，那张卡一直没人用，想消户。", None),
+        ("churn_risk", "公司决定合同到期后终止与你们公司的全部业务合作。", "final"),
+        ("churn_risk", "网再不修好我明天就去联通办张新卡。", "final"),
+        ("churn_risk", "我朋友让我去电信办张新卡，我没去。", None),
+        ("churn_risk", "我要终止这个会员业务。", None),
     ],
 )
 def test_threats_said_round_about_and_their_look_alikes(
