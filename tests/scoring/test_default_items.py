@@ -1718,6 +1718,19 @@ def test_cold_anger_threats_and_look_alikes_by_their_words(
         ("churn_risk", "网再不修好我明天就去联通办张新卡。", "final"),
         ("churn_risk", "我朋友让我去电信办张新卡，我没去。", None),
         ("churn_risk", "我要终止这个会员业务。", None),
+        # cold sarcasm in words (session 40, anger45): the agent told to go on making it up,
+        # money eaten by a dog, a technician on a snail, a lone 呵; irony: a lesson learnt, a
+        # feat admired, in a grievance. A reviewer confirms them. A show that goes on, 呵呵 as
+        # a laugh and praise with no grievance are none
+        ("customer_anger", "行行行，你接着编，我听着。", "review"),
+        ("customer_anger", "我充的五十块话费被狗吃了？", "review"),
+        ("customer_anger", "装机师傅是骑蜗牛过来的吧，等了一整天。", "review"),
+        ("customer_anger", "呵，又让我等。", "review"),
+        ("customer_anger", "三十九的套餐这个月扣了九十，我真是长见识了。", "review"),
+        ("customer_anger", "宽带断了五天没人来修，这也是个本事。", "review"),
+        ("customer_anger", "那个剧我追完了，还接着演第二季吗？", None),
+        ("customer_anger", "呵呵，好的，谢谢你啊。", None),
+        ("customer_anger", "师傅修得又快又好，真是专业。", None),
     ],
 )
 def test_threats_said_round_about_and_their_look_alikes(
