@@ -1728,6 +1728,10 @@ def test_cold_anger_threats_and_look_alikes_by_their_words(
         ("customer_anger", "呵，又让我等。", "review"),
         ("customer_anger", "三十九的套餐这个月扣了九十，我真是长见识了。", "review"),
         ("customer_anger", "宽带断了五天没人来修，这也是个本事。", "review"),
+        # stock sarcasm (anger46, read): 骗鬼, 有完没完, 好意思吗, 你们的两小时是火星时间吧
+        ("customer_anger", "说信号全覆盖？骗鬼呢。", "review"),
+        ("customer_anger", "短信一天十条，还有完没完。", "review"),
+        ("customer_anger", "不好意思，我刚才没听清，您再说一下？", None),
         ("customer_anger", "那个剧我追完了，还接着演第二季吗？", None),
         ("customer_anger", "呵呵，好的，谢谢你啊。", None),
         ("customer_anger", "师傅修得又快又好，真是专业。", None),
