@@ -1718,6 +1718,15 @@ def test_cold_anger_threats_and_look_alikes_by_their_words(
         ("churn_risk", "网再不修好我明天就去联通办张新卡。", "final"),
         ("churn_risk", "我朋友让我去电信办张新卡，我没去。", None),
         ("churn_risk", "我要终止这个会员业务。", None),
+        # pride and proverbs with no word of leaving or complaining are no threat (session 40,
+        # probe46); said beside such words they stand. A complaint once made and settled, or
+        # made long ago, is none; a line handed back when a project ends is a routine closure
+        ("churn_risk", "莫欺少年穷，你们这网费贵得离谱，信号还差。", None),
+        ("complaint_risk", "有朝一日我们厂做大了，你们就知道今天怠慢的是谁了。", None),
+        ("complaint_risk", "有朝一日我要让工信部好好查查你们。", "final"),
+        ("complaint_risk", "去年我向工信部申诉过一回，早已处理好了，今天就想换个套餐。", None),
+        ("churn_risk", "工地项目已经完工了，那几条临时宽带麻烦帮我退网。", None),
+        ("churn_risk", "咱们商场的改造项目做完了，那条专线到月底退网。", None),
         # cold sarcasm in words (session 40, anger45): the agent told to go on making it up,
         # money eaten by a dog, a technician on a snail, a lone 呵; irony: a lesson learnt, a
         # feat admired, in a grievance. A reviewer confirms them. A show that goes on, 呵呵 as
