@@ -1727,6 +1727,15 @@ def test_cold_anger_threats_and_look_alikes_by_their_words(
         ("complaint_risk", "去年我向工信部申诉过一回，早已处理好了，今天就想换个套餐。", None),
         ("churn_risk", "工地项目已经完工了，那几条临时宽带麻烦帮我退网。", None),
         ("churn_risk", "咱们商场的改造项目做完了，那条专线到月底退网。", None),
+        # advice to leave refused, a denial before a reason, a closure done on a date, a formal
+        # "no intention" (session 40, probe47); advice taken up and "no intention to" said of
+        # something else stand
+        ("churn_risk", "我女儿让我换联通，我嫌麻烦，你们给我便宜点就行。", None),
+        ("churn_risk", "我儿子叫我换运营商，我看也是，明天就去转网。", "final"),
+        ("churn_risk", "转网要什么手续？我不转，只是替我们公司的员工手册查一下。", None),
+        ("churn_risk", "我那个副号已于上周办理销户，余额什么时候退？", None),
+        ("complaint_risk", "本人无意就此事向管理局申诉，只求贵司把多扣的钱退回。", None),
+        ("complaint_risk", "本人无意为难你，但这事我一定会向工信部投诉。", "final"),
         # cold sarcasm in words (session 40, anger45): the agent told to go on making it up,
         # money eaten by a dog, a technician on a snail, a lone 呵; irony: a lesson learnt, a
         # feat admired, in a grievance. A reviewer confirms them. A show that goes on, 呵呵 as
