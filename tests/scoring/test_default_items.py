@@ -1750,6 +1750,12 @@ def test_cold_anger_threats_and_look_alikes_by_their_words(
         ("customer_anger", "说信号全覆盖？骗鬼呢。", "review"),
         ("customer_anger", "短信一天十条，还有完没完。", "review"),
         ("customer_anger", "不好意思，我刚才没听清，您再说一下？", None),
+        # anger48 (read): 装继续装, 算是见识了, a technician lost; the same absurd guess said
+        # as a joke (开玩笑的) is none
+        ("customer_anger", "装，继续装。", "review"),
+        ("customer_anger", "改个套餐要跑三趟营业厅，我算是见识到了。", "review"),
+        ("customer_anger", "报修五天了，你们师傅是不是迷路了？", "review"),
+        ("customer_anger", "这流量是长腿跑了吗？哈哈，开玩笑的，我看看明细。", None),
         ("customer_anger", "那个剧我追完了，还接着演第二季吗？", None),
         ("customer_anger", "呵呵，好的，谢谢你啊。", None),
         ("customer_anger", "师傅修得又快又好，真是专业。", None),
