@@ -1736,6 +1736,10 @@ def test_cold_anger_threats_and_look_alikes_by_their_words(
         ("churn_risk", "我那个副号已于上周办理销户，余额什么时候退？", None),
         ("complaint_risk", "本人无意就此事向管理局申诉，只求贵司把多扣的钱退回。", None),
         ("complaint_risk", "本人无意为难你，但这事我一定会向工信部投诉。", "final"),
+        # probe48 (read): hearsay of someone's complaint, a remark not to be logged as one
+        ("complaint_risk", "听说有人把你们告到报社了，是真的吗？我就随口一问。", None),
+        ("complaint_risk", "我就提个小意见，不用当投诉处理，你们记一下就行。", None),
+        ("churn_risk", "再这么乱扣，我们家三张卡一起走。", "final"),
         # cold sarcasm in words (session 40, anger45): the agent told to go on making it up,
         # money eaten by a dog, a technician on a snail, a lone 呵; irony: a lesson learnt, a
         # feat admired, in a grievance. A reviewer confirms them. A show that goes on, 呵呵 as
