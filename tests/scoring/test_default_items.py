@@ -1740,6 +1740,13 @@ def test_cold_anger_threats_and_look_alikes_by_their_words(
         ("complaint_risk", "听说有人把你们告到报社了，是真的吗？我就随口一问。", None),
         ("complaint_risk", "我就提个小意见，不用当投诉处理，你们记一下就行。", None),
         ("churn_risk", "再这么乱扣，我们家三张卡一起走。", "final"),
+        # words of leaving in sentences the churn head reads under 0.1 wait for a reviewer,
+        # whatever the aside head reads (session 40: doubt_unread's aside bar 0.2 -> 0.001)
+        (
+            "churn_risk",
+            "嗯，那次手续我早办完了，单子还在。你们能不能出个销户证明，我拿去给银行看。",
+            "review",
+        ),
         # cold sarcasm in words (session 40, anger45): the agent told to go on making it up,
         # money eaten by a dog, a technician on a snail, a lone 呵; irony: a lesson learnt, a
         # feat admired, in a grievance. A reviewer confirms them. A show that goes on, 呵呵 as
