@@ -1740,6 +1740,15 @@ def test_cold_anger_threats_and_look_alikes_by_their_words(
         ("complaint_risk", "听说有人把你们告到报社了，是真的吗？我就随口一问。", None),
         ("complaint_risk", "我就提个小意见，不用当投诉处理，你们记一下就行。", None),
         ("churn_risk", "再这么乱扣，我们家三张卡一起走。", "final"),
+        # probe49 (read): a closure done whose refund 要走流程, 没要转 as a denial, a shop closing
+        # whose line is not renewed
+        (
+            "churn_risk",
+            "我那张副卡上礼拜已经办完销户了，营业员说退费要走流程，现在到哪一步了？",
+            None,
+        ),
+        ("churn_risk", "你们发短信说我转网要交违约金，我也没要转啊，怎么回事？", None),
+        ("churn_risk", "我们的小饭馆月底不开了，那条宽带合约到期就不续了，设备怎么还？", None),
         # words of leaving in sentences the churn head reads under 0.1 wait for a reviewer,
         # whatever the aside head reads (session 40: doubt_unread's aside bar 0.2 -> 0.001)
         (
@@ -1767,6 +1776,9 @@ def test_cold_anger_threats_and_look_alikes_by_their_words(
         ("customer_anger", "改个套餐要跑三趟营业厅，我算是见识到了。", "review"),
         ("customer_anger", "报修五天了，你们师傅是不是迷路了？", "review"),
         ("customer_anger", "这流量是长腿跑了吗？哈哈，开玩笑的，我看看明细。", None),
+        # anger49 (read): 省省吧, 好骗 said of the caller by "you" (not 不是我好骗)
+        ("customer_anger", "省省吧你，别念了。", "review"),
+        ("customer_anger", "不是我好骗，是我确实没看懂，你再讲讲这个套餐。", None),
         ("customer_anger", "那个剧我追完了，还接着演第二季吗？", None),
         ("customer_anger", "呵呵，好的，谢谢你啊。", None),
         ("customer_anger", "师傅修得又快又好，真是专业。", None),
