@@ -1748,6 +1748,9 @@ def test_cold_anger_threats_and_look_alikes_by_their_words(
             None,
         ),
         ("churn_risk", "你们发短信说我转网要交违约金，我也没要转啊，怎么回事？", None),
+        # probe50 (read): 打死我也不换 is no threat, unless a condition follows
+        ("churn_risk", "这个号我用了十几年，打死我也不换，给点老用户优惠吧。", None),
+        ("churn_risk", "打死我也不换号，但你们再乱扣我就销户。", "final"),
         ("churn_risk", "我们的小饭馆月底不开了，那条宽带合约到期就不续了，设备怎么还？", None),
         # words of leaving in sentences the churn head reads under 0.1 wait for a reviewer,
         # whatever the aside head reads (session 40: doubt_unread's aside bar 0.2 -> 0.001)
@@ -1779,6 +1782,9 @@ def test_cold_anger_threats_and_look_alikes_by_their_words(
         # anger49 (read): 省省吧, 好骗 said of the caller by "you" (not 不是我好骗)
         ("customer_anger", "省省吧你，别念了。", "review"),
         ("customer_anger", "不是我好骗，是我确实没看懂，你再讲讲这个套餐。", None),
+        # anger50 (read): 装什么糊涂, 哪来的脸, 抢钱都没这么快
+        ("customer_anger", "多扣的钱不退，装什么糊涂。", "review"),
+        ("customer_anger", "一个月扣我三次，抢钱都没这么快。", "review"),
         ("customer_anger", "那个剧我追完了，还接着演第二季吗？", None),
         ("customer_anger", "呵呵，好的，谢谢你啊。", None),
         ("customer_anger", "师傅修得又快又好，真是专业。", None),
