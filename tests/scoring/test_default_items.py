@@ -1751,6 +1751,16 @@ def test_cold_anger_threats_and_look_alikes_by_their_words(
         # probe50 (read): 打死我也不换 is no threat, unless a condition follows
         ("churn_risk", "这个号我用了十几年，打死我也不换，给点老用户优惠吧。", None),
         ("churn_risk", "打死我也不换号，但你们再乱扣我就销户。", "final"),
+        # probe51 (read): a move asked about for a company's report, a shop handed over whose
+        # line goes; a friend's advice waved off is no complaint, taken up it is one
+        ("churn_risk", "携号转网现在还需要回开户的营业厅吗？我在给公司做一份行业对比表。", None),
+        ("churn_risk", "店面转让了，那条宽带退掉吧，设备明天送回。", None),
+        (
+            "complaint_risk",
+            "做律师的朋友说能走法律程序，我笑了，这点钱犯不上，你们查查就行。",
+            None,
+        ),
+        ("complaint_risk", "我朋友说可以去工信部，我觉得有道理，明天就去投诉。", "final"),
         ("churn_risk", "我们的小饭馆月底不开了，那条宽带合约到期就不续了，设备怎么还？", None),
         # words of leaving in sentences the churn head reads under 0.1 wait for a reviewer,
         # whatever the aside head reads (session 40: doubt_unread's aside bar 0.2 -> 0.001)
@@ -1785,6 +1795,10 @@ def test_cold_anger_threats_and_look_alikes_by_their_words(
         # anger50 (read): 装什么糊涂, 哪来的脸, 抢钱都没这么快
         ("customer_anger", "多扣的钱不退，装什么糊涂。", "review"),
         ("customer_anger", "一个月扣我三次，抢钱都没这么快。", "review"),
+        # anger51 (read): 合着还怪我, 又怪我咯; 就这么简单 said in relief is none
+        ("customer_anger", "合着还怪我？", "review"),
+        ("customer_anger", "又怪我咯？", "review"),
+        ("customer_anger", "就这？就这么简单？太方便了。", None),
         ("customer_anger", "那个剧我追完了，还接着演第二季吗？", None),
         ("customer_anger", "呵呵，好的，谢谢你啊。", None),
         ("customer_anger", "师傅修得又快又好，真是专业。", None),
