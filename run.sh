@@ -70,6 +70,7 @@ case "${1:-}" in
         vendor_js
         compile_catalogue
         "$VENV/bin/ruff" check .
+        "$VENV/bin/ruff" format --check .
         exec "$VENV/bin/python" -m pytest "$@"
         ;;
     setup)

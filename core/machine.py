@@ -108,4 +108,3 @@ def limit_threads(threads: int) -> None:
     if "torch" in sys.modules:
         sys.modules["torch"].set_num_threads(threads)
     threadpool_limits(limits=threads)
-

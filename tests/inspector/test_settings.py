@@ -52,7 +52,7 @@ def test_settings_are_frozen() -> None:
         ({"INSPECTOR_TIMEZONE": "Mars/Olympus"}, "unknown time zone"),
         ({"INSPECTOR_ASR_BATCH_SIZE": "0"}, "'asr_batch_size' must be at least 1"),
         ({"INSPECTOR_ASR_BEAM_SIZE": "0"}, "'asr_beam_size' must be at least 1"),
-        ({"INSPECTOR_WORKERS": "2.5"}, 'setting \'workers\': expected a whole number or "auto"'),
+        ({"INSPECTOR_WORKERS": "2.5"}, "setting 'workers': expected a whole number or \"auto\""),
         ({"INSPECTOR_WORKERS": "-1"}, "'workers' must be at least 1 or \"auto\", got -1"),
         ({"INSPECTOR_WEB_WORKERS": "lots"}, "environment: setting 'web_workers'"),
         ({"INSPECTOR_WEB_THREADS": "0"}, "'web_threads' must be at least 1"),

@@ -102,7 +102,6 @@ def test_no_chinese_outside_the_catalogue(path: Path) -> None:
     assert not found, f"{name}: put these words in the catalogue: {found[:5]}"
 
 
-
 def test_chinese_by_default_english_when_chosen(app) -> None:
     client = app.test_client()
     page = client.get("/login").get_data(as_text=True)

@@ -109,7 +109,7 @@ def test_console_script_is_installed(env: dict[str, str], tmp_path: Path) -> Non
 def test_counts_on_the_command_line_are_checked(env, command: list[str], value: str) -> None:
     result = CliRunner().invoke(main, [*command, value], env=env)
     assert result.exit_code == 2
-    assert f"{value!r} is not a whole number >= 1 or \"auto\"" in result.output
+    assert f'{value!r} is not a whole number >= 1 or "auto"' in result.output
 
 
 @pytest.mark.parametrize(
