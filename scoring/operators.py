@@ -890,6 +890,7 @@ def _sentiment_note(seg: Segment) -> str:
         "cue",
         "min_chars",
         "min_count",
+        "belief",
     ),
     basis="intent",
 )
@@ -912,7 +913,8 @@ def intent(view: CallView, p: Params) -> Hit:
     that many sentences must be the act (an act the model reads into one sentence only now and then,
     corroborated by another). The hit's belief is the highest probability among the sentences
     looked at (with `min_count`, the lowest of that many highest), so a near miss is routed
-    by it."""
+    by it; `belief` caps a match's (the model alone is a wider net than the act's words: a
+    match is routed by the cap, and a fatal verdict resting on it waits for a reviewer)."""
     threshold = float(p.get("min_p", 0.5))
     exclude: Exclude = p.get("exclude")
     mask: Exclude = p.get("mask")
@@ -988,4 +990,4 @@ def intent(view: CallView, p: Params) -> Hit:
         return Hit(False, 0, (), p=best)
     # a turn's evidence quotes its first sentence that is the act, whatever order they were read
     found = tuple(evidence_of(view.segments[i], texts[first_unit[i]]) for i in sorted(first_unit))
-    return Hit(bool(found), len(found), found, p=best)
+    return Hit(bool(found), len(found), found, p=min(best, float(p.get("belief", 1.0))))

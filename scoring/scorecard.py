@@ -295,10 +295,11 @@ def _check_params(name: str, params: Any, ctx: _Ctx, path: str) -> dict[str, Any
         params = {k: v for k, v in params.items() if k != "aside"}
         params["mask"] = aside if mask is None else f"{mask}|{aside}"
         _check_pattern(params["mask"], ctx, f"{path}.aside")  # (?i) only at a pattern's start
-    if name == "regex":
+    if name in ("regex", "intent"):
         belief = params.get("belief", 1.0)
         if isinstance(belief, bool) or not isinstance(belief, int | float) or not 0 < belief <= 1:
             raise ctx.error(f"{path}.belief", f"must be above 0 and at most 1, got {belief!r}")
+    if name == "regex":
         if not isinstance(params["pattern"], str):
             raise ctx.error(f"{path}.pattern", "needs a regular expression")
         _check_pattern(params["pattern"], ctx, f"{path}.pattern")

@@ -689,6 +689,11 @@ def test_flags_on_unseen_wordings(flag: str, line: str, raised: bool) -> None:
         "这个价格不是跟你说了算的，要看您的合约。",
         "这个我已经给您讲过的套餐，您考虑好了吗？",
         "随便您挑，这三个套餐都可以。",
+        # session 41: an explanation offered again, a port-out asked about, a matter owned
+        "这个我刚才解释过的地方您还有哪里不清楚，我再给您讲一遍。",
+        "您要是想转网的话，我可以帮您查一下转网条件。",
+        "这个不是我们能管的范围，但我可以帮您转给网络部，他们明天给您回电。",
+        "这事不是我们这边能管的，我帮您记一下反馈给网络部。",
     ],
 )
 def test_polite_lines_like_the_forbidden_classes_pass(line: str) -> None:
@@ -702,6 +707,12 @@ def test_polite_lines_like_the_forbidden_classes_pass(line: str) -> None:
         "我刚才不是跟您说了吗，系统有订购记录。",
         "您尽管投诉吧，我这边就这么处理。",
         "我说了八百遍了，这个办不了。",
+        # session 41 (a blind writer's calls): impatience, a dare to leave, shouting belittled,
+        # the matter disowned
+        "这个我刚才已经给您解释过了，就是这样。",
+        "您要转网就去转吧，我也没办法。",
+        "您喊也没用，这个真不是我们客服能管得了的。",
+        "信号覆盖不是我们客服能管的，您去营业厅问吧。",
     ],
 )
 def test_the_forbidden_classes_fail_and_wait_for_a_reviewer(line: str) -> None:
@@ -877,6 +888,9 @@ def test_a_doubted_flag_waits_for_a_reviewer(flag: str, line: str, route: str) -
         # the words of a move stand alone
         ("再这么搞下去，我们全家都不打算用你们家的卡了。", "final"),
         ("这个月再断网我就携号转网。", "final"),
+        # session 41: the model alone, sure, but the sentence names nothing that can be left (a
+        # number, a line, the carrier, a contract): an add-on given up waits for a reviewer
+        ("退了吧退了吧，我要那东西干嘛。", "review"),
     ],
 )
 def test_churn_on_the_model_alone_waits_for_a_reviewer_under_0_95(line: str, route: str) -> None:
@@ -1585,6 +1599,13 @@ def test_a_speaker_turn_is_all_the_caller_says_until_the_agent_speaks() -> None:
         ),
         ("churn_risk", ["我明天就去销户！", "刚刚是我乱说的，号我还要用。"], "review"),
         ("churn_risk", ["我明天就去销户！", "你就当我刚才瞎说吧。"], "review"),
+        # said in jest (session 41), not where the caller says it is no jest
+        (
+            "churn_risk",
+            ["我干脆把宽带退了换电信算了。", "哎，说着玩的，用了这么多年懒得换。"],
+            "review",
+        ),
+        ("churn_risk", ["我明天就去销户！", "我可不是说着玩的。"], "final"),
         ("churn_risk", ["我明天就去销户！", "他们说的那些你别信，我刚才也是乱说的。"], "review"),
         ("churn_risk", ["我明天就去销户！", "我刚才可不是瞎说的，明天就去营业厅。"], "final"),
         # 瞎说 said of someone else, or asked, is no take-back

@@ -374,6 +374,16 @@ def test_a_regex_belief_is_the_hits_belief() -> None:
     assert run({"regex": {"pattern": "没有这句话", "belief": 0.75}}).belief == 0.0
 
 
+def test_an_intent_belief_caps_a_matchs_belief() -> None:
+    sure = run({"intent": {"act": "apology", "role": "agent"}})
+    assert sure.matched and sure.belief > 0.9
+    capped = run({"intent": {"act": "apology", "role": "agent", "belief": 0.8}})
+    assert capped.matched and capped.belief == 0.8 and capped.evidence == sure.evidence
+    # a near miss keeps its own belief (it routes nothing)
+    missed = run({"intent": {"act": "apology", "role": "agent", "min_p": 0.999, "belief": 0.8}})
+    assert not missed.matched and missed.belief == sure.belief
+
+
 @pytest.mark.parametrize(
     ("pattern", "quotes"),
     [

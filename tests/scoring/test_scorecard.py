@@ -246,6 +246,10 @@ def _card(item: dict) -> dict:
             "field 'fail_when.regex.belief': must be above 0 and at most 1, got 1.5",
         ),
         (
+            {"id": "a", "fail_when": {"intent": {"act": "anger", "belief": 0}}},
+            "field 'fail_when.intent.belief': must be above 0 and at most 1, got 0",
+        ),
+        (
             {"id": "a", "fail_when": {"intent": {"act": "anger", "min_count": 0}}},
             "field 'fail_when.intent.min_count': must be a whole number >= 1, got 0",
         ),
