@@ -317,6 +317,44 @@ CASES = [
         "passed",
         [("agent", OPEN), ("customer", ASK), ("agent", "您刚才说的是宽带账单对吧？我帮您查。")],
     ),
+    # session 41 (a blind writer's calls on the fatal items): the rating's scale told is no
+    # request; a mobile number inside a waybill, or a technician's, is no customer's data
+    (
+        "score_solicitation",
+        "passed",
+        [
+            ("agent", OPEN),
+            ("customer", ASK),
+            ("agent", "挂机后会有一到十分的评价，您按真实感受打分就好。"),
+        ],
+    ),
+    (
+        "privacy_disclosure",
+        "failed",
+        [
+            ("agent", OPEN),
+            ("customer", ASK),
+            ("agent", "您的号码是幺三九零二七六八五四一二，对吧？"),
+        ],
+    ),
+    (
+        "privacy_disclosure",
+        "passed",
+        [
+            ("agent", OPEN),
+            ("customer", ASK),
+            ("agent", "您的快递单号是SF幺三零二八四七六五九幺二，请留意查收。"),
+        ],
+    ),
+    (
+        "privacy_disclosure",
+        "passed",
+        [
+            ("agent", OPEN),
+            ("customer", ASK),
+            ("agent", "师傅的工作电话是幺五八零二六三七四九幺零，他明天上午联系您。"),
+        ],
+    ),
 ]
 
 
@@ -694,6 +732,8 @@ def test_flags_on_unseen_wordings(flag: str, line: str, raised: bool) -> None:
         "您要是想转网的话，我可以帮您查一下转网条件。",
         "这个不是我们能管的范围，但我可以帮您转给网络部，他们明天给您回电。",
         "这事不是我们这边能管的，我帮您记一下反馈给网络部。",
+        "这个确实不太好懂，我再跟您解释一下。",
+        "您可以自己去找他们，也可以我帮您转过去。",
     ],
 )
 def test_polite_lines_like_the_forbidden_classes_pass(line: str) -> None:
@@ -713,6 +753,10 @@ def test_polite_lines_like_the_forbidden_classes_pass(line: str) -> None:
         "您要转网就去转吧，我也没办法。",
         "您喊也没用，这个真不是我们客服能管得了的。",
         "信号覆盖不是我们客服能管的，您去营业厅问吧。",
+        "这么简单的事都不懂吗？",
+        "这是第三方收的，不关我们的事。",
+        "阿姨您快点，后面还有人排队呢。",
+        "还有事吗？没事我挂了。",
     ],
 )
 def test_the_forbidden_classes_fail_and_wait_for_a_reviewer(line: str) -> None:
