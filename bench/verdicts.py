@@ -43,7 +43,18 @@ Sets (each labelled before it was ever scored, from docs/verdict-items.md alone)
             telling of someone else's anger or threat (and the account holder's that counts),
             threats and their look-alikes; written in session 23 and scored once, on the
             session's start and final rules (a report set);
-- holdout:  fixtures/dialogues/holdout_*.jsonl, written the same way, scored only for reports;
+- dev_n:    fixtures/dialogues/dev_n.jsonl, 40 calls by a fourteenth writer (definitions only),
+            an ordinary week: agents on and off the script and a few at fault, holds, handovers,
+            calm, dissatisfied and angry callers, threats beside their look-alikes (routine
+            closures, add-ons cancelled, a past complaint, a threat said in jest); written in
+            session 41 and scored on its start rules before it was read;
+- dev_o:    fixtures/dialogues/dev_o.jsonl, 40 calls by a fifteenth writer (definitions only),
+            written against the fatal items and privacy: forbidden wording beside polite look-
+            alikes, rating steered beside neutral invitations, full numbers beside partial ones
+            and numbers that are no customer's; session 41, scored on its start rules first;
+- holdout:  fixtures/dialogues/holdout_*.jsonl, written the same way, scored only for reports
+            (holdout_e: 40 calls by a sixteenth writer in session 41, scored on the session's
+            start rules before any rule changed, never read);
 - helpdesk: real Weibo helpdesk dialogues in ../shared/data (never copied here), with our labels
             in bench/data/helpdesk_labels.jsonl (ids and labels only); only the items and flags
             judgeable from written text;
@@ -318,6 +329,8 @@ SETS = {
     "dev_k": lambda: dialogue_cases("dev_k.jsonl"),
     "dev_l": lambda: dialogue_cases("dev_l.jsonl"),
     "dev_m": lambda: dialogue_cases("dev_m.jsonl"),
+    "dev_n": lambda: dialogue_cases("dev_n.jsonl"),
+    "dev_o": lambda: dialogue_cases("dev_o.jsonl"),
     "holdout": lambda: dialogue_cases("holdout_*.jsonl"),
     "helpdesk": helpdesk_cases,
     "helpdesk_holdout": lambda: helpdesk_cases("helpdesk_holdout_labels.jsonl"),
