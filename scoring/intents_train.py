@@ -90,8 +90,9 @@ def train(
         labels = np.vstack([labels, own_labels(rows, names, {act})])
         texts += [u.text for u in rows]
     counts = {"one_act_utterances": {act: len(rows) for act, rows in own.items()}} if own else {}
-    # each kind of rows after the bank is encoded apart (train_heads' parts)
-    parts = [len(texts) - len(bank)]
+    # each kind of rows after the bank is encoded apart (train_heads' parts), each act's own
+    # rows too: rows added for one act leave every other act's vectors as they were
+    parts = [len(rows) for rows in own.values()]
     for key, turns, acts in (
         ("flag_turns", _turns(bank_dir, flag_turns_dir, FLAG_TURNS_DIR), FLAG_TURN_THREATS),
         ("anger_turns", _turns(bank_dir, anger_turns_dir, ANGER_TURNS_DIR), ANGER_TURN_ACTS),
