@@ -52,6 +52,11 @@ Sets (each labelled before it was ever scored, from docs/verdict-items.md alone)
             written against the fatal items and privacy: forbidden wording beside polite look-
             alikes, rating steered beside neutral invitations, full numbers beside partial ones
             and numbers that are no customer's; session 41, scored on its start rules first;
+- dev_p:    fixtures/dialogues/dev_p.jsonl, 40 calls by a seventeenth writer (definitions
+            only), written against survey_invitation and score_solicitation: the rating steered
+            in many wordings beside neutral invitations (the whole scale or every key explained,
+            honest feedback asked for, a top score volunteered by the caller) and calls with none;
+            session 41, scored on its start rules first;
 - holdout:  fixtures/dialogues/holdout_*.jsonl, written the same way, scored only for reports
             (holdout_e: 40 calls by a sixteenth writer in session 41, scored on the session's
             start rules before any rule changed, never read);
@@ -331,6 +336,7 @@ SETS = {
     "dev_m": lambda: dialogue_cases("dev_m.jsonl"),
     "dev_n": lambda: dialogue_cases("dev_n.jsonl"),
     "dev_o": lambda: dialogue_cases("dev_o.jsonl"),
+    "dev_p": lambda: dialogue_cases("dev_p.jsonl"),
     "holdout": lambda: dialogue_cases("holdout_*.jsonl"),
     "helpdesk": helpdesk_cases,
     "helpdesk_holdout": lambda: helpdesk_cases("helpdesk_holdout_labels.jsonl"),

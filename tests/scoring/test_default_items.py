@@ -73,10 +73,34 @@ CASES = [
             ("agent", "一会儿挂机后有条短信，麻烦您回复数字给这次服务打个分。"),
         ],
     ),
+    # session 41 (blind writers' calls): a questionnaire, a message told as a fact
+    (
+        "survey_invitation",
+        "passed",
+        [
+            ("agent", OPEN),
+            ("customer", ASK),
+            ("agent", "结束后您会收到一份小问卷，您根据情况填就好。"),
+        ],
+    ),
+    (
+        "survey_invitation",
+        "passed",
+        [
+            ("agent", OPEN),
+            ("customer", ASK),
+            ("agent", "挂了以后手机上可能会收到一条短信问您满不满意，可以放心回复。"),
+        ],
+    ),
     (
         "closing",
         "passed",
         [("agent", OPEN), ("customer", ASK), ("agent", "那就不打扰您了，祝您周末愉快，回见。")],
+    ),
+    (
+        "closing",
+        "passed",
+        [("agent", OPEN), ("customer", ASK), ("agent", "好嘞，有事再打过来，拜拜。")],
     ),
     (
         "commitment",
@@ -354,6 +378,44 @@ CASES = [
             ("customer", ASK),
             ("agent", "师傅的工作电话是幺五八零二六三七四九幺零，他明天上午联系您。"),
         ],
+    ),
+    # (a blind writer's calls on rating steered against neutral invitations)
+    (
+        "score_solicitation",
+        "failed",
+        [
+            ("agent", OPEN),
+            ("customer", ASK),
+            ("agent", "待会儿在APP里弹出评价，麻烦给我点个五星哦。"),
+        ],
+    ),
+    (
+        "score_solicitation",
+        "failed",
+        [
+            ("agent", OPEN),
+            ("customer", ASK),
+            ("agent", "挂机后会有短信，一到五分，您直接回个五就行。"),
+        ],
+    ),
+    (
+        "score_solicitation",
+        "passed",
+        [
+            ("agent", OPEN),
+            ("customer", ASK),
+            ("agent", "稍后短信请您评价，回复一表示满意，二表示一般，三表示不满意，您照实回就行。"),
+        ],
+    ),
+    (
+        "score_solicitation",
+        "passed",
+        [("agent", OPEN), ("customer", ASK), ("agent", "这个包每个月能打一百分钟的国内通话。")],
+    ),
+    (
+        "score_solicitation",
+        "passed",
+        [("agent", OPEN), ("customer", ASK), ("agent", "这个包每月可以打十分钟国际长途。")],
     ),
 ]
 
