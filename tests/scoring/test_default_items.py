@@ -103,6 +103,11 @@ CASES = [
         [("agent", OPEN), ("customer", ASK), ("agent", "好嘞，有事再打过来，拜拜。")],
     ),
     (
+        "closing",
+        "passed",
+        [("agent", OPEN), ("customer", ASK), ("agent", "那行，祝您新手机用得顺心。")],
+    ),
+    (
         "commitment",
         "passed",
         [
