@@ -59,7 +59,9 @@ Sets (each labelled before it was ever scored, from docs/verdict-items.md alone)
             session 41, scored on its start rules first;
 - holdout:  fixtures/dialogues/holdout_*.jsonl, written the same way, scored only for reports
             (holdout_e: 40 calls by a sixteenth writer in session 41, scored on the session's
-            start rules before any rule changed, never read);
+            start rules before any rule changed; holdout_f, a rural season, and holdout_g, the
+            fatal items against their look-alikes, by two more writers, first scored on its final
+            rules; none of them read);
 - helpdesk: real Weibo helpdesk dialogues in ../shared/data (never copied here), with our labels
             in bench/data/helpdesk_labels.jsonl (ids and labels only); only the items and flags
             judgeable from written text;
