@@ -57,6 +57,9 @@ Sets (each labelled before it was ever scored, from docs/verdict-items.md alone)
             in many wordings beside neutral invitations (the whole scale or every key explained,
             honest feedback asked for, a top score volunteered by the caller) and calls with none;
             session 41, scored on its start rules first;
+- dev_q:    fixtures/dialogues/dev_q.jsonl, 30 calls by a twentieth writer (definitions only):
+            survey invitations in the words of a score that steer nothing, beside steering in
+            unusual wordings; session 41, scored on its final rules first;
 - holdout:  fixtures/dialogues/holdout_*.jsonl, written the same way, scored only for reports
             (holdout_e: 40 calls by a sixteenth writer in session 41, scored on the session's
             start rules before any rule changed; holdout_f, a rural season, and holdout_g, the
@@ -339,6 +342,7 @@ SETS = {
     "dev_n": lambda: dialogue_cases("dev_n.jsonl"),
     "dev_o": lambda: dialogue_cases("dev_o.jsonl"),
     "dev_p": lambda: dialogue_cases("dev_p.jsonl"),
+    "dev_q": lambda: dialogue_cases("dev_q.jsonl"),
     "holdout": lambda: dialogue_cases("holdout_*.jsonl"),
     "helpdesk": helpdesk_cases,
     "helpdesk_holdout": lambda: helpdesk_cases("helpdesk_holdout_labels.jsonl"),

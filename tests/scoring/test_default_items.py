@@ -809,6 +809,27 @@ def test_polite_lines_like_the_forbidden_classes_pass(line: str) -> None:
 
 
 @pytest.mark.parametrize(
+    ("line", "status", "route"),
+    [
+        # steering in unusual words (session 41, a blind writer): a wider net, for a reviewer
+        ("一会儿评价的时候，您可千万别点不满意啊。", "failed", "review"),
+        ("挂了以后弹个窗，您点那个笑脸就行。", "failed", "review"),
+        ("回访电话问起来，您就说非常满意就行。", "failed", "review"),
+        ("评价是百分制的，您给个九十往上就好。", "failed", "review"),
+        # the faces and the scale told neutrally steer nothing
+        ("挂了以后会弹出笑脸和哭脸，您按真实感受选。", "passed", "final"),
+    ],
+)
+def test_unusual_steering_fails_and_waits_for_a_reviewer(
+    line: str, status: str, route: str
+) -> None:
+    result = _call(("agent", OPEN), ("customer", ASK), ("agent", line))
+    item = next(i for i in result.items if i.id == "score_solicitation")
+    assert (str(item.status), item.route) == (status, route)
+    assert not result.fatal
+
+
+@pytest.mark.parametrize(
     "line",
     [
         "我刚才不是跟您说了吗，系统有订购记录。",
