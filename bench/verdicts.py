@@ -60,11 +60,16 @@ Sets (each labelled before it was ever scored, from docs/verdict-items.md alone)
 - dev_q:    fixtures/dialogues/dev_q.jsonl, 30 calls by a twentieth writer (definitions only):
             survey invitations in the words of a score that steer nothing, beside steering in
             unusual wordings; session 41, scored on its final rules first;
+- dev_r:    fixtures/dialogues/dev_r.jsonl, 40 calls by a twenty-first writer (definitions
+            only), every call ending in a rating invitation: 22 neutral although they name keys,
+            replies or 满意 (the whole scale, each key, the caller's question answered, honest
+            feedback asked) beside 18 that steer; session 42, scored on its start rules first;
 - holdout:  fixtures/dialogues/holdout_*.jsonl, written the same way, scored only for reports
             (holdout_e: 40 calls by a sixteenth writer in session 41, scored on the session's
             start rules before any rule changed; holdout_f, a rural season, and holdout_g, the
             fatal items against their look-alikes, by two more writers, first scored on its final
-            rules; none of them read);
+            rules; holdout_h, the dev_r brief to a twenty-second writer in session 42, scored on the
+            session's start and final rules; none of them read);
 - helpdesk: real Weibo helpdesk dialogues in ../shared/data (never copied here), with our labels
             in bench/data/helpdesk_labels.jsonl (ids and labels only); only the items and flags
             judgeable from written text;
@@ -343,6 +348,7 @@ SETS = {
     "dev_o": lambda: dialogue_cases("dev_o.jsonl"),
     "dev_p": lambda: dialogue_cases("dev_p.jsonl"),
     "dev_q": lambda: dialogue_cases("dev_q.jsonl"),
+    "dev_r": lambda: dialogue_cases("dev_r.jsonl"),
     "holdout": lambda: dialogue_cases("holdout_*.jsonl"),
     "helpdesk": helpdesk_cases,
     "helpdesk_holdout": lambda: helpdesk_cases("helpdesk_holdout_labels.jsonl"),
