@@ -64,6 +64,9 @@ Sets (each labelled before it was ever scored, from docs/verdict-items.md alone)
             only), every call ending in a rating invitation: 22 neutral although they name keys,
             replies or 满意 (the whole scale, each key, the caller's question answered, honest
             feedback asked) beside 18 that steer; session 42, scored on its start rules first;
+- dev_s:    fixtures/dialogues/dev_s.jsonl, the dev_r brief to a twenty-third writer, asked for
+            steering as varied and unusual as real agents' (a key that "helps me most", the top
+            grade pointed at, the words to say); session 42, scored on 201f995 first;
 - holdout:  fixtures/dialogues/holdout_*.jsonl, written the same way, scored only for reports
             (holdout_e: 40 calls by a sixteenth writer in session 41, scored on the session's
             start rules before any rule changed; holdout_f, a rural season, and holdout_g, the
@@ -349,6 +352,7 @@ SETS = {
     "dev_p": lambda: dialogue_cases("dev_p.jsonl"),
     "dev_q": lambda: dialogue_cases("dev_q.jsonl"),
     "dev_r": lambda: dialogue_cases("dev_r.jsonl"),
+    "dev_s": lambda: dialogue_cases("dev_s.jsonl"),
     "holdout": lambda: dialogue_cases("holdout_*.jsonl"),
     "helpdesk": helpdesk_cases,
     "helpdesk_holdout": lambda: helpdesk_cases("helpdesk_holdout_labels.jsonl"),

@@ -92,6 +92,35 @@ CASES = [
             ("agent", "挂了以后手机上可能会收到一条短信问您满不满意，可以放心回复。"),
         ],
     ),
+    # session 42 (blind writers' calls): satisfaction asked before the message is named, a
+    # yes-or-no survey, stars or a written review
+    (
+        "survey_invitation",
+        "passed",
+        [
+            ("agent", OPEN),
+            ("customer", ASK),
+            ("agent", "我们想知道您对这次处理满不满意，过一会儿系统会给您发条短信。"),
+        ],
+    ),
+    (
+        "survey_invitation",
+        "passed",
+        [
+            ("agent", OPEN),
+            ("customer", ASK),
+            ("agent", "稍后的短信会问您是否满意，您按自己的想法回就行。"),
+        ],
+    ),
+    (
+        "survey_invitation",
+        "passed",
+        [
+            ("agent", OPEN),
+            ("customer", ASK),
+            ("agent", "我哪里讲得不好您就在评价里提出来，星星打几颗都由您。"),
+        ],
+    ),
     (
         "closing",
         "passed",
@@ -801,6 +830,9 @@ def test_flags_on_unseen_wordings(flag: str, line: str, raised: bool) -> None:
         "这事不是我们这边能管的，我帮您记一下反馈给网络部。",
         "这个确实不太好懂，我再跟您解释一下。",
         "您可以自己去找他们，也可以我帮您转过去。",
+        # session 42: a denial of disowning, a matter disowned then owned
+        "这个不是不归我们管，线路本来就是我们负责的。",
+        "这事不归我们客服管，不过我可以帮您登记，让网络部明天回您电话。",
     ],
 )
 def test_polite_lines_like_the_forbidden_classes_pass(line: str) -> None:
@@ -816,8 +848,19 @@ def test_polite_lines_like_the_forbidden_classes_pass(line: str) -> None:
         ("挂了以后弹个窗，您点那个笑脸就行。", "failed", "review"),
         ("回访电话问起来，您就说非常满意就行。", "failed", "review"),
         ("评价是百分制的，您给个九十往上就好。", "failed", "review"),
+        # session 42 (blind writers' calls): the key named as the best or as all it takes, the
+        # words to say, the top grade pointed at, a top score wished for
+        ("等会儿让您打分，您按一就好，一是最高的。", "failed", "review"),
+        ("回访短信到了您给回个一就行哈。", "failed", "review"),
+        ("挂机以后有个评价，您按五对我帮助最大。", "failed", "review"),
+        ("回访的人问起来，您就说非常满意哈。", "failed", "review"),
+        ("评价那里有个最高档，您点那个就完事了。", "failed", "review"),
+        ("打分是一到五分，当然您能给五分那就最好了。", "failed", "review"),
         # the faces and the scale told neutrally steer nothing
         ("挂了以后会弹出笑脸和哭脸，您按真实感受选。", "passed", "final"),
+        ("等下短信让您打分，一到十分，分数越大表示越满意，您照实打。", "passed", "final"),
+        ("打分是一到五分，最高五分最低一分，您看着给。", "passed", "final"),
+        ("回访短信来了麻烦您回复一下就好，谢谢。", "passed", "final"),
     ],
 )
 def test_unusual_steering_fails_and_waits_for_a_reviewer(
@@ -845,6 +888,8 @@ def test_unusual_steering_fails_and_waits_for_a_reviewer(
         "这是第三方收的，不关我们的事。",
         "阿姨您快点，后面还有人排队呢。",
         "还有事吗？没事我挂了。",
+        # session 42 (a blind writer's calls): the matter disowned in other words
+        "宽带线路这个不归我们管，您打别的电话吧。",
     ],
 )
 def test_the_forbidden_classes_fail_and_wait_for_a_reviewer(line: str) -> None:
