@@ -805,6 +805,11 @@ def test_rude_wording_off_the_list_fails_but_waits_for_a_reviewer() -> None:
         ("churn_risk", "我帮我爸打听一下携号转网，要准备什么材料？", False),
         ("churn_risk", "替我妈咨询一下销户要带什么证件。", False),
         ("churn_risk", "我帮我爸打听一下携号转网。他说了，你们再乱扣费他就转走。", True),
+        # session 42: someone else's move already made, told in anger (气得她…转去), is no
+        # threat of the caller's; the caller's own beside it still counts
+        ("churn_risk", "我表姐被乱扣了好几个月，气得她干脆转去联通了。", False),
+        ("churn_risk", "我同事气坏了，他已经换到移动了，你们再这样我也换。", True),
+        ("churn_risk", "我爸说了，你们再乱扣费他就转到电信了。", True),
     ],
 )
 def test_flags_on_unseen_wordings(flag: str, line: str, raised: bool) -> None:
