@@ -817,6 +817,20 @@ def test_flags_on_unseen_wordings(flag: str, line: str, raised: bool) -> None:
     assert (flag in {f.id for f in result.flags}) is raised
 
 
+@pytest.mark.parametrize("reply", ["不用了。", "换吧。", "不要了。"])
+def test_a_reply_of_three_characters_is_no_churn_threat(reply: str) -> None:
+    # session 42 (blind writers' calls): the churn head alone read 不用了 (an offer declined)
+    # at 0.94; a sentence that short names nothing to leave
+    result = _call(
+        ("agent", OPEN),
+        ("customer", ASK),
+        ("agent", "账单我发您短信了。要不要顺便给您加个流量包？"),
+        ("customer", reply),
+        ("agent", "好的，那就不加了。"),
+    )
+    assert "churn_risk" not in {f.id for f in result.flags}
+
+
 @pytest.mark.parametrize(
     "line",
     [
