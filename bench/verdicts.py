@@ -67,6 +67,10 @@ Sets (each labelled before it was ever scored, from docs/verdict-items.md alone)
 - dev_s:    fixtures/dialogues/dev_s.jsonl, the dev_r brief to a twenty-third writer, asked for
             steering as varied and unusual as real agents' (a key that "helps me most", the top
             grade pointed at, the words to say); session 42, scored on 201f995 first;
+- dev_t:    fixtures/dialogues/dev_t.jsonl, the dev_r brief to a twenty-fourth writer; session
+            42, scored on its final rules (1a79f42) first, not yet read (the next set to learn
+            from); three sentences the bank also holds reworded (dev_r, dev_s and holdout_h had
+            one to three each, reworded the same way: a word added on the set's side);
 - holdout:  fixtures/dialogues/holdout_*.jsonl, written the same way, scored only for reports
             (holdout_e: 40 calls by a sixteenth writer in session 41, scored on the session's
             start rules before any rule changed; holdout_f, a rural season, and holdout_g, the
@@ -353,6 +357,7 @@ SETS = {
     "dev_q": lambda: dialogue_cases("dev_q.jsonl"),
     "dev_r": lambda: dialogue_cases("dev_r.jsonl"),
     "dev_s": lambda: dialogue_cases("dev_s.jsonl"),
+    "dev_t": lambda: dialogue_cases("dev_t.jsonl"),
     "holdout": lambda: dialogue_cases("holdout_*.jsonl"),
     "helpdesk": helpdesk_cases,
     "helpdesk_holdout": lambda: helpdesk_cases("helpdesk_holdout_labels.jsonl"),
