@@ -80,6 +80,9 @@ def find_exact(text: str, phrase: str) -> str | None:
 #: a phrase shorter than this is matched exactly only: two syllables sound like too much
 #: (小伙 / 销户, 六十 / 律师, 再联系 / 再见 would match)
 MIN_FUZZY_CHARS = 3
+#: a phrase this short is heard through a slip only where each syllable is said the same or
+#: swapped as an accent swaps it (`_slip_alike`): one syllable is a third of the word
+SHORT_FUZZY_CHARS = 3
 
 
 @lru_cache(maxsize=50000)
@@ -147,10 +150,11 @@ def _word_span(norm: str, target: str, threshold: float) -> str | None:
     want = _sound(target)
     spelled = spell(norm)
     size = len(target)
+    alike = _slip_alike if size <= SHORT_FUZZY_CHARS else _heard_alike
     close = []
     for i in range(len(spelled) - size + 1):
         span = spelled[i : i + size]
-        if all(map(_heard_alike, syllables, span)):
+        if all(map(alike, syllables, span)):
             score = fuzz.ratio(want, " ".join(span))
             if score >= threshold:
                 close.append((score, i))
@@ -292,6 +296,30 @@ def _heard_alike(a: str, b: str) -> bool:
         return True
     (ia, fa), (ib, fb) = _split_syllable(a), _split_syllable(b)
     return ia == ib or fa == fb
+
+
+#: initials a speaker's accent or speech recognition swaps for each other (平翘舌, n / l, f / h,
+#: l / r), and the finals told apart by a nasal's ending alone (前后鼻音)
+_SWAPPED_INITIALS = frozenset(
+    map(frozenset, (("z", "zh"), ("c", "ch"), ("s", "sh"), ("n", "l"), ("f", "h"), ("l", "r")))
+)
+_NASAL_FINALS = frozenset(
+    map(frozenset, (("an", "ang"), ("en", "eng"), ("in", "ing"), ("ian", "iang"), ("uan", "uang")))
+)
+
+
+@lru_cache(maxsize=4096)
+def _slip_alike(a: str, b: str) -> bool:
+    """Whether one syllable may be a slip for another in a short phrase (`SHORT_FUZZY_CHARS`),
+    where one other syllable is a third of the word: the same sound, or a swap an accent or
+    speech recognition makes (zh / z, n / l, an / ang), not any syllable that shares an initial
+    or a final (叫什么 is not 急什么: j-iao / j-i)."""
+    if a == b:
+        return True
+    (ia, fa), (ib, fb) = _split_syllable(a), _split_syllable(b)
+    if fa == fb:
+        return frozenset((ia, ib)) in _SWAPPED_INITIALS
+    return ia == ib and frozenset((fa, fb)) in _NASAL_FINALS
 
 
 #: a match: the words matched and its basis ("exact" wording or a "pinyin" homophone)

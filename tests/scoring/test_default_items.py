@@ -121,6 +121,35 @@ CASES = [
             ("agent", "我哪里讲得不好您就在评价里提出来，星星打几颗都由您。"),
         ],
     ),
+    # session 43 (a blind writer's closings): the survey call announced, a key to press once
+    # the call ends; a callback about the fault is no survey
+    (
+        "survey_invitation",
+        "passed",
+        [
+            ("agent", OPEN),
+            ("customer", ASK),
+            ("agent", "明天可能有个回访电话，您对我们哪里有意见尽管提。"),
+        ],
+    ),
+    (
+        "survey_invitation",
+        "passed",
+        [
+            ("agent", OPEN),
+            ("customer", ASK),
+            ("agent", "电话挂了之后请您按个一到五的键，给这次服务打打分。"),
+        ],
+    ),
+    (
+        "survey_invitation",
+        "failed",
+        [
+            ("agent", OPEN),
+            ("customer", ASK),
+            ("agent", "师傅修好以后我们会回访您，确认网络恢复没有。"),
+        ],
+    ),
     (
         "closing",
         "passed",
@@ -875,6 +904,11 @@ def test_polite_lines_like_the_forbidden_classes_pass(line: str) -> None:
         ("回访的人问起来，您就说非常满意哈。", "failed", "review"),
         ("评价那里有个最高档，您点那个就完事了。", "failed", "review"),
         ("打分是一到五分，当然您能给五分那就最好了。", "failed", "review"),
+        # session 43 (a blind writer's closings): a key asked for as support for the agent, the
+        # top key asked for if the caller found the service fine
+        ("一会儿有条短信，您回个五鼓励一下我们的工作呗。", "failed", "review"),
+        ("您如果认为今天处理得不错，待会儿语音里就按一。", "failed", "review"),
+        ("您觉得满意的话回一，觉得一般回二，不满意回三。", "passed", "final"),
         # the faces and the scale told neutrally steer nothing
         ("挂了以后会弹出笑脸和哭脸，您按真实感受选。", "passed", "final"),
         ("等下短信让您打分，一到十分，分数越大表示越满意，您照实打。", "passed", "final"),

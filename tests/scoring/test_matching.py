@@ -33,6 +33,12 @@ PINYIN_CASES = [
     ("警察让我们找运营商调通话记录", "换运营商", 88, None),
     # y- and w- spell a final's glide: 万 (w-an = -uan) is a slip for 换 (h-uan)
     ("那我就万运营商", "换运营商", 88, "万运营商"),
+    # a phrase of three syllables or fewer is heard through a slip only where each syllable
+    # is said the same or swapped as an accent swaps it (zh / z, n / l, an / ang): one other
+    # syllable sharing only an initial is another word (叫 j-iao is not 急 j-i)
+    ("请问是哪个地址的宽带，装机人叫什么？", "急什么", 88, None),
+    ("你急森么，我又不是不给你办", "急什么", 88, "急森么"),
+    ("你记什么", "急什么", 88, "记什么"),
     # numbers are numbers of their own, never pieces of a longer one or homophones
     ("服务密码是零三一五二零", "三一五", 88, None),
     ("一三七五五零八", "三一五", 88, None),
