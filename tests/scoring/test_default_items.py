@@ -165,6 +165,16 @@ CASES = [
         "passed",
         [("agent", OPEN), ("customer", ASK), ("agent", "那行，祝您新手机用得顺心。")],
     ),
+    # session 43 (a blind writer's call): the message that comes once it is done (到账会有短信)
+    (
+        "commitment",
+        "passed",
+        [
+            ("agent", OPEN),
+            ("customer", "上个月多扣了我二十块钱。"),
+            ("agent", "已经帮您申请退费了，三个工作日内退回，到账有短信提醒。"),
+        ],
+    ),
     (
         "commitment",
         "passed",
