@@ -872,6 +872,14 @@ def _sentiment_note(seg: Segment) -> str:
     return note if seg.anger is None else f"{note}, anger {seg.anger:.2f}"
 
 
+def _said_before_more(turn: str, sentence: str, short: int) -> bool:
+    """Whether a sentence shorter than `short` characters has more of its turn after it: a
+    short reply the speaker goes on to explain or follow with an offer (办不了的。需要本人去营业
+    厅办; 没事没事。那我这边给您约的是周一) is not that reply said and left alone."""
+    said = normalize(sentence)
+    return len(said) < short and not normalize(turn).endswith(said)
+
+
 @operator(
     "intent",
     required=("act",),
@@ -889,6 +897,7 @@ def _sentiment_note(seg: Segment) -> str:
         "aside_unless",
         "cue",
         "min_chars",
+        "short_last",
         "min_count",
         "belief",
     ),
@@ -904,7 +913,8 @@ def intent(view: CallView, p: Params) -> Hit:
     pattern (我不投诉) or `mask`'s (a model reads the whole sentence, so a masked word leaves
     the sentence out), nor (`exclude_turn`) the sentences of a turn that holds it anywhere (a
     threat taken back in the turn's next sentence: 再这样我就投诉……算了，我也不是真要投诉),
-    nor sentences shorter than `min_chars`; nor (`aside`) those holding a look-alike's words
+    nor sentences shorter than `min_chars`, nor (`short_last`) sentences shorter than that
+    with more of their turn after them (a curt 办不了的 goes on to explain); nor (`aside`) those holding a look-alike's words
     named by their context (我们这是区法院) unless the rest of the sentence holds
     `aside_unless`'s (a threat said beside them: …，你们再不处理我就去告你们). With `cue`
     (phrases, or a pattern over the normalised sentence), only sentences that hold its words
@@ -923,6 +933,7 @@ def intent(view: CallView, p: Params) -> Hit:
     exclude_turn: Exclude = p.get("exclude_turn")
     cue: Exclude = p.get("cue")
     min_chars = int(p.get("min_chars", 0))
+    short_last = int(p.get("short_last", 0))
     min_count = int(p.get("min_count", 1))
     chosen = _chosen(view, p.get("role", "any"), p.get("window"))
     also_in = p.get("also_in", "sentence")
@@ -978,6 +989,7 @@ def intent(view: CallView, p: Params) -> Hit:
                 exclude_turn is not None and _excluded_in(view, view.segments[i].text, exclude_turn)
             )
             or (min_chars and len(normalize(texts[u])) < min_chars)
+            or (short_last and _said_before_more(view.segments[i].text, texts[u], short_last))
             or (cue is not None and not _excluded_in(view, texts[u], cue))
         ):
             continue

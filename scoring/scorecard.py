@@ -245,7 +245,7 @@ def _check_params(name: str, params: Any, ctx: _Ctx, path: str) -> dict[str, Any
             (f"also.{act}", value) for act, value in also.items()
         ]:
             _probability(min_p, ctx, f"{path}.{key}")
-        for key, least in (("min_chars", 0), ("min_count", 1)):
+        for key, least in (("min_chars", 0), ("short_last", 0), ("min_count", 1)):
             value = params.get(key, least)
             if isinstance(value, bool) or not isinstance(value, int) or value < least:
                 raise ctx.error(

@@ -452,6 +452,25 @@ CASES = [
             ("agent", "师傅的工作电话是幺五八零二六三七四九幺零，他明天上午联系您。"),
         ],
     ),
+    # session 43: a short answer the agent goes on to explain is not a curt one
+    (
+        "forbidden_phrase",
+        "passed",
+        [
+            ("agent", OPEN),
+            ("customer", "我按你说的把飞行模式关了。"),
+            ("agent", "这就行了。您重启一下手机，网络马上就恢复了。"),
+        ],
+    ),
+    (
+        "forbidden_phrase",
+        "passed",
+        [
+            ("agent", OPEN),
+            ("customer", "这个功能要收钱吗？"),
+            ("agent", "不要钱的。这个功能是套餐里自带的，您直接用就行。"),
+        ],
+    ),
     # (a blind writer's calls on rating steered against neutral invitations)
     (
         "score_solicitation",

@@ -303,6 +303,34 @@ def test_intent_operator_table(condition: dict, matched: bool) -> None:
         assert hit.evidence and all(e.role == "agent" for e in hit.evidence)
 
 
+@pytest.mark.parametrize(
+    ("turn", "short_last", "matched"),
+    [
+        # a bare short refusal left alone is curt
+        ("办不了的。", 8, True),
+        ("嗯。办不了的。", 8, True),
+        # `short_last`: a short sentence with more of its turn after it (an explanation, an
+        # offer) does not count; without it, it does
+        ("办不了的。这个需要您本人带身份证去营业厅办理。", 8, False),
+        ("办不了的。这个需要您本人带身份证去营业厅办理。", 0, True),
+        # a sentence as long as the limit counts wherever it stands
+        ("这个真的是办不了的。您去营业厅问问吧。", 8, True),
+    ],
+)
+def test_short_last_leaves_out_a_short_sentence_the_turn_goes_on_from(
+    turn: str, short_last: int, matched: bool
+) -> None:
+    view = make_view(
+        (0.5, 3.0, "agent", "您好，请问有什么可以帮您？"),
+        (3.5, 6.0, "customer", "我这个号码能不能在电话里过户给我儿子？"),
+        (6.5, 12.0, "agent", turn),
+        (12.5, 13.0, "customer", "哦。"),
+    )
+    condition = {"act": "curt_refusal", "role": "agent", "min_p": 0.7, "min_chars": 4}
+    hit = run({"intent": condition | {"short_last": short_last}}, view)
+    assert hit.matched is matched
+
+
 SPLIT_CLOSING = make_view(
     (0.5, 3.0, "agent", "您好，请问有什么可以帮您？"),
     (3.5, 5.0, "customer", "没事了，谢谢。"),

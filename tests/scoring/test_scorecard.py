@@ -262,6 +262,10 @@ def _card(item: dict) -> dict:
             "field 'fail_when.intent.min_chars': must be a whole number >= 0, got -1",
         ),
         (
+            {"id": "a", "fail_when": {"intent": {"act": "anger", "short_last": 2.5}}},
+            "field 'fail_when.intent.short_last': must be a whole number >= 0, got 2.5",
+        ),
+        (
             {"id": "a", "fail_when": {"regex": {"pattern": "(工号)?"}}},
             "field 'fail_when.regex.pattern': the pattern matches empty text",
         ),
