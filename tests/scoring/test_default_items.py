@@ -983,6 +983,23 @@ def test_the_forbidden_classes_fail_and_wait_for_a_reviewer(line: str) -> None:
 
 
 @pytest.mark.parametrize(
+    ("line", "status", "route"),
+    [
+        # the customer's own number, account or choice named (session 43: 您自己名下的, 您自己
+        # 决定就好, read as blame at 0.95-0.98) blames nobody: final, no reviewer needed
+        ("查到了，这个号码是您自己名下的，开户三年了。", "passed", "final"),
+        ("退的钱会回到您自己的支付账户里，您留意一下。", "passed", "final"),
+        # the customer blamed stays for a reviewer
+        ("这都是因为您自己乱点链接造成的。", "failed", "review"),
+    ],
+)
+def test_the_customers_own_things_named_blame_nobody(line: str, status: str, route: str) -> None:
+    result = _call(("agent", OPEN), ("customer", "这个号码到底是谁的？"), ("agent", line))
+    item = next(i for i in result.items if i.id == "forbidden_phrase")
+    assert (str(item.status), item.route) == (status, route)
+
+
+@pytest.mark.parametrize(
     ("opening", "status", "route"),
     [
         # a bare 喂 opening is policy wording: final
