@@ -68,9 +68,20 @@ Sets (each labelled before it was ever scored, from docs/verdict-items.md alone)
             steering as varied and unusual as real agents' (a key that "helps me most", the top
             grade pointed at, the words to say); session 42, scored on 201f995 first;
 - dev_t:    fixtures/dialogues/dev_t.jsonl, the dev_r brief to a twenty-fourth writer; session
-            42, scored on its final rules (1a79f42) first, not yet read (the next set to learn
-            from); three sentences the bank also holds reworded (dev_r, dev_s and holdout_h had
+            42, scored on its final rules (1a79f42) first, read and learnt from in session 43;
+            three sentences the bank also holds reworded (dev_r, dev_s and holdout_h had
             one to three each, reworded the same way: a word added on the set's side);
+- dev_u:    fixtures/dialogues/dev_u.jsonl, 40 calls by a twenty-fifth writer (definitions only),
+            every call ending in a rating invitation or a survey announced in many forms (an SMS,
+            a key after hanging up, a survey call, an app's pop-up, stars) beside follow-ups that
+            are no survey, 20 neutral invitations naming keys or 满意 and 15 that steer; session
+            43, scored on its start rules (20a3c5b) and on 6246f98 before it was read;
+- dev_v:    fixtures/dialogues/dev_v.jsonl, 40 calls by a twenty-sixth writer (definitions only)
+            on where empathy applies: mild and indirect dissatisfaction (the hassle, being passed
+            around, a grumble once, sarcasm) soothed or not, beside calls that only sound like a
+            grievance (a calm fault report, someone else's grumble, a problem long solved, a
+            caller in a hurry); session 43, scored like dev_u before it was read (three of
+            dev_v's sentences the bank also holds reworded, a word added);
 - holdout:  fixtures/dialogues/holdout_*.jsonl, written the same way, scored only for reports
             (holdout_e: 40 calls by a sixteenth writer in session 41, scored on the session's
             start rules before any rule changed; holdout_f, a rural season, and holdout_g, the
@@ -358,6 +369,8 @@ SETS = {
     "dev_r": lambda: dialogue_cases("dev_r.jsonl"),
     "dev_s": lambda: dialogue_cases("dev_s.jsonl"),
     "dev_t": lambda: dialogue_cases("dev_t.jsonl"),
+    "dev_u": lambda: dialogue_cases("dev_u.jsonl"),
+    "dev_v": lambda: dialogue_cases("dev_v.jsonl"),
     "holdout": lambda: dialogue_cases("holdout_*.jsonl"),
     "helpdesk": helpdesk_cases,
     "helpdesk_holdout": lambda: helpdesk_cases("helpdesk_holdout_labels.jsonl"),
