@@ -165,6 +165,26 @@ CASES = [
         "passed",
         [("agent", OPEN), ("customer", ASK), ("agent", "那行，祝您新手机用得顺心。")],
     ),
+    # session 43 (blind writers' calls): frustration said in so many words is dissatisfaction
+    # the agent must answer, not a relative's told by the caller
+    (
+        "empathy",
+        "failed",
+        [
+            ("agent", OPEN),
+            ("customer", "我手机刚在公交上被偷了，真倒霉，烦死了。"),
+            ("agent", "请报一下机主姓名和证件后四位。"),
+        ],
+    ),
+    (
+        "empathy",
+        "not_applicable",
+        [
+            ("agent", OPEN),
+            ("customer", "我妈急死了，让我帮她问问这个月话费。"),
+            ("agent", "请报一下机主姓名和证件后四位。"),
+        ],
+    ),
     # session 43 (a blind writer's call): the message that comes once it is done (到账会有短信)
     (
         "commitment",
