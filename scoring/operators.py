@@ -914,9 +914,10 @@ def intent(view: CallView, p: Params) -> Hit:
     the sentence out), nor (`exclude_turn`) the sentences of a turn that holds it anywhere (a
     threat taken back in the turn's next sentence: 再这样我就投诉……算了，我也不是真要投诉),
     nor sentences shorter than `min_chars`, nor (`short_last`) sentences shorter than that
-    with more of their turn after them (a curt 办不了的 goes on to explain); nor (`aside`) those holding a look-alike's words
-    named by their context (我们这是区法院) unless the rest of the sentence holds
-    `aside_unless`'s (a threat said beside them: …，你们再不处理我就去告你们). With `cue`
+    with more of their turn after them (a curt 办不了的 goes on to explain); nor (`aside`)
+    those holding a look-alike's words named by their context (我们这是区法院) unless the
+    rest of the sentence holds `aside_unless`'s (a threat said beside them: …，你们再不处理
+    我就去告你们). With `cue`
     (phrases, or a pattern over the normalised sentence), only sentences that hold its words
     count: a lower `min_p` corroborated by the act's words in the same sentence (a churn
     threat the head is less sure of, with 不交了 or 号停掉 in it). With `min_count`, at least

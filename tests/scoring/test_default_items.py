@@ -121,6 +121,34 @@ CASES = [
             ("agent", "我哪里讲得不好您就在评价里提出来，星星打几颗都由您。"),
         ],
     ),
+    # session 43 (a blind writer's closings): a survey by phone announced without the word 回
+    # 访, good wishes of the caller's health, the further-help question ending a long sentence
+    (
+        "survey_invitation",
+        "passed",
+        [
+            ("agent", OPEN),
+            ("customer", ASK),
+            ("agent", "之后会有调查公司的人打给您，问问您对这次处理的看法，您照直说。"),
+        ],
+    ),
+    (
+        "closing",
+        "passed",
+        [("agent", OPEN), ("customer", ASK), ("agent", "好的，天气冷了，您多保重身体。")],
+    ),
+    (
+        "further_help",
+        "passed",
+        [
+            ("agent", OPEN),
+            ("customer", ASK),
+            (
+                "agent",
+                "行，已经给您登记好了，师傅明天上午九点到十二点之间上门，来之前会先打电话，还有别的要问的吗？",
+            ),
+        ],
+    ),
     # session 43 (a blind writer's closings): the survey call announced, a key to press once
     # the call ends; a callback about the fault is no survey
     (
@@ -958,6 +986,8 @@ def test_polite_lines_like_the_forbidden_classes_pass(line: str) -> None:
         ("一会儿有条短信，您回个五鼓励一下我们的工作呗。", "failed", "review"),
         ("您如果认为今天处理得不错，待会儿语音里就按一。", "failed", "review"),
         ("您觉得满意的话回一，觉得一般回二，不满意回三。", "passed", "final"),
+        # a key asked for outright after the scale is read out
+        ("等下短信请您打分，满意回一，一般回二，不满意回三，拜托就回个一哦。", "failed", "review"),
         # the faces and the scale told neutrally steer nothing
         ("挂了以后会弹出笑脸和哭脸，您按真实感受选。", "passed", "final"),
         ("等下短信让您打分，一到十分，分数越大表示越满意，您照实打。", "passed", "final"),
