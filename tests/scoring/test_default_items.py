@@ -1279,6 +1279,12 @@ def test_churn_on_the_model_alone_waits_for_a_reviewer_under_0_95(line: str, rou
         ("别再给我开这种了，我受够了，这个电信我是不想再用了。", "final"),
         # 我才不… keeps a move said after it in the same turn
         ("这种套餐我才不换，我直接携号转网。", "final"),
+        # an offer declined and nothing more (the head alone read these at 0.87-0.94: session
+        # 43), or relief at a trip spared, is no leaving; a decline with the number given up is
+        ("嗯，不用了。", None),
+        ("那就不用了吧。", None),
+        ("那这样我就不用再跑一趟营业厅了吧？", None),
+        ("不需要了，这个号我不要了，给我销了吧。", "final"),
     ],
 )
 def test_leaving_in_other_words(line: str, route: str | None) -> None:
