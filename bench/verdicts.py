@@ -82,6 +82,11 @@ Sets (each labelled before it was ever scored, from docs/verdict-items.md alone)
             grievance (a calm fault report, someone else's grumble, a problem long solved, a
             caller in a hurry); session 43, scored like dev_u before it was read (three of
             dev_v's sentences the bank also holds reworded, a word added);
+- dev_w:    fixtures/dialogues/dev_w.jsonl, 40 calls by a twenty-seventh writer (definitions
+            only), an ordinary week with every item exercised (agents on and off the script, a
+            few at fault, mild frustration said once, short answers then explained, every kind
+            of closing and invitation); session 43, scored on its start rules and on 7e16a7b
+            before it was read (one sentence the bank also holds reworded);
 - holdout:  fixtures/dialogues/holdout_*.jsonl, written the same way, scored only for reports
             (holdout_e: 40 calls by a sixteenth writer in session 41, scored on the session's
             start rules before any rule changed; holdout_f, a rural season, and holdout_g, the
@@ -371,6 +376,7 @@ SETS = {
     "dev_t": lambda: dialogue_cases("dev_t.jsonl"),
     "dev_u": lambda: dialogue_cases("dev_u.jsonl"),
     "dev_v": lambda: dialogue_cases("dev_v.jsonl"),
+    "dev_w": lambda: dialogue_cases("dev_w.jsonl"),
     "holdout": lambda: dialogue_cases("holdout_*.jsonl"),
     "helpdesk": helpdesk_cases,
     "helpdesk_holdout": lambda: helpdesk_cases("helpdesk_holdout_labels.jsonl"),
