@@ -138,6 +138,15 @@ CASES = [
         [("agent", OPEN), ("customer", ASK), ("agent", "好的，天气冷了，您多保重身体。")],
     ),
     (
+        "closing",
+        "passed",
+        [
+            ("agent", OPEN),
+            ("customer", ASK),
+            ("agent", "行，挂机以后有短信邀请您评价，谢谢您打进来。"),
+        ],
+    ),
+    (
         "further_help",
         "passed",
         [
