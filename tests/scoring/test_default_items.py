@@ -1031,6 +1031,8 @@ def test_unusual_steering_fails_and_waits_for_a_reviewer(
         "还有事吗？没事我挂了。",
         # session 42 (a blind writer's calls): the matter disowned in other words
         "宽带线路这个不归我们管，您打别的电话吧。",
+        # session 43 (a blind writer's call): sent to look it up themselves
+        "这种问题百度上都有，您自己查一下不就知道了。",
     ],
 )
 def test_the_forbidden_classes_fail_and_wait_for_a_reviewer(line: str) -> None:
