@@ -222,6 +222,29 @@ CASES = [
             ("agent", "请报一下机主姓名和证件后四位。"),
         ],
     ),
+    # session 43 (blind writers' calls): a refund the agent applies for is handed to billing,
+    # one the customer is told to apply for is not the agent's
+    (
+        "commitment",
+        "passed",
+        [
+            ("agent", OPEN),
+            ("customer", "上个月多扣了我三十块。"),
+            (
+                "agent",
+                "我这边马上给您提交退还，三十块二十四小时内退回您的话费账户，退好了有短信提醒。",
+            ),
+        ],
+    ),
+    (
+        "commitment",
+        "not_applicable",
+        [
+            ("agent", OPEN),
+            ("customer", "上个月多扣了我三十块。"),
+            ("agent", "这笔是第三方收的，需要您自己联系他们申请退款，电话我发到您手机上。"),
+        ],
+    ),
     # session 43 (a blind writer's call): the message that comes once it is done (到账会有短信)
     (
         "commitment",
