@@ -245,6 +245,26 @@ CASES = [
             ("agent", "这笔是第三方收的，需要您自己联系他们申请退款，电话我发到您手机上。"),
         ],
     ),
+    # a plan change submitted to take effect later is done on the spot, not handed on; a
+    # visit booked beside it is
+    (
+        "commitment",
+        "not_applicable",
+        [
+            ("agent", OPEN),
+            ("customer", "我想换个便宜点的套餐。"),
+            ("agent", "好的，已经帮您提交了，五十八的套餐下个月一号生效，生效后有短信提醒您。"),
+        ],
+    ),
+    (
+        "commitment",
+        "passed",
+        [
+            ("agent", OPEN),
+            ("customer", "我想把宽带提个速。"),
+            ("agent", "好的，升级从下个月起生效，换光猫的师傅三天内会打电话约您上门。"),
+        ],
+    ),
     # session 43 (a blind writer's call): the message that comes once it is done (到账会有短信)
     (
         "commitment",
