@@ -646,6 +646,20 @@ def regex(view: CallView, p: Params) -> Hit:
     return Hit(bool(evidence), len(evidence), tuple(evidence), belief, frozenset({"regex"}))
 
 
+def _last_agent_turn(view: CallView, before_s: float) -> list[int]:
+    """The segments of the agent's last turn ending by `before_s` (the agent's segments with no
+    customer's between them): what the agent said last before a silence."""
+    ended = [i for i, s in enumerate(view.segments) if s.end_s <= before_s]
+    turn: list[int] = []
+    for i in reversed(ended):
+        if str(view.segments[i].role) != "agent":
+            if turn:
+                break
+            continue
+        turn.append(i)
+    return turn
+
+
 @operator(
     "silence",
     required=("min_ms",),
@@ -653,7 +667,10 @@ def regex(view: CallView, p: Params) -> Hit:
     basis="metric",
 )
 def silence(view: CallView, p: Params) -> Hit:
-    """Silences between turns of at least min_ms, optionally not counting announced holds."""
+    """Silences between turns of at least min_ms, optionally not counting announced holds: a
+    wait the agent announced in their last turn before the silence, within
+    `announce_within_s` of it (a 我看一下 said before the customer answered and the agent spoke
+    again announces nothing of the silence after)."""
     min_s = float(p["min_ms"]) / 1000.0
     announce = p.get("announce", ())
     within = float(p.get("announce_within_s", 30))
@@ -665,13 +682,12 @@ def silence(view: CallView, p: Params) -> Hit:
         if "before_role" in p and gap.after_role != p["before_role"]:
             continue  # e.g. only the agent's slow answers: silences the agent ends
         if p.get("exclude_announced") and any(
-            str(s.role) == "agent"
-            and gap.start_s - within <= s.end_s <= gap.start_s + 0.5
+            gap.start_s - within <= view.segments[i].end_s
             and (
-                holds_any(s.text, announce)
+                holds_any(view.segments[i].text, announce)
                 or (announced_by_act is not None and announced_by_act[i] >= 0.5)
             )
-            for i, s in enumerate(view.segments)
+            for i in _last_agent_turn(view, gap.start_s + 0.5)
         ):
             continue
         evidence.append(

@@ -331,6 +331,36 @@ def test_short_last_leaves_out_a_short_sentence_the_turn_goes_on_from(
     assert hit.matched is matched
 
 
+@pytest.mark.parametrize(
+    ("agent_before", "matched"),
+    [
+        # the wait announced in the agent's last turn before the silence: no dead air
+        (None, False),
+        # announced before the customer answered and the agent spoke again: the silence after
+        # that second turn was never announced
+        ("好的，验证通过了。", True),
+    ],
+)
+def test_a_silence_is_announced_by_the_agents_last_turn_before_it(
+    agent_before: str | None, matched: bool
+) -> None:
+    segments = [
+        (0.5, 3.0, "agent", "您好，请问有什么可以帮您？"),
+        (3.5, 6.0, "customer", "我想查一下这个月的账单。"),
+        (6.5, 9.0, "agent", "请您报一下服务密码，我稍等查一下账单。"),
+        (9.5, 10.5, "customer", "一二三四五六。"),
+    ]
+    if agent_before:
+        segments.append((11.0, 12.5, "agent", agent_before))
+    end = segments[-1][1]
+    segments += [
+        (end + 12.0, end + 15.0, "agent", "这个月话费是八十八元。"),
+        (end + 15.5, end + 16.5, "customer", "好的。"),
+    ]
+    condition = {"min_ms": 10000, "exclude_announced": True, "announce": ["稍等"]}
+    assert run({"silence": condition}, make_view(*segments)).matched is matched
+
+
 SPLIT_CLOSING = make_view(
     (0.5, 3.0, "agent", "您好，请问有什么可以帮您？"),
     (3.5, 5.0, "customer", "没事了，谢谢。"),
