@@ -92,7 +92,8 @@ Sets (each labelled before it was ever scored, from docs/verdict-items.md alone)
             start rules before any rule changed; holdout_f, a rural season, and holdout_g, the
             fatal items against their look-alikes, by two more writers, first scored on its final
             rules; holdout_h, the dev_r brief to a twenty-second writer in session 42, scored on the
-            session's start and final rules; none of them read);
+            session's start and final rules; holdout_i, the dev_w brief to a twenty-eighth writer in
+            session 43, scored on the session's start rules and on f125889; none of them read);
 - helpdesk: real Weibo helpdesk dialogues in ../shared/data (never copied here), with our labels
             in bench/data/helpdesk_labels.jsonl (ids and labels only); only the items and flags
             judgeable from written text;
