@@ -215,6 +215,15 @@ CASES = [
     ),
     (
         "empathy",
+        "failed",
+        [
+            ("agent", OPEN),
+            ("customer", "家里网速晚上就慢下来了，挺烦的。"),
+            ("agent", "请报一下机主姓名和证件后四位。"),
+        ],
+    ),
+    (
+        "empathy",
         "not_applicable",
         [
             ("agent", OPEN),
