@@ -274,6 +274,35 @@ CASES = [
             ("agent", "好的，升级从下个月起生效，换光猫的师傅三天内会打电话约您上门。"),
         ],
     ),
+    # session 43 (blind writers' calls): a grievance sent back to a shop or a third party is
+    # deflection (工单 in 施工单位 is no ticket); a step the rules require in person is not
+    (
+        "deflection",
+        "failed",
+        [
+            ("agent", OPEN),
+            ("customer", "我这个月话费怎么多了五十？"),
+            ("agent", "账单我这边看没问题，您要是觉得不对，就去营业厅打个详单自己对一下吧。"),
+        ],
+    ),
+    (
+        "deflection",
+        "failed",
+        [
+            ("agent", OPEN),
+            ("customer", "我家门口的线被挖断了。"),
+            ("agent", "这个是小区施工挖断的线，你去找施工单位。"),
+        ],
+    ),
+    (
+        "deflection",
+        "passed",
+        [
+            ("agent", OPEN),
+            ("customer", "我想把这个号销了。"),
+            ("agent", "销户需要机主本人带身份证去营业厅办理，我先帮您预约好时间。"),
+        ],
+    ),
     # session 43 (a blind writer's call): the message that comes once it is done (到账会有短信)
     (
         "commitment",
