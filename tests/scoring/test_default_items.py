@@ -303,6 +303,26 @@ CASES = [
             ("agent", "销户需要机主本人带身份证去营业厅办理，我先帮您预约好时间。"),
         ],
     ),
+    # session 43: prices told to anyone (新装宽带有三档) are no account data; the customer's
+    # own charges are
+    (
+        "identity_verification",
+        "not_applicable",
+        [
+            ("agent", OPEN),
+            ("customer", "我想问问你们宽带现在什么价格。"),
+            ("agent", "目前新装宽带有三档，三百兆的一年九百六，五百兆的一年一千二，都送光猫。"),
+        ],
+    ),
+    (
+        "identity_verification",
+        "failed",
+        [
+            ("agent", OPEN),
+            ("customer", "我想问问我这个月扣了多少。"),
+            ("agent", "您这个号码本月已经扣了六十八元月租，余额还有十二块。"),
+        ],
+    ),
     # session 43 (a blind writer's call): the message that comes once it is done (到账会有短信)
     (
         "commitment",
