@@ -133,6 +133,11 @@ CASES = [
         ],
     ),
     (
+        "further_help",
+        "passed",
+        [("agent", OPEN), ("customer", ASK), ("agent", "副卡已经取消了。别的还办不办？")],
+    ),
+    (
         "closing",
         "passed",
         [("agent", OPEN), ("customer", ASK), ("agent", "好的，天气冷了，您多保重身体。")],
