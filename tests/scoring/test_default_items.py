@@ -561,6 +561,17 @@ CASES = [
             ("agent", "不好意思让您等了这么久，记录调出来了。"),
         ],
     ),
+    # session 43 (blind writers' calls): thanks for the wait in the agent's own words
+    (
+        "hold_etiquette",
+        "passed",
+        [
+            ("agent", OPEN),
+            ("customer", ASK),
+            ("agent", "我把您这半年的账单调出来，您稍等一下。"),
+            ("agent", "抱歉耽误您一会儿。明细出来了，开了两个增值业务。"),
+        ],
+    ),
     # "I told you already" and daring the customer to complain, in ordinary forms
     (
         "forbidden_phrase",
