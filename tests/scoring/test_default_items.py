@@ -1177,22 +1177,6 @@ def test_the_customers_own_things_named_blame_nobody(line: str, status: str, rou
     assert (str(item.status), item.route) == (status, route)
 
 
-def test_a_move_long_given_up_is_no_grievance_to_soothe() -> None:
-    # the dissatisfied head reads a story of leaving long given up (前年差点就转走了…现在用着挺
-    # 好) at 0.99; the churn context head reads it as an aside: empathy does not apply, and
-    # no reviewer is needed for that (session 43)
-    result = _call(
-        ("agent", OPEN),
-        (
-            "customer",
-            "我跟你讲，前年我差点就转到联通去了，后来你们给我送了个流量包才留下，现在用着挺好。",
-        ),
-        ("agent", "好的，请报一下机主姓名和证件后四位。"),
-    )
-    item = next(i for i in result.items if i.id == "empathy")
-    assert (str(item.status), item.route) == ("not_applicable", "final")
-
-
 @pytest.mark.parametrize(
     ("opening", "status", "route"),
     [
