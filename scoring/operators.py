@@ -888,12 +888,12 @@ def _sentiment_note(seg: Segment) -> str:
     return note if seg.anger is None else f"{note}, anger {seg.anger:.2f}"
 
 
-def _said_before_more(turn: str, sentence: str, short: int) -> bool:
-    """Whether a sentence shorter than `short` characters has more of its turn after it: a
+def _said_before_more(segment: str, sentence: str, short: int) -> bool:
+    """Whether a sentence shorter than `short` characters has more of its segment after it: a
     short reply the speaker goes on to explain or follow with an offer (办不了的。需要本人去营业
     厅办; 没事没事。那我这边给您约的是周一) is not that reply said and left alone."""
     said = normalize(sentence)
-    return len(said) < short and not normalize(turn).endswith(said)
+    return len(said) < short and not normalize(segment).endswith(said)
 
 
 @operator(
@@ -930,15 +930,14 @@ def intent(view: CallView, p: Params) -> Hit:
     the sentence out), nor (`exclude_turn`) the sentences of a turn that holds it anywhere (a
     threat taken back in the turn's next sentence: 再这样我就投诉……算了，我也不是真要投诉),
     nor sentences shorter than `min_chars`, nor (`short_last`) sentences shorter than that
-    with more of their turn after them (a curt 办不了的 goes on to explain); nor (`aside`)
+    with more of their segment after them (a curt 办不了的 goes on to explain); nor (`aside`)
     those holding a look-alike's words named by their context (我们这是区法院) unless the
     rest of the sentence holds `aside_unless`'s (a threat said beside them: …，你们再不处理
-    我就去告你们). With `cue`
-    (phrases, or a pattern over the normalised sentence), only sentences that hold its words
-    count: a lower `min_p` corroborated by the act's words in the same sentence (a churn
-    threat the head is less sure of, with 不交了 or 号停掉 in it). With `min_count`, at least
-    that many sentences must be the act (an act the model reads into one sentence only now and then,
-    corroborated by another). The hit's belief is the highest probability among the sentences
+    我就去告你们). With `cue` (phrases, or a pattern over the normalised sentence), only
+    sentences that hold its words count: a lower `min_p` corroborated by the act's words in
+    the same sentence (a churn threat the head is less sure of, with 不交了 or 号停掉 in it).
+    With `min_count`, at least that many sentences must be the act (an act the model reads
+    into one sentence only now and then, corroborated by another). The hit's belief is the highest probability among the sentences
     looked at (with `min_count`, the lowest of that many highest), so a near miss is routed
     by it; `belief` caps a match's (the model alone is a wider net than the act's words: a
     match is routed by the cap, and a fatal verdict resting on it waits for a reviewer)."""

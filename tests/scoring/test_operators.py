@@ -309,7 +309,7 @@ def test_intent_operator_table(condition: dict, matched: bool) -> None:
         # a bare short refusal left alone is curt
         ("办不了的。", 8, True),
         ("嗯。办不了的。", 8, True),
-        # `short_last`: a short sentence with more of its turn after it (an explanation, an
+        # `short_last`: a short sentence with more of its segment after it (an explanation, an
         # offer) does not count; without it, it does
         ("办不了的。这个需要您本人带身份证去营业厅办理。", 8, False),
         ("办不了的。这个需要您本人带身份证去营业厅办理。", 0, True),
