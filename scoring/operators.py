@@ -937,10 +937,11 @@ def intent(view: CallView, p: Params) -> Hit:
     sentences that hold its words count: a lower `min_p` corroborated by the act's words in
     the same sentence (a churn threat the head is less sure of, with 不交了 or 号停掉 in it).
     With `min_count`, at least that many sentences must be the act (an act the model reads
-    into one sentence only now and then, corroborated by another). The hit's belief is the highest probability among the sentences
-    looked at (with `min_count`, the lowest of that many highest), so a near miss is routed
-    by it; `belief` caps a match's (the model alone is a wider net than the act's words: a
-    match is routed by the cap, and a fatal verdict resting on it waits for a reviewer)."""
+    into one sentence only now and then, corroborated by another). The hit's belief is the
+    highest probability among the sentences looked at (with `min_count`, the lowest of that
+    many highest), so a near miss is routed by it; `belief` caps a match's (the model alone is
+    a wider net than the act's words: a match is routed by the cap, and a fatal verdict
+    resting on it waits for a reviewer)."""
     threshold = float(p.get("min_p", 0.5))
     exclude: Exclude = p.get("exclude")
     mask: Exclude = p.get("mask")
