@@ -87,6 +87,9 @@ Sets (each labelled before it was ever scored, from docs/verdict-items.md alone)
             few at fault, mild frustration said once, short answers then explained, every kind
             of closing and invitation); session 43, scored on its start rules and on 7e16a7b
             before it was read (one sentence the bank also holds reworded);
+- dev_x:    fixtures/dialogues/dev_x.jsonl, the dev_u brief to a twenty-ninth writer, written
+            after session 43's last rule and scored on its start (20a3c5b) and final (cb210b9)
+            rules: 98.3 % on both; not read yet (the next set to learn from);
 - holdout:  fixtures/dialogues/holdout_*.jsonl, written the same way, scored only for reports
             (holdout_e: 40 calls by a sixteenth writer in session 41, scored on the session's
             start rules before any rule changed; holdout_f, a rural season, and holdout_g, the
@@ -378,6 +381,7 @@ SETS = {
     "dev_u": lambda: dialogue_cases("dev_u.jsonl"),
     "dev_v": lambda: dialogue_cases("dev_v.jsonl"),
     "dev_w": lambda: dialogue_cases("dev_w.jsonl"),
+    "dev_x": lambda: dialogue_cases("dev_x.jsonl"),
     "holdout": lambda: dialogue_cases("holdout_*.jsonl"),
     "helpdesk": helpdesk_cases,
     "helpdesk_holdout": lambda: helpdesk_cases("helpdesk_holdout_labels.jsonl"),
