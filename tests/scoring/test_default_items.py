@@ -163,6 +163,35 @@ CASES = [
             ),
         ],
     ),
+    # session 44 (a blind writer's closings): the survey call asking how the call was handled
+    # or about the service's quality, the view on the service sent back by text
+    (
+        "survey_invitation",
+        "passed",
+        [
+            ("agent", OPEN),
+            ("customer", ASK),
+            ("agent", "回头会有个回访，问下这次问题解决得如何，您照实讲就好。"),
+        ],
+    ),
+    (
+        "survey_invitation",
+        "passed",
+        [
+            ("agent", OPEN),
+            ("customer", ASK),
+            ("agent", "可能会有调查的同事来电，了解一下我们的服务质量，辛苦您接听。"),
+        ],
+    ),
+    (
+        "survey_invitation",
+        "passed",
+        [
+            ("agent", OPEN),
+            ("customer", ASK),
+            ("agent", "您对这次通话的意见，稍后回复我们发过去的短信就可以。"),
+        ],
+    ),
     # session 43 (a blind writer's closings): the survey call announced, a key to press once
     # the call ends; a callback about the fault is no survey
     (
@@ -1114,6 +1143,11 @@ def test_polite_lines_like_the_forbidden_classes_pass(line: str) -> None:
         ("您觉得满意的话回一，觉得一般回二，不满意回三。", "passed", "final"),
         # a key asked for outright after the scale is read out
         ("等下短信请您打分，满意回一，一般回二，不满意回三，拜托就回个一哦。", "failed", "review"),
+        # session 44 (a blind writer's closings): the top box to tick, the words to say with
+        # 十分 (a survey that asks 满不满意 names no low end)
+        ("问卷里最高分那一栏您帮忙勾一下，辛苦了。", "failed", "review"),
+        ("回访的会问您满不满意，您直接说特别满意就好。", "failed", "review"),
+        ("问卷里有满分那一栏，您按实际情况选就行。", "passed", "final"),
         # the faces and the scale told neutrally steer nothing
         ("挂了以后会弹出笑脸和哭脸，您按真实感受选。", "passed", "final"),
         ("等下短信让您打分，一到十分，分数越大表示越满意，您照实打。", "passed", "final"),
