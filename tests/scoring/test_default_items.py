@@ -433,6 +433,16 @@ CASES = [
             ("agent", "注销号码按规定得机主带上身份证原件去营业厅柜台办理，电话里这边操作不了。"),
         ],
     ),
+    # session 44 (a blind writer's call): a new card is one of them
+    (
+        "deflection",
+        "passed",
+        [
+            ("agent", OPEN),
+            ("customer", "我想给我爸再办一张卡。"),
+            ("agent", "办新卡得您父亲本人拿着身份证去营业厅办理，电话里开不了。"),
+        ],
+    ),
     (
         "deflection",
         "failed",
