@@ -357,6 +357,27 @@ CASES = [
             ("agent", "您这个号码本月已经扣了六十八元月租，余额还有十二块。"),
         ],
     ),
+    # session 44 (a blind writer's call): a technician who will call or come is a handover, with
+    # its time frame and how the customer hears or without
+    (
+        "commitment",
+        "passed",
+        [
+            ("agent", OPEN),
+            ("customer", "家里电视一直没信号。"),
+            ("agent", "线路那边在修，明天中午前应该能好，好了以后系统发短信告诉您。"),
+            ("agent", "要是到时候还不行，维修人员会先给您打电话再过去看看。"),
+        ],
+    ),
+    (
+        "commitment",
+        "failed",
+        [
+            ("agent", OPEN),
+            ("customer", "家里电视一直没信号。"),
+            ("agent", "好的，回头工程师会上门帮您看看。"),
+        ],
+    ),
     # session 43 (a blind writer's call): the message that comes once it is done (到账会有短信)
     (
         "commitment",
