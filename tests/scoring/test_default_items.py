@@ -378,6 +378,35 @@ CASES = [
             ("agent", "好的，回头工程师会上门帮您看看。"),
         ],
     ),
+    # session 44 (the helpdesk dialogues): a written reply's handover (staff sent, a check or a
+    # report promised) with no time frame or word of how the customer hears
+    (
+        "commitment",
+        "failed",
+        [
+            ("agent", OPEN),
+            ("customer", "小区那台机器又坏了。"),
+            ("agent", "收到，我们会尽快安排人员过去看看。"),
+        ],
+    ),
+    (
+        "commitment",
+        "failed",
+        [
+            ("agent", OPEN),
+            ("customer", "这个功能太难用了。"),
+            ("agent", "明白，我们会把您的意见进行上报。"),
+        ],
+    ),
+    (
+        "commitment",
+        "failed",
+        [
+            ("agent", OPEN),
+            ("customer", "信号一直不好。"),
+            ("agent", "您好，已经通知了相关技术人员，请您耐心等候。"),
+        ],
+    ),
     # session 43 (a blind writer's call): the message that comes once it is done (到账会有短信)
     (
         "commitment",
