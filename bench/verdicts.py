@@ -89,14 +89,24 @@ Sets (each labelled before it was ever scored, from docs/verdict-items.md alone)
             before it was read (one sentence the bank also holds reworded);
 - dev_x:    fixtures/dialogues/dev_x.jsonl, the dev_u brief to a twenty-ninth writer, written
             after session 43's last rule and scored on its start (20a3c5b) and final (cb210b9)
-            rules: 98.3 % on both; not read yet (the next set to learn from);
+            rules: 98.3 % on both; read in session 44;
+- dev_y:    fixtures/dialogues/dev_y.jsonl, 40 calls by a thirtieth writer (definitions only):
+            where empathy and commitment apply (mild and passing grievances, soothed or not;
+            worried, hurried or someone else's grievance; handovers with and without a time
+            frame, against a change made on the spot or the customer sent to do it); session 44,
+            scored on its start rules (6fc96eb) and on 0c8fd7e before it was read (97.5 % on
+            both; one sentence the bank also holds reworded);
 - holdout:  fixtures/dialogues/holdout_*.jsonl, written the same way, scored only for reports
             (holdout_e: 40 calls by a sixteenth writer in session 41, scored on the session's
             start rules before any rule changed; holdout_f, a rural season, and holdout_g, the
             fatal items against their look-alikes, by two more writers, first scored on its final
             rules; holdout_h, the dev_r brief to a twenty-second writer in session 42, scored on the
             session's start and final rules; holdout_i, the dev_w brief to a twenty-eighth writer in
-            session 43, scored on the session's start rules and on f125889; none of them read);
+            session 43, scored on the session's start rules and on f125889; holdout_j, the dev_w
+            brief widened (fraud warnings, cancellations, account data read before the check,
+            threats beside their look-alikes) to a thirty-first writer in session 44, scored on
+            the session's start rules and on 0c8fd7e (one sentence the bank also holds
+            reworded); none of them read);
 - helpdesk: real Weibo helpdesk dialogues in ../shared/data (never copied here), with our labels
             in bench/data/helpdesk_labels.jsonl (ids and labels only); only the items and flags
             judgeable from written text;
@@ -382,6 +392,7 @@ SETS = {
     "dev_v": lambda: dialogue_cases("dev_v.jsonl"),
     "dev_w": lambda: dialogue_cases("dev_w.jsonl"),
     "dev_x": lambda: dialogue_cases("dev_x.jsonl"),
+    "dev_y": lambda: dialogue_cases("dev_y.jsonl"),
     "holdout": lambda: dialogue_cases("holdout_*.jsonl"),
     "helpdesk": helpdesk_cases,
     "helpdesk_holdout": lambda: helpdesk_cases("helpdesk_holdout_labels.jsonl"),
