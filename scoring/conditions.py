@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 import numpy as np
 
 from asr.types import Segment, Transcript
-from scoring.intents import CONTRAST_ACTS, contrast_heads
+from scoring.intents import CONTRAST_ACTS, GUARD_ACTS, contrast_heads
 from scoring.types import Evidence, Metrics
 
 if TYPE_CHECKING:
@@ -141,9 +141,10 @@ class CallView:
     ) -> tuple[np.ndarray, np.ndarray, tuple[str, ...]]:
         """Per sentence unit: its segment's index, P(act) and its text; with `unless` (act ->
         probability, 0.5 for a bare act id), a sentence that is at least that likely one of
-        those acts counts as 0 (a deflection is no
-        handover; a contrast act is read only of the sentences at `floor` or more, the
-        condition's min_p: under it a sentence counts for nothing but a near miss's belief);
+        those acts counts as 0 (a deflection is no handover; a contrast act, and a context act
+        where `floor` is set, is read only of the sentences at `floor` or more, the condition's
+        min_p: under it a sentence counts for nothing but a near miss's belief, and a call with
+        no such sentence never runs the context heads);
         with `also` (act -> probability), only sentences that are also those acts
         at least that likely count (anger in a sentence that is plainly a grievance), or with
         `also_in` "turn", sentences whose speaker turn holds a sentence that is (你们怎么回事？
@@ -154,10 +155,15 @@ class CallView:
         if unless or also:
             p = p.copy()
             for other, at_least in unless:
-                if other in CONTRAST_ACTS:
+                if other in CONTRAST_ACTS or (other in GUARD_ACTS and floor):
                     likely = np.flatnonzero(p >= floor)
                     if len(likely):
-                        p[likely[self.contrast_probabilities(other, likely) >= at_least]] = 0.0
+                        q = (
+                            self.contrast_probabilities(other, likely)
+                            if other in CONTRAST_ACTS
+                            else probs[other][likely]
+                        )
+                        p[likely[q >= at_least]] = 0.0
                 else:
                     p[probs[other] >= at_least] = 0.0
             for other, at_least in (also or {}).items():
@@ -185,9 +191,9 @@ class CallView:
         """`intent_probabilities` as (sentence unit, its segment, P) from the likeliest down,
         worked out once per call for an act: an operator reads sentences in this order and
         stops at the first that can change nothing. `also_skip` is (a key naming it, the
-        predicate); `floor` matters only to a contrast act in `unless` (conditions on one act
-        at other thresholds share the ranking)."""
-        if floor and not any(other in CONTRAST_ACTS for other, _ in unless):
+        predicate); `floor` matters only to a contrast or context act in `unless` (conditions
+        on one act at other thresholds share the ranking)."""
+        if floor and not any(other in CONTRAST_ACTS or other in GUARD_ACTS for other, _ in unless):
             floor = 0.0
         key = (
             "ranked",

@@ -236,6 +236,17 @@ CASES = [
         "passed",
         [("agent", OPEN), ("customer", ASK), ("agent", "那行，祝您新手机用得顺心。")],
     ),
+    # session 44 (a blind writer's call): a grievance settled years ago, told in passing (the
+    # context heads read it as an aside), is no dissatisfaction now
+    (
+        "empathy",
+        "not_applicable",
+        [
+            ("agent", OPEN),
+            ("customer", "前几年你们乱收费我还找过工信部，后来退了，这事早过去了。"),
+            ("agent", "好的，我帮您看一下。"),
+        ],
+    ),
     # session 43 (blind writers' calls): frustration said in so many words is dissatisfaction
     # the agent must answer, not a relative's told by the caller
     (

@@ -508,6 +508,40 @@ def test_a_contrast_act_is_read_of_the_sentences_asked_only_as_it_reads_in_full(
     assert full[0] == 0.0 and full.max() > 0.5
 
 
+def _dissatisfied_unless_aside(*lines: tuple[float, float, str, str], min_p: float):
+    view = make_view(*lines)
+    condition = parse_condition(
+        {
+            "intent": {
+                "act": "dissatisfied",
+                "role": "customer",
+                "min_p": min_p,
+                "unless": {"complaint_aside": 0.5},
+            }
+        },
+        _Ctx("t.yaml", "item 'x'"),
+        "applies_when",
+    )
+    return view, check(condition, view)
+
+
+def test_a_context_act_in_an_intents_unless_is_read_of_the_likely_sentences_only() -> None:
+    # a grievance settled long ago, told in passing, is left out; a call with no sentence at
+    # the condition's min_p never runs the context heads
+    aside = (4.5, 9.0, "customer", "前两年我投诉过一回乱收费，后来你们都退给我了，处理得挺好。")
+    view, hit = _dissatisfied_unless_aside(aside, min_p=0.5)
+    assert view.context_probability("complaint_aside", 0) > 0.5 and not hit.matched
+    view, hit = _dissatisfied_unless_aside(
+        (4.5, 9.0, "customer", "你们这网三天两头断，我真是受够了。"), min_p=0.5
+    )
+    assert hit.matched
+    calm = (4.5, 9.0, "customer", "你好，我想问一下我这个月的流量还剩多少。")
+    view, hit = _dissatisfied_unless_aside(calm, min_p=0.5)
+    assert not hit.matched and view._units[2]._more is not None  # the context heads not run
+    view.context_probability("complaint_aside", 0)
+    assert view._units[2]._more is None
+
+
 COMPLAINTS = [
     "你们再乱扣费，我就打工信部电话投诉。",
     "上次投诉了也没用，这回我直接找记者。",
