@@ -389,6 +389,45 @@ CASES = [
             ("agent", "好的，回头工程师会上门帮您看看。"),
         ],
     ),
+    # session 44 (a blind writer's calls): a report filed again, work left to the back office,
+    # a visit booked for a weekday; a weekday and time, a call to the customer's number, a mail
+    # to their address are how and when they hear
+    (
+        "commitment",
+        "failed",
+        [
+            ("agent", OPEN),
+            ("customer", "上周报的故障又被结单了。"),
+            ("agent", "行，我重新帮您报上去，让他们再查查，您等着吧。"),
+        ],
+    ),
+    (
+        "commitment",
+        "passed",
+        [
+            ("agent", OPEN),
+            ("customer", "我想把宽带合约续一年。"),
+            ("agent", "这个得后台审核一下，三天以内就好，好了会打您登记的这个号码告诉您。"),
+        ],
+    ),
+    (
+        "commitment",
+        "passed",
+        [
+            ("agent", OPEN),
+            ("customer", "我要开上个月的发票。"),
+            ("agent", "我交给后台处理，下周一之前发票会发到您预留的邮箱。"),
+        ],
+    ),
+    (
+        "commitment",
+        "passed",
+        [
+            ("agent", OPEN),
+            ("customer", "那什么时候来装？"),
+            ("agent", "约好了，星期五上午九点到十一点师傅上门，来之前会先打您电话。"),
+        ],
+    ),
     # session 44 (the helpdesk dialogues): a written reply's handover (staff sent, a check or a
     # report promised) with no time frame or word of how the customer hears
     (
