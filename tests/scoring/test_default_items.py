@@ -1311,6 +1311,8 @@ def test_the_forbidden_classes_fail_and_wait_for_a_reviewer(line: str) -> None:
         # 决定就好, read as blame at 0.95-0.98) blames nobody: final, no reviewer needed
         ("查到了，这个号码是您自己名下的，开户三年了。", "passed", "final"),
         ("退的钱会回到您自己的支付账户里，您留意一下。", "passed", "final"),
+        # nor does telling them what they need not do (session 44: 您不用再从头说了)
+        ("之前的记录我都能看到，您不必再重复一遍了。", "passed", "final"),
         # the customer blamed stays for a reviewer
         ("这都是因为您自己乱点链接造成的。", "failed", "review"),
     ],
