@@ -2388,6 +2388,12 @@ def test_cold_anger_threats_and_look_alikes_by_their_words(
             None,
         ),
         ("complaint_risk", "我朋友说可以去工信部，我觉得有道理，明天就去投诉。", "final"),
+        # (session 44, a blind writer's call: told to the caller, 跟我说, and waved off)
+        (
+            "complaint_risk",
+            "我同事还跟我说可以打一二三零零，我是真懒得弄，你们给解决下就行。",
+            None,
+        ),
         ("churn_risk", "我们的小饭馆月底不开了，那条宽带合约到期就不续了，设备怎么还？", None),
         # words of leaving in sentences the churn head reads under 0.1 wait for a reviewer,
         # whatever the aside head reads (session 40: doubt_unread's aside bar 0.2 -> 0.001)
