@@ -1557,6 +1557,7 @@ def test_churn_on_the_model_alone_waits_for_a_reviewer_under_0_95(line: str, rou
         # 43), or relief at a trip spared, is no leaving; a decline with the number given up is
         ("嗯，不用了。", None),
         ("那就不用了吧。", None),
+        ("不用了，就这些。", None),
         ("那这样我就不用再跑一趟营业厅了吧？", None),
         ("不需要了，这个号我不要了，给我销了吧。", "final"),
     ],
