@@ -533,6 +533,35 @@ CASES = [
             ("agent", "注销号码按规定得机主带上身份证原件去营业厅柜台办理，电话里这边操作不了。"),
         ],
     ),
+    # session 44 (the helpdesk dialogues): advice to take it elsewhere is one, unless the agent
+    # does it
+    (
+        "deflection",
+        "failed",
+        [
+            ("agent", OPEN),
+            ("customer", "手机摄像头老是对不上焦。"),
+            ("agent", "那建议您把资料备份好，带上发票前往就近的售后服务中心检测一下。"),
+        ],
+    ),
+    (
+        "deflection",
+        "failed",
+        [
+            ("agent", OPEN),
+            ("customer", "游戏里输入法的框一直乱跳。"),
+            ("agent", "这是游戏那边的问题，您需要向游戏官方反馈一下。"),
+        ],
+    ),
+    (
+        "deflection",
+        "passed",
+        [
+            ("agent", OPEN),
+            ("customer", "手机摄像头老是对不上焦。"),
+            ("agent", "我帮您预约了售后检测，建议您去之前把资料备份好，明天上午师傅会联系您。"),
+        ],
+    ),
     # session 44 (a blind writer's call): a new card is one of them
     (
         "deflection",
