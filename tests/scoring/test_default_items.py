@@ -236,6 +236,15 @@ CASES = [
         "passed",
         [("agent", OPEN), ("customer", ASK), ("agent", "那行，祝您新手机用得顺心。")],
     ),
+    (
+        "empathy",
+        "not_applicable",
+        [
+            ("agent", OPEN),
+            ("customer", "上回那次乱扣费我投诉过，最后你们都退给我了，今天是想问问宽带续约。"),
+            ("agent", "好的，我帮您看一下。"),
+        ],
+    ),
     # session 44 (a blind writer's call): a grievance settled years ago, told in passing (the
     # context heads read it as an aside), is no dissatisfaction now
     (
@@ -2418,6 +2427,14 @@ def test_cold_anger_threats_and_look_alikes_by_their_words(
             None,
         ),
         ("complaint_risk", "我朋友说可以去工信部，我觉得有道理，明天就去投诉。", "final"),
+        # a grievance of a year ago told as settled (session 44, blind writers' calls: 去年…
+        # 后来你们处理得挺好) is none now; one unsettled still is
+        (
+            "complaint_risk",
+            "以前我为乱扣费打过一二三零零，后来你们很快就退了，这次就问个流量。",
+            None,
+        ),
+        ("complaint_risk", "去年我投诉过一回，到现在都没处理，这次我直接找工信部。", "final"),
         # (session 44, a blind writer's call: told to the caller, 跟我说, and waved off)
         (
             "complaint_risk",
