@@ -245,6 +245,29 @@ CASES = [
             ("agent", "好的，我帮您看一下。"),
         ],
     ),
+    # a neighbour's or a classmate's grievance told by a calm caller is theirs; the caller's
+    # own beside it is not (session 44)
+    (
+        "empathy",
+        "not_applicable",
+        [
+            ("agent", OPEN),
+            (
+                "customer",
+                "我邻居前两天因为押金的事跟你们吵了一架，最后转到联通去了，我倒觉得你们挺方便。",
+            ),
+            ("agent", "好的，我帮您看一下。"),
+        ],
+    ),
+    (
+        "empathy",
+        "failed",
+        [
+            ("agent", OPEN),
+            ("customer", "你们这网三天两头断，我邻居都跟我说了好几次，我自己也受够了。"),
+            ("agent", "好的，我帮您看一下。"),
+        ],
+    ),
     # session 44 (a blind writer's call): a grievance settled years ago, told in passing (the
     # context heads read it as an aside), is no dissatisfaction now
     (
