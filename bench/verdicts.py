@@ -96,6 +96,12 @@ Sets (each labelled before it was ever scored, from docs/verdict-items.md alone)
             frame, against a change made on the spot or the customer sent to do it); session 44,
             scored on its start rules (6fc96eb) and on 0c8fd7e before it was read (97.5 % on
             both; one sentence the bank also holds reworded);
+- dev_z:    fixtures/dialogues/dev_z.jsonl, 40 calls by a thirty-second writer (definitions
+            only): where identity_verification applies (account data touched after many kinds
+            of check, or before any; none touched though the caller's situation is talked of)
+            and deflection against proper steps owned; session 44, scored on its start rules
+            (6fc96eb) and on f7082f6 before it was read (98.0 % on both; one sentence the bank
+            also holds reworded);
 - holdout:  fixtures/dialogues/holdout_*.jsonl, written the same way, scored only for reports
             (holdout_e: 40 calls by a sixteenth writer in session 41, scored on the session's
             start rules before any rule changed; holdout_f, a rural season, and holdout_g, the
@@ -393,6 +399,7 @@ SETS = {
     "dev_w": lambda: dialogue_cases("dev_w.jsonl"),
     "dev_x": lambda: dialogue_cases("dev_x.jsonl"),
     "dev_y": lambda: dialogue_cases("dev_y.jsonl"),
+    "dev_z": lambda: dialogue_cases("dev_z.jsonl"),
     "holdout": lambda: dialogue_cases("holdout_*.jsonl"),
     "helpdesk": helpdesk_cases,
     "helpdesk_holdout": lambda: helpdesk_cases("helpdesk_holdout_labels.jsonl"),
