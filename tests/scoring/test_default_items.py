@@ -594,6 +594,44 @@ CASES = [
             ("agent", "我帮您预约了售后检测，建议您去之前把资料备份好，明天上午师傅会联系您。"),
         ],
     ),
+    # session 44 (a blind writer's calls): a number read out to call, the bank to ask, a ticket
+    # or a channel refused
+    (
+        "deflection",
+        "failed",
+        [
+            ("agent", OPEN),
+            ("customer", "我家宽带断了。"),
+            ("agent", "报修不归话费台，您拨一下维修中心的电话，号码是八三二二六七九零。"),
+        ],
+    ),
+    (
+        "deflection",
+        "failed",
+        [
+            ("agent", OPEN),
+            ("customer", "自动扣费怎么没扣上？"),
+            ("agent", "那是银行的事，您还是联系一下您的银行客服吧。"),
+        ],
+    ),
+    (
+        "deflection",
+        "failed",
+        [
+            ("agent", OPEN),
+            ("customer", "那你帮我登记一下。"),
+            ("agent", "这个我们这边受理不了，系统里没有这个选项。"),
+        ],
+    ),
+    (
+        "deflection",
+        "passed",
+        [
+            ("agent", OPEN),
+            ("customer", "那你帮我登记一下。"),
+            ("agent", "我这边受理不了，我给您转接到维修专席，您稍等。"),
+        ],
+    ),
     # session 44 (a blind writer's call): a new card is one of them
     (
         "deflection",
