@@ -380,6 +380,18 @@ CASES = [
             ("agent", "销户需要机主本人带身份证去营业厅办理，我先帮您预约好时间。"),
         ],
     ),
+    # session 44 (blind writers' calls): a check offered on a condition, nothing of the account
+    # read, is no check (the caller may decline it)
+    (
+        "identity_verification",
+        "not_applicable",
+        [
+            ("agent", OPEN),
+            ("customer", "五G在我们小区能用吗？"),
+            ("agent", "能用的。要不要我帮您看看您现在的套餐？看的话得先核对一下机主身份。"),
+            ("customer", "不用了，我就问问。"),
+        ],
+    ),
     # session 43: prices told to anyone (新装宽带有三档) are no account data; the customer's
     # own charges are
     (
