@@ -1424,6 +1424,8 @@ def test_the_forbidden_classes_fail_and_wait_for_a_reviewer(line: str) -> None:
         ("退的钱会回到您自己的支付账户里，您留意一下。", "passed", "final"),
         # nor does telling them what they need not do (session 44: 您不用再从头说了)
         ("之前的记录我都能看到，您不必再重复一遍了。", "passed", "final"),
+        # nor what was done for them (已经给您…办了挂失)
+        ("已经帮您把卡挂失了，现在打不出去也打不进来，不会再产生话费。", "passed", "final"),
         # the customer blamed stays for a reviewer
         ("这都是因为您自己乱点链接造成的。", "failed", "review"),
     ],
