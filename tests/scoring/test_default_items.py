@@ -472,6 +472,17 @@ CASES = [
             ("agent", "约好了，星期五上午九点到十一点师傅上门，来之前会先打您电话。"),
         ],
     ),
+    # a change made on the spot, its confirmation to come by text, leaves nothing pending
+    # (session 44); a refund still is
+    (
+        "commitment",
+        "not_applicable",
+        [
+            ("agent", OPEN),
+            ("customer", "那就改成八十八的吧。"),
+            ("agent", "好的，已经给您提交了，变更成功会发短信告诉您。"),
+        ],
+    ),
     # session 44 (the helpdesk dialogues): a written reply's handover (staff sent, a check or a
     # report promised) with no time frame or word of how the customer hears
     (
