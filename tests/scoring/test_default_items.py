@@ -472,6 +472,26 @@ CASES = [
             ("agent", "约好了，星期五上午九点到十一点师傅上门，来之前会先打您电话。"),
         ],
     ),
+    # a repair under way that the customer will hear of is handed on (session 44); a refund
+    # the customer is told to apply for is not
+    (
+        "commitment",
+        "passed",
+        [
+            ("agent", OPEN),
+            ("customer", "家里网断了。"),
+            ("agent", "光缆在抢修，预计今晚十点前修好，修好后会短信通知到您这个号。"),
+        ],
+    ),
+    (
+        "commitment",
+        "not_applicable",
+        [
+            ("agent", OPEN),
+            ("customer", "这笔游戏充值不是我扣的。"),
+            ("agent", "这种代扣费要您自己去找那家公司的客服申请退款。"),
+        ],
+    ),
     # a change made on the spot, its confirmation to come by text, leaves nothing pending
     # (session 44); a refund still is
     (
