@@ -54,6 +54,10 @@ CASES = [
     # (item, expected status, lines)
     ("greeting", "passed", [("agent", OPEN), ("customer", ASK)]),
     ("greeting", "failed", [("agent", "工号三二一五。"), ("customer", ASK)]),
+    # a greeting that only names the line or the agent offers no service (session 44)
+    ("greeting", "failed", [("agent", "你好，这里是电信热线。"), ("customer", ASK)]),
+    ("greeting", "failed", [("agent", "您好，我是幺零八六号。"), ("customer", ASK)]),
+    ("greeting", "passed", [("agent", "您好，电信客服，您请讲。"), ("customer", ASK)]),
     (
         "further_help",
         "passed",
