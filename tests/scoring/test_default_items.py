@@ -230,6 +230,8 @@ CASES = [
         "passed",
         [("agent", OPEN), ("customer", ASK), ("agent", "那就不打扰您了，祝您周末愉快，回见。")],
     ),
+    # a bare 那就这样 cuts the call short; it closes nothing (session 44)
+    ("closing", "failed", [("agent", OPEN), ("customer", ASK), ("agent", "嗯，那就先这样。")]),
     (
         "closing",
         "passed",
