@@ -114,7 +114,10 @@ Sets (each labelled before it was ever scored, from docs/verdict-items.md alone)
             the session's start rules and on 0c8fd7e (one sentence the bank also holds
             reworded); holdout_k, an ordinary week (billing disputes to home moves) by a
             thirty-third writer, written while session 44's rules were made, scored on the
-            session's start rules and on 0d177c5; none of them read);
+            session's start rules and on 0d177c5; holdout_l, where empathy, commitment,
+            deflection and identity_verification apply, each item's outcomes in roughly equal
+            measure, by a thirty-fourth writer in session 44, scored on the session's start
+            rules and on a258269 (one sentence the bank also holds reworded); none of them read);
 - helpdesk: real Weibo helpdesk dialogues in ../shared/data (never copied here), with our labels
             in bench/data/helpdesk_labels.jsonl (ids and labels only); only the items and flags
             judgeable from written text;
