@@ -102,6 +102,10 @@ Sets (each labelled before it was ever scored, from docs/verdict-items.md alone)
             and deflection against proper steps owned; session 44, scored on its start rules
             (6fc96eb) and on f7082f6 before it was read (98.0 % on both; one sentence the bank
             also holds reworded);
+- dev_aa:   fixtures/dialogues/dev_aa.jsonl, the holdout_l brief (empathy, commitment,
+            deflection, identity_verification in equal measure) to a thirty-fifth writer;
+            session 44, scored on its start rules and on 65c962d before it was read (96.4 %,
+            96.7 %);
 - holdout:  fixtures/dialogues/holdout_*.jsonl, written the same way, scored only for reports
             (holdout_e: 40 calls by a sixteenth writer in session 41, scored on the session's
             start rules before any rule changed; holdout_f, a rural season, and holdout_g, the
@@ -405,6 +409,7 @@ SETS = {
     "dev_x": lambda: dialogue_cases("dev_x.jsonl"),
     "dev_y": lambda: dialogue_cases("dev_y.jsonl"),
     "dev_z": lambda: dialogue_cases("dev_z.jsonl"),
+    "dev_aa": lambda: dialogue_cases("dev_aa.jsonl"),
     "holdout": lambda: dialogue_cases("holdout_*.jsonl"),
     "helpdesk": helpdesk_cases,
     "helpdesk_holdout": lambda: helpdesk_cases("helpdesk_holdout_labels.jsonl"),
