@@ -643,6 +643,30 @@ CASES = [
             ("agent", "我帮您预约了售后检测，建议您去之前把资料备份好，明天上午师傅会联系您。"),
         ],
     ),
+    # session 44 (dev_aa): a second matter pushed away after the first was owned still fails;
+    # a push the agent owns a turn or two later does not
+    (
+        "deflection",
+        "failed",
+        [
+            ("agent", OPEN),
+            ("customer", "宽带老掉线，还有我想问问家里老人能不能办个亲情卡。"),
+            ("agent", "掉线的问题我给您提交一个故障工单，明天上午师傅联系您。"),
+            ("customer", "那亲情卡呢？"),
+            ("agent", "亲情卡那个您去营业厅问吧，我们这边不清楚。"),
+        ],
+    ),
+    (
+        "deflection",
+        "passed",
+        [
+            ("agent", OPEN),
+            ("customer", "我想把号码销了。"),
+            ("agent", "销户这个电话里办不了，得去营业厅办理。"),
+            ("customer", "我人在外地啊。"),
+            ("agent", "那我给您转接到异地业务专席，他们帮您预约当地的营业厅。"),
+        ],
+    ),
     # session 44 (a blind writer's calls): a number read out to call, the bank to ask, a ticket
     # or a channel refused
     (
