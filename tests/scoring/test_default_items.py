@@ -643,6 +643,25 @@ CASES = [
             ("agent", "我帮您预约了售后检测，建议您去之前把资料备份好，明天上午师傅会联系您。"),
         ],
     ),
+    # nothing to be done but the caller's own, the seller to ask (session 44, dev_aa)
+    (
+        "deflection",
+        "failed",
+        [
+            ("agent", OPEN),
+            ("customer", "我话费充到别人号上了。"),
+            ("agent", "这种情况只好您自己去联系对方了，钱退不回来。"),
+        ],
+    ),
+    (
+        "deflection",
+        "failed",
+        [
+            ("agent", OPEN),
+            ("customer", "手机赠的话费怎么还没到？"),
+            ("agent", "赠费的事您找一下卖家的客服，我们这边管不了。"),
+        ],
+    ),
     # session 44 (dev_aa): a second matter pushed away after the first was owned still fails;
     # a push the agent owns a turn or two later does not
     (
