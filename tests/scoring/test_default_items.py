@@ -650,7 +650,7 @@ CASES = [
         [
             ("agent", OPEN),
             ("customer", "我话费充到别人号上了。"),
-            ("agent", "这种情况只好您自己去联系对方了，钱退不回来。"),
+            ("agent", "这种充错号码的我们是没办法退的，钱已经到对方账上了。"),
         ],
     ),
     (
@@ -659,7 +659,7 @@ CASES = [
         [
             ("agent", OPEN),
             ("customer", "手机赠的话费怎么还没到？"),
-            ("agent", "赠费的事您找一下卖家的客服，我们这边管不了。"),
+            ("agent", "赠费是分月返的，细节您问一下商城那边的在线客服。"),
         ],
     ),
     # session 44 (dev_aa): a second matter pushed away after the first was owned still fails;
