@@ -418,6 +418,26 @@ CASES = [
             ("agent", "您这个号码本月已经扣了六十八元月租，余额还有十二块。"),
         ],
     ),
+    # session 44 (dev_aa): a promotion told to anyone is no account data either; the caller's
+    # own orders of yesterday are
+    (
+        "identity_verification",
+        "not_applicable",
+        [
+            ("agent", OPEN),
+            ("customer", "宽带续费有优惠吗？"),
+            ("agent", "现在包年续费打九折，月底前续还多送一个月。"),
+        ],
+    ),
+    (
+        "identity_verification",
+        "failed",
+        [
+            ("agent", OPEN),
+            ("customer", "我好像多订了一个流量包。"),
+            ("agent", "看到了，您昨天晚上各订了一个五块钱的日包，一共十块。"),
+        ],
+    ),
     # session 44 (a blind writer's call): a technician who will call or come is a handover, with
     # its time frame and how the customer hears or without
     (
