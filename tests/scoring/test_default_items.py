@@ -438,6 +438,18 @@ CASES = [
             ("agent", "看到了，您昨天晚上各订了一个五块钱的日包，一共十块。"),
         ],
     ),
+    # a number asked for alone names the line, not who is calling: no check (session 44)
+    (
+        "identity_verification",
+        "failed",
+        [
+            ("agent", OPEN),
+            ("customer", "我想问下我这个月用了多少流量。"),
+            ("agent", "请您先报一下手机号码。"),
+            ("customer", "一三九一二三四五六七八。"),
+            ("agent", "您这个号本月已经用了二十八个G，还剩两个G。"),
+        ],
+    ),
     # session 44 (a blind writer's call): a technician who will call or come is a handover, with
     # its time frame and how the customer hears or without
     (
