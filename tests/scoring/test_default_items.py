@@ -274,6 +274,16 @@ CASES = [
             ("agent", "好的，我帮您看一下。"),
         ],
     ),
+    # the caller's feeling named as anyone's soothes (session 44: 换谁都想不通)
+    (
+        "empathy",
+        "passed",
+        [
+            ("agent", OPEN),
+            ("customer", "你们这个月莫名其妙扣了我两百块，太过分了！"),
+            ("agent", "平白无故多出两百块，搁谁身上都会来气，我马上给您查。"),
+        ],
+    ),
     # session 44 (a blind writer's call): a grievance settled years ago, told in passing (the
     # context heads read it as an aside), is no dissatisfaction now
     (
