@@ -535,7 +535,7 @@ def test_a_context_act_in_an_intents_unless_is_read_of_the_likely_sentences_only
         (4.5, 9.0, "customer", "你们这网三天两头断，我真是受够了。"), min_p=0.5
     )
     assert hit.matched
-    calm = (4.5, 9.0, "customer", "你好，我想问一下我这个月的流量还剩多少。")
+    calm = (4.5, 9.0, "customer", "你好，查一下我这个月的流量还剩多少。")
     view, hit = _dissatisfied_unless_aside(calm, min_p=0.5)
     assert not hit.matched and view._units[2]._more is not None  # the context heads not run
     view.context_probability("complaint_aside", 0)
