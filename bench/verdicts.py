@@ -94,17 +94,17 @@ Sets (each labelled before it was ever scored, from docs/verdict-items.md alone)
             where empathy and commitment apply (mild and passing grievances, soothed or not;
             worried, hurried or someone else's grievance; handovers with and without a time
             frame, against a change made on the spot or the customer sent to do it); session 44,
-            scored on its start rules (6fc96eb) and on 0c8fd7e before it was read (97.5 % on
+            scored on its start rules (6fc96eb) and on 929556b before it was read (97.5 % on
             both; one sentence the bank also holds reworded);
 - dev_z:    fixtures/dialogues/dev_z.jsonl, 40 calls by a thirty-second writer (definitions
             only): where identity_verification applies (account data touched after many kinds
             of check, or before any; none touched though the caller's situation is talked of)
             and deflection against proper steps owned; session 44, scored on its start rules
-            (6fc96eb) and on f7082f6 before it was read (98.0 % on both; one sentence the bank
+            (6fc96eb) and on 1a00e8d before it was read (98.0 % on both; one sentence the bank
             also holds reworded);
 - dev_aa:   fixtures/dialogues/dev_aa.jsonl, the holdout_l brief (empathy, commitment,
             deflection, identity_verification in equal measure) to a thirty-fifth writer;
-            session 44, scored on its start rules and on 65c962d before it was read (96.4 %,
+            session 44, scored on its start rules and on 78c1c57 before it was read (96.4 %,
             96.7 %);
 - holdout:  fixtures/dialogues/holdout_*.jsonl, written the same way, scored only for reports
             (holdout_e: 40 calls by a sixteenth writer in session 41, scored on the session's
@@ -115,13 +115,13 @@ Sets (each labelled before it was ever scored, from docs/verdict-items.md alone)
             session 43, scored on the session's start rules and on f125889; holdout_j, the dev_w
             brief widened (fraud warnings, cancellations, account data read before the check,
             threats beside their look-alikes) to a thirty-first writer in session 44, scored on
-            the session's start rules and on 0c8fd7e (one sentence the bank also holds
+            the session's start rules and on 929556b (one sentence the bank also holds
             reworded); holdout_k, an ordinary week (billing disputes to home moves) by a
             thirty-third writer, written while session 44's rules were made, scored on the
-            session's start rules and on 0d177c5; holdout_l, where empathy, commitment,
+            session's start rules and on 8d01811; holdout_l, where empathy, commitment,
             deflection and identity_verification apply, each item's outcomes in roughly equal
             measure, by a thirty-fourth writer in session 44, scored on the session's start
-            rules and on a258269 (one sentence the bank also holds reworded); none of them read);
+            rules and on 01d32f7 (one sentence the bank also holds reworded); none of them read);
 - helpdesk: real Weibo helpdesk dialogues in ../shared/data (never copied here), with our labels
             in bench/data/helpdesk_labels.jsonl (ids and labels only); only the items and flags
             judgeable from written text;
