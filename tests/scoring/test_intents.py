@@ -690,12 +690,12 @@ def test_sentences_split_at_strong_punctuation_only() -> None:
 def test_a_run_of_full_stops_ends_its_sentence_whole() -> None:
     # a post's ellipsis (..., ......) stays with the sentence before it: the next sentence is
     # read (and quoted as evidence) without dots in front of it; a decimal point splits nothing
-    text = "信号一直没有覆盖进来...还有同事直接换了运营商......这也太离谱了.套餐2.5元.好"
+    text = "地下室一格信号都没有...楼上邻居早就换了运营商......这也太不像话了.套餐2.5元.好"
     units = sentence_units(make_view((0.0, 9.0, "customer", text)).segments)
     assert [t for _, t in units] == [
-        "信号一直没有覆盖进来...",
-        "还有同事直接换了运营商......",
-        "这也太离谱了.",
+        "地下室一格信号都没有...",
+        "楼上邻居早就换了运营商......",
+        "这也太不像话了.",
         "套餐2.5元.",
         "好",
     ]
@@ -742,7 +742,7 @@ def test_a_speaker_loud_throughout_reads_without_exclamation_marks() -> None:
         # ？？？ and a trailing tag stay with their sentence
         ("这是什么情况？？？", ["这是什么情况？？？"]),
         ("升级后收不到短信了.@某某客服 \u200b", ["升级后收不到短信了.@某某客服 \u200b"]),
-        ("删除不掉.还很费电.@某某客服", ["删除不掉.", "还很费电.@某某客服"]),
+        ("卸载不了.还特别耗电.@某某客服", ["卸载不了.", "还特别耗电.@某某客服"]),
         # a leading tag goes with the first sentence; a turn of tags alone stays one unit
         ("@某某客服 。宽带又断了。", ["@某某客服 。宽带又断了。"]),
         ("@某某客服 @某某官方", ["@某某客服 @某某官方"]),
