@@ -106,6 +106,11 @@ Sets (each labelled before it was ever scored, from docs/verdict-items.md alone)
             deflection, identity_verification in equal measure) to a thirty-fifth writer;
             session 44, scored on its start rules and on 78c1c57 before it was read (96.4 %,
             96.7 %);
+- dev_ab:   fixtures/dialogues/dev_ab.jsonl, 40 calls by a thirty-sixth writer (definitions
+            only) against the fatal items: forbidden language in quiet forms (impatience,
+            sarcasm, a brush-off, a dare) beside blunt or firm agents within the rules, steered
+            and neutral rating invitations; session 45, scored on its start rules (ba842de,
+            95.9 %) before it was read (two sentences the bank also holds reworded);
 - holdout:  fixtures/dialogues/holdout_*.jsonl, written the same way, scored only for reports
             (holdout_e: 40 calls by a sixteenth writer in session 41, scored on the session's
             start rules before any rule changed; holdout_f, a rural season, and holdout_g, the
@@ -121,7 +126,10 @@ Sets (each labelled before it was ever scored, from docs/verdict-items.md alone)
             session's start rules and on 8d01811; holdout_l, where empathy, commitment,
             deflection and identity_verification apply, each item's outcomes in roughly equal
             measure, by a thirty-fourth writer in session 44, scored on the session's start
-            rules and on 01d32f7 (one sentence the bank also holds reworded); none of them read);
+            rules and on 01d32f7 (one sentence the bank also holds reworded); holdout_m, the
+            dev_ab brief, proportions left to a thirty-seventh writer in session 45, scored on
+            the session's start rules (ba842de, 96.7 %; two sentences reworded); none of them
+            read);
 - helpdesk: real Weibo helpdesk dialogues in ../shared/data (never copied here), with our labels
             in bench/data/helpdesk_labels.jsonl (ids and labels only); only the items and flags
             judgeable from written text;
@@ -410,6 +418,7 @@ SETS = {
     "dev_y": lambda: dialogue_cases("dev_y.jsonl"),
     "dev_z": lambda: dialogue_cases("dev_z.jsonl"),
     "dev_aa": lambda: dialogue_cases("dev_aa.jsonl"),
+    "dev_ab": lambda: dialogue_cases("dev_ab.jsonl"),
     "holdout": lambda: dialogue_cases("holdout_*.jsonl"),
     "helpdesk": helpdesk_cases,
     "helpdesk_holdout": lambda: helpdesk_cases("helpdesk_holdout_labels.jsonl"),
