@@ -1036,6 +1036,99 @@ CASES = [
             ("agent", "挂机后会有短信，一到五分，您直接回个五就行。"),
         ],
     ),
+    # session 45 (a blind writer's calls): a colleague's words quoted and disowned push no one
+    # away; hurt by the agent's words or a wasted trip, unsoothed, fails empathy, soothed passes
+    (
+        "deflection",
+        "passed",
+        [
+            ("agent", OPEN),
+            ("customer", "上回你们那个客服说补发票不归你们管。"),
+            ("agent", "他跟您说不归我们管，这个说法是错的，实在抱歉，发票我现在给您补开。"),
+        ],
+    ),
+    (
+        "empathy",
+        "failed",
+        [
+            ("agent", OPEN),
+            ("customer", "我想问下积分怎么兑换。"),
+            ("agent", "积分在APP里自己兑换，说明都写着呢。"),
+            ("customer", "你这样说我心里怪不好受的，我就是看不懂才打电话。"),
+            ("agent", "APP首页往下拉有个积分商城。"),
+            ("customer", "嗯，找找看吧。"),
+            ("agent", "还有别的事吗？"),
+        ],
+    ),
+    (
+        "empathy",
+        "failed",
+        [
+            ("agent", OPEN),
+            ("customer", "营业厅说缺材料，我白跑了一趟了。"),
+            ("agent", "销户需要带户口本。"),
+            ("customer", "行吧，那我再去一回。"),
+            ("agent", "还有别的事吗？"),
+        ],
+    ),
+    (
+        "empathy",
+        "passed",
+        [
+            ("agent", OPEN),
+            ("customer", "我多问几句你就不耐烦，你们就不能耐心点吗？"),
+            ("agent", "真对不起，是我语气不好，我慢慢给您说。"),
+        ],
+    ),
+    (
+        "empathy",
+        "not_applicable",
+        [
+            ("agent", OPEN),
+            ("customer", "我怕白跑一趟，先问问营业厅几点关门。"),
+            ("agent", "营业厅晚上七点关门。"),
+        ],
+    ),
+    # an app explained (what the screen will show), a plan on sale described, the documents to
+    # bring: no account data, no check; a name asked beside the order's number is the check
+    (
+        "identity_verification",
+        "not_applicable",
+        [
+            ("agent", OPEN),
+            ("customer", "在支付宝上怎么交话费？"),
+            ("agent", "打开充值页面，顶上就会显示您的手机号，下面选金额付款就行。"),
+        ],
+    ),
+    (
+        "identity_verification",
+        "not_applicable",
+        [
+            ("agent", OPEN),
+            ("customer", "一百二十九的套餐都有什么？"),
+            ("agent", "一百二十九的包括四十个G流量和六百分钟通话，送一张副卡。"),
+        ],
+    ),
+    (
+        "identity_verification",
+        "not_applicable",
+        [
+            ("agent", OPEN),
+            ("customer", "改实名需要什么？"),
+            ("agent", "您和新机主都带着身份证原件去营业厅改就可以。"),
+        ],
+    ),
+    (
+        "identity_verification",
+        "passed",
+        [
+            ("agent", OPEN),
+            ("customer", "我网上订的路由器还没到。"),
+            ("agent", "麻烦说一下下单的手机号和收货人叫什么名字。"),
+            ("customer", "幺五八零零二二三三四四，收货人王芳。"),
+            ("agent", "查到了，您的订单昨天已经发货，物流在路上。"),
+        ],
+    ),
     (
         "score_solicitation",
         "passed",
@@ -1456,6 +1549,15 @@ def test_a_reply_of_three_characters_is_no_churn_threat(reply: str) -> None:
         # session 42: a denial of disowning, a matter disowned then owned
         "这个不是不归我们管，线路本来就是我们负责的。",
         "这事不归我们客服管，不过我可以帮您登记，让网络部明天回您电话。",
+        # session 45: the rhetorical classes' look-alikes: anyone would worry, a question asked
+        # of a colleague, a queue told as news, a name asked, a colleague's words disowned
+        "这种情况搁谁都会着急的，我马上给您查。",
+        "这个谁都会遇到，您别往心里去。",
+        "您问的这个我问一下后台同事，马上回复您。",
+        "请问您是机主的什么人啊？",
+        "今天后面排队的用户比较多，我先把您的单子提上去。",
+        "您不用再打过来了，结果出来我们主动给您回电话。",
+        "同事之前跟您讲这事不归我们管，这样的话本身就不对，真的很抱歉。",
     ],
 )
 def test_polite_lines_like_the_forbidden_classes_pass(line: str) -> None:
@@ -1527,6 +1629,18 @@ def test_unusual_steering_fails_and_waits_for_a_reviewer(
         "宽带线路这个不归我们管，您打别的电话吧。",
         # session 43 (a blind writer's call): sent to look it up themselves
         "这种问题百度上都有，您自己查一下不就知道了。",
+        # session 45 (a blind writer's quiet rudeness): the question thrown back, a task anyone
+        # can do, told to stop asking or calling, the queue behind, cut short, told they would
+        # not follow, sent to look with a sneer, a muttered remark
+        "套餐为什么这么定您问我，我问谁去？",
+        "开个流量开关而已，这谁都会啊。",
+        "说了办不了就是办不了，您别再问了。",
+        "您别老往这儿打了，打几遍都没用。",
+        "我这后面还排着好多人呢，您长话短说。",
+        "行了行了，就按系统里的来。",
+        "这个规则挺复杂的，说了您也不懂，您就照着办吧。",
+        "短信里写得清清楚楚，您自己翻一下不就看见了吗。",
+        "哎呀真是的，什么人呐。",
     ],
 )
 def test_the_forbidden_classes_fail_and_wait_for_a_reviewer(line: str) -> None:
