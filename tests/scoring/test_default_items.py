@@ -1566,6 +1566,57 @@ def test_polite_lines_like_the_forbidden_classes_pass(line: str) -> None:
 
 
 @pytest.mark.parametrize(
+    "line",
+    [
+        # session 45: rudeness in quiet forms, no swear word, read by the blame and curt heads
+        # (taught by a blind writer's 300 sentences; these are our own, none of them trained on)
+        "这么大岁数了连个短信都不会看啊。",
+        "说您多少回了，您就是不往心里去。",
+        "合同上白纸黑字的，您签字的时候眼睛干嘛去了？",
+        "您那边吵得要命，听不清，挂了重打吧。",
+        "密码都能忘，您这记性也是绝了。",
+        "不行就是不行，您打一百遍也不行。",
+        "您这智商，跟您解释也是白搭。",
+        "别磨叽了，办不办一句话。",
+        "人家都会弄，就您弄不明白。",
+        "催也没用，等着吧。",
+        "您这种用户我见多了，就想占便宜。",
+        "就这样了，您挂吧。",
+        "烦死了，您到底要问啥？",
+    ],
+)
+def test_quiet_rudeness_fails_and_waits_for_a_reviewer(line: str) -> None:
+    result = _call(("agent", OPEN), ("customer", ASK), ("agent", line))
+    item = next(i for i in result.items if i.id == "forbidden_phrase")
+    assert (str(item.status), item.route) == ("failed", "review")
+    assert not result.fatal
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        # brief, businesslike sentences are no rudeness (session 45: the heads read such
+        # sentences as curt once they learnt the quiet forms alone)
+        "已经给您关掉了，明天起不扣。",
+        "号码再报一遍？",
+        "这个月办不了，下月一号可以改。",
+        "嗯，查到了，欠十二块。",
+        "稍等，我看一下记录。",
+        "卡是哪天丢的？",
+        "不用跑营业厅，线上就能办。",
+        "是副卡的流量，不是主卡的。",
+        "这个确实退不了，合约里写了的，不过可以给您换个便宜档。",
+        "您别急，慢慢说，我听着呢。",
+    ],
+)
+def test_brief_businesslike_lines_are_no_rudeness(line: str) -> None:
+    assert (
+        _status(_call(("agent", OPEN), ("customer", ASK), ("agent", line)), "forbidden_phrase")
+        == "passed"
+    )
+
+
+@pytest.mark.parametrize(
     ("line", "status", "route"),
     [
         # steering in unusual words (session 41, a blind writer): a wider net, for a reviewer
