@@ -1568,33 +1568,6 @@ def test_polite_lines_like_the_forbidden_classes_pass(line: str) -> None:
 @pytest.mark.parametrize(
     "line",
     [
-        # session 45: rudeness in quiet forms, no swear word, read by the blame and curt heads
-        # (taught by a blind writer's 300 sentences; these are our own, none of them trained on)
-        "这么大岁数了连个短信都不会看啊。",
-        "说您多少回了，您就是不往心里去。",
-        "合同上白纸黑字的，您签字的时候眼睛干嘛去了？",
-        "您那边吵得要命，听不清，挂了重打吧。",
-        "密码都能忘，您这记性也是绝了。",
-        "不行就是不行，您打一百遍也不行。",
-        "您这智商，跟您解释也是白搭。",
-        "别磨叽了，办不办一句话。",
-        "人家都会弄，就您弄不明白。",
-        "催也没用，等着吧。",
-        "您这种用户我见多了，就想占便宜。",
-        "就这样了，您挂吧。",
-        "烦死了，您到底要问啥？",
-    ],
-)
-def test_quiet_rudeness_fails_and_waits_for_a_reviewer(line: str) -> None:
-    result = _call(("agent", OPEN), ("customer", ASK), ("agent", line))
-    item = next(i for i in result.items if i.id == "forbidden_phrase")
-    assert (str(item.status), item.route) == ("failed", "review")
-    assert not result.fatal
-
-
-@pytest.mark.parametrize(
-    "line",
-    [
         # brief, businesslike sentences are no rudeness (session 45: the heads read such
         # sentences as curt once they learnt the quiet forms alone)
         "已经给您关掉了，明天起不扣。",
@@ -1692,6 +1665,21 @@ def test_unusual_steering_fails_and_waits_for_a_reviewer(
         "这个规则挺复杂的，说了您也不懂，您就照着办吧。",
         "短信里写得清清楚楚，您自己翻一下不就看见了吗。",
         "哎呀真是的，什么人呐。",
+        # session 45: rudeness in quiet forms, no swear word, read by the blame and curt heads
+        # (taught by a blind writer's 300 sentences; these are our own, none of them trained on)
+        "这么大岁数了连个短信都不会看啊。",
+        "说您多少回了，您就是不往心里去。",
+        "合同上白纸黑字的，您签字的时候眼睛干嘛去了？",
+        "您那边吵得要命，听不清，挂了重打吧。",
+        "密码都能忘，您这记性也是绝了。",
+        "不行就是不行，您打一百遍也不行。",
+        "您这智商，跟您解释也是白搭。",
+        "别磨叽了，办不办一句话。",
+        "人家都会弄，就您弄不明白。",
+        "催也没用，等着吧。",
+        "您这种用户我见多了，就想占便宜。",
+        "就这样了，您挂吧。",
+        "烦死了，您到底要问啥？",
     ],
 )
 def test_the_forbidden_classes_fail_and_wait_for_a_reviewer(line: str) -> None:
