@@ -1558,16 +1558,6 @@ def test_a_reply_of_three_characters_is_no_churn_threat(reply: str) -> None:
         "今天后面排队的用户比较多，我先把您的单子提上去。",
         "您不用再打过来了，结果出来我们主动给您回电话。",
         "同事之前跟您讲这事不归我们管，这样的话本身就不对，真的很抱歉。",
-    ],
-)
-def test_polite_lines_like_the_forbidden_classes_pass(line: str) -> None:
-    result = _call(("agent", OPEN), ("customer", ASK), ("agent", line))
-    assert _status(result, "forbidden_phrase") == "passed" and not result.fatal
-
-
-@pytest.mark.parametrize(
-    "line",
-    [
         # brief, businesslike sentences are no rudeness (session 45: the heads read such
         # sentences as curt once they learnt the quiet forms alone)
         "已经给您关掉了，明天起不扣。",
@@ -1582,11 +1572,9 @@ def test_polite_lines_like_the_forbidden_classes_pass(line: str) -> None:
         "您别急，慢慢说，我听着呢。",
     ],
 )
-def test_brief_businesslike_lines_are_no_rudeness(line: str) -> None:
-    assert (
-        _status(_call(("agent", OPEN), ("customer", ASK), ("agent", line)), "forbidden_phrase")
-        == "passed"
-    )
+def test_polite_lines_like_the_forbidden_classes_pass(line: str) -> None:
+    result = _call(("agent", OPEN), ("customer", ASK), ("agent", line))
+    assert _status(result, "forbidden_phrase") == "passed" and not result.fatal
 
 
 @pytest.mark.parametrize(
