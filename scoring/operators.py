@@ -549,16 +549,8 @@ def keyword(view: CallView, p: Params) -> Hit:
 
     unless = p.get("unless")
 
-    def ready_turns() -> tuple[list[Segment], list[str], Texts]:
-        kept = [
-            s
-            for s in _groups(select(view, role, window), across)
-            if not (
-                exclude
-                and _excluded_in(view, s.text, exclude)
-                and _heard_excluded(view, s.text, exclude)
-            )
-        ]
+    def ready_turns() -> tuple[Sequence[Segment], list[str], Texts]:
+        kept = _groups(select(view, role, window), across)
         if unless:  # one turn at a time (a scorecard refuses unless with across_turns)
             cut = _turn_texts(view, unless)
             texts = [cut[view.positions[id(s)]] for s in kept]
@@ -566,10 +558,10 @@ def keyword(view: CallView, p: Params) -> Hit:
             texts = [s.text for s in kept]
         return kept, texts, Texts.of(texts)
 
-    # the turns looked at, made ready once per call for each role, window, exclusion and act
-    groups, texts, ready = _per_call(
-        view, f"keyword{across}", role, window, ready_turns, (exclude, unless)
-    )
+    # the turns looked at, made ready once per call for each role, window and act; a turn's
+    # exclusion is asked only of a turn a phrase is found in (most turns hold none, and an
+    # exclusion of many branches costs more to ask than the phrases)
+    groups, texts, ready = _per_call(view, f"keyword{across}", role, window, ready_turns, (unless,))
     mask: Exclude = p.get("mask")
     # a turn's text with the masked words cut out, worked out only for a turn a phrase is in
     masked: dict[int, str] = {}
@@ -620,19 +612,14 @@ def regex(view: CallView, p: Params) -> Hit:
         cut = _turn_texts(view, unless) if unless else None
         kept = []
         for seg in select(view, role, window):
-            if (
-                exclude
-                and _excluded_in(view, seg.text, exclude)
-                and _heard_excluded(view, seg.text, exclude)
-            ):
-                continue
             text = seg.text if cut is None else cut[view.positions[id(seg)]]
             kept.append((seg, _masked_by_sound(text, mask) if mask else normalize(text)))
         return kept, "\n".join(t for _, t in kept)
 
-    # the turns' texts, once per call for each role, window, exclusion, mask and act, and all
-    # of them as lines: a pattern found on none of the lines is found in none of the turns
-    kept, lines = _per_call(view, "regex", role, window, turn_texts, (exclude, mask, unless))
+    # the turns' texts, once per call for each role, window, mask and act, and all of them as
+    # lines: a pattern found on none of the lines is found in none of the turns; a turn's
+    # exclusion is asked only of a turn the pattern is found in
+    kept, lines = _per_call(view, "regex", role, window, turn_texts, (mask, unless))
     as_lines = _line_pattern(p["pattern"])
     if as_lines is not None and not any(part.search(lines) for part in as_lines):
         return Hit(False, 0, (), None, frozenset({"regex"}))
