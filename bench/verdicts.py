@@ -111,6 +111,13 @@ Sets (each labelled before it was ever scored, from docs/verdict-items.md alone)
             sarcasm, a brush-off, a dare) beside blunt or firm agents within the rules, steered
             and neutral rating invitations; session 45, scored on its start rules (ba842de,
             95.9 %) before it was read (two sentences the bank also holds reworded);
+- dev_ac:   fixtures/dialogues/dev_ac.jsonl, 40 calls by a thirty-eighth writer (definitions
+            only) on empathy (dissatisfaction shown openly, wearily, by a pointed question or
+            a sigh; calm fault reports; soothing in the agent's own words, none, or too late)
+            and commitment (handovers with both, one or neither of a time frame and a way of
+            hearing back; vague times judged by the writer); session 46, scored on its start
+            rules (393bb12, 96.9 %) before it was read (two sentences the bank also holds
+            reworded);
 - holdout:  fixtures/dialogues/holdout_*.jsonl, written the same way, scored only for reports
             (holdout_e: 40 calls by a sixteenth writer in session 41, scored on the session's
             start rules before any rule changed; holdout_f, a rural season, and holdout_g, the
@@ -128,8 +135,10 @@ Sets (each labelled before it was ever scored, from docs/verdict-items.md alone)
             measure, by a thirty-fourth writer in session 44, scored on the session's start
             rules and on 01d32f7 (one sentence the bank also holds reworded); holdout_m, the
             dev_ab brief, proportions left to a thirty-seventh writer in session 45, scored on
-            the session's start rules (ba842de, 96.7 %; two sentences reworded); none of them
-            read);
+            the session's start rules (ba842de, 96.7 %; two sentences reworded); holdout_n,
+            the dev_ac brief to a thirty-ninth writer in session 46, scored on the session's
+            start rules (393bb12, 98.3 %; six sentences the bank also holds reworded); none of
+            them read);
 - helpdesk: real Weibo helpdesk dialogues in ../shared/data (never copied here), with our labels
             in bench/data/helpdesk_labels.jsonl (ids and labels only); only the items and flags
             judgeable from written text;
@@ -419,6 +428,7 @@ SETS = {
     "dev_z": lambda: dialogue_cases("dev_z.jsonl"),
     "dev_aa": lambda: dialogue_cases("dev_aa.jsonl"),
     "dev_ab": lambda: dialogue_cases("dev_ab.jsonl"),
+    "dev_ac": lambda: dialogue_cases("dev_ac.jsonl"),
     "holdout": lambda: dialogue_cases("holdout_*.jsonl"),
     "helpdesk": helpdesk_cases,
     "helpdesk_holdout": lambda: helpdesk_cases("helpdesk_holdout_labels.jsonl"),

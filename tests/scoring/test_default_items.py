@@ -58,6 +58,13 @@ CASES = [
     ("greeting", "failed", [("agent", "你好，这里是电信热线。"), ("customer", ASK)]),
     ("greeting", "failed", [("agent", "您好，我是幺零八六号。"), ("customer", ASK)]),
     ("greeting", "passed", [("agent", "您好，电信客服，您请讲。"), ("customer", ASK)]),
+    # an offer as what the caller ran into (session 46, dev_ac)
+    (
+        "greeting",
+        "passed",
+        [("agent", "您好，让您等了一会儿，您是碰上什么麻烦了？"), ("customer", ASK)],
+    ),
+    ("greeting", "failed", [("agent", "您好，您这个月的话费已经欠了三十块。"), ("customer", ASK)]),
     (
         "further_help",
         "passed",
@@ -942,6 +949,47 @@ CASES = [
             ("customer", ASK),
             ("agent", "我把您这半年的账单调出来，您稍等一下。"),
             ("agent", "抱歉耽误您一会儿。明细出来了，开了两个增值业务。"),
+        ],
+    ),
+    # session 46 (dev_ac): a wait announced as "don't hang up" or as taking a little time
+    (
+        "hold_etiquette",
+        "passed",
+        [
+            ("agent", OPEN),
+            ("customer", ASK),
+            ("agent", "我到后台给您核一下这几笔扣费，您先别挂啊。"),
+            ("agent", "谢谢您等我，三笔都核对完了。"),
+        ],
+    ),
+    (
+        "hold_etiquette",
+        "passed",
+        [
+            ("agent", OPEN),
+            ("customer", ASK),
+            ("agent", "我把您的套餐变更记录调出来看看，需要一点时间。"),
+            ("agent", "久等了，变更是上个月十号办的。"),
+        ],
+    ),
+    # taking the caller's side is no blame (session 46: the blame head, taught quiet rudeness,
+    # read such sentences at 0.86-0.98)
+    (
+        "forbidden_phrase",
+        "passed",
+        [
+            ("agent", OPEN),
+            ("customer", ASK),
+            ("agent", "明明是营业员办错了，这个责任不该您来背。"),
+        ],
+    ),
+    (
+        "forbidden_phrase",
+        "passed",
+        [
+            ("agent", OPEN),
+            ("customer", ASK),
+            ("agent", "您说得在理，是我们这边的系统把活动漏掉了。"),
         ],
     ),
     # "I told you already" and daring the customer to complain, in ordinary forms

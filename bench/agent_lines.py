@@ -1,0 +1,122 @@
+"""Blind probes of single agent sentences: does an item fail on the rude ones and pass the rest?
+
+Each probe in bench/data/agent_lines/ is a TSV in the utterance bank's format (role, acts,
+register, text), written and labelled by a helper session that saw only the acts' definitions,
+never the scorecard, the bank or the call sets, and scored before anyone read it. Each sentence
+is put into a short call as the agent's second turn (a greeting, the caller's question, the
+sentence, the caller's 哦，好的) and the call is scored with the default scorecard: a sentence
+labelled with one of the item's acts should fail the item, any other sentence should not. A
+probe must share no sentence with the intent heads' training rows: a sentence that is one is left
+out (a short stock line two writers both wrote), a probe with more than 5 % of them refused (a
+probe that taught a head is no measure of it).
+
+python bench/agent_lines.py [--item forbidden_phrase] [--acts blame_customer curt_refusal]
+                            [--probes rude6] [--errors]
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import sys
+from collections import Counter
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from scoring import evaluate, load_scorecard  # noqa: E402
+from scoring.io import parse_line  # noqa: E402
+from scoring.metrics import measure  # noqa: E402
+from scoring.sentiment import shared_model  # noqa: E402
+
+PROBES = REPO / "bench" / "data" / "agent_lines"
+TRAINING = REPO / "scoring" / "intent_data"
+OPENING = "您好，很高兴为您服务，请问有什么可以帮您？"
+QUESTION = "我想问一下我这个事情怎么处理。"
+ANSWER = "哦，好的。"
+
+
+def read_rows(path: Path) -> list[dict[str, str]]:
+    """A probe's rows; a row with a missing field is an error naming the file and the line."""
+    with path.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle, delimiter="\t"))
+    for number, row in enumerate(rows, start=2):
+        if not row.get("text") or row.get("acts") is None:
+            sys.exit(f"{path}: line {number}: a row needs acts and text")
+    return rows
+
+
+def training_texts() -> set[str]:
+    """Every sentence the heads were trained on (the bank, the acts' own rows, the rest)."""
+    texts: set[str] = set()
+    for path in TRAINING.rglob("*.tsv"):
+        with path.open(encoding="utf-8", newline="") as handle:
+            texts.update(row.get("text", "") for row in csv.DictReader(handle, delimiter="\t"))
+    return texts
+
+
+def probe_call(text: str, call_id: str) -> str:
+    """The sentence as the agent's second turn of a short call (timings at 4 characters/s)."""
+    said = len(text) / 4
+    segments = [
+        {"role": "agent", "start": 0.0, "end": 3.0, "text": OPENING},
+        {"role": "customer", "start": 3.5, "end": 7.0, "text": QUESTION},
+        {"role": "agent", "start": 7.5, "end": 7.5 + said, "text": text},
+        {"role": "customer", "start": 8.0 + said, "end": 10.0 + said, "text": ANSWER},
+    ]
+    return json.dumps({"call_id": call_id, "segments": segments}, ensure_ascii=False)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--item", default="forbidden_phrase")
+    parser.add_argument("--acts", nargs="+", default=["blame_customer", "curt_refusal"])
+    parser.add_argument("--probes", nargs="+", help="probe names (default: every file)")
+    parser.add_argument("--errors", action="store_true", help="print the sentences scored wrong")
+    args = parser.parse_args()
+    names = args.probes or sorted(p.stem for p in PROBES.glob("*.tsv"))
+    if not names:
+        sys.exit(f"no probes in {PROBES}")
+    model, card = shared_model(), load_scorecard("telecom_hotline")
+    if args.item not in {item.id for item in card.items}:
+        sys.exit(f"no item {args.item!r} in the default scorecard")
+    taught = training_texts()
+    print(f"| probe | {args.item} caught | look-alikes failed | precision | recall |")
+    print("|---|---:|---:|---:|---:|")
+    errors, left_out = [], 0
+    for name in names:
+        rows = read_rows(PROBES / f"{name}.tsv")
+        shared = [row["text"] for row in rows if row["text"] in taught]
+        if len(shared) > len(rows) // 20:
+            sys.exit(f"{name}: {len(shared)} sentences are training rows too (e.g. {shared[0]})")
+        rows = [row for row in rows if row["text"] not in taught]  # a short stock line or two
+        left_out += len(shared)
+        counts: Counter[tuple[bool, bool]] = Counter()
+        for number, row in enumerate(rows, start=1):
+            line = probe_call(row["text"], f"{name}-{number:03d}")
+            parsed = parse_line(line, f"{name}-{number:03d}")
+            transcript = model.annotate(parsed.transcript)
+            result = evaluate(
+                transcript, measure(transcript, parsed.duration_s), card, parsed.metadata
+            )
+            status = next(str(i.status) for i in result.items if i.id == args.item)
+            truth = any(act in args.acts for act in row["acts"].split(","))
+            counts[truth, status == "failed"] += 1
+            if truth != (status == "failed"):
+                errors.append((name, number, row["acts"], status, row["text"]))
+        tp, fn = counts[True, True], counts[True, False]
+        fp, tn = counts[False, True], counts[False, False]
+        precision = f"{100 * tp / (tp + fp):.1f} %" if tp + fp else "-"
+        recall = f"{100 * tp / (tp + fn):.1f} %" if tp + fn else "-"
+        print(f"| {name} | {tp} / {tp + fn} | {fp} / {fp + tn} | {precision} | {recall} |")
+    if left_out:
+        print(f"({left_out} sentences left out: training rows too)")
+    if args.errors:
+        for name, number, acts, status, text in errors:
+            print(f"{name}-{number:03d}\t{acts}\t{status}\t{text}")
+
+
+if __name__ == "__main__":
+    main()
