@@ -258,6 +258,25 @@ CASES = [
             ("agent", "好的，我帮您看一下。"),
         ],
     ),
+    # the trouble acknowledged or the fault owned in the agent's own words (session 46, dev_ac)
+    (
+        "empathy",
+        "passed",
+        [
+            ("agent", OPEN),
+            ("customer", "师傅都上门三回了还没修好，我这个月的假全搭进去了，真是受够了。"),
+            ("agent", "上门三回都没弄好，确实太折腾人了，这回我请班长亲自跟。"),
+        ],
+    ),
+    (
+        "empathy",
+        "passed",
+        [
+            ("agent", OPEN),
+            ("customer", "你们发的短信说送五十块话费，到现在一分都没见着，这算怎么回事。"),
+            ("agent", "活动说好的返还没到，是我们这边没做好，我先帮您查是哪一步卡住了。"),
+        ],
+    ),
     # a neighbour's or a classmate's grievance told by a calm caller is theirs; the caller's
     # own beside it is not (session 44)
     (
