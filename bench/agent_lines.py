@@ -1,6 +1,8 @@
 """Blind probes of single agent sentences: does an item fail on the rude ones and pass the rest?
 
-Each probe in bench/data/agent_lines/ is a TSV in the utterance bank's format (role, acts,
+Probes: rude6 (forbidden_phrase: 200 rude sentences without a swear word, 100 polite look-alikes;
+session 46) and steer4 (score_solicitation, act rating_steer: 80 steering rating invitations, 80
+neutral ones; session 46). Each probe in bench/data/agent_lines/ is a TSV in the utterance bank's format (role, acts,
 register, text), written and labelled by a helper session that saw only the acts' definitions,
 never the scorecard, the bank or the call sets, and scored before anyone read it. Each sentence
 is put into a short call as the agent's second turn (a greeting, the caller's question, the
@@ -12,6 +14,7 @@ probe that taught a head is no measure of it).
 
 python bench/agent_lines.py [--item forbidden_phrase] [--acts blame_customer curt_refusal]
                             [--probes rude6] [--errors]
+python bench/agent_lines.py --item score_solicitation --acts rating_steer
 """
 
 from __future__ import annotations
@@ -73,12 +76,16 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--item", default="forbidden_phrase")
     parser.add_argument("--acts", nargs="+", default=["blame_customer", "curt_refusal"])
-    parser.add_argument("--probes", nargs="+", help="probe names (default: every file)")
+    parser.add_argument("--probes", nargs="+", help="probe names (default: those of the acts)")
     parser.add_argument("--errors", action="store_true", help="print the sentences scored wrong")
     args = parser.parse_args()
-    names = args.probes or sorted(p.stem for p in PROBES.glob("*.tsv"))
+    names = args.probes or [
+        path.stem
+        for path in sorted(PROBES.glob("*.tsv"))
+        if any(set(row["acts"].split(",")) & set(args.acts) for row in read_rows(path))
+    ]
     if not names:
-        sys.exit(f"no probes in {PROBES}")
+        sys.exit(f"no probes of {', '.join(args.acts)} in {PROBES}")
     model, card = shared_model(), load_scorecard("telecom_hotline")
     if args.item not in {item.id for item in card.items}:
         sys.exit(f"no item {args.item!r} in the default scorecard")
