@@ -118,6 +118,12 @@ Sets (each labelled before it was ever scored, from docs/verdict-items.md alone)
             hearing back; vague times judged by the writer); session 46, scored on its start
             rules (393bb12, 96.9 %) before it was read (two sentences the bank also holds
             reworded);
+- dev_ad:   fixtures/dialogues/dev_ad.jsonl, 40 calls by a fortieth writer (definitions only)
+            on identity_verification (account data after a check of many kinds, before any,
+            or a check only after; the caller's situation talked of with nothing of the
+            account read) and deflection (pointed elsewhere with and without ownership, rules
+            that require the caller in person); session 46, scored on its start rules
+            (393bb12) and on 2f56b1c before it was read (97.3 % on both; one sentence reworded);
 - holdout:  fixtures/dialogues/holdout_*.jsonl, written the same way, scored only for reports
             (holdout_e: 40 calls by a sixteenth writer in session 41, scored on the session's
             start rules before any rule changed; holdout_f, a rural season, and holdout_g, the
@@ -137,8 +143,10 @@ Sets (each labelled before it was ever scored, from docs/verdict-items.md alone)
             dev_ab brief, proportions left to a thirty-seventh writer in session 45, scored on
             the session's start rules (ba842de, 96.7 %; two sentences reworded); holdout_n,
             the dev_ac brief to a thirty-ninth writer in session 46, scored on the session's
-            start rules (393bb12, 98.3 %; six sentences the bank also holds reworded); none of
-            them read);
+            start rules (393bb12, 98.3 %; six sentences the bank also holds reworded);
+            holdout_o, the dev_ad brief to a forty-first writer in session 46, scored on the
+            session's start rules (393bb12, 97.5 %) and on 2f56b1c (97.8 %; four sentences
+            reworded); none of them read);
 - helpdesk: real Weibo helpdesk dialogues in ../shared/data (never copied here), with our labels
             in bench/data/helpdesk_labels.jsonl (ids and labels only); only the items and flags
             judgeable from written text;
@@ -429,6 +437,7 @@ SETS = {
     "dev_aa": lambda: dialogue_cases("dev_aa.jsonl"),
     "dev_ab": lambda: dialogue_cases("dev_ab.jsonl"),
     "dev_ac": lambda: dialogue_cases("dev_ac.jsonl"),
+    "dev_ad": lambda: dialogue_cases("dev_ad.jsonl"),
     "holdout": lambda: dialogue_cases("holdout_*.jsonl"),
     "helpdesk": helpdesk_cases,
     "helpdesk_holdout": lambda: helpdesk_cases("helpdesk_holdout_labels.jsonl"),

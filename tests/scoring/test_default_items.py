@@ -153,6 +153,13 @@ CASES = [
         "passed",
         [("agent", OPEN), ("customer", ASK), ("agent", "好的，天气冷了，您多保重身体。")],
     ),
+    # a wish without 祝 (session 46, dev_ad)
+    (
+        "closing",
+        "passed",
+        [("agent", OPEN), ("customer", ASK), ("agent", "行，卡已经寄出去了，国庆快乐啊。")],
+    ),
+    ("closing", "passed", [("agent", OPEN), ("customer", ASK), ("agent", "好嘞，那您旅途平安。")]),
     (
         "closing",
         "passed",
