@@ -1,20 +1,27 @@
-"""Blind probes of single agent sentences: does an item fail on the rude ones and pass the rest?
+"""Blind probes of single agent sentences: does an item fail (or pass) on the act and not elsewhere?
 
-Probes: rude6 (forbidden_phrase: 200 rude sentences without a swear word, 100 polite look-alikes;
-session 46) and steer4 (score_solicitation, act rating_steer: 80 steering rating invitations, 80
-neutral ones; session 46). Each probe in bench/data/agent_lines/ is a TSV in the utterance bank's format (role, acts,
+Each probe in bench/data/agent_lines/ is a TSV in the utterance bank's format (role, acts,
 register, text), written and labelled by a helper session that saw only the acts' definitions,
 never the scorecard, the bank or the call sets, and scored before anyone read it. Each sentence
 is put into a short call as the agent's second turn (a greeting, the caller's question, the
 sentence, the caller's 哦，好的) and the call is scored with the default scorecard: a sentence
-labelled with one of the item's acts should fail the item, any other sentence should not. A
-probe must share no sentence with the intent heads' training rows: a sentence that is one is left
-out (a short stock line two writers both wrote), a probe with more than 5 % of them refused (a
-probe that taught a head is no measure of it).
+labelled with one of `--acts` should fail the item (a fault such as forbidden_phrase) or, with
+`--expect pass`, pass it (a duty of the closing part such as further_help: the sentence is in the
+closing window, the greeting is not), and any other sentence should not. A probe must share no
+sentence with the intent heads' training rows: a sentence that is one is left out (a short stock
+line two writers both wrote), a probe with more than 5 % of them refused (a probe that taught a
+head is no measure of it).
+
+Probes (session 46): rude6 (forbidden_phrase, acts blame_customer and curt_refusal: 200 rude
+sentences without a swear word, 100 polite look-alikes), steer4 (score_solicitation, act
+rating_steer: 80 steering rating invitations, 80 neutral ones), close8 (further_help,
+survey_invitation and closing, acts further_help, survey_invite and closing: 200 sentences of a
+call's end, 30 look-alikes).
 
 python bench/agent_lines.py [--item forbidden_phrase] [--acts blame_customer curt_refusal]
                             [--probes rude6] [--errors]
 python bench/agent_lines.py --item score_solicitation --acts rating_steer
+python bench/agent_lines.py --item further_help --acts further_help --expect pass
 """
 
 from __future__ import annotations
@@ -77,6 +84,12 @@ def main() -> None:
     parser.add_argument("--item", default="forbidden_phrase")
     parser.add_argument("--acts", nargs="+", default=["blame_customer", "curt_refusal"])
     parser.add_argument("--probes", nargs="+", help="probe names (default: those of the acts)")
+    parser.add_argument(
+        "--expect",
+        choices=("fail", "pass"),
+        default="fail",
+        help="whether a sentence of the acts fails the item (a fault) or passes it (a duty)",
+    )
     parser.add_argument("--errors", action="store_true", help="print the sentences scored wrong")
     args = parser.parse_args()
     names = args.probes or [
@@ -90,7 +103,9 @@ def main() -> None:
     if args.item not in {item.id for item in card.items}:
         sys.exit(f"no item {args.item!r} in the default scorecard")
     taught = training_texts()
-    print(f"| probe | {args.item} caught | look-alikes failed | precision | recall |")
+    # an item that fails on the act (forbidden_phrase) or one that passes on it (further_help)
+    found = "failed" if args.expect == "fail" else "passed"
+    print(f"| probe | {args.item} {found} on the act | {found} on the rest | precision | recall |")
     print("|---|---:|---:|---:|---:|")
     errors, left_out = [], 0
     for name in names:
@@ -110,8 +125,8 @@ def main() -> None:
             )
             status = next(str(i.status) for i in result.items if i.id == args.item)
             truth = any(act in args.acts for act in row["acts"].split(","))
-            counts[truth, status == "failed"] += 1
-            if truth != (status == "failed"):
+            counts[truth, status == found] += 1
+            if truth != (status == found):
                 errors.append((name, number, row["acts"], status, row["text"]))
         tp, fn = counts[True, True], counts[True, False]
         fp, tn = counts[False, True], counts[False, False]

@@ -153,6 +153,39 @@ CASES = [
         "passed",
         [("agent", OPEN), ("customer", ASK), ("agent", "好的，天气冷了，您多保重身体。")],
     ),
+    # session 46 (a blind writer's closing sentences): thanks for calling the line or for the
+    # caller's patience at the end; further help asked with 啥 or as what else to learn; the call
+    # put through to the rating
+    (
+        "closing",
+        "passed",
+        [("agent", OPEN), ("customer", ASK), ("agent", "好的，非常感谢您拨打我们的服务热线。")],
+    ),
+    (
+        "closing",
+        "passed",
+        [("agent", OPEN), ("customer", ASK), ("agent", "那就先给您登记上了，感谢您这么久的耐心。")],
+    ),
+    (
+        "further_help",
+        "passed",
+        [("agent", OPEN), ("customer", ASK), ("agent", "退订已经生效了，还有啥要问的您讲。")],
+    ),
+    (
+        "further_help",
+        "passed",
+        [("agent", OPEN), ("customer", ASK), ("agent", "流量包就是这样算的，您还要咨询些别的吗？")],
+    ),
+    (
+        "further_help",
+        "failed",
+        [("agent", OPEN), ("customer", ASK), ("agent", "好的，那您还有别的联系电话吗？")],
+    ),
+    (
+        "survey_invitation",
+        "passed",
+        [("agent", OPEN), ("customer", ASK), ("agent", "那我现在就给您转去评分那边了啊。")],
+    ),
     # a wish without 祝 (session 46, dev_ad)
     (
         "closing",
