@@ -16,12 +16,14 @@ Probes (session 46): rude6 (forbidden_phrase, acts blame_customer and curt_refus
 sentences without a swear word, 100 polite look-alikes), steer4 (score_solicitation, act
 rating_steer: 80 steering rating invitations, 80 neutral ones), close8 (further_help,
 survey_invitation and closing, acts further_help, survey_invite and closing: 200 sentences of a
-call's end, 30 look-alikes).
+call's end, 30 look-alikes), hold8 (dead_air with --gap 15, act hold_announce: 100 announcements
+of a wait on the line, 50 look-alikes).
 
 python bench/agent_lines.py [--item forbidden_phrase] [--acts blame_customer curt_refusal]
                             [--probes rude6] [--errors]
 python bench/agent_lines.py --item score_solicitation --acts rating_steer
 python bench/agent_lines.py --item further_help --acts further_help --expect pass
+python bench/agent_lines.py --item dead_air --acts hold_announce --expect pass --gap 15
 """
 
 from __future__ import annotations
@@ -46,6 +48,7 @@ TRAINING = REPO / "scoring" / "intent_data"
 OPENING = "您好，很高兴为您服务，请问有什么可以帮您？"
 QUESTION = "我想问一下我这个事情怎么处理。"
 ANSWER = "哦，好的。"
+BACK = "好，这边看到了，您这个是正常的。"
 
 
 def read_rows(path: Path) -> list[dict[str, str]]:
@@ -67,15 +70,21 @@ def training_texts() -> set[str]:
     return texts
 
 
-def probe_call(text: str, call_id: str) -> str:
-    """The sentence as the agent's second turn of a short call (timings at 4 characters/s)."""
+def probe_call(text: str, call_id: str, gap_s: float = 0.0) -> str:
+    """The sentence as the agent's second turn of a short call (timings at 4 characters/s); with
+    `gap_s`, a silence that long after it and the agent back with the answer (a hold)."""
     said = len(text) / 4
     segments = [
         {"role": "agent", "start": 0.0, "end": 3.0, "text": OPENING},
         {"role": "customer", "start": 3.5, "end": 7.0, "text": QUESTION},
         {"role": "agent", "start": 7.5, "end": 7.5 + said, "text": text},
-        {"role": "customer", "start": 8.0 + said, "end": 10.0 + said, "text": ANSWER},
     ]
+    end = 7.5 + said
+    if gap_s:
+        start = end + gap_s
+        segments.append({"role": "agent", "start": start, "end": start + 3.0, "text": BACK})
+        end = start + 3.0
+    segments.append({"role": "customer", "start": end + 0.5, "end": end + 2.5, "text": ANSWER})
     return json.dumps({"call_id": call_id, "segments": segments}, ensure_ascii=False)
 
 
@@ -89,6 +98,9 @@ def main() -> None:
         choices=("fail", "pass"),
         default="fail",
         help="whether a sentence of the acts fails the item (a fault) or passes it (a duty)",
+    )
+    parser.add_argument(
+        "--gap", type=float, default=0.0, help="seconds of silence after the sentence (a hold)"
     )
     parser.add_argument("--errors", action="store_true", help="print the sentences scored wrong")
     args = parser.parse_args()
@@ -117,7 +129,7 @@ def main() -> None:
         left_out += len(shared)
         counts: Counter[tuple[bool, bool]] = Counter()
         for number, row in enumerate(rows, start=1):
-            line = probe_call(row["text"], f"{name}-{number:03d}")
+            line = probe_call(row["text"], f"{name}-{number:03d}", args.gap)
             parsed = parse_line(line, f"{name}-{number:03d}")
             transcript = model.annotate(parsed.transcript)
             result = evaluate(

@@ -1031,6 +1031,27 @@ CASES = [
             ("agent", "久等了，变更是上个月十号办的。"),
         ],
     ),
+    # the forms of a blind writer's announcements (session 46, hold7)
+    (
+        "hold_etiquette",
+        "passed",
+        [
+            ("agent", OPEN),
+            ("customer", ASK),
+            ("agent", "我去后台翻一下您的缴费记录，您拿着电话别走开。"),
+            ("agent", "谢谢您等我，记录翻到了。"),
+        ],
+    ),
+    (
+        "hold_etiquette",
+        "passed",
+        [
+            ("agent", OPEN),
+            ("customer", ASK),
+            ("agent", "你等阵先，我帮你查下张单。"),
+            ("agent", "唔好意思，久等了，查到了。"),
+        ],
+    ),
     # taking the caller's side is no blame (session 46: the blame head, taught quiet rudeness,
     # read such sentences at 0.86-0.98)
     (
