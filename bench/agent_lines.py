@@ -14,10 +14,11 @@ head is no measure of it).
 
 Probes (session 46): rude6 (forbidden_phrase, acts blame_customer and curt_refusal: 200 rude
 sentences without a swear word, 100 polite look-alikes), steer4 (score_solicitation, act
-rating_steer: 80 steering rating invitations, 80 neutral ones), close8 (further_help,
+rating_steer: 80 steering rating invitations, 80 neutral ones), close9 (further_help,
 survey_invitation and closing, acts further_help, survey_invite and closing: 200 sentences of a
-call's end, 30 look-alikes), hold8 (dead_air with --gap 15, act hold_announce: 100 announcements
-of a wait on the line, 50 look-alikes).
+call's end, 30 look-alikes; close8, its forerunner, was read and left the folder), hold8
+(dead_air with --gap 15, act hold_announce: 100 announcements of a wait on the line, 50
+look-alikes).
 
 python bench/agent_lines.py [--item forbidden_phrase] [--acts blame_customer curt_refusal]
                             [--probes rude6] [--errors]

@@ -186,6 +186,22 @@ CASES = [
         "passed",
         [("agent", OPEN), ("customer", ASK), ("agent", "那我现在就给您转去评分那边了啊。")],
     ),
+    # thanks that end the turn, care wished; whether the problem is solved (session 46, close8)
+    (
+        "closing",
+        "passed",
+        [("agent", OPEN), ("customer", ASK), ("agent", "后面有条短信，麻烦您回一下，谢谢哈。")],
+    ),
+    (
+        "closing",
+        "passed",
+        [("agent", OPEN), ("customer", ASK), ("agent", "好，天凉了，您出门多穿点。")],
+    ),
+    (
+        "further_help",
+        "passed",
+        [("agent", OPEN), ("customer", ASK), ("agent", "请问您反映的这个情况是否已经处理好了？")],
+    ),
     # a wish without 祝 (session 46, dev_ad)
     (
         "closing",
