@@ -202,6 +202,20 @@ CASES = [
         "passed",
         [("agent", OPEN), ("customer", ASK), ("agent", "请问您反映的这个情况是否已经处理好了？")],
     ),
+    # thanks for the caller's help in a short call's middle close nothing (session 46: an
+    # audio fixture call that ends abruptly)
+    (
+        "closing",
+        "failed",
+        [
+            ("agent", OPEN),
+            ("customer", ASK),
+            ("agent", "谢谢您的配合，身份核对好了。"),
+            ("agent", "流量包已经退掉了，下个月不扣。"),
+            ("customer", "好，那就这样。"),
+            ("agent", "嗯，就这样吧。"),
+        ],
+    ),
     # a wish without 祝 (session 46, dev_ad)
     (
         "closing",
