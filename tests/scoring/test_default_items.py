@@ -216,6 +216,20 @@ CASES = [
             ("agent", "嗯，就这样吧。"),
         ],
     ),
+    (
+        "closing",
+        "failed",
+        [
+            ("agent", OPEN),
+            ("customer", ASK),
+            ("agent", "麻烦报一下机主身份证的后四位。"),
+            ("customer", "三三零九。"),
+            ("agent", "好的，谢谢。"),
+            ("agent", "套餐已经改好了，下个月一号生效。"),
+            ("customer", "行。"),
+            ("agent", "嗯，好。"),
+        ],
+    ),
     # a wish without 祝 (session 46, dev_ad)
     (
         "closing",
