@@ -550,13 +550,13 @@ def keyword(view: CallView, p: Params) -> Hit:
     unless = p.get("unless")
 
     def ready_turns() -> tuple[Sequence[Segment], list[str], Texts]:
-        kept = _groups(select(view, role, window), across)
+        turns = _groups(select(view, role, window), across)
         if unless:  # one turn at a time (a scorecard refuses unless with across_turns)
             cut = _turn_texts(view, unless)
-            texts = [cut[view.positions[id(s)]] for s in kept]
+            texts = [cut[view.positions[id(s)]] for s in turns]
         else:
-            texts = [s.text for s in kept]
-        return kept, texts, Texts.of(texts)
+            texts = [s.text for s in turns]
+        return turns, texts, Texts.of(texts)
 
     # the turns looked at, made ready once per call for each role, window and act; a turn's
     # exclusion is asked only of a turn a phrase is found in (most turns hold none, and an
@@ -610,22 +610,22 @@ def regex(view: CallView, p: Params) -> Hit:
 
     def turn_texts() -> tuple[list[tuple[Segment, str]], str]:
         cut = _turn_texts(view, unless) if unless else None
-        kept = []
+        turns = []
         for seg in select(view, role, window):
             text = seg.text if cut is None else cut[view.positions[id(seg)]]
-            kept.append((seg, _masked_by_sound(text, mask) if mask else normalize(text)))
-        return kept, "\n".join(t for _, t in kept)
+            turns.append((seg, _masked_by_sound(text, mask) if mask else normalize(text)))
+        return turns, "\n".join(t for _, t in turns)
 
     # the turns' texts, once per call for each role, window, mask and act, and all of them as
     # lines: a pattern found on none of the lines is found in none of the turns; a turn's
     # exclusion is asked only of a turn the pattern is found in
-    kept, lines = _per_call(view, "regex", role, window, turn_texts, (mask, unless))
+    turns, lines = _per_call(view, "regex", role, window, turn_texts, (mask, unless))
     as_lines = _line_pattern(p["pattern"])
     if as_lines is not None and not any(part.search(lines) for part in as_lines):
         return Hit(False, 0, (), None, frozenset({"regex"}))
     evidence = []
     quotes = quote_groups(pattern)
-    for seg, text in kept:
+    for seg, text in turns:
         found = [evidence_of(seg, _quoted(m, quotes)) for m in pattern.finditer(text)]
         if found and not (exclude and _heard_excluded(view, seg.text, exclude)):
             evidence += found
