@@ -30,7 +30,6 @@ python bench/agent_lines.py --item dead_air --acts hold_announce --expect pass -
 from __future__ import annotations
 
 import argparse
-import csv
 import json
 import sys
 from collections import Counter
@@ -39,36 +38,23 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
+from core.errors import ConfigError  # noqa: E402
 from scoring import evaluate, load_scorecard  # noqa: E402
+from scoring.intents import BANK_DIR, Utterance, load_bank_file  # noqa: E402
 from scoring.io import parse_line  # noqa: E402
 from scoring.metrics import measure  # noqa: E402
 from scoring.sentiment import shared_model  # noqa: E402
 
 PROBES = REPO / "bench" / "data" / "agent_lines"
-TRAINING = REPO / "scoring" / "intent_data"
 OPENING = "您好，很高兴为您服务，请问有什么可以帮您？"
 QUESTION = "我想问一下我这个事情怎么处理。"
 ANSWER = "哦，好的。"
 BACK = "好，这边看到了，您这个是正常的。"
 
 
-def read_rows(path: Path) -> list[dict[str, str]]:
-    """A probe's rows; a row with a missing field is an error naming the file and the line."""
-    with path.open(encoding="utf-8", newline="") as handle:
-        rows = list(csv.DictReader(handle, delimiter="\t"))
-    for number, row in enumerate(rows, start=2):
-        if not row.get("text") or row.get("acts") is None:
-            sys.exit(f"{path}: line {number}: a row needs acts and text")
-    return rows
-
-
 def training_texts() -> set[str]:
     """Every sentence the heads were trained on (the bank, the acts' own rows, the rest)."""
-    texts: set[str] = set()
-    for path in TRAINING.rglob("*.tsv"):
-        with path.open(encoding="utf-8", newline="") as handle:
-            texts.update(row.get("text", "") for row in csv.DictReader(handle, delimiter="\t"))
-    return texts
+    return {u.text for path in sorted(BANK_DIR.rglob("*.tsv")) for u in load_bank_file(path)}
 
 
 def probe_call(text: str, call_id: str, gap_s: float = 0.0) -> str:
@@ -105,13 +91,19 @@ def main() -> None:
     )
     parser.add_argument("--errors", action="store_true", help="print the sentences scored wrong")
     args = parser.parse_args()
+    try:  # the bank's reader: its header, acts and registers checked, errors name the line
+        probes = {path.stem: load_bank_file(path) for path in sorted(PROBES.glob("*.tsv"))}
+    except ConfigError as error:
+        sys.exit(str(error))
+    acts = set(args.acts)
     names = args.probes or [
-        path.stem
-        for path in sorted(PROBES.glob("*.tsv"))
-        if any(set(row["acts"].split(",")) & set(args.acts) for row in read_rows(path))
+        name for name, rows in probes.items() if any(u.acts & acts for u in rows)
     ]
     if not names:
         sys.exit(f"no probes of {', '.join(args.acts)} in {PROBES}")
+    missing = [name for name in names if name not in probes]
+    if missing:
+        sys.exit(f"no probe {', '.join(missing)} in {PROBES}")
     model, card = shared_model(), load_scorecard("telecom_hotline")
     if args.item not in {item.id for item in card.items}:
         sys.exit(f"no item {args.item!r} in the default scorecard")
@@ -120,27 +112,27 @@ def main() -> None:
     found = "failed" if args.expect == "fail" else "passed"
     print(f"| probe | {args.item} {found} on the act | {found} on the rest | precision | recall |")
     print("|---|---:|---:|---:|---:|")
-    errors, left_out = [], 0
+    errors: list[tuple[str, int, Utterance, str]] = []
+    left_out = 0
     for name in names:
-        rows = read_rows(PROBES / f"{name}.tsv")
-        shared = [row["text"] for row in rows if row["text"] in taught]
-        if len(shared) > len(rows) // 20:
+        shared = [u.text for u in probes[name] if u.text in taught]
+        if len(shared) > len(probes[name]) // 20:
             sys.exit(f"{name}: {len(shared)} sentences are training rows too (e.g. {shared[0]})")
-        rows = [row for row in rows if row["text"] not in taught]  # a short stock line or two
+        rows = [u for u in probes[name] if u.text not in taught]  # a short stock line or two
         left_out += len(shared)
         counts: Counter[tuple[bool, bool]] = Counter()
         for number, row in enumerate(rows, start=1):
-            line = probe_call(row["text"], f"{name}-{number:03d}", args.gap)
+            line = probe_call(row.text, f"{name}-{number:03d}", args.gap)
             parsed = parse_line(line, f"{name}-{number:03d}")
             transcript = model.annotate(parsed.transcript)
             result = evaluate(
                 transcript, measure(transcript, parsed.duration_s), card, parsed.metadata
             )
             status = next(str(i.status) for i in result.items if i.id == args.item)
-            truth = any(act in args.acts for act in row["acts"].split(","))
+            truth = bool(row.acts & acts)
             counts[truth, status == found] += 1
             if truth != (status == found):
-                errors.append((name, number, row["acts"], status, row["text"]))
+                errors.append((name, number, row, status))
         tp, fn = counts[True, True], counts[True, False]
         fp, tn = counts[False, True], counts[False, False]
         precision = f"{100 * tp / (tp + fp):.1f} %" if tp + fp else "-"
@@ -149,8 +141,9 @@ def main() -> None:
     if left_out:
         print(f"({left_out} sentences left out: training rows too)")
     if args.errors:
-        for name, number, acts, status, text in errors:
-            print(f"{name}-{number:03d}\t{acts}\t{status}\t{text}")
+        for name, number, row, status in errors:
+            said = ",".join(sorted(row.acts)) or "none"
+            print(f"{name}-{number:03d}\t{said}\t{status}\t{row.text}")
 
 
 if __name__ == "__main__":
