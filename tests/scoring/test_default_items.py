@@ -1320,6 +1320,21 @@ CASES = [
         "passed",
         [("agent", OPEN), ("customer", ASK), ("agent", "这个包每月可以打十分钟国际长途。")],
     ),
+    # 一下 after 回 / 按 is "briefly", not the key one: a neutral invitation to reply
+    (
+        "score_solicitation",
+        "passed",
+        [("agent", OPEN), ("customer", ASK), ("agent", "稍后会发满意度短信，辛苦回复一下。")],
+    ),
+    (
+        "score_solicitation",
+        "failed",
+        [
+            ("agent", OPEN),
+            ("customer", ASK),
+            ("agent", "等会儿您要是满意就按个一，谢谢您。"),
+        ],
+    ),
 ]
 
 
