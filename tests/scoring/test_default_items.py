@@ -1075,6 +1075,68 @@ CASES = [
             ("agent", "久等了，变更是上个月十号办的。"),
         ],
     ),
+    # the forms of a second blind writer's announcements (session 47, hold8), not a device
+    # online or a wait after the call
+    (
+        "hold_etiquette",
+        "passed",
+        [
+            ("agent", OPEN),
+            ("customer", ASK),
+            ("agent", "我把您那个停机记录调出来，电话您先拿着哈。"),
+            ("agent", "谢谢您等我，查到了。"),
+        ],
+    ),
+    (
+        "hold_etiquette",
+        "passed",
+        [
+            ("agent", OPEN),
+            ("customer", ASK),
+            ("agent", "嗯，给我一分钟，我看看宽带账号绑在哪张卡上。"),
+            ("agent", "谢谢您等我，查到了。"),
+        ],
+    ),
+    (
+        "hold_etiquette",
+        "passed",
+        [
+            ("agent", OPEN),
+            ("customer", ASK),
+            ("agent", "您先别着急挂，我去问问我们班长这个能不能退。"),
+            ("agent", "谢谢您等我，查到了。"),
+        ],
+    ),
+    (
+        "hold_etiquette",
+        "passed",
+        [
+            ("agent", OPEN),
+            ("customer", ASK),
+            ("agent", "我在线上等着您，您去把机顶盒背面的编号念一下。"),
+            ("agent", "谢谢您等我，查到了。"),
+        ],
+    ),
+    (
+        "hold_etiquette",
+        "not_applicable",
+        [
+            ("agent", OPEN),
+            ("customer", ASK),
+            ("agent", "您的光猫一直在线，说明线路是通的。"),
+            ("agent", "谢谢您等我，查到了。"),
+        ],
+    ),
+    (
+        "hold_etiquette",
+        "not_applicable",
+        [
+            ("agent", OPEN),
+            ("customer", ASK),
+            ("agent", "好的，您等下个月出账了再看看。"),
+            ("agent", "谢谢您等我，查到了。"),
+        ],
+    ),
     # the forms of a blind writer's announcements (session 46, hold7)
     (
         "hold_etiquette",
