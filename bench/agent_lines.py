@@ -14,11 +14,12 @@ head is no measure of it).
 
 Probes: rude6 (session 46) and rude7 (session 47; forbidden_phrase, acts blame_customer and
 curt_refusal: 200 rude sentences without a swear word, 100 polite look-alikes), steer4
-(score_solicitation, act rating_steer: 80 steering rating invitations, 80 neutral ones), close9
-and close10 (further_help, survey_invitation and closing, acts further_help, survey_invite and
+(score_solicitation, act rating_steer: 80 steering rating invitations, 80 neutral ones), close10
+(session 47; further_help, survey_invitation and closing, acts further_help, survey_invite and
 closing: 200 sentences of a call's end, 30 look-alikes), hold9 (session 47; dead_air with --gap
 15, act hold_announce: 100 announcements of a wait on the line, 50 look-alikes). A probe leaves
-the folder once it is read (close8 in session 46, hold8 in session 47, read once hold9 existed).
+the folder once it is read (close8 in session 46; hold8 and close9 in session 47, once hold9 and
+close10 existed).
 
 python bench/agent_lines.py [--item forbidden_phrase] [--acts blame_customer curt_refusal]
                             [--probes rude6] [--errors]

@@ -202,6 +202,32 @@ CASES = [
         "passed",
         [("agent", OPEN), ("customer", ASK), ("agent", "请问您反映的这个情况是否已经处理好了？")],
     ),
+    # session 47 (close9 read): further help asked with 不, a callback to learn how the service
+    # was, 您先忙 with a hang-up, thanks for this patience
+    (
+        "further_help",
+        "passed",
+        [("agent", OPEN), ("customer", ASK), ("agent", "那个账单就是这么回事，别的业务还要办不？")],
+    ),
+    (
+        "survey_invitation",
+        "passed",
+        [
+            ("agent", OPEN),
+            ("customer", ASK),
+            ("agent", "稍后会有回访专员给您打电话，了解一下这次的服务情况。"),
+        ],
+    ),
+    (
+        "closing",
+        "passed",
+        [("agent", OPEN), ("customer", ASK), ("agent", "那您先忙，我先挂了哈。")],
+    ),
+    (
+        "closing",
+        "passed",
+        [("agent", OPEN), ("customer", ASK), ("agent", "嗯，都弄好了，谢谢您这份耐心。")],
+    ),
     # thanks for the caller's help in a short call's middle close nothing (session 46: an
     # audio fixture call that ends abruptly)
     (
