@@ -1885,6 +1885,12 @@ def test_polite_lines_like_the_forbidden_classes_pass(line: str) -> None:
         ("等下短信让您打分，一到十分，分数越大表示越满意，您照实打。", "passed", "final"),
         ("打分是一到五分，最高五分最低一分，您看着给。", "passed", "final"),
         ("回访短信来了麻烦您回复一下就好，谢谢。", "passed", "final"),
+        # session 47 (read calls of three writers): the top key asked for if the caller found
+        # the service fine, said at length; the survey maxed out; the biggest number asked for
+        ("稍后短信评价，您要是觉得我这次给您解决得还算可以，就回个一。", "failed", "review"),
+        ("等下评价您在那块直接拉满呀。", "failed", "review"),
+        ("一会儿有个评价，您回那个最大的数就行。", "failed", "review"),
+        ("稍后的评价您按实际感受来打，往高往低都行。", "passed", "final"),
     ],
 )
 def test_unusual_steering_fails_and_waits_for_a_reviewer(
