@@ -1891,6 +1891,12 @@ def test_polite_lines_like_the_forbidden_classes_pass(line: str) -> None:
         ("等下评价您在那块直接拉满呀。", "failed", "review"),
         ("一会儿有个评价，您回那个最大的数就行。", "failed", "review"),
         ("稍后的评价您按实际感受来打，往高往低都行。", "passed", "final"),
+        # the key told as all it takes after the scale was read out
+        (
+            "稍后评价满意回一，一般回二，不满意回三，您回个一就行啦，谢谢您，再见。",
+            "failed",
+            "review",
+        ),
     ],
 )
 def test_unusual_steering_fails_and_waits_for_a_reviewer(
