@@ -17,7 +17,10 @@ curt_refusal: 200 rude sentences without a swear word, 100 polite look-alikes), 
 (score_solicitation, act rating_steer: 80 steering rating invitations, 80 neutral ones), close10
 (session 47; further_help, survey_invitation and closing, acts further_help, survey_invite and
 closing: 200 sentences of a call's end, 30 look-alikes), hold9 (session 47; dead_air with --gap
-15, act hold_announce: 100 announcements of a wait on the line, 50 look-alikes). A probe leaves
+15, act hold_announce: 100 announcements of a wait on the line, 50 look-alikes), hand1 (session
+47; commitment, acts handover, time_frame and callback_channel: 160 handovers, 60 of them with a
+time frame and a way to hear back, 35 with the time only, 35 with the way only, 40 look-alikes;
+`--expect applies` for the handover, `--all --expect pass` for the three together). A probe leaves
 the folder once it is read (close8 in session 46; hold8 and close9 in session 47, once hold9 and
 close10 existed).
 
@@ -26,6 +29,9 @@ python bench/agent_lines.py [--item forbidden_phrase] [--acts blame_customer cur
 python bench/agent_lines.py --item score_solicitation --acts rating_steer
 python bench/agent_lines.py --item further_help --acts further_help --expect pass
 python bench/agent_lines.py --item dead_air --acts hold_announce --expect pass --gap 15
+python bench/agent_lines.py --item commitment --acts handover --expect applies
+python bench/agent_lines.py --item commitment --all --expect pass --acts handover time_frame \\
+    callback_channel
 """
 
 from __future__ import annotations
@@ -83,9 +89,16 @@ def main() -> None:
     parser.add_argument("--probes", nargs="+", help="probe names (default: those of the acts)")
     parser.add_argument(
         "--expect",
-        choices=("fail", "pass"),
+        choices=("fail", "pass", "applies"),
         default="fail",
-        help="whether a sentence of the acts fails the item (a fault) or passes it (a duty)",
+        help="whether a sentence of the acts fails the item (a fault), passes it (a duty) or "
+        "makes it apply (commitment: anything but not_applicable)",
+    )
+    parser.add_argument(
+        "--all",
+        action="store_true",
+        help="a sentence is of the acts only if it is every one of them (commitment passes on "
+        "handover, time_frame and callback_channel together)",
     )
     parser.add_argument(
         "--gap", type=float, default=0.0, help="seconds of silence after the sentence (a hold)"
@@ -109,8 +122,9 @@ def main() -> None:
     if args.item not in {item.id for item in card.items}:
         sys.exit(f"no item {args.item!r} in the default scorecard")
     taught = training_texts()
-    # an item that fails on the act (forbidden_phrase) or one that passes on it (further_help)
-    found = "failed" if args.expect == "fail" else "passed"
+    # an item that fails on the act (forbidden_phrase), one that passes on it (further_help) or
+    # one that applies on it (commitment on a handover)
+    found = {"fail": "failed", "pass": "passed", "applies": "applied"}[args.expect]
     print(f"| probe | {args.item} {found} on the act | {found} on the rest | precision | recall |")
     print("|---|---:|---:|---:|---:|")
     errors: list[tuple[str, int, Utterance, str]] = []
@@ -130,9 +144,10 @@ def main() -> None:
                 transcript, measure(transcript, parsed.duration_s), card, parsed.metadata
             )
             status = next(str(i.status) for i in result.items if i.id == args.item)
-            truth = bool(row.acts & acts)
-            counts[truth, status == found] += 1
-            if truth != (status == found):
+            truth = acts <= row.acts if args.all else bool(row.acts & acts)
+            hit = status != "not_applicable" if args.expect == "applies" else status == found
+            counts[truth, hit] += 1
+            if truth != hit:
                 errors.append((name, number, row, status))
         tp, fn = counts[True, True], counts[True, False]
         fp, tn = counts[False, True], counts[False, False]
