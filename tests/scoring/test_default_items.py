@@ -202,6 +202,36 @@ CASES = [
         "passed",
         [("agent", OPEN), ("customer", ASK), ("agent", "请问您反映的这个情况是否已经处理好了？")],
     ),
+    # session 47 (hand1, a blind writer's handovers, read): work passed up in a region's words,
+    # a time said as 明儿个, the way to hear back as a message on WeChat; not where the caller is
+    # sent to report it
+    (
+        "commitment",
+        "passed",
+        [
+            ("agent", OPEN),
+            ("customer", ASK),
+            ("agent", "这事儿我给你往上递了，明儿个下午之前有人给你打电话。"),
+        ],
+    ),
+    (
+        "commitment",
+        "passed",
+        [
+            ("agent", OPEN),
+            ("customer", ASK),
+            ("agent", "您那个退费呢，三个工作日内到账，到时候微信上会收到提醒。"),
+        ],
+    ),
+    (
+        "commitment",
+        "not_applicable",
+        [
+            ("agent", OPEN),
+            ("customer", ASK),
+            ("agent", "宽带报修是装维负责的，您去附近营业厅报修就行。"),
+        ],
+    ),
     # session 47 (close9 read): further help asked with 不, a callback to learn how the service
     # was, 您先忙 with a hang-up, thanks for this patience
     (
