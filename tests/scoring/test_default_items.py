@@ -1941,6 +1941,22 @@ def test_unusual_steering_fails_and_waits_for_a_reviewer(
 @pytest.mark.parametrize(
     "line",
     [
+        "一会儿有个评价的语音，您听完按一下键就行。",
+        "稍后系统会发满意度评价，您按提示点一下就可以。",
+    ],
+)
+def test_a_key_pressed_briefly_is_no_key_named(line: str) -> None:
+    """按一下 / 点一下 is "press / tap once", not the key one: the rating head, taught neutral
+    invitations worded so (session 47, one_act/rating_steer/agent_invitations2.tsv), is sure of
+    it (it read them at 0.2-0.24 before)."""
+    result = _call(("agent", OPEN), ("customer", ASK), ("agent", line))
+    item = next(i for i in result.items if i.id == "score_solicitation")
+    assert str(item.status) == "passed" and item.confidence >= 0.9
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
         "我刚才不是跟您说了吗，系统有订购记录。",
         "您尽管投诉吧，我这边就这么处理。",
         "我说了八百遍了，这个办不了。",
