@@ -1193,6 +1193,58 @@ CASES = [
             ("agent", "谢谢您等我，查到了。"),
         ],
     ),
+    # the forms of a third blind writer's announcements (session 48, hold9): a wait asked in
+    # plain spoken words (耐心等候, 再等等, 等一哈, 等一阵, 您等下我…), not a wait of months
+    (
+        "hold_etiquette",
+        "passed",
+        [
+            ("agent", OPEN),
+            ("customer", ASK),
+            ("agent", "麻烦您耐心等候片刻，我把您的合约条款调出来。"),
+            ("agent", "谢谢您等我，查到了。"),
+        ],
+    ),
+    (
+        "hold_etiquette",
+        "passed",
+        [
+            ("agent", OPEN),
+            ("customer", ASK),
+            ("agent", "后台还在加载，您再等等，马上就好。"),
+            ("agent", "谢谢您等我，查到了。"),
+        ],
+    ),
+    (
+        "hold_etiquette",
+        "passed",
+        [
+            ("agent", OPEN),
+            ("customer", ASK),
+            ("agent", "您等下我啊，我翻一下上个月的缴费单。"),
+            ("agent", "谢谢您等我，查到了。"),
+        ],
+    ),
+    (
+        "hold_etiquette",
+        "passed",
+        [
+            ("agent", OPEN),
+            ("customer", ASK),
+            ("agent", "你莫急，等一阵哈，我去问下装机的师傅。"),
+            ("agent", "谢谢您等我，查到了。"),
+        ],
+    ),
+    (
+        "hold_etiquette",
+        "not_applicable",
+        [
+            ("agent", OPEN),
+            ("customer", ASK),
+            ("agent", "您等下周一营业厅开门了，带上身份证过去就行。"),
+            ("agent", "谢谢您等我，查到了。"),
+        ],
+    ),
     # the forms of a blind writer's announcements (session 46, hold7)
     (
         "hold_etiquette",
