@@ -232,6 +232,35 @@ CASES = [
             ("agent", "宽带报修是装维负责的，您去附近营业厅报修就行。"),
         ],
     ),
+    # session 48 (hand2 read): a day of the month or an hour as the time, the call that will
+    # come or a mail as the way to hear back; not a vague "as soon as we can"
+    (
+        "commitment",
+        "passed",
+        [
+            ("agent", OPEN),
+            ("customer", ASK),
+            ("agent", "我把您这个问题转给账务组了，最迟这个月十五号前，他们会打您家里的座机。"),
+        ],
+    ),
+    (
+        "commitment",
+        "passed",
+        [
+            ("agent", OPEN),
+            ("customer", ASK),
+            ("agent", "我帮您申请了退费，下午四点以前处理完，结果发到您登记的邮箱。"),
+        ],
+    ),
+    (
+        "commitment",
+        "failed",
+        [
+            ("agent", OPEN),
+            ("customer", ASK),
+            ("agent", "我把您这个问题转给账务组了，他们会第一时间处理的。"),
+        ],
+    ),
     # session 47 (close9 read): further help asked with 不, a callback to learn how the service
     # was, 您先忙 with a hang-up, thanks for this patience
     (
@@ -1979,6 +2008,14 @@ def test_polite_lines_like_the_forbidden_classes_pass(line: str) -> None:
             "failed",
             "review",
         ),
+        # session 48 (steer4, read): the happiest face, the agent's appraisal tied to a good
+        # rating, the words for the survey caller, the rating kept clean of a grievance, the
+        # top key as all to press; the appraisal named beside an honest rating steers nothing
+        ("待会儿弹出几个表情，您就挑最高兴的那个表情点。", "failed", "review"),
+        ("这次的评价结果直接关系到我这个月的考核，希望是个五星。", "failed", "review"),
+        ("有不满意您跟我讲，到了评价里头就不要写了哈。", "failed", "review"),
+        ("挂断后听完提示直接按一，其他的都不用按了。", "failed", "review"),
+        ("评价结果会计入我们的考核，所以不满意的地方请您如实反映。", "passed", "final"),
     ],
 )
 def test_unusual_steering_fails_and_waits_for_a_reviewer(
@@ -2082,6 +2119,30 @@ def test_the_customers_own_things_named_blame_nobody(line: str, status: str, rou
     result = _call(("agent", OPEN), ("customer", "这个号码到底是谁的？"), ("agent", line))
     item = next(i for i in result.items if i.id == "forbidden_phrase")
     assert (str(item.status), item.route) == (status, route)
+
+
+@pytest.mark.parametrize(
+    ("line", "status", "route"),
+    [
+        # session 48: the blame and curt heads taught two blind writers' rude sentences (rude6,
+        # rude7) beside plain statements of policy and neutral diagnoses of the caller's side
+        # (one_act/*/agent_policy.tsv, agent_diagnoses.tsv); these are our own, none trained on.
+        # A dare to complain said as a shrug (read at 0.39 before: passed)
+        ("随便您，您爱投哪投哪。", "failed", "review"),
+        ("没办法就是没办法，您再说也是白说。", "failed", "review"),
+        # a rule told plainly, a fault placed on the caller's side without reproach, the
+        # agent's own handling: no brush-off, no blame, final
+        ("按规定这个费用确实退不了，很抱歉。", "passed", "final"),
+        ("目前的政策就是这样的，合约期内不能降档。", "passed", "final"),
+        ("看这个提示，应该是您手机的网络设置被关掉了，我教您打开。", "passed", "final"),
+        ("这次我不走普通流程了，直接给您加急处理。", "passed", "final"),
+    ],
+)
+def test_a_rule_told_plainly_is_no_brush_off(line: str, status: str, route: str) -> None:
+    result = _call(("agent", OPEN), ("customer", ASK), ("agent", line))
+    item = next(i for i in result.items if i.id == "forbidden_phrase")
+    assert (str(item.status), item.route) == (status, route)
+    assert not result.fatal
 
 
 @pytest.mark.parametrize(
