@@ -2113,20 +2113,10 @@ def test_the_forbidden_classes_fail_and_wait_for_a_reviewer(line: str) -> None:
         ("已经帮您把卡挂失了，现在打不出去也打不进来，不会再产生话费。", "passed", "final"),
         # the customer blamed stays for a reviewer
         ("这都是因为您自己乱点链接造成的。", "failed", "review"),
-    ],
-)
-def test_the_customers_own_things_named_blame_nobody(line: str, status: str, route: str) -> None:
-    result = _call(("agent", OPEN), ("customer", "这个号码到底是谁的？"), ("agent", line))
-    item = next(i for i in result.items if i.id == "forbidden_phrase")
-    assert (str(item.status), item.route) == (status, route)
-
-
-@pytest.mark.parametrize(
-    ("line", "status", "route"),
-    [
         # session 48: the blame and curt heads taught two blind writers' rude sentences (rude6,
-        # rude7) beside plain statements of policy and neutral diagnoses of the caller's side
-        # (one_act/*/agent_policy.tsv, agent_diagnoses.tsv); these are our own, none trained on.
+        # rude7) beside plain statements of policy, neutral diagnoses of the caller's side and
+        # what the caller need not do (one_act/*/agent_policy.tsv, agent_diagnoses.tsv,
+        # agent_needless.tsv); these are our own, none trained on.
         # A dare to complain said as a shrug (read at 0.39 before: passed)
         ("随便您，您爱投哪投哪。", "failed", "review"),
         ("没办法就是没办法，您再说也是白说。", "failed", "review"),
@@ -2138,8 +2128,8 @@ def test_the_customers_own_things_named_blame_nobody(line: str, status: str, rou
         ("这次我不走普通流程了，直接给您加急处理。", "passed", "final"),
     ],
 )
-def test_a_rule_told_plainly_is_no_brush_off(line: str, status: str, route: str) -> None:
-    result = _call(("agent", OPEN), ("customer", ASK), ("agent", line))
+def test_the_customers_own_things_named_blame_nobody(line: str, status: str, route: str) -> None:
+    result = _call(("agent", OPEN), ("customer", "这个号码到底是谁的？"), ("agent", line))
     item = next(i for i in result.items if i.id == "forbidden_phrase")
     assert (str(item.status), item.route) == (status, route)
     assert not result.fatal
