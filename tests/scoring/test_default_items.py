@@ -232,6 +232,23 @@ CASES = [
             ("agent", "宽带报修是装维负责的，您去附近营业厅报修就行。"),
         ],
     ),
+    # session 48 (close10 read): whether the fault is gone now, as further help; thanks for
+    # calling in, as the closing; not whether the caller has written something down
+    (
+        "further_help",
+        "passed",
+        [("agent", OPEN), ("customer", ASK), ("agent", "您那边网络现在恢复了没有？")],
+    ),
+    (
+        "further_help",
+        "failed",
+        [("agent", OPEN), ("customer", ASK), ("agent", "账号是八位数，您现在记好了吗？")],
+    ),
+    (
+        "closing",
+        "passed",
+        [("agent", OPEN), ("customer", ASK), ("agent", "行，那谢谢您打电话来告诉我们。")],
+    ),
     # session 48 (hand2 read): a day of the month or an hour as the time, the call that will
     # come or a mail as the way to hear back; not a vague "as soon as we can"
     (
