@@ -1240,14 +1240,14 @@ CASES = [
         ],
     ),
     # the forms of a third blind writer's announcements (session 48, hold9): a wait asked in
-    # plain spoken words (耐心等候, 再等等, 等一哈, 等一阵, 您等下我…), not a wait of months
+    # plain spoken words (请您耐心等候, 给我两分钟, 等一哈, 您等下我…), not a wait of weeks
     (
         "hold_etiquette",
         "passed",
         [
             ("agent", OPEN),
             ("customer", ASK),
-            ("agent", "麻烦您耐心等候片刻，我把您的合约条款调出来。"),
+            ("agent", "请您耐心等候片刻，我把您的合约条款调出来。"),
             ("agent", "谢谢您等我，查到了。"),
         ],
     ),
@@ -1257,7 +1257,7 @@ CASES = [
         [
             ("agent", OPEN),
             ("customer", ASK),
-            ("agent", "后台还在加载，您再等等，马上就好。"),
+            ("agent", "给我两分钟哈，后台还在加载您的账单。"),
             ("agent", "谢谢您等我，查到了。"),
         ],
     ),
@@ -1277,7 +1277,7 @@ CASES = [
         [
             ("agent", OPEN),
             ("customer", ASK),
-            ("agent", "你莫急，等一阵哈，我去问下装机的师傅。"),
+            ("agent", "你莫急，等一哈，我去问下装机的师傅。"),
             ("agent", "谢谢您等我，查到了。"),
         ],
     ),
@@ -2033,6 +2033,8 @@ def test_polite_lines_like_the_forbidden_classes_pass(line: str) -> None:
         ("有不满意您跟我讲，到了评价里头就不要写了哈。", "failed", "review"),
         ("挂断后听完提示直接按一，其他的都不用按了。", "failed", "review"),
         ("评价结果会计入我们的考核，所以不满意的地方请您如实反映。", "passed", "final"),
+        # "just say yes" to a change of plan is no word put in the survey's mouth
+        ("您要是同意改套餐，您就说好，我这边马上提交。", "passed", "final"),
     ],
 )
 def test_unusual_steering_fails_and_waits_for_a_reviewer(
