@@ -1961,6 +1961,10 @@ def test_a_reply_of_three_characters_is_no_churn_threat(reply: str) -> None:
         "今天后面排队的用户比较多，我先把您的单子提上去。",
         "您不用再打过来了，结果出来我们主动给您回电话。",
         "同事之前跟您讲这事不归我们管，这样的话本身就不对，真的很抱歉。",
+        # session 49: a colleague's curt words quoted and called wrong are no one's rudeness,
+        # for the heads as for the nets (a writer's look-alike, read at 0.75-0.9)
+        "上一位客服跟您说别老往这儿打了，这确实不合适，我替她跟您道个歉。",
+        "营业厅的人说您这事没法办，这种说法不对，我来帮您办。",
         # brief, businesslike sentences are no rudeness (session 45: the heads read such
         # sentences as curt once they learnt the quiet forms alone)
         "已经给您关掉了，明天起不扣。",
@@ -2012,7 +2016,12 @@ def test_polite_lines_like_the_forbidden_classes_pass(line: str) -> None:
         ("挂了以后会弹出笑脸和哭脸，您按真实感受选。", "passed", "final"),
         ("等下短信让您打分，一到十分，分数越大表示越满意，您照实打。", "passed", "final"),
         ("打分是一到五分，最高五分最低一分，您看着给。", "passed", "final"),
-        ("回访短信来了麻烦您回复一下就好，谢谢。", "passed", "final"),
+        # 回复一下就好 is a near miss since session 49 (read at 0.45: a reviewer looks; the
+        # heads taught steer5 and steer6 sent 2 of 160 blind neutral invitations to a reviewer,
+        # 6 before), its other wordings are not
+        ("回访短信来了麻烦您回复一下就好，谢谢。", "passed", "review"),
+        ("等下有条满意度短信，麻烦您抽空回复一下。", "passed", "final"),
+        ("挂机后会有评价短信，您回复一下就可以了。", "passed", "final"),
         # session 47 (read calls of three writers): the top key asked for if the caller found
         # the service fine, said at length; the survey maxed out; the biggest number asked for
         ("稍后短信评价，您要是觉得我这次给您解决得还算可以，就回个一。", "failed", "review"),
@@ -2109,6 +2118,8 @@ def test_a_key_pressed_briefly_is_no_key_named(line: str) -> None:
         "您这种用户我见多了，就想占便宜。",
         "就这样了，您挂吧。",
         "烦死了，您到底要问啥？",
+        # session 49: a colleague's words backed, not disowned, are the agent's own blame
+        "他说的没错，这就是您自己操作的问题，别再打了。",
     ],
 )
 def test_the_forbidden_classes_fail_and_wait_for_a_reviewer(line: str) -> None:
