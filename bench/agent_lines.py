@@ -16,10 +16,10 @@ Probes: rude9 (session 48) and rude10 (session 49; forbidden_phrase, acts blame_
 curt_refusal: 200 rude sentences without a swear word, 120 polite look-alikes, 50 of them plain
 statements of a rule or a refusal, which the item's definition passes), steer7 and steer8
 (session 49; score_solicitation, act rating_steer: 80 steering rating invitations, 80 neutral
-ones), close11 (session 47;
-further_help, survey_invitation and closing, acts further_help, survey_invite and closing: 200
-sentences of a call's end, 30 look-alikes), hold10 and hold11 (dead_air with --gap 15, act
-hold_announce: 100 announcements of a wait on the line, 49-50 look-alikes), hand3 and hand4
+ones), close11 (session 47) and close12 (session 49; further_help, survey_invitation and closing,
+acts further_help, survey_invite and closing: 200 sentences of a call's end, 30 look-alikes),
+hold10 and hold11 (dead_air with --gap 15, act hold_announce: 100 announcements of a wait on
+the line, 49-50 look-alikes), hand3 and hand4
 (commitment, acts handover, time_frame and callback_channel: 160 handovers, 60 of them with a
 time frame and a way to hear back, 40 look-alikes; `--expect applies` for the handover, `--all
 --expect pass` for the three together). A probe leaves the folder once it is read (close8 in
