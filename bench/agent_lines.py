@@ -12,10 +12,10 @@ sentence with the intent heads' training rows: a sentence that is one is left ou
 line two writers both wrote), a probe with more than 5 % of them refused (a probe that taught a
 head is no measure of it).
 
-Probes: rude9 (session 48) and rude10 (session 49; forbidden_phrase, acts blame_customer and
+Probes: rude9 (session 48), rude10 and rude11 (session 49; forbidden_phrase, acts blame_customer and
 curt_refusal: 200 rude sentences without a swear word, 120 polite look-alikes, 50 of them plain
-statements of a rule or a refusal, which the item's definition passes), steer7 and steer8
-(session 49; score_solicitation, act rating_steer: 80 steering rating invitations, 80 neutral
+statements of a rule or a refusal, which the item's definition passes), steer7, steer8 and
+steer9 (session 49; score_solicitation, act rating_steer: 80 steering rating invitations, 80 neutral
 ones), close11 (session 47) and close12 (session 49; further_help, survey_invitation and closing,
 acts further_help, survey_invite and closing: 200 sentences of a call's end, 30 look-alikes),
 hold10 and hold11 (dead_air with --gap 15, act hold_announce: 100 announcements of a wait on
