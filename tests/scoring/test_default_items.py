@@ -608,6 +608,30 @@ CASES = [
             ("agent", "销户需要机主本人带身份证去营业厅办理，我先帮您预约好时间。"),
         ],
     ),
+    # session 50 (dev_h): ownership said to be unavailable answers no push; ownership offered
+    # after a push still does
+    (
+        "deflection",
+        "failed",
+        [
+            ("agent", OPEN),
+            ("customer", "我的积分怎么清零了？给我恢复。"),
+            ("agent", "恢复不了。您觉得不合理就去营业厅反映吧。"),
+            ("customer", "那你给我转过去问问啊。"),
+            ("agent", "我们这儿转接不了的，您还是去营业厅说吧。"),
+        ],
+    ),
+    (
+        "deflection",
+        "passed",
+        [
+            ("agent", OPEN),
+            ("customer", "我的积分怎么清零了？给我恢复。"),
+            ("agent", "恢复不了。您觉得不合理就去营业厅反映吧。"),
+            ("customer", "那你给我转过去问问啊。"),
+            ("agent", "好的，我这就给您转接积分专席，请稍等。"),
+        ],
+    ),
     # session 44 (blind writers' calls): a check offered on a condition, nothing of the account
     # read, is no check (the caller may decline it)
     (
