@@ -632,6 +632,20 @@ CASES = [
             ("agent", "好的，我这就给您转接积分专席，请稍等。"),
         ],
     ),
+    # a colleague's push quoted and disowned is none, whichever condition reads it (the
+    # deflection head reads this one at 0.96: its sentence is left out)
+    (
+        "deflection",
+        "passed",
+        [
+            ("agent", OPEN),
+            ("customer", "上次打电话，你们的人让我自己去找卖家。"),
+            (
+                "agent",
+                "上回营业员跟您说“这个我们没办法，您找别人去吧”，这种说法就是不对的，我先跟您道歉。",
+            ),
+        ],
+    ),
     # session 44 (blind writers' calls): a check offered on a condition, nothing of the account
     # read, is no check (the caller may decline it)
     (
