@@ -15,23 +15,23 @@ head is no measure of it).
 Probes: rude9 (session 48), rude10 and rude11 (session 49), rude12 (session 50; forbidden_phrase,
 acts blame_customer and curt_refusal: 200 rude sentences without a swear word, 120 polite
 look-alikes, 50 of them plain statements of a rule or a refusal, which the item's definition
-passes), steer8 and steer9 (session 49), steer10 (session 50; score_solicitation, act
-rating_steer: 80 steering rating invitations, 80 neutral ones), defl2 and defl3 (session 50;
-deflection, act deflection: 120 sentences that push the caller away or say nothing can be done,
-180 look-alikes: a place named with ownership taken in the same sentence, a step the rules
-require in person, a refusal with an alternative; their brief also counted "do it yourself in the
-APP" as a push, which the call sets' judges mostly do not), close11 (session 47) and close12
-(session 49; further_help, survey_invitation and closing, acts further_help, survey_invite and
-closing: 200 sentences of a call's end, 30 look-alikes), hold10 and hold11 (dead_air with --gap
-15, act hold_announce: 100 announcements of a wait on the line, 49-50 look-alikes), hand3 and
-hand4 (commitment, acts handover, time_frame and callback_channel: 160 handovers, 60 of them with
-a time frame and a way to hear back, 40 look-alikes; `--expect applies` for the handover, `--all
---expect pass` for the three together). A probe leaves the folder once it is read (close8 in
-session 46; hold8, close9 and hand1 in session 47; hold9, steer4, hand2 and close10 in session 48,
-once their successors existed), or once it is taught to the heads (rude6 and rude7 in session 48,
-as scoring/intent_data/one_act/*/agent_rude3.tsv; rude8, steer5 and steer6 in session 49, as
+passes), steer8 and steer9 (session 49), steer10 (session 50; score_solicitation, act rating_steer:
+80 steering rating invitations, 80 neutral ones), defl2 and defl3 (session 50; deflection, act
+deflection: 120 sentences that push the caller away or say nothing can be done, 180 look-alikes: a
+place named with ownership taken in the same sentence, a step the rules require in person, a
+refusal with an alternative; their brief also counted "do it yourself in the APP" as a push, which
+the call sets' judges mostly do not), close11 (session 47) and close12 (session 49; further_help,
+survey_invitation and closing, acts further_help, survey_invite and closing: 200 sentences of a
+call's end, 30 look-alikes), hold11 (dead_air with --gap 15, act hold_announce: 100 announcements
+of a wait on the line, 50 look-alikes), hand3 and hand4 (commitment, acts handover, time_frame and
+callback_channel: 160 handovers, 60 of them with a time frame and a way to hear back, 40
+look-alikes; `--expect applies` for the handover, `--all --expect pass` for the three together). A
+probe leaves the folder once it is read (close8 in session 46; hold8, close9 and hand1 in session
+47; hold9, steer4, hand2 and close10 in session 48, once their successors existed), or once it is
+taught to the heads (rude6 and rude7 in session 48, as
+scoring/intent_data/one_act/*/agent_rude3.tsv; rude8, steer5 and steer6 in session 49, as
 agent_rude4.tsv and rating_steer/agent_invitations3.tsv; steer7 in session 50, as
-rating_steer/agent_invitations4.tsv).
+rating_steer/agent_invitations4.tsv, and hold10, as hold_announce/agent_hold10.tsv).
 
 python bench/agent_lines.py [--item forbidden_phrase] [--acts blame_customer curt_refusal]
                             [--probes rude10] [--errors]

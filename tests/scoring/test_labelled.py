@@ -81,3 +81,15 @@ def test_every_failure_shows_its_evidence(scored) -> None:  # type: ignore[no-un
         for item in result.items:
             if str(item.status) == "failed" and item.id not in ABSENCES:
                 assert item.evidence, f"{item.id} failed without evidence"
+
+
+def test_a_warm_transfer_with_a_time_and_a_way_back_is_a_handover(scored) -> None:  # type: ignore[no-untyped-def]
+    """c16: 转接宽带专席，一分钟内…通过电话为您检测，请不要挂机 is a wait on the line too (the hold
+    head reads it so since session 50); a handover that names how the caller hears back counts
+    whatever the hold head reads in it, so commitment applies and passes."""
+    at = next(
+        k for k, line in enumerate(LINES) if json.loads(line)["call_id"] == "c16_warm_transfer"
+    )
+    expected, result = scored[at]
+    status = next(str(i.status) for i in result.items if i.id == "commitment")
+    assert status == expected["items"]["commitment"] == "passed"
