@@ -98,17 +98,27 @@ def _turns_between(view: CallView, a: Evidence, b: Evidence) -> int:
     return sum(1 for s in view.segments if a.start_s < s.start_s <= b.start_s)
 
 
-def _answered(view: CallView, a: Evidence, then: tuple[Evidence, ...], within: int | None) -> list:
+def _answered(
+    view: CallView,
+    a: Evidence,
+    then: tuple[Evidence, ...],
+    within: int | None,
+    breaks: tuple[float, ...] = (),
+) -> list:
     return [
         b
         for b in then
-        if b.start_s >= a.start_s and (within is None or _turns_between(view, a, b) <= within)
+        if b.start_s >= a.start_s
+        and (within is None or _turns_between(view, a, b) <= within)
+        and not any(a.start_s < t < b.start_s for t in breaks)
     ]
 
 
 def _order(condition: Order, view: CallView, only: frozenset[str] | None = None) -> Hit:
     """`any`: some A is followed by some B (within N turns); `each`: every A is; `first`: the
-    earliest A comes no later than the earliest B (nothing of B happens before A)."""
+    earliest A comes no later than the earliest B (nothing of B happens before A). With `until`
+    (any / each), a B after a segment `until` quotes that came after the A answers another
+    matter, not that A."""
     first, then = check(condition.first, view, only), check(condition.then, view, only)
     p = min(first.belief, then.belief)
     basis = first.basis | then.basis
@@ -120,7 +130,15 @@ def _order(condition: Order, view: CallView, only: frozenset[str] | None = None)
         if a.start_s > b.start_s:
             return Hit(False, 0, (b,), p=0.0, basis=basis)
         return Hit(True, 1, (a, b), p=p, basis=basis)
-    pairs = [(a, _answered(view, a, then.evidence, condition.within_turns)) for a in first.evidence]
+    # `until`: what comes between an A and a B so that the B answers something else (not read
+    # with `only`: it says where the call's matters part, not what a verdict stands on)
+    breaks: tuple[float, ...] = ()
+    if condition.until is not None:
+        breaks = tuple(e.start_s for e in check(condition.until, view).evidence)
+    pairs = [
+        (a, _answered(view, a, then.evidence, condition.within_turns, breaks))
+        for a in first.evidence
+    ]
     answered = [(a, bs) for a, bs in pairs if bs]
     ok = len(answered) == len(pairs) if condition.mode == "each" else bool(answered)
     if not ok:

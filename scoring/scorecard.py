@@ -61,6 +61,9 @@ class Order:
     #: any: some A is followed by a B; each: every A is answered by a B; first: the earliest A
     #: comes before the earliest B
     mode: str = "any"
+    #: (any / each) a B answers an A only if no segment this condition quotes comes between
+    #: them (a second matter raised: 还有个事, 第二个…, after which the agent's help is for it)
+    until: Condition | None = None
 
 
 Condition = Op | All | AnyOf | Not | Order
@@ -180,11 +183,22 @@ def parse_condition(raw: Any, ctx: _Ctx, path: str) -> Condition:
         mode = value.get("mode", "any")
         if mode not in ("any", "each", "first"):
             raise ctx.error(f"{path}.order.mode", f"{mode!r} is not any, each or first")
+        unknown = sorted(set(value) - {"first", "then", "within_turns", "mode", "until"})
+        if unknown:
+            raise ctx.error(
+                f"{path}.order.{unknown[0]}",
+                "unknown key (allowed: first, then, within_turns, mode, until)",
+            )
+        if "until" in value and mode == "first":
+            raise ctx.error(f"{path}.order.until", "applies to mode any or each, not first")
         return Order(
             parse_condition(value["first"], ctx, f"{path}.order.first"),
             parse_condition(value["then"], ctx, f"{path}.order.then"),
             int(within) if within is not None else None,
             mode,
+            parse_condition(value["until"], ctx, f"{path}.order.until")
+            if "until" in value
+            else None,
         )
     if key not in REGISTRY:
         raise ctx.error(path, f"unknown operator {key!r} (known: {', '.join(sorted(REGISTRY))})")

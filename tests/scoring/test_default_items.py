@@ -646,6 +646,30 @@ CASES = [
             ),
         ],
     ),
+    # session 50 (dev_aa): help with a second matter the caller raises after a push does not
+    # answer the push; help with the matter pushed away does
+    (
+        "deflection",
+        "failed",
+        [
+            ("agent", OPEN),
+            ("customer", "我在网上买的充值卡一直没到账。"),
+            ("agent", "网上买的卡您找卖家去，那是他们的单子，我们这边管不了。"),
+            ("customer", "还有个事，我家的路由器灯一直红着。"),
+            ("agent", "路由器的问题我给您报个修，今天下午师傅会打您电话。"),
+        ],
+    ),
+    (
+        "deflection",
+        "passed",
+        [
+            ("agent", OPEN),
+            ("customer", "我在网上买的充值卡一直没到账。"),
+            ("agent", "网上买的卡您找卖家去，那是他们的单子，我们这边管不了。"),
+            ("customer", "你们就不能帮我查一下吗？"),
+            ("agent", "好的，我给您提交一个工单，今天下午给您回电话。"),
+        ],
+    ),
     # session 44 (blind writers' calls): a check offered on a condition, nothing of the account
     # read, is no check (the caller may decline it)
     (

@@ -88,6 +88,45 @@ def test_order_any_pairs_a_later_trigger_with_a_later_apology() -> None:
     assert hit.matched
 
 
+SECOND_MATTER = make_view(
+    (0.5, 3.0, "customer", "你们乱扣费！"),
+    (3.5, 5.0, "agent", "好的。"),
+    (5.5, 8.0, "customer", "还有个事，我家宽带也断了。"),
+    (8.5, 10.0, "agent", "非常抱歉，我马上查。"),
+)
+NEW_MATTER = {"regex": {"role": "customer", "pattern": "还有个事"}}
+
+
+@pytest.mark.parametrize(
+    ("mode", "until", "matched"),
+    [
+        # the apology comes after a second matter is raised: it answers that one, not the first
+        ("each", NEW_MATTER, False),
+        ("any", NEW_MATTER, False),
+        # without `until`, or with one that quotes nothing, it answers the complaint
+        ("each", None, True),
+        ("each", {"regex": {"role": "customer", "pattern": "第二件事"}}, True),
+    ],
+)
+def test_order_until_parts_the_matters(mode: str, until: dict | None, matched: bool) -> None:
+    order = {"first": TRIGGER, "then": SORRY, "mode": mode, "within_turns": 3}
+    if until is not None:
+        order["until"] = until
+    assert run({"order": order}, SECOND_MATTER).matched is matched
+
+
+@pytest.mark.parametrize(
+    ("order", "message"),
+    [
+        ({"first": TRIGGER, "then": SORRY, "mode": "first", "until": NEW_MATTER}, "not first"),
+        ({"first": TRIGGER, "then": SORRY, "untill": NEW_MATTER}, "unknown key"),
+    ],
+)
+def test_order_refuses_until_with_first_and_unknown_keys(order: dict, message: str) -> None:
+    with pytest.raises(ScorecardError, match=message):
+        run({"order": order})
+
+
 CARD = parse_scorecard(
     yaml.safe_load(
         """
