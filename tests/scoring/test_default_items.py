@@ -670,6 +670,19 @@ CASES = [
             ("agent", "好的，我给您提交一个工单，今天下午给您回电话。"),
         ],
     ),
+    # the caller told to ring a number is sent away, not called back (the callback head reads
+    # the last line at 0.63, the deflection head at 0.2)
+    (
+        "deflection",
+        "failed",
+        [
+            ("agent", OPEN),
+            ("customer", "我装宽带时交的押金到现在还没退。"),
+            ("agent", "押金是代理点收的，不归我们管，您得去找代理点退。"),
+            ("customer", "我哪知道代理点在哪儿？"),
+            ("agent", "押金条上应该写着代理点的电话，您打那个电话联系。"),
+        ],
+    ),
     # session 44 (blind writers' calls): a check offered on a condition, nothing of the account
     # read, is no check (the caller may decline it)
     (
