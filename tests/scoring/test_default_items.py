@@ -683,6 +683,35 @@ CASES = [
             ("agent", "押金条上应该写着代理点的电话，您打那个电话联系。"),
         ],
     ),
+    # session 50: a dare to complain or to leave pushes the matter away; an offer to log the
+    # complaint owns it
+    (
+        "deflection",
+        "failed",
+        [
+            ("agent", OPEN),
+            ("customer", "这个月又多扣了我二十块，你们到底怎么回事？"),
+            ("agent", "扣费都是按系统来的，你非要投诉那就投诉去，结果也一样。"),
+        ],
+    ),
+    (
+        "deflection",
+        "failed",
+        [
+            ("agent", OPEN),
+            ("customer", "信号这么差，我看我还是换运营商算了。"),
+            ("agent", "您想携号转网的话就转吧，我这边没什么能做的。"),
+        ],
+    ),
+    (
+        "deflection",
+        "passed",
+        [
+            ("agent", OPEN),
+            ("customer", "这个月又多扣了我二十块，我要投诉。"),
+            ("agent", "您要投诉的话，我现在就帮您登记，二十四小时内专人给您回电话。"),
+        ],
+    ),
     # session 44 (blind writers' calls): a check offered on a condition, nothing of the account
     # read, is no check (the caller may decline it)
     (
