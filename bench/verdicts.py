@@ -124,6 +124,10 @@ Sets (each labelled before it was ever scored, from docs/verdict-items.md alone)
             account read) and deflection (pointed elsewhere with and without ownership, rules
             that require the caller in person); session 46, scored on its start rules
             (393bb12) and on 2f56b1c before it was read (97.3 % on both; one sentence reworded);
+- dev_ae:   fixtures/dialogues/dev_ae.jsonl, 40 long calls (27-46 segments, two to four matters
+            each, holds, overlaps, look-alike threats) by a forty-second writer told only
+            docs/verdict-items.md; session 51, scored on its start rules (6cbef59) before it was
+            read (97.7 %; six sentences the bank also holds reworded, the figure unchanged);
 - holdout:  fixtures/dialogues/holdout_*.jsonl, written the same way, scored only for reports
             (holdout_e: 40 calls by a sixteenth writer in session 41, scored on the session's
             start rules before any rule changed; holdout_f, a rural season, and holdout_g, the
@@ -146,7 +150,10 @@ Sets (each labelled before it was ever scored, from docs/verdict-items.md alone)
             start rules (393bb12, 98.3 %; six sentences the bank also holds reworded);
             holdout_o, the dev_ad brief to a forty-first writer in session 46, scored on the
             session's start rules (393bb12, 97.5 %) and on 2f56b1c (97.8 %; four sentences
-            reworded); none of them read);
+            reworded); holdout_p, the dev_ae brief (long calls) to a forty-third writer in
+            session 51, scored on the session's start rules (6cbef59, 97.8 %; six sentences the
+            bank also holds reworded, the figure unchanged; also alone as the set holdout_p);
+            none of them read);
 - helpdesk: real Weibo helpdesk dialogues in ../shared/data (never copied here), with our labels
             in bench/data/helpdesk_labels.jsonl (ids and labels only); only the items and flags
             judgeable from written text;
@@ -438,7 +445,9 @@ SETS = {
     "dev_ab": lambda: dialogue_cases("dev_ab.jsonl"),
     "dev_ac": lambda: dialogue_cases("dev_ac.jsonl"),
     "dev_ad": lambda: dialogue_cases("dev_ad.jsonl"),
+    "dev_ae": lambda: dialogue_cases("dev_ae.jsonl"),
     "holdout": lambda: dialogue_cases("holdout_*.jsonl"),
+    "holdout_p": lambda: dialogue_cases("holdout_p.jsonl"),
     "helpdesk": helpdesk_cases,
     "helpdesk_holdout": lambda: helpdesk_cases("helpdesk_holdout_labels.jsonl"),
     "helpdesk_dev2": lambda: helpdesk_cases("helpdesk_dev2_labels.jsonl"),
