@@ -2699,6 +2699,11 @@ def test_a_flag_word_in_another_sense_is_no_threat(flag: str, line: str, route: 
         ("complaint_risk", "我前年在工信部申诉过一回，后来解决了，今天是问套餐的。", None),
         ("complaint_risk", "二零二一年我投诉过一次，现在就想问问话费。", None),
         ("complaint_risk", "消协那边我昨天已经撤了，钱也退了，就确认一下。", None),
+        # ... years ago, or "at the time" of a matter told (session 51, dev_ae's long calls)
+        ("complaint_risk", "我记得三年前因为流量超了扣了好多钱投诉过一次，后来就换了套餐。", None),
+        ("complaint_risk", "好多年前我为装电话的事投诉过你们，今天就想问问宽带续费。", None),
+        ("complaint_risk", "以前有个彩铃乱扣费，我当时还投诉过一次，这次就问问能不能退。", None),
+        ("complaint_risk", "三年前投诉过一次没用，这回我直接去工信部告你们。", "final"),
         # (review in session 36: the look-alike head, fitted to its optimum, reads the past
         # complaint beside the threat at 0.73, over the doubt's 0.7; final again since session
         # 37, the complaint head all but certain of the threat, 0.999)
