@@ -2448,6 +2448,14 @@ def test_churn_on_the_model_alone_waits_for_a_reviewer_under_0_95(line: str, rou
 
 
 @pytest.mark.parametrize(
+    "line", ["那就这样吧，周日可别再出岔子了。", "那就这样吧，下周三别再出岔子了。"]
+)
+def test_a_vague_close_the_churn_head_alone_reads_under_0_92_is_no_threat(line: str) -> None:
+    # the head read them at 0.86-0.92 with no word of leaving in them (session 51, long calls)
+    assert _route_of("churn_risk", line) is None
+
+
+@pytest.mark.parametrize(
     ("line", "route"),
     [
         # leaving said in other words is raised, on the words, and waits for a reviewer (a wider
