@@ -202,6 +202,18 @@ CASES = [
         "passed",
         [("agent", OPEN), ("customer", ASK), ("agent", "请问您反映的这个情况是否已经处理好了？")],
     ),
+    # session 51 (dev_ae, long calls): the survey's text message is no way to hear back
+    (
+        "commitment",
+        "failed",
+        [
+            ("agent", OPEN),
+            ("customer", "我家宽带断了两天了。"),
+            ("agent", "我给您提交一个报修工单，四十八小时内安排师傅处理。"),
+            ("customer", "好吧。"),
+            ("agent", "好的，稍后会发一条短信请您对本次服务评价，感谢来电，再见。"),
+        ],
+    ),
     # session 47 (hand1, a blind writer's handovers, read): work passed up in a region's words,
     # a time said as 明儿个, the way to hear back as a message on WeChat; not where the caller is
     # sent to report it
