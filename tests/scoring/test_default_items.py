@@ -202,6 +202,26 @@ CASES = [
         "passed",
         [("agent", OPEN), ("customer", ASK), ("agent", "请问您反映的这个情况是否已经处理好了？")],
     ),
+    # session 51 (dev_ae): the carrier's own hotline and its voice menu is no other number;
+    # another number still is a push
+    (
+        "deflection",
+        "passed",
+        [
+            ("agent", OPEN),
+            ("customer", "我想问问我还剩多少话费。"),
+            ("agent", "这个您可以拨打幺零零幺零，听到提示音以后按二查询。"),
+        ],
+    ),
+    (
+        "deflection",
+        "failed",
+        [
+            ("agent", OPEN),
+            ("customer", "我想问问我还剩多少话费。"),
+            ("agent", "这个我们处理不了，您拨打九五五八八问问银行吧。"),
+        ],
+    ),
     # session 51 (dev_ae, long calls): the survey's text message is no way to hear back
     (
         "commitment",
