@@ -128,6 +128,11 @@ Sets (each labelled before it was ever scored, from docs/verdict-items.md alone)
             each, holds, overlaps, look-alike threats) by a forty-second writer told only
             docs/verdict-items.md; session 51, scored on its start rules (6cbef59) before it was
             read (97.7 %; six sentences the bank also holds reworded, the figure unchanged);
+- dev_af:   fixtures/dialogues/dev_af.jsonl, the dev_ae brief to a forty-fourth writer, written
+            while session 51 changed rules on dev_ae; scored on the session's start rules
+            (6cbef59, 97.3 %) and on 37d72c1 (97.2 %: a caller told to ring the hotline for
+            another desk, which that commit's rule let pass) before it was read (four sentences
+            the bank also holds reworded);
 - holdout:  fixtures/dialogues/holdout_*.jsonl, written the same way, scored only for reports
             (holdout_e: 40 calls by a sixteenth writer in session 41, scored on the session's
             start rules before any rule changed; holdout_f, a rural season, and holdout_g, the
@@ -446,6 +451,7 @@ SETS = {
     "dev_ac": lambda: dialogue_cases("dev_ac.jsonl"),
     "dev_ad": lambda: dialogue_cases("dev_ad.jsonl"),
     "dev_ae": lambda: dialogue_cases("dev_ae.jsonl"),
+    "dev_af": lambda: dialogue_cases("dev_af.jsonl"),
     "holdout": lambda: dialogue_cases("holdout_*.jsonl"),
     "holdout_p": lambda: dialogue_cases("holdout_p.jsonl"),
     "helpdesk": helpdesk_cases,

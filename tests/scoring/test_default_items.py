@@ -203,7 +203,7 @@ CASES = [
         [("agent", OPEN), ("customer", ASK), ("agent", "请问您反映的这个情况是否已经处理好了？")],
     ),
     # session 51 (dev_ae): the carrier's own hotline and its voice menu is no other number;
-    # another number still is a push
+    # another number, or the hotline rung again for another desk (dev_af), still is a push
     (
         "deflection",
         "passed",
@@ -220,6 +220,15 @@ CASES = [
             ("agent", OPEN),
             ("customer", "我想问问我还剩多少话费。"),
             ("agent", "这个我们处理不了，您拨打九五五八八问问银行吧。"),
+        ],
+    ),
+    (
+        "deflection",
+        "failed",
+        [
+            ("agent", OPEN),
+            ("customer", "我家宽带上不了网。"),
+            ("agent", "宽带的事您得挂了重新打一零零一零转宽带那边，我这里管不着。"),
         ],
     ),
     # session 51 (dev_ae, long calls): the survey's text message is no way to hear back
