@@ -68,6 +68,9 @@ class Order:
 
 Condition = Op | All | AnyOf | Not | Order
 
+#: the keys an `order` condition takes
+ORDER_KEYS = ("first", "then", "within_turns", "mode", "until")
+
 
 @dataclass(frozen=True)
 class AppliesTo:
@@ -183,11 +186,10 @@ def parse_condition(raw: Any, ctx: _Ctx, path: str) -> Condition:
         mode = value.get("mode", "any")
         if mode not in ("any", "each", "first"):
             raise ctx.error(f"{path}.order.mode", f"{mode!r} is not any, each or first")
-        unknown = sorted(set(value) - {"first", "then", "within_turns", "mode", "until"})
+        unknown = sorted(set(value) - set(ORDER_KEYS))
         if unknown:
             raise ctx.error(
-                f"{path}.order.{unknown[0]}",
-                "unknown key (allowed: first, then, within_turns, mode, until)",
+                f"{path}.order.{unknown[0]}", f"unknown key (allowed: {', '.join(ORDER_KEYS)})"
             )
         if "until" in value and mode == "first":
             raise ctx.error(f"{path}.order.until", "applies to mode any or each, not first")
