@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 from asr.call import transcribe_call
 from asr.protocol import ChannelEngine, TranscribeOptions
+from asr.text import to_simplified
 from asr.types import DecodedAudio, Role, Segment, Transcript
 from core.errors import TranscriptionError
 
@@ -27,13 +28,16 @@ class NullTranscriber:
 
 
 def segments_from_json(items: list[dict], source: str) -> tuple[Segment, ...]:
-    """Parse `[{"role", "start", "end", "text", ...}]` into segments, naming bad entries."""
+    """Parse `[{"role", "start", "end", "text", ...}]` into segments, naming bad entries. Text
+    in traditional characters (another vendor's transcripts, a chat or social-media export) is
+    read as simplified, as Whisper's is (asr.call): the intent heads and the sentiment model
+    learnt simplified text, and a reviewer sees one script."""
     out: list[Segment] = []
     for index, item in enumerate(items):
         try:
             role = Role(item.get("role", "unknown"))
             start, end = float(item["start"]), float(item["end"])
-            text = str(item["text"])
+            text = to_simplified(str(item["text"]))
         except (KeyError, TypeError, ValueError) as exc:
             raise TranscriptionError(f"{source}: segment {index}: {exc!r}") from exc
         if end < start:

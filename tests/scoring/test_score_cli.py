@@ -46,3 +46,44 @@ def test_score_command_refuses_a_bad_scorecard(tmp_path: Path) -> None:
     )
     assert result.exit_code == 1
     assert "card.yaml: item 'a': field 'fail_when'" in result.output
+
+
+def test_a_transcript_in_traditional_characters_is_read_as_simplified(tmp_path: Path) -> None:
+    """Another vendor's transcripts or a chat export in traditional characters: the heads and
+    the phrase lists read simplified text, so the same words give the same verdicts, and the
+    evidence a reviewer sees is in one script."""
+    said = [
+        ("agent", "您好，請問有什麼可以幫您？"),
+        ("customer", "你們這個寬帶三天兩頭斷網，再這樣我就銷戶，轉到別家去。"),
+        ("agent", "非常抱歉給您添麻煩了，我馬上幫您報修。"),
+    ]
+
+    def line(call_id: str, simplified: bool) -> str:
+        segments = [
+            {"role": role, "start": 3.0 * k, "end": 3.0 * k + 2.5, "text": text}
+            for k, (role, text) in enumerate(said)
+        ]
+        if simplified:
+            from asr.text import to_simplified
+
+            for s in segments:
+                s["text"] = to_simplified(str(s["text"]))
+        return json.dumps({"call_id": call_id, "segments": segments}, ensure_ascii=False)
+
+    source = tmp_path / "in.jsonl"
+    source.write_text(line("trad", False) + "\n" + line("simp", True) + "\n", encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    result = CliRunner().invoke(
+        main,
+        ["score", "--transcripts", str(source), "--out", str(out)],
+        env={"INSPECTOR_DATA_DIR": str(tmp_path / "var")},
+    )
+    assert result.exit_code == 0, result.output
+    trad, simp = (json.loads(x) for x in out.read_text("utf-8").splitlines())
+    assert [f["id"] for f in trad["flags"]] == [f["id"] for f in simp["flags"]]
+    assert "churn_risk" in {f["id"] for f in trad["flags"]}
+    assert {i["id"]: i["status"] for i in trad["items"]} == {
+        i["id"]: i["status"] for i in simp["items"]
+    }
+    quoted = [e["text"] for f in trad["flags"] for e in f["evidence"]]
+    assert quoted and all("寬" not in q and "銷" not in q for q in quoted)
