@@ -1651,6 +1651,28 @@ CASES = [
             ("agent", "您和新机主都带着身份证原件去营业厅改就可以。"),
         ],
     ),
+    # the check's policy words asked for a ticket, or said in advice, with nothing of the
+    # account read after them (session 52: the words alone made the item apply)
+    (
+        "identity_verification",
+        "not_applicable",
+        [
+            ("agent", OPEN),
+            ("customer", "楼道里的光缆被人剪断了，整栋楼都上不了网。"),
+            ("agent", "这边给您报障，麻烦提供一下机主姓名和具体地址，我帮您记下来。"),
+            ("customer", "李建国，和平路十八号三单元。"),
+            ("agent", "好的已经记好了，抢修人员会尽快过去。"),
+        ],
+    ),
+    (
+        "identity_verification",
+        "not_applicable",
+        [
+            ("agent", OPEN),
+            ("customer", "有人打电话说我中奖了，让我报验证码，是真的吗？"),
+            ("agent", "那是诈骗，验证码千万别告诉别人，担心的话您可以发短信把服务密码重置一下。"),
+        ],
+    ),
     (
         "identity_verification",
         "passed",
