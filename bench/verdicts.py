@@ -133,6 +133,13 @@ Sets (each labelled before it was ever scored, from docs/verdict-items.md alone)
             (6cbef59, 97.3 %) and on 37d72c1 (97.2 %: a caller told to ring the hotline for
             another desk, which that commit's rule let pass) before it was read (four sentences
             the bank also holds reworded);
+- dev_ag:   fixtures/dialogues/dev_ag.jsonl, 60 calls (8-22 segments) by a forty-fifth writer
+            told only docs/verdict-items.md, on leaving or not (threats veiled, elliptical,
+            conditional or relayed, beside add-ons declined, plans changed, routine closures,
+            trips, others' moves) and on identity checks asked for different reasons (before
+            the account is read, for a ticket, as advice, too late); session 52, scored on its
+            start rules (f6d8fa7, 98.4 %) and on 05541bc (98.5 %) before it was read (one
+            sentence the bank also holds reworded);
 - holdout:  fixtures/dialogues/holdout_*.jsonl, written the same way, scored only for reports
             (holdout_e: 40 calls by a sixteenth writer in session 41, scored on the session's
             start rules before any rule changed; holdout_f, a rural season, and holdout_g, the
@@ -158,6 +165,9 @@ Sets (each labelled before it was ever scored, from docs/verdict-items.md alone)
             reworded); holdout_p, the dev_ae brief (long calls) to a forty-third writer in
             session 51, scored on the session's start rules (6cbef59, 97.8 %; six sentences the
             bank also holds reworded, the figure unchanged; also alone as the set holdout_p);
+            holdout_q, the dev_ag brief to a forty-sixth writer in session 52, scored on the
+            session's start rules (f6d8fa7, 98.3 %) and on 05541bc (98.4 %; two sentences the
+            bank also holds reworded, the figures unchanged; also alone as the set holdout_q);
             none of them read);
 - helpdesk: real Weibo helpdesk dialogues in ../shared/data (never copied here), with our labels
             in bench/data/helpdesk_labels.jsonl (ids and labels only); only the items and flags
@@ -452,8 +462,10 @@ SETS = {
     "dev_ad": lambda: dialogue_cases("dev_ad.jsonl"),
     "dev_ae": lambda: dialogue_cases("dev_ae.jsonl"),
     "dev_af": lambda: dialogue_cases("dev_af.jsonl"),
+    "dev_ag": lambda: dialogue_cases("dev_ag.jsonl"),
     "holdout": lambda: dialogue_cases("holdout_*.jsonl"),
     "holdout_p": lambda: dialogue_cases("holdout_p.jsonl"),
+    "holdout_q": lambda: dialogue_cases("holdout_q.jsonl"),
     "helpdesk": helpdesk_cases,
     "helpdesk_holdout": lambda: helpdesk_cases("helpdesk_holdout_labels.jsonl"),
     "helpdesk_dev2": lambda: helpdesk_cases("helpdesk_dev2_labels.jsonl"),
