@@ -3486,3 +3486,24 @@ def test_threats_said_round_about_and_their_look_alikes(
     flag: str, line: str, route: str | None
 ) -> None:
     assert _route_of(flag, line) == route
+
+
+@pytest.mark.parametrize(
+    ("line", "route"),
+    [
+        # leaving veiled (session 52, dev_ag): another operator named only as one, the line no
+        # longer worth keeping; the churn head reads such sentences at 0.3 or less, so the words
+        # raise the flag, for a reviewer
+        ("哼，那我换个不掉线的运营商总没问题吧？", "review"),
+        ("行，这个宽带我看也没必要再留着了。", "review"),
+        # their look-alikes: no move, someone else's line, a premise, an add-on, another agent
+        ("我不想换个运营商，就想把网修好。", None),
+        ("麻烦给我换个师傅来修。", None),
+        ("我想换个套餐，便宜点的。", None),
+        ("如果到期不续的话，光猫要还吗？", None),
+        ("那个视频会员到期就不续了。", None),
+        ("我爸说那个号码他也没必要留着了。", None),
+    ],
+)
+def test_leaving_veiled_is_raised_for_a_reviewer(line: str, route: str | None) -> None:
+    assert _route_of("churn_risk", line) == route
