@@ -3,7 +3,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from click.testing import CliRunner
+from click.testing import CliRunner, Result
 
 from inspector.cli import main
 from tests.factories import REPO
@@ -11,10 +11,8 @@ from tests.factories import REPO
 LABELLED = REPO / "fixtures" / "transcripts" / "labelled.jsonl"
 
 
-def test_score_command_scores_good_lines_and_reports_bad_ones(tmp_path: Path) -> None:
-    lines = LABELLED.read_text("utf-8").splitlines()[:3]
-    lines.insert(1, "{broken json")
-    lines.insert(2, json.dumps({"call_id": "x", "segments": [{"role": "agent", "start": 1}]}))
+def _score(tmp_path: Path, lines: list[str]) -> tuple[Result, Path]:
+    """`inspector score` over the lines written to a file: the CLI's result and its output."""
     source = tmp_path / "in.jsonl"
     source.write_text("\n".join(lines) + "\n", encoding="utf-8")
     out = tmp_path / "out.jsonl"
@@ -23,6 +21,14 @@ def test_score_command_scores_good_lines_and_reports_bad_ones(tmp_path: Path) ->
         ["score", "--transcripts", str(source), "--out", str(out)],
         env={"INSPECTOR_DATA_DIR": str(tmp_path / "var")},
     )
+    return result, out
+
+
+def test_score_command_scores_good_lines_and_reports_bad_ones(tmp_path: Path) -> None:
+    lines = LABELLED.read_text("utf-8").splitlines()[:3]
+    lines.insert(1, "{broken json")
+    lines.insert(2, json.dumps({"call_id": "x", "segments": [{"role": "agent", "start": 1}]}))
+    result, out = _score(tmp_path, lines)
     assert result.exit_code == 0, result.output
     assert "line 2: invalid JSON" in result.output
     assert "line 3: segment 0" in result.output
@@ -70,14 +76,7 @@ def test_a_transcript_in_traditional_characters_is_read_as_simplified(tmp_path: 
                 s["text"] = to_simplified(str(s["text"]))
         return json.dumps({"call_id": call_id, "segments": segments}, ensure_ascii=False)
 
-    source = tmp_path / "in.jsonl"
-    source.write_text(line("trad", False) + "\n" + line("simp", True) + "\n", encoding="utf-8")
-    out = tmp_path / "out.jsonl"
-    result = CliRunner().invoke(
-        main,
-        ["score", "--transcripts", str(source), "--out", str(out)],
-        env={"INSPECTOR_DATA_DIR": str(tmp_path / "var")},
-    )
+    result, out = _score(tmp_path, [line("trad", False), line("simp", True)])
     assert result.exit_code == 0, result.output
     trad, simp = (json.loads(x) for x in out.read_text("utf-8").splitlines())
     assert [f["id"] for f in trad["flags"]] == [f["id"] for f in simp["flags"]]
