@@ -11,8 +11,8 @@ branch only where the development sets gain clearly and the report groups do not
 look-alike sets (denials_a, others_a, ...) are written to be hard and reward dropping the
 words of policy. Turn vectors are computed once per call and kept in var/bench/ablate_vectors.pkl
 (keyed by the transcript line); an operator's hit is memoised per call, so a variant costs only
-its own conditions (session 52: 122 variants over 3,967 scored calls in under a minute, the
-vectors of a new machine about ten minutes).
+its own conditions (session 52: 122 variants over every call set, about 3,800 calls, in under a
+minute; the vectors on a new machine take about ten minutes).
 """
 
 from __future__ import annotations
@@ -148,13 +148,15 @@ def main() -> None:
     if len(vectors) > known:
         CACHE.parent.mkdir(parents=True, exist_ok=True)
         CACHE.write_bytes(pickle.dumps(vectors))
-    rows = sorted(tally.items(), key=lambda kv: kv[1]["development-"] - kv[1]["development+"])
+
+    def net(c: Counter) -> int:  # development verdicts gained less those lost
+        return c["development+"] - c["development-"]
+
     print(f"{'net':>4}  {'item or flag':<22} {'variant':<44} " + "  ".join(GROUPS))
-    for (what, where), c in rows:
-        net = c["development+"] - c["development-"]
-        if net >= args.at_least:
+    for (what, where), c in sorted(tally.items(), key=lambda kv: -net(kv[1])):
+        if net(c) >= args.at_least:
             cells = "  ".join(f"+{c[g + '+']}/-{c[g + '-']}" for g in GROUPS)
-            print(f"{net:+4d}  {what:<22} {where:<44} {cells}")
+            print(f"{net(c):+4d}  {what:<22} {where:<44} {cells}")
 
 
 if __name__ == "__main__":

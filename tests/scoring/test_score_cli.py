@@ -5,6 +5,7 @@ from pathlib import Path
 
 from click.testing import CliRunner, Result
 
+from asr.text import to_simplified
 from inspector.cli import main
 from tests.factories import REPO
 
@@ -70,8 +71,6 @@ def test_a_transcript_in_traditional_characters_is_read_as_simplified(tmp_path: 
             for k, (role, text) in enumerate(said)
         ]
         if simplified:
-            from asr.text import to_simplified
-
             for s in segments:
                 s["text"] = to_simplified(str(s["text"]))
         return json.dumps({"call_id": call_id, "segments": segments}, ensure_ascii=False)
