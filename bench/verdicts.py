@@ -168,6 +168,10 @@ Sets (each labelled before it was ever scored, from docs/verdict-items.md alone)
             holdout_q, the dev_ag brief to a forty-sixth writer in session 52, scored on the
             session's start rules (f6d8fa7, 98.3 %) and on 05541bc (98.4 %; two sentences the
             bank also holds reworded, the figures unchanged; also alone as the set holdout_q);
+            holdout_r, the dev_ag brief with anger-or-not in place of identity checks to a
+            forty-seventh writer in session 53, scored on the session's start rules (2716b8b,
+            98.6 %; four sentences the bank also holds reworded first) and on the session's
+            aside cuts (the same; also alone as the set holdout_r);
             none of them read);
 - helpdesk: real Weibo helpdesk dialogues in ../shared/data (never copied here), with our labels
             in bench/data/helpdesk_labels.jsonl (ids and labels only); only the items and flags
@@ -466,6 +470,7 @@ SETS = {
     "holdout": lambda: dialogue_cases("holdout_*.jsonl"),
     "holdout_p": lambda: dialogue_cases("holdout_p.jsonl"),
     "holdout_q": lambda: dialogue_cases("holdout_q.jsonl"),
+    "holdout_r": lambda: dialogue_cases("holdout_r.jsonl"),
     "helpdesk": helpdesk_cases,
     "helpdesk_holdout": lambda: helpdesk_cases("helpdesk_holdout_labels.jsonl"),
     "helpdesk_dev2": lambda: helpdesk_cases("helpdesk_dev2_labels.jsonl"),

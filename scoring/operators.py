@@ -480,20 +480,29 @@ def unless_of(raw: list[str] | dict[str, float] | None) -> tuple[tuple[str, floa
     return tuple((str(a), 0.5) for a in raw)
 
 
-def _turn_texts(view: CallView, unless: Params | list[str] | None) -> tuple[str, ...]:
+def _turn_texts(
+    view: CallView,
+    unless: Params | list[str] | None,
+    keep: Params | list[str] | None = None,
+) -> tuple[str, ...]:
     """Every segment's text; with `unless`, the sentences the heads read as one of those acts
     are cut out: 我前年投诉过一回，后来解决了 is no threat, while 上回投诉没用，这次我直接找工信部
-    beside it in the same turn still is. Once per call for the acts."""
+    beside it in the same turn still is; but not (`keep`) a sentence at least that likely one of
+    those acts (a threat its head is sure of, said in one breath with a denial of
+    something else: 我不是要投诉你，但这事我得去消协问个明白). Once per call for the acts."""
     pairs = unless_of(unless)
     if not pairs:
         return tuple(s.text for s in view.segments)
-    key = ("cut", pairs)
+    kept = unless_of(keep)
+    key = ("cut", pairs, kept)
     found = view.memo.get(key)
     if found is None:
         owner, texts, probs = view._units
         aside = np.zeros(len(texts), dtype=bool)
         for act, at_least in pairs:
             aside |= probs[act] >= at_least
+        for act, at_least in kept:
+            aside &= probs[act] < at_least
         parts: list[list[str]] = [[] for _ in view.segments]
         for u, i in enumerate(owner.tolist()):
             parts[i].append(CUT if aside[u] else texts[u])
@@ -529,6 +538,7 @@ def _groups(segs: Sequence[Segment], across: int) -> Sequence[Segment]:
         "mask",
         "aside",
         "unless",
+        "keep",
         "across_turns",
     ),
 )
@@ -536,7 +546,8 @@ def keyword(view: CallView, p: Params) -> Hit:
     """any / all / at least N / none of a list of phrases, by role and window, exact or pinyin,
     per sentence or across a window of consecutive turns; a turn holding `exclude` is left out,
     a phrase said only inside the words `mask` matches does not count, nor one said in a
-    sentence that is one of the `unless` acts (a past complaint, a what-if)."""
+    sentence that is one of the `unless` acts (a past complaint, a what-if) and none of the
+    `keep` acts (`_turn_texts`)."""
     words: list[str] = p["words"]
     exclude: Exclude = p.get("exclude")
     pinyin = p.get("pinyin")
@@ -547,12 +558,12 @@ def keyword(view: CallView, p: Params) -> Hit:
     found: dict[str, str] = {}  # phrase -> basis (exact wins over pinyin)
     role, window, across = p.get("role", "any"), p.get("window"), int(p.get("across_turns", 1))
 
-    unless = p.get("unless")
+    unless, keep = p.get("unless"), p.get("keep")
 
     def ready_turns() -> tuple[Sequence[Segment], list[str], Texts]:
         turns = _groups(select(view, role, window), across)
         if unless:  # one turn at a time (a scorecard refuses unless with across_turns)
-            cut = _turn_texts(view, unless)
+            cut = _turn_texts(view, unless, keep)
             texts = [cut[view.positions[id(s)]] for s in turns]
         else:
             texts = [s.text for s in turns]
@@ -561,7 +572,9 @@ def keyword(view: CallView, p: Params) -> Hit:
     # the turns looked at, made ready once per call for each role, window and act; a turn's
     # exclusion is asked only of a turn a phrase is found in (most turns hold none, and an
     # exclusion of many branches costs more to ask than the phrases)
-    groups, texts, ready = _per_call(view, f"keyword{across}", role, window, ready_turns, (unless,))
+    groups, texts, ready = _per_call(
+        view, f"keyword{across}", role, window, ready_turns, (unless, keep)
+    )
     mask: Exclude = p.get("mask")
     # a turn's text with the masked words cut out, worked out only for a turn a phrase is in
     masked: dict[int, str] = {}
@@ -596,20 +609,22 @@ def keyword(view: CallView, p: Params) -> Hit:
 @operator(
     "regex",
     required=("pattern",),
-    optional=("exclude", "mask", "aside", "unless", "role", "window", "belief"),
+    optional=("exclude", "mask", "aside", "unless", "keep", "role", "window", "belief"),
     basis="regex",
 )
 def regex(view: CallView, p: Params) -> Hit:
     """A regular expression over normalised text; a turn that matches the `exclude` pattern
     (or holds one of its phrases) is left out, and the words `mask` matches are cut out of the
     text before the pattern is looked for, and so are the sentences that are one of the
-    `unless` acts. A `belief` under 1 says the pattern is a wider net than policy wording: a
-    match is routed by it, and a fatal verdict resting on it waits for a reviewer."""
+    `unless` acts and none of the `keep` acts (`_turn_texts`). A `belief` under 1 says the
+    pattern is a wider net than policy wording: a match is routed by it, and a fatal verdict
+    resting on it waits for a reviewer."""
     pattern, exclude, mask = _pattern(p["pattern"]), p.get("exclude"), p.get("mask")
     role, window, unless = p.get("role", "any"), p.get("window"), p.get("unless")
+    keep = p.get("keep")
 
     def turn_texts() -> tuple[list[tuple[Segment, str]], str]:
-        cut = _turn_texts(view, unless) if unless else None
+        cut = _turn_texts(view, unless, keep) if unless else None
         turns = []
         for seg in select(view, role, window):
             text = seg.text if cut is None else cut[view.positions[id(seg)]]
@@ -619,7 +634,7 @@ def regex(view: CallView, p: Params) -> Hit:
     # the turns' texts, once per call for each role, window, mask and act, and all of them as
     # lines: a pattern found on none of the lines is found in none of the turns; a turn's
     # exclusion is asked only of a turn the pattern is found in
-    turns, lines = _per_call(view, "regex", role, window, turn_texts, (mask, unless))
+    turns, lines = _per_call(view, "regex", role, window, turn_texts, (mask, unless, keep))
     as_lines = _line_pattern(p["pattern"])
     if as_lines is not None and not any(part.search(lines) for part in as_lines):
         return Hit(False, 0, (), None, frozenset({"regex"}))

@@ -280,6 +280,11 @@ def _check_params(name: str, params: Any, ctx: _Ctx, path: str) -> dict[str, Any
                 )
         if int(params.get("across_turns", 1)) > 1:
             raise ctx.error(f"{path}.unless", "reads one turn at a time: not with across_turns")
+    if "keep" in params:
+        # the sentences `unless` never cuts: those at least that likely one of these acts
+        if "unless" not in params:
+            raise ctx.error(f"{path}.keep", "goes with a keyword or regex condition's unless")
+        _act_thresholds(params["keep"], ctx, f"{path}.keep")
     for key in ("exclude", "mask", "exclude_turn", "cue"):
         if key not in params or name not in ("keyword", "regex", "intent"):
             continue

@@ -68,6 +68,19 @@ def run(raw: dict, view=CALL):  # type: ignore[no-untyped-def]
         ({"regex": {"pattern": "还有其他", "unless": ["further_help"]}}, False, 0),
         ({"regex": {"pattern": "还有其他", "unless": ["closing"]}}, True, 1),
         ({"regex": {"pattern": "还有其他|再见", "unless": ["closing"], "mask": "其他"}}, False, 0),
+        # `keep`: a sentence at least that likely one of those acts is never cut by `unless`
+        ({"keyword": {"words": ["再见"], "unless": ["closing"], "keep": ["closing"]}}, True, 1),
+        (
+            {"keyword": {"words": ["再见"], "unless": ["closing"], "keep": ["further_help"]}},
+            False,
+            0,
+        ),
+        ({"regex": {"pattern": "再见", "unless": ["closing"], "keep": {"closing": 0.5}}}, True, 1),
+        (
+            {"regex": {"pattern": "再见", "unless": ["closing"], "keep": {"hold_announce": 0.9}}},
+            False,
+            0,
+        ),
         ({"regex": {"pattern": "话费", "mask": "查一下"}}, True, 2),
         # a pattern's belief: matched all the same
         ({"regex": {"pattern": "话费", "belief": 0.75}}, True, 2),

@@ -188,6 +188,23 @@ def _card(item: dict) -> dict:
             "field 'fail_when.regex.unless.closing': must be between 0 and 1, got 1.5",
         ),
         (
+            {"id": "a", "fail_when": {"regex": {"pattern": "x", "keep": ["closing"]}}},
+            "field 'fail_when.regex.keep': goes with a keyword or regex condition's unless",
+        ),
+        (
+            {
+                "id": "a",
+                "fail_when": {
+                    "keyword": {"words": ["x"], "unless": ["closing"], "keep": {"closing": 2}}
+                },
+            },
+            "field 'fail_when.keyword.keep.closing': must be between 0 and 1, got 2",
+        ),
+        (
+            {"id": "a", "fail_when": {"intent": {"act": "anger", "keep": ["anger"]}}},
+            "field 'fail_when.intent.keep': unknown parameter",
+        ),
+        (
             {"id": "a", "fail_when": {"keyword": {"words": ["x"], "unless": ["nothing"]}}},
             "field 'fail_when.keyword.unless': unknown act 'nothing'",
         ),
