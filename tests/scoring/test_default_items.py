@@ -2087,16 +2087,6 @@ def test_rude_wording_off_the_list_fails_but_waits_for_a_reviewer() -> None:
         ("churn_risk", "我表姐被乱扣了好几个月，气得她干脆转去联通了。", False),
         ("churn_risk", "我同事气坏了，他已经换到移动了，你们再这样我也换。", True),
         ("churn_risk", "我爸说了，你们再乱扣费他就转到电信了。", True),
-    ],
-)
-def test_flags_on_unseen_wordings(flag: str, line: str, raised: bool) -> None:
-    result = _call(("agent", OPEN), ("customer", line), ("agent", "好的，我帮您看一下。"))
-    assert (flag in {f.id for f in result.flags}) is raised
-
-
-@pytest.mark.parametrize(
-    ("flag", "line", "raised"),
-    [
         # session 53: a sentence the context heads read as an aside (someone else's move, advice
         # or complaint) is cut out before the flag's words and named carriers are looked for:
         # before, each of these was raised and doubted (a reviewer's 0.5)
@@ -2117,9 +2107,7 @@ def test_flags_on_unseen_wordings(flag: str, line: str, raised: bool) -> None:
         ("complaint_risk", "我朋友被乱扣费以后投诉到消协了。我这个你们再不退，我也去消协。", True),
     ],
 )
-def test_an_aside_sentence_is_not_read_for_the_flags_words(
-    flag: str, line: str, raised: bool
-) -> None:
+def test_flags_on_unseen_wordings(flag: str, line: str, raised: bool) -> None:
     result = _call(("agent", OPEN), ("customer", line), ("agent", "好的，我帮您看一下。"))
     assert (flag in {f.id for f in result.flags}) is raised
 
