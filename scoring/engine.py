@@ -548,7 +548,9 @@ def evaluate(
                 rule.taken_back_words_decide,
                 _patterns(rule.when),
             ):
-                doubts.add("taken_back")  # every quoted threat taken back after it
+                if rule.taken_back_drop:
+                    continue  # every quoted threat taken back after it: no flag
+                doubts.add("taken_back")  # the same, doubted: a reviewer decides
             if doubts:  # still raised, never final: a reviewer decides, told why
                 confidence, basis, route = min(confidence, DOUBTED), basis | doubts, "review"
             flags.append(

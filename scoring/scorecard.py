@@ -138,6 +138,9 @@ class FlagRule:
     #: the words; the acts' reading of it does not count (the head reads an accusation, 刚才是
     #: 你瞎说的, as readily as the caller's own 刚才是我瞎说的)
     taken_back_words_decide: str | None = None
+    #: `taken_back`'s `drop`: a flag every quoted threat of which is taken back is not raised
+    #: at all (rather than doubted and sent to a reviewer)
+    taken_back_drop: bool = False
 
 
 @dataclass(frozen=True)
@@ -488,8 +491,8 @@ def _flag(raw: Any, source: str, index: int, acts: frozenset[str], routing: Rout
         if "doubt" not in raw:
             raise ctx.error("doubt_unless", "goes with a flag's doubt")
         _act_thresholds(raw["doubt_unless"], ctx, "doubt_unless")
-    words, acts, decide = (
-        _taken_back(raw["taken_back"], ctx) if "taken_back" in raw else (None, (), None)
+    words, acts, decide, drop = (
+        _taken_back(raw["taken_back"], ctx) if "taken_back" in raw else (None, (), None, False)
     )
     return FlagRule(
         str(raw["id"]),
@@ -502,6 +505,7 @@ def _flag(raw: Any, source: str, index: int, acts: frozenset[str], routing: Rout
         taken_back=words,
         taken_back_acts=acts,
         taken_back_words_decide=decide,
+        taken_back_drop=drop,
     )
 
 
@@ -519,18 +523,22 @@ def _doubt_unread(raw: Any, ctx: _Ctx) -> tuple[str, float, str, float]:
 
 def _taken_back(
     raw: Any, ctx: _Ctx
-) -> tuple[str | None, tuple[tuple[str, float], ...], str | None]:
+) -> tuple[str | None, tuple[tuple[str, float], ...], str | None, bool]:
     """A flag's `taken_back`: `words` (a pattern, or a list of them, shared ones by YAML
     anchor; joined into one) and `acts` (act ids, or act -> probability), or the words alone;
-    with acts, `words_decide` (a pattern: the sentences it matches are left to the words)."""
+    with acts, `words_decide` (a pattern: the sentences it matches are left to the words);
+    `drop` (true / false): a flag taken back is not raised rather than doubted."""
     if not isinstance(raw, dict):
         raw = {"words": raw}
-    unknown = sorted(set(raw) - {"words", "acts", "words_decide"})
-    if unknown or not raw:
+    unknown = sorted(set(raw) - {"words", "acts", "words_decide", "drop"})
+    if unknown or not set(raw) - {"drop"}:
         raise ctx.error(
             "taken_back",
-            f"takes words, acts and words_decide, got {', '.join(unknown) or 'nothing'}",
+            f"takes words, acts, words_decide and drop, got {', '.join(unknown) or 'nothing'}",
         )
+    drop = raw.get("drop", False)
+    if not isinstance(drop, bool):
+        raise ctx.error("taken_back.drop", f"true or false, got {drop!r}")
     decide = raw.get("words_decide")
     if "words_decide" in raw:
         if not isinstance(decide, str) or not decide or "acts" not in raw:
@@ -550,7 +558,7 @@ def _taken_back(
         _act_thresholds(raw["acts"], ctx, "taken_back.acts")
         if not acts:
             raise ctx.error("taken_back.acts", "needs act ids, or a mapping of act -> probability")
-    return words, acts, decide
+    return words, acts, decide, drop
 
 
 def _unique(ids: list[str], what: str, source: str) -> None:

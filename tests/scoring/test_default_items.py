@@ -30,6 +30,16 @@ def _patterns_only(card: Scorecard, flag: str) -> Scorecard:
 
 
 PATTERNS_ONLY = _patterns_only(CARD, "churn_risk")
+
+
+def _doubting(card: Scorecard) -> Scorecard:
+    """The scorecard with a taken-back threat raised and doubted (basis taken_back, for a
+    reviewer) rather than dropped: what the take-back reading found shows on the flag."""
+    rules = tuple(dataclasses.replace(r, taken_back_drop=False) for r in card.flags)
+    return dataclasses.replace(card, flags=rules)
+
+
+DOUBTING = _doubting(CARD)
 OPEN = "您好，欢迎致电中国电信，我是工号三二一五，请问今天需要办理什么？"
 ASK = "我想问一下我这个月的宽带账单。"
 
@@ -3055,9 +3065,10 @@ def test_leaving_in_other_words_quotes_the_words(
     line: str, quote: str | None, basis: tuple
 ) -> None:
     # the flag on its patterns alone: the churn head reads some of these threats too, and then
-    # quotes the whole sentence first
+    # quotes the whole sentence first; a threat taken back is raised, doubted, so its quote shows
+    card = _patterns_only(DOUBTING, "churn_risk")
     result = _call(
-        ("agent", OPEN), ("customer", line), ("agent", "好的，我帮您看一下。"), card=PATTERNS_ONLY
+        ("agent", OPEN), ("customer", line), ("agent", "好的，我帮您看一下。"), card=card
     )
     (flag,) = [f for f in result.flags if f.id == "churn_risk"]
     assert quote is None or [e.match for e in flag.evidence] == [quote]
@@ -3186,8 +3197,8 @@ def test_a_speaker_turn_is_all_the_caller_says_until_the_agent_speaks() -> None:
 @pytest.mark.parametrize(
     ("flag", "turns", "route"),
     [
-        # a threat the caller takes back later (a later turn, or later in the same one): raised
-        # only to wait for a reviewer
+        # a threat the caller takes back later (a later turn, or later in the same one): "review"
+        # (doubted, basis taken_back) where the scorecard doubts it, not raised by the default
         (
             "complaint_risk",
             ["我要打一二三零零投诉你们！", "哎，刚才是气话，您别往心里去，帮我查下账单吧。"],
@@ -3290,14 +3301,18 @@ def test_a_speaker_turn_is_all_the_caller_says_until_the_agent_speaks() -> None:
         ),
     ],
 )
-def test_a_taken_back_threat_waits_for_a_reviewer(flag: str, turns: list[str], route: str) -> None:
+def test_a_taken_back_threat_is_not_raised(flag: str, turns: list[str], route: str) -> None:
+    # "review": taken back. The default scorecard drops such a flag (session 54); doubting
+    # instead shows that the take-back reading, not something else, is what decided it
     lines: list[tuple[str, str]] = [("agent", OPEN)]
     for text in turns:
         lines += [("customer", text), ("agent", "好的，我明白。")]
+    doubted = next((f for f in _call(*lines, card=DOUBTING).flags if f.id == flag), None)
+    assert doubted is not None
+    assert doubted.route == route
+    assert ("taken_back" in doubted.basis) is (route == "review")
     found = next((f for f in _call(*lines).flags if f.id == flag), None)
-    assert found is not None
-    assert found.route == route
-    assert ("taken_back" in found.basis) is (route == "review")
+    assert (found and found.route) == (None if route == "review" else route)
 
 
 @pytest.mark.parametrize(
@@ -3366,8 +3381,9 @@ def test_cold_anger_threats_and_look_alikes_by_their_words(
 @pytest.mark.parametrize(
     ("flag", "line", "route"),
     [
-        # a threat taken back with 是我不对 waits for a reviewer (session 39)
-        ("complaint_risk", "之前我嚷着要打给电视台，是我不对，你们已经修好了，谢谢。", "review"),
+        # a threat taken back with 是我不对 (session 39): not raised since session 54 (before,
+        # doubted for a reviewer)
+        ("complaint_risk", "之前我嚷着要打给电视台，是我不对，你们已经修好了，谢谢。", None),
         # "you think I won't go to ...?" is a threat; a plain "I won't" is none
         ("complaint_risk", "你们是不是以为我不会去消协？那就走着瞧。", "final"),
         ("complaint_risk", "我不会去消协的，你把钱退回来就行。", None),
@@ -3391,9 +3407,9 @@ def test_cold_anger_threats_and_look_alikes_by_their_words(
         ("complaint_risk", "我表姐说要是她就去找消协，我嫌麻烦，你帮我把钱退了就行。", None),
         ("complaint_risk", "我准备去找物业投诉他们乱收停车费，你们的宽带能先装上吗？", None),
         ("complaint_risk", "刚才我说要去工信部，是我太着急了，你接着帮我查吧。", None),
-        # a move said to be talk only waits for a reviewer; a rival named with 个, a rival's
+        # a move said to be talk only is taken back (not raised); a rival named with 个, a rival's
         # line put in after the old one is taken out, a relative's port-out with a grievance
-        ("churn_risk", "我说要携号转网也只是说说，你们看看能不能给我便宜点。", "review"),
+        ("churn_risk", "我说要携号转网也只是说说，你们看看能不能给我便宜点。", None),
         ("churn_risk", "你们这么搞，我转个电信总行了吧？", "final"),
         ("churn_risk", "这网再这么断，我就拆了装个广电的。", "final"),
         ("churn_risk", "我帮我妈问的，她说你们老乱扣钱，想把号转到移动去，怎么弄？", "final"),

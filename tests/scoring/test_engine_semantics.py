@@ -608,19 +608,27 @@ def test_words_decide_leaves_a_sentence_to_the_words() -> None:
     assert _taken_back(own, evidence, None, acts, words_decide=decide) is True
 
 
-def test_a_taken_back_threat_waits_for_a_reviewer() -> None:
-    card = _all_final_card(taken_back=[TAKE_BACK, "当我没说"])
+@pytest.mark.parametrize(
+    ("drop", "taken_back_route"),
+    [(False, "review"), (True, None)],  # doubted for a reviewer, or (drop) not raised at all
+)
+def test_a_taken_back_threat_waits_for_a_reviewer_or_is_dropped(
+    drop: bool, taken_back_route: str | None
+) -> None:
+    card = _all_final_card(taken_back={"words": [TAKE_BACK, "当我没说"], "drop": drop})
     calls = {
-        "review": ["我要投诉你们！", "刚才那话当我没说。"],
-        "final": ["刚才是气话。", "但你们再拖，我就投诉！"],
+        taken_back_route: ["我要投诉你们！", "刚才那话当我没说。"],
+        "final": ["刚才是气话。", "但你们再拖，我就投诉！"],  # said again after it: stands
     }
     for route, turns in calls.items():
         transcript = make_transcript(
             *((0.5 + 5 * k, 4.5 + 5 * k, "customer", t) for k, t in enumerate(turns))
         )
-        [flag] = evaluate(transcript, measure(transcript, 12.0), card).flags
-        assert flag.route == route
-        assert ("taken_back" in flag.basis) is (route == "review") and "context" not in flag.basis
+        flags = evaluate(transcript, measure(transcript, 12.0), card).flags
+        assert [f.route for f in flags] == ([route] if route else [])
+        for flag in flags:
+            assert ("taken_back" in flag.basis) is (route == "review")
+            assert "context" not in flag.basis
 
 
 @pytest.mark.parametrize(
@@ -631,8 +639,16 @@ def test_a_taken_back_threat_waits_for_a_reviewer() -> None:
         ("(气话", "field 'taken_back.words[0]': invalid regular expression"),
         (["气话", "x?"], "field 'taken_back.words[1]': the pattern matches empty text"),
         ({"acts": {"no_such_act": 0.5}}, "field 'taken_back.acts': unknown act 'no_such_act'"),
-        ({"word": "气话"}, "field 'taken_back': takes words, acts and words_decide, got word"),
-        ({}, "field 'taken_back': takes words, acts and words_decide, got nothing"),
+        (
+            {"word": "气话"},
+            "field 'taken_back': takes words, acts, words_decide and drop, got word",
+        ),
+        ({}, "field 'taken_back': takes words, acts, words_decide and drop, got nothing"),
+        (
+            {"drop": True},
+            "field 'taken_back': takes words, acts, words_decide and drop, got nothing",
+        ),
+        ({"words": "气话", "drop": "yes"}, "field 'taken_back.drop': true or false, got 'yes'"),
         (None, "field 'taken_back.words': needs a regular expression"),
         ({"words": None}, "field 'taken_back.words': needs a regular expression"),
         # each part is valid alone, not joined: refused when the scorecard loads, not in a batch
