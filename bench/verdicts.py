@@ -171,7 +171,10 @@ Sets (each labelled before it was ever scored, from docs/verdict-items.md alone)
             holdout_r, the dev_ag brief with anger-or-not in place of identity checks to a
             forty-seventh writer in session 53, scored on the session's start rules (2716b8b,
             98.6 %; four sentences the bank also holds reworded first) and on the session's
-            aside cuts (the same; also alone as the set holdout_r);
+            aside cuts (the same; also alone as the set holdout_r); holdout_s, threats taken
+            back or not to a forty-eighth writer in session 54, scored on the session's start
+            rules (9d98e87) and on the take-back drop (eight sentences the bank also holds
+            reworded first; also alone as the set holdout_s);
             none of them read);
 - helpdesk: real Weibo helpdesk dialogues in ../shared/data (never copied here), with our labels
             in bench/data/helpdesk_labels.jsonl (ids and labels only); only the items and flags
@@ -471,6 +474,7 @@ SETS = {
     "holdout_p": lambda: dialogue_cases("holdout_p.jsonl"),
     "holdout_q": lambda: dialogue_cases("holdout_q.jsonl"),
     "holdout_r": lambda: dialogue_cases("holdout_r.jsonl"),
+    "holdout_s": lambda: dialogue_cases("holdout_s.jsonl"),
     "helpdesk": helpdesk_cases,
     "helpdesk_holdout": lambda: helpdesk_cases("helpdesk_holdout_labels.jsonl"),
     "helpdesk_dev2": lambda: helpdesk_cases("helpdesk_dev2_labels.jsonl"),
