@@ -3299,6 +3299,33 @@ def test_a_speaker_turn_is_all_the_caller_says_until_the_agent_speaks() -> None:
             ["我要打一二三零零投诉！", "你们客服刚才说的都是瞎说，根本没有这个优惠。"],
             "final",
         ),
+        # talk, a scare, a moment's temper, the escalation or the move named and dropped
+        # (session 54); said as a denial, told of the past or of another plan, they stand
+        (
+            "complaint_risk",
+            ["我要去消协告你们！", "哦，原来是系统延迟，那消协那边我就不去了。"],
+            "review",
+        ),
+        (
+            "complaint_risk",
+            ["再不退钱我就找记者！", "唉，我也就是想吓唬一下，你们赶紧处理吧。"],
+            "review",
+        ),
+        ("complaint_risk", ["这事我要找律师起诉！", "行，既然给减免了，起诉就不必了。"], "review"),
+        (
+            "churn_risk",
+            ["这破网我明天就去销户！", "算了，我这人就是嘴上厉害，你帮我报个修吧。"],
+            "review",
+        ),
+        (
+            "churn_risk",
+            ["你们再这样我就携号转网。", "既然能减免，转网的事我就先不提了。"],
+            "review",
+        ),
+        ("churn_risk", ["我这就去把号销了！", "唉，说过头了，号码绑着银行卡呢。"], "review"),
+        ("complaint_risk", ["我要去消协告你们！", "我可不是吓唬你们，明天一早就去。"], "final"),
+        ("churn_risk", ["下个月我就转网，说到做到。", "你别以为我只是一时冲动。"], "final"),
+        ("churn_risk", ["这网再断我就换电信！", "那个套餐就不换了，我还用原来的。"], "final"),
     ],
 )
 def test_a_taken_back_threat_is_not_raised(flag: str, turns: list[str], route: str) -> None:
