@@ -140,6 +140,14 @@ Sets (each labelled before it was ever scored, from docs/verdict-items.md alone)
             the account is read, for a ticket, as advice, too late); session 52, scored on its
             start rules (f6d8fa7, 98.4 %) and on 05541bc (98.5 %) before it was read (one
             sentence the bank also holds reworded);
+- dev_ah:   fixtures/dialogues/dev_ah.jsonl, 60 calls (8-22 segments) by a forty-ninth writer
+            told only docs/verdict-items.md, on threats taken back or not (talk, a scare, an
+            apology, a change of mind once the matter is handled, a request not to log it,
+            beside apologies that keep the threat and take-back-like words with no threat);
+            session 54, scored on its start rules (9d98e87, complaint 48.4 / 100, churn 50.0 /
+            90.0) and on the take-back drop (66.7 / 93.3, 52.9 / 90.0) and the first take-back
+            words (70.0 / 93.3, 64.3 / 90.0) before it was read (four sentences the bank also
+            holds reworded, in eleven places);
 - holdout:  fixtures/dialogues/holdout_*.jsonl, written the same way, scored only for reports
             (holdout_e: 40 calls by a sixteenth writer in session 41, scored on the session's
             start rules before any rule changed; holdout_f, a rural season, and holdout_g, the
@@ -470,6 +478,7 @@ SETS = {
     "dev_ae": lambda: dialogue_cases("dev_ae.jsonl"),
     "dev_af": lambda: dialogue_cases("dev_af.jsonl"),
     "dev_ag": lambda: dialogue_cases("dev_ag.jsonl"),
+    "dev_ah": lambda: dialogue_cases("dev_ah.jsonl"),
     "holdout": lambda: dialogue_cases("holdout_*.jsonl"),
     "holdout_p": lambda: dialogue_cases("holdout_p.jsonl"),
     "holdout_q": lambda: dialogue_cases("holdout_q.jsonl"),

@@ -3326,6 +3326,13 @@ def test_a_speaker_turn_is_all_the_caller_says_until_the_agent_speaks() -> None:
         ("complaint_risk", ["我要去消协告你们！", "我可不是吓唬你们，明天一早就去。"], "final"),
         ("churn_risk", ["下个月我就转网，说到做到。", "你别以为我只是一时冲动。"], "final"),
         ("churn_risk", ["这网再断我就换电信！", "那个套餐就不换了，我还用原来的。"], "final"),
+        # (session 54, from a blind development set's misses) talk, a request not to log it, a
+        # bad review dropped, a flat 那行，不转了; a threat kept after 别以为我们只是说说 stands
+        ("churn_risk", ["这破宽带我明天就去销户！", "嗨，我就是说说，宽带还得用。"], "review"),
+        ("complaint_risk", ["我要投诉你们！", "哦到账了，那投诉你别给我登记了。"], "review"),
+        ("complaint_risk", ["我回头就去网上写差评。", "算了，差评我就不写了。"], "review"),
+        ("churn_risk", ["再扣钱我就转到联通去。", "退了是吧，那行，不转了。"], "review"),
+        ("complaint_risk", ["我们已经找律师了，别以为我们只是说说。"], "final"),
     ],
 )
 def test_a_taken_back_threat_is_not_raised(flag: str, turns: list[str], route: str) -> None:
